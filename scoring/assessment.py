@@ -1,0 +1,251 @@
+"""The result of `assess()`: per-axis scores, cited findings, exposure statements and ranked remedies.
+
+Everything a presenter (screens, PDF, CLI, workspace) needs is here, in both languages, so that no
+presenter has to score, resolve a citation or hold legal text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from questions.model import UNKNOWN, Text
+from scoring.axes import AXIS_KEYS
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A cited provision, resolved to the version in force on the assessment date."""
+
+    id: str
+    cited_as: str
+    instrument: str
+    instrument_title: Text
+    kind: str
+    article: Text
+    in_force_from: dt.date | None
+    in_force_to: dt.date | None
+    published: dt.date | None
+    confidence: str
+    summary: Text
+    not_modelled: Text | None = None
+
+    @property
+    def is_commentary(self) -> bool:
+        return self.kind == "commentary"
+
+    def label(self, lang: str) -> str:
+        """A pinpoint citation, e.g. 'PIPL, Art 66, in force since 2021-11-01'."""
+        if lang == "zh":
+            head = f"《{self.instrument_title.zh.strip('《》')}》{self.article.zh}"
+        else:
+            head = f"{self.instrument_title.get(lang)}, {self.article.get(lang)}"
+        if self.in_force_from is None:
+            when = self.published.isoformat() if self.published else ""
+            if not when:
+                return head
+            return f"{head}（{when}）" if lang == "zh" else f"{head} ({when})"
+        if lang == "zh":
+            span = f"{self.in_force_from.isoformat()}起施行" if self.in_force_to is None else f"{self.in_force_from.isoformat()}至{self.in_force_to.isoformat()}施行"
+            return f"{head}（{span}）"
+        span = f"in force since {self.in_force_from.isoformat()}" if self.in_force_to is None else f"in force {self.in_force_from.isoformat()} to {self.in_force_to.isoformat()}"
+        return f"{head}, {span}"
+
+    def to_dict(self, lang: str) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "cited_as": self.cited_as,
+            "instrument": self.instrument_title.get(lang),
+            "article": self.article.get(lang),
+            "kind": self.kind,
+            "in_force_from": _iso(self.in_force_from),
+            "in_force_to": _iso(self.in_force_to),
+            "published": _iso(self.published),
+            "confidence": self.confidence,
+            "summary": self.summary.get(lang),
+            "label": self.label(lang),
+        }
+
+
+@dataclass(frozen=True)
+class FiredAnswer:
+    """An answer that a finding rests on. `assumed` marks "I don't know" scored as the cautious case."""
+
+    question: str
+    value: Any
+    assumed: bool = False
+
+
+@dataclass(frozen=True)
+class AxisImpact:
+    likelihood: int
+    severity: int
+    base: int = 0
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One fired rule (kind "rule"), or one unanswered or "I don't know" question (kind "unknown")."""
+
+    rule: str
+    kind: str
+    title: Text
+    explain: Text
+    impacts: dict[str, AxisImpact]
+    answers: tuple[FiredAnswer, ...]
+    citations: tuple[Citation, ...]
+    remedy: str | None = None
+    uncertain: bool = False
+
+    @property
+    def legal_citations(self) -> tuple[Citation, ...]:
+        return tuple(c for c in self.citations if not c.is_commentary)
+
+    @property
+    def article_sections(self) -> tuple[Citation, ...]:
+        return tuple(c for c in self.citations if c.is_commentary)
+
+    def to_dict(self, lang: str) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "kind": self.kind,
+            "title": self.title.get(lang),
+            "explain": self.explain.get(lang),
+            "answers": {a.question: a.value for a in self.answers},
+            "assumed": sorted(a.question for a in self.answers if a.assumed),
+            "impacts": {k: {"likelihood": v.likelihood, "severity": v.severity} for k, v in self.impacts.items()},
+            "citations": [c.to_dict(lang) for c in self.citations],
+            "remedy": self.remedy,
+            "uncertain": self.uncertain,
+        }
+
+
+@dataclass(frozen=True)
+class ExposureLine:
+    """A concrete consequence: who can sue, the fine ceiling, the sentence range, what is published."""
+
+    id: str
+    text: Text
+    citations: tuple[Citation, ...]
+
+    def to_dict(self, lang: str) -> dict[str, Any]:
+        return {"id": self.id, "text": self.text.get(lang), "citations": [c.id for c in self.citations]}
+
+
+@dataclass(frozen=True)
+class AxisResult:
+    axis: str
+    likelihood: int
+    severity: int
+    level: str
+    score: int
+    top_rule: str | None
+    reason: Text
+    exposure: tuple[ExposureLine, ...] = ()
+
+    def to_dict(self, lang: str) -> dict[str, Any]:
+        return {
+            "likelihood": self.likelihood,
+            "severity": self.severity,
+            "level": self.level,
+            "score": self.score,
+            "top_rule": self.top_rule,
+            "reason": self.reason.get(lang),
+            "exposure": [e.to_dict(lang) for e in self.exposure],
+        }
+
+
+@dataclass(frozen=True)
+class AxisScore:
+    level: str
+    score: int
+
+
+@dataclass(frozen=True)
+class RemedyEffect:
+    """A remedy and what re-assessing with it applied does to each axis."""
+
+    remedy: str
+    title: Text
+    description: Text
+    citations: tuple[Citation, ...]
+    addresses: tuple[str, ...]
+    sets: dict[str, Any]
+    after: dict[str, AxisScore]
+    reduction: int
+
+    def to_dict(self, lang: str) -> dict[str, Any]:
+        return {
+            "id": self.remedy,
+            "title": self.title.get(lang),
+            "description": self.description.get(lang),
+            "addresses": list(self.addresses),
+            "reduction": self.reduction,
+            "after": {k: {"level": v.level, "score": v.score} for k, v in self.after.items()},
+            "citations": [c.id for c in self.citations],
+        }
+
+
+@dataclass(frozen=True)
+class Assessment:
+    law_as_of: dt.date
+    bank_version: str
+    rules_version: str
+    axes: dict[str, AxisResult]
+    findings: tuple[Finding, ...]
+    unknowns: tuple[Finding, ...]
+    remedies: tuple[RemedyEffect, ...]
+    answers: dict[str, Any]
+    applied_remedies: tuple[str, ...] = ()
+    notes: tuple[Text, ...] = field(default=())
+
+    @property
+    def fired_rules(self) -> tuple[str, ...]:
+        return tuple(f.rule for f in self.findings)
+
+    def findings_for(self, axis: str) -> tuple[Finding, ...]:
+        """The rule findings that touch an axis, most serious first."""
+        touching = [f for f in self.findings if axis in f.impacts]
+        return tuple(sorted(touching, key=lambda f: (tuple(-x for x in _finding_rank(f, axis)), f.rule)))
+
+    def citations(self) -> tuple[Citation, ...]:
+        """Every distinct citation in the findings, remedies and exposure, in a stable order."""
+        seen: dict[str, Citation] = {}
+        for f in self.findings:
+            for c in f.citations:
+                seen.setdefault(c.id, c)
+        for a in self.axes.values():
+            for e in a.exposure:
+                for c in e.citations:
+                    seen.setdefault(c.id, c)
+        for r in self.remedies:
+            for c in r.citations:
+                seen.setdefault(c.id, c)
+        return tuple(sorted(seen.values(), key=lambda c: (c.is_commentary, c.instrument, c.id)))
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        return {
+            "law_as_of": self.law_as_of.isoformat(),
+            "bank_version": self.bank_version,
+            "rules_version": self.rules_version,
+            "axes": {k: self.axes[k].to_dict(lang) for k in AXIS_KEYS},
+            "findings": [f.to_dict(lang) for f in self.findings],
+            "unknowns": [f.to_dict(lang) for f in self.unknowns],
+            "remedies": [r.to_dict(lang) for r in self.remedies],
+            "applied_remedies": list(self.applied_remedies),
+            "notes": [n.get(lang) for n in self.notes],
+        }
+
+
+def _finding_rank(f: Finding, axis: str) -> tuple[int, int, int]:
+    imp = f.impacts[axis]
+    return (imp.base, imp.severity, imp.likelihood)
+
+
+def _iso(d: dt.date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def is_unknown(value: Any) -> bool:
+    return value == UNKNOWN

@@ -1,0 +1,276 @@
+"""The strict loader of the legal data: sources, rules, remedies, exposure statements and method.
+
+Everything is checked at load time, so that the engine never meets a dangling id: unknown keys,
+duplicate ids, conditions naming unknown questions, citations that do not resolve, a rule dated
+outside the provisions it cites, overlapping versions of one provision, remedies that set
+impossible answers, and placeholders naming figures that do not exist. Each error names the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from questions.errors import ConditionError, DataError
+from questions.loader import default_bank, display_path, read_yaml, validation_error
+from questions.model import UNKNOWN, Bank, Text
+from scoring.conditions import Node, parse
+from scoring.model import Definition, ExposureStatement, InForce, Instrument, Method, Provision, Remedy, Rule, SourceFile
+
+SCORING_DIR = Path(__file__).resolve().parent
+PLACEHOLDER = re.compile(r"\{(money|money_range|number|number_range|share_of):([^}]+)\}")
+UNDATED_KINDS = ("commentary", "case")
+
+
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one Law per load
+class Law:
+    """Everything legal that pirisk knows, validated and cross-linked."""
+
+    bank: Bank
+    method: Method
+    instruments: dict[str, Instrument]
+    provisions: dict[str, Provision]
+    instrument_of: dict[str, str]
+    rules: tuple[Rule, ...]
+    rule_file: dict[str, str]
+    conditions: dict[str, Node]
+    show_if: dict[str, Node]
+    remedies: dict[str, Remedy]
+    exposure: tuple[ExposureStatement, ...]
+    exposure_conditions: dict[str, Node]
+    texts: dict[str, Text]
+    definitions: dict[str, Any]
+
+    def versions(self, cite: str) -> tuple[Provision, ...]:
+        """The provision versions a citation id can resolve to: itself, or every `cite@YYYY`."""
+        if cite in self.provisions:
+            return (self.provisions[cite],)
+        return tuple(p for p in self.provisions.values() if p.base == cite and "@" in p.id)
+
+    def resolve(self, cite: str, day: dt.date) -> Provision | None:
+        """The version of a cited provision in force (or published) on `day`, or None."""
+        for p in self.versions(cite):
+            if p.in_force is not None:
+                if p.in_force.covers(day):
+                    return p
+            elif self.instruments[self.instrument_of[p.id]].kind == "commentary":
+                return p
+            elif p.published is None or p.published <= day:
+                return p
+        return None
+
+    def kind(self, provision_id: str) -> str:
+        return self.instruments[self.instrument_of[provision_id]].kind
+
+
+def _validate(model: Any, raw: Any, name: str, prefix: str = "") -> Any:
+    try:
+        return model.model_validate(raw) if hasattr(model, "model_validate") else TypeAdapter(model).validate_python(raw)
+    except ValidationError as err:
+        raise validation_error(name, err, prefix) from None
+
+
+def _list_file(path: Path, model: type, what: str) -> list[tuple[Any, str, int]]:
+    name = display_path(path)
+    raw = read_yaml(path)
+    if not isinstance(raw, list):
+        raise DataError(name, "", f"must be a list of {what}")
+    return [(_validate(model, item, name, f"[{i}]"), name, i) for i, item in enumerate(raw)]
+
+
+def _merged_ranges(versions: tuple[Provision, ...]) -> list[InForce]:
+    ranges = sorted((p.in_force for p in versions if p.in_force is not None), key=lambda r: r.from_)
+    merged: list[InForce] = []
+    for r in ranges:
+        if merged and merged[-1].to is not None and merged[-1].to + dt.timedelta(days=1) >= r.from_:
+            last = merged[-1]
+            end = None if last.to is None or r.to is None else max(last.to, r.to)
+            merged[-1] = InForce.model_validate({"from": last.from_, "to": end})
+        else:
+            merged.append(r)
+    return merged
+
+
+def load_law(directory: Path | None = None, bank: Bank | None = None) -> Law:
+    """Load and cross-validate all legal data under `directory` (default: the scoring package)."""
+    directory = directory or SCORING_DIR
+    bank = bank or default_bank()
+    questions = bank.questions
+
+    method_path = directory / "method.yaml"
+    method_name = display_path(method_path)
+    raw_method = read_yaml(method_path)
+    if not isinstance(raw_method, dict):
+        raise DataError(method_name, "", "must be a mapping")
+    raw_texts = raw_method.pop("texts", {})
+    method = _validate(Method, raw_method, method_name)
+    texts = _validate(dict[str, Text], raw_texts, method_name, "texts")
+
+    definitions_path = directory / "definitions.yaml"
+    definitions_name = display_path(definitions_path)
+    raw_definitions = read_yaml(definitions_path)
+    definitions_models = _validate(dict[str, Definition], raw_definitions, definitions_name)
+    definitions = {k: d.when for k, d in definitions_models.items()}
+    for def_name, d in definitions_models.items():
+        try:
+            parse(d.when, questions, "", definitions, (def_name,))
+        except ConditionError as err:
+            raise DataError(definitions_name, f"{def_name}.when.{err.path}".rstrip("."), err.message) from None
+
+    # Sources: one file per instrument.
+    instruments: dict[str, Instrument] = {}
+    provisions: dict[str, Provision] = {}
+    instrument_of: dict[str, str] = {}
+    provision_file: dict[str, str] = {}
+    source_paths = sorted((directory / "sources").glob("*.yaml"))
+    if not source_paths:
+        raise DataError(display_path(directory / "sources"), "", "no source files")
+    for path in source_paths:
+        name = display_path(path)
+        source = _validate(SourceFile, read_yaml(path), name)
+        inst = source.instrument
+        if inst.id in instruments:
+            raise DataError(name, "instrument.id", f"duplicate instrument id '{inst.id}'")
+        instruments[inst.id] = inst
+        for i, p in enumerate(source.provisions):
+            key = f"provisions[{i}] ({p.id})"
+            if p.id in provisions:
+                raise DataError(name, key, f"duplicate provision id (also in {provision_file[p.id]})")
+            if inst.kind in UNDATED_KINDS:
+                if p.in_force is not None or p.published is None:
+                    raise DataError(name, key, f"a {inst.kind} has `published`, not `in_force`")
+            elif p.in_force is None:
+                raise DataError(name, key, "missing key 'in_force'")
+            provisions[p.id], instrument_of[p.id], provision_file[p.id] = p, inst.id, name
+
+    # No two versions of one provision may overlap in time.
+    by_base: dict[str, list[Provision]] = {}
+    for p in provisions.values():
+        by_base.setdefault(p.base, []).append(p)
+    for _base, versions in by_base.items():
+        dated = sorted((p for p in versions if p.in_force), key=lambda p: p.in_force.from_)
+        for a, b in itertools.pairwise(dated):
+            if a.in_force.to is None or a.in_force.to >= b.in_force.from_:
+                raise DataError(provision_file[b.id], b.id, f"in force from {b.in_force.from_} while {a.id} is still in force")
+
+    law_stub = Law(bank, method, instruments, provisions, instrument_of, (), {}, {}, {}, {}, (), {}, texts, definitions)
+
+    def check_cites(cites: tuple[str, ...], name: str, key: str, span: InForce | None) -> None:
+        for cite in cites:
+            versions = law_stub.versions(cite)
+            if not versions:
+                raise DataError(name, f"{key}.cites", f"unknown source id '{cite}'")
+            if span is None:
+                continue
+            kind = law_stub.kind(versions[0].id)
+            if kind == "commentary":
+                continue
+            if kind == "case":  # a case is cited only from its date; earlier, it is simply not shown
+                continue
+            if not any(r.contains(span) for r in _merged_ranges(versions)):
+                ranges = ", ".join(r.label() for r in _merged_ranges(versions))
+                raise DataError(name, f"{key}.cites", f"'{cite}' is not in force for all of {span.label()} (in force: {ranges})")
+
+    def parse_condition(raw: Any, name: str, key: str) -> Node:
+        try:
+            return parse(raw, questions, "", definitions)
+        except ConditionError as err:
+            raise DataError(name, f"{key}.{err.path}".rstrip("."), err.message) from None
+
+    # Rules: one file per topic, each a list.
+    rules: list[Rule] = []
+    rule_file: dict[str, str] = {}
+    conditions: dict[str, Node] = {}
+    rule_paths = sorted((directory / "rules").glob("*.yaml"))
+    if not rule_paths:
+        raise DataError(display_path(directory / "rules"), "", "no rule files")
+    for path in rule_paths:
+        for rule, name, i in _list_file(path, Rule, "rules"):
+            key = f"[{i}] ({rule.id})"
+            if rule.id in rule_file:
+                raise DataError(name, key, f"duplicate rule id (also in {rule_file[rule.id]})")
+            conditions[rule.id] = parse_condition(rule.when, name, f"{key}.when")
+            span = rule.in_force or InForce.model_validate({"from": method.coverage_from})
+            if span.from_ < method.coverage_from:
+                raise DataError(name, f"{key}.in_force", f"starts before pirisk's coverage ({method.coverage_from})")
+            check_cites(rule.cites, name, key, span)
+            rules.append(rule)
+            rule_file[rule.id] = name
+
+    # Remedies.
+    remedies: dict[str, Remedy] = {}
+    for remedy, name, i in _list_file(directory / "remedies.yaml", Remedy, "remedies"):
+        key = f"[{i}] ({remedy.id})"
+        if remedy.id in remedies:
+            raise DataError(name, key, "duplicate remedy id")
+        for qid, value in remedy.sets.items():
+            if qid not in questions:
+                raise DataError(name, f"{key}.sets.{qid}", f"unknown question id '{qid}'")
+            problem = questions[qid].check_value(value) if value != UNKNOWN else "cannot set 'I don't know'"
+            if problem:
+                raise DataError(name, f"{key}.sets.{qid}", problem)
+        check_cites(remedy.cites, name, key, None)
+        remedies[remedy.id] = remedy
+    for rule in rules:
+        if rule.remedy is not None and rule.remedy not in remedies:
+            raise DataError(rule_file[rule.id], f"{rule.id}.remedy", f"unknown remedy id '{rule.remedy}'")
+
+    # Exposure statements.
+    exposure: list[ExposureStatement] = []
+    exposure_conditions: dict[str, Node] = {}
+    for statement, name, i in _list_file(directory / "exposure.yaml", ExposureStatement, "exposure statements"):
+        key = f"[{i}] ({statement.id})"
+        if any(s.id == statement.id for s in exposure):
+            raise DataError(name, key, "duplicate exposure id")
+        check_cites(statement.cites, name, key, None)
+        if statement.when is not None:
+            exposure_conditions[statement.id] = parse_condition(statement.when, name, f"{key}.when")
+        for lang in ("en", "zh"):
+            for kind, arg in PLACEHOLDER.findall(statement.text.get(lang)):
+                _check_placeholder(law_stub, kind, arg, name, f"{key}.text.{lang}")
+        exposure.append(statement)
+
+    for sid in method.source_allowlist:
+        if sid not in provisions:
+            raise DataError(method_name, "source_allowlist", f"unknown source id '{sid}'")
+
+    show_if = {q.id: parse(q.show_if, questions, "show_if") for q in questions.values() if q.show_if is not None}
+    return Law(
+        bank, method, instruments, provisions, instrument_of, tuple(rules), rule_file, conditions, show_if,
+        remedies, tuple(exposure), exposure_conditions, texts, definitions,
+    )
+
+
+def _check_placeholder(law: Law, kind: str, arg: str, name: str, key: str) -> None:
+    parts = arg.split(":")
+    if kind == "share_of":
+        if len(parts) != 2 or parts[0] not in law.bank.questions:
+            raise DataError(name, key, f"share_of needs 'question:provision.figure', got '{arg}'")
+        question = law.bank.questions[parts[0]]
+        if question.type != "single" or any(c.min is None for c in question.choices):
+            raise DataError(name, key, f"share_of needs a banded single question, '{parts[0]}' is not")
+        ref = parts[1]
+    else:
+        ref = arg
+    provision_id, _, figure = ref.rpartition(".")
+    provision = law.provisions.get(provision_id)
+    if provision is None:
+        raise DataError(name, key, f"placeholder names unknown provision '{provision_id}'")
+    if figure not in provision.figures:
+        raise DataError(name, key, f"provision '{provision_id}' has no figure '{figure}' (has: {', '.join(sorted(provision.figures)) or 'none'})")
+    value = provision.figures[figure]
+    if kind.endswith("_range") != isinstance(value, list):
+        raise DataError(name, key, f"'{kind}' does not fit figure '{figure}' = {value!r}")
+
+
+@cache
+def default_law() -> Law:
+    """The shipped law data, loaded and validated once per process."""
+    return load_law()

@@ -1,0 +1,182 @@
+"""Typed models of the legal data: instruments and dated provisions, rules, remedies, exposure
+statements and the scoring method. Loaded strictly by `scoring.loader`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from questions.model import Strict, Text
+from scoring.axes import AXIS_KEYS, LEVEL_KEYS
+
+_ID = r"^[a-z][A-Za-z0-9_.\-]*(@[0-9]{4})?$"
+_RULE_ID = r"^[a-z][a-z0-9_.\-]*(@[0-9]{4})?$"
+Confidence = Literal["V", "PV", "U"]
+SourceKind = Literal["statute", "interpretation", "regulation", "departmental_rule", "standard", "contract", "commentary", "case"]
+
+
+class InForce(Strict):
+    """A closed date range; `to` absent means still in force. Both ends are inclusive."""
+
+    from_: dt.date = Field(alias="from")
+    to: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> InForce:
+        if self.to is not None and self.to < self.from_:
+            raise ValueError(f"in_force ends ({self.to}) before it starts ({self.from_})")
+        return self
+
+    def covers(self, day: dt.date) -> bool:
+        return self.from_ <= day and (self.to is None or day <= self.to)
+
+    def contains(self, other: InForce) -> bool:
+        if other.from_ < self.from_:
+            return False
+        if self.to is None:
+            return True
+        return other.to is not None and other.to <= self.to
+
+    def label(self) -> str:
+        return f"{self.from_.isoformat()} to {self.to.isoformat()}" if self.to else f"{self.from_.isoformat()} onwards"
+
+
+class Instrument(Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_.\-]*$")
+    kind: SourceKind
+    title: Text
+    issuer: Text | None = None
+    reference: str | None = None
+    adopted: dt.date | None = None
+    note: Text | None = None
+
+
+class Provision(Strict):
+    """One provision (or one dated version of it, `base@YYYY`), with its summary in our own words."""
+
+    id: str = Field(pattern=_ID)
+    article: Text
+    in_force: InForce | None = None
+    published: dt.date | None = None
+    confidence: Confidence
+    summary: Text
+    figures: dict[str, float | int | list[float | int]] = {}
+    not_modelled: Text | None = None
+
+    @property
+    def base(self) -> str:
+        return self.id.split("@", 1)[0]
+
+
+class SourceFile(Strict):
+    instrument: Instrument
+    provisions: tuple[Provision, ...]
+
+
+class Definition(Strict):
+    """A named condition that rules can `use`, so that one legal test is written once."""
+
+    description: Text
+    when: Any
+
+
+class Impact(Strict):
+    likelihood: int = Field(ge=1, le=4)
+    severity: int = Field(ge=1, le=4)
+
+
+class Rule(Strict):
+    """A scored finding: when its condition holds, it places impacts on one or more axes."""
+
+    id: str = Field(pattern=_RULE_ID)
+    title: Text
+    when: Any
+    impacts: dict[str, Impact]
+    cites: tuple[str, ...] = Field(min_length=1)
+    explain: Text
+    remedy: str | None = None
+    in_force: InForce | None = None
+
+    @field_validator("impacts")
+    @classmethod
+    def _known_axes(cls, value: dict[str, Impact]) -> dict[str, Impact]:
+        unknown = sorted(set(value) - set(AXIS_KEYS))
+        if unknown:
+            raise ValueError(f"unknown axis {unknown[0]!r} (axes: {', '.join(AXIS_KEYS)})")
+        if not value:
+            raise ValueError("a rule must impact at least one axis")
+        return value
+
+
+class Remedy(Strict):
+    """A measure that lowers exposure. `sets` gives the answers it would make true."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: Text
+    description: Text
+    sets: dict[str, Any] = Field(min_length=1)
+    cites: tuple[str, ...] = Field(min_length=1)
+
+
+class ExposureStatement(Strict):
+    """A concrete statement of what an axis exposes the company to, e.g. a fine ceiling.
+
+    `text` may hold placeholders filled from the cited provisions' `figures`:
+    `{money:pipl.66.unit_fine_max_rmb}`, `{money_range:pipl.66.person_fine_serious_rmb}`,
+    `{number:crim.253-1@2015.serious_max_years}`, `{number_range:...}`, and
+    `{turnover_share:pipl.66.turnover_pct}` (that percentage of the answered turnover band).
+    """
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_.\-]*$")
+    axis: str
+    cites: tuple[str, ...] = Field(min_length=1)
+    when: Any = None
+    text: Text
+
+    @field_validator("axis")
+    @classmethod
+    def _known_axis(cls, value: str) -> str:
+        if value not in AXIS_KEYS:
+            raise ValueError(f"unknown axis {value!r} (axes: {', '.join(AXIS_KEYS)})")
+        return value
+
+
+class Method(Strict):
+    """The scoring method: coverage, the likelihood x severity matrix and the score scale."""
+
+    rules_version: str
+    coverage_from: dt.date
+    reviewed: dt.date
+    article_date: dt.date
+    matrix: dict[int, tuple[str, str, str, str]]
+    base_score: dict[int, tuple[int, int, int, int]]
+    level_ceiling: dict[str, int]
+    per_extra_finding: int = Field(ge=0)
+    source_allowlist: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _complete(self) -> Method:
+        for name, table in (("matrix", self.matrix), ("base_score", self.base_score)):
+            if sorted(table) != [1, 2, 3, 4]:
+                raise ValueError(f"{name} needs rows for likelihood 1, 2, 3 and 4")
+        for row in self.matrix.values():
+            for cell in row:
+                if cell not in LEVEL_KEYS:
+                    raise ValueError(f"matrix: unknown level {cell!r} (levels: {', '.join(LEVEL_KEYS)})")
+        if sorted(self.level_ceiling) != sorted(LEVEL_KEYS):
+            raise ValueError(f"level_ceiling needs exactly the levels {', '.join(LEVEL_KEYS)}")
+        for lik in (1, 2, 3, 4):
+            for sev in (1, 2, 3, 4):
+                lv, base = self.matrix[lik][sev - 1], self.base_score[lik][sev - 1]
+                floor = max([0] + [self.level_ceiling[k] + 1 for k in LEVEL_KEYS[: LEVEL_KEYS.index(lv)]])
+                if not floor <= base <= self.level_ceiling[lv]:
+                    raise ValueError(f"base_score {base} at likelihood {lik}, severity {sev} is outside its level '{lv}' ({floor}–{self.level_ceiling[lv]})")
+        return self
+
+    def level(self, likelihood: int, severity: int) -> str:
+        return self.matrix[likelihood][severity - 1]
+
+    def base(self, likelihood: int, severity: int) -> int:
+        return self.base_score[likelihood][severity - 1]
