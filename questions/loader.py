@@ -16,7 +16,7 @@ BANK_DIR = Path(__file__).resolve().parent / "bank"
 ROOT = Path(__file__).resolve().parents[1]
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when available
     """A SafeLoader that refuses duplicate mapping keys instead of silently keeping the last."""
 
 

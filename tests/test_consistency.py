@@ -14,7 +14,7 @@ from questions.model import LOCALES, Text
 from questions.strings import LOCALE_DIR, load_strings
 from scoring.axes import AXES, LEVELS
 from scoring.conditions import TRUE
-from scoring.engine import _state, _compiled, assess, visibility
+from scoring.engine import _compiled, _state, assess, visibility
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,0 +1,64 @@
+"""The answers file format: round trip, and clear refusals that name the problem."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from scoring.answers_file import MAX_BYTES, AnswersFile, AnswersFileError, dump_answers, parse_answers, read_answers
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
+
+
+def test_there_are_at_least_four_examples():
+    assert len(EXAMPLES) >= 4
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_examples_are_valid_and_complete(path):
+    from scoring.engine import assess
+
+    file = read_answers(path)
+    assess(file.answers, file.law_as_of or dt.date(2026, 11, 29))
+
+
+def test_round_trip_keeps_everything(article_answers):
+    original = AnswersFile(article_answers, "2026.11.1", "zh", "公司 <b>&amp;</b> 🚀", dt.date(2012, 9, 4), {"buys_data": "ask CTO"})
+    text = dump_answers(original)
+    assert json.loads(text)["format"] == "pirisk-answers"
+    assert parse_answers(text) == original
+    assert parse_answers(text.encode("utf-8")) == original
+
+
+def test_a_half_finished_file_is_valid_to_resume():
+    file = parse_answers('{"bank_version": "2026.11.1", "lang": "en", "answers": {"consumer_facing": true}}')
+    assert file.answers == {"consumer_facing": True}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"format": "other", "bank_version": "1", "lang": "en", "answers": {}}', "'format' is 'other'"),
+        ('{"bank_version": "1", "lang": "fr", "answers": {}}', "'lang' is 'fr'"),
+        ('{"bank_version": 1, "lang": "en", "answers": {}}', "'bank_version' must be a string"),
+        ('{"bank_version": "1", "lang": "en", "answers": []}', "'answers' must be an object"),
+        ('{"bank_version": "1", "lang": "en", "answers": {}, "extra": 1}', "unknown top-level key 'extra'"),
+        ('{"bank_version": "1", "lang": "en", "answers": {}, "law_as_of": "2012-13-01"}', "'law_as_of' is"),
+        ('{"bank_version": "1", "lang": "en", "answers": {}, "notes": {"nope": "x"}}', "unknown question id 'nope'"),
+        ('{"bank_version": "1", "lang": "en", "answers": {"data_categories": ["health", "health"]}}', "lists a choice twice"),
+        ('{"bank_version": "1", "lang": "en", "answers": {"data_categories": "health"}}', "expects a list"),
+    ],
+)
+def test_bad_files_name_the_problem(text, message):
+    with pytest.raises(AnswersFileError) as err:
+        parse_answers(text)
+    assert message in str(err.value)
+
+
+def test_oversized_file_is_refused_before_parsing():
+    with pytest.raises(AnswersFileError, match="limit is 1,000,000 bytes"):
+        parse_answers(b" " * (MAX_BYTES + 1))
