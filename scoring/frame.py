@@ -1,0 +1,580 @@
+"""Batch scoring: `assess_frame(df, as_of)` scores a table of answer sets with the rules compiled to numpy.
+
+The table has one row per answer set and one column per question id. Cells are read as follows:
+
+* yes_no: a bool, the numbers 1/0, or the text true/false, yes/no, 1/0 (any case);
+* single: a choice id;
+* multi: a list of choice ids, or its JSON text such as ``["identity_contact", "transactions"]``;
+* any type: ``unknown`` (any case) means "I don't know"; an empty cell (NaN, None, blank text) means
+  not answered. Text is stripped of surrounding spaces.
+
+Columns that are not question ids (``company``, ``id``, ...) are passed through to the result
+unchanged, in front of the result columns; a pass-through column that has the name of a result column
+is replaced by it. Question columns are not repeated in the result: join it back on the index.
+
+The result has the input's index and, for each axis in `scoring.axes.AXIS_KEYS`, the columns
+``<axis>_likelihood``, ``<axis>_severity``, ``<axis>_score`` (nullable Int64) and ``<axis>_level``
+(an ordered categorical of `scoring.axes.LEVEL_KEYS`); then ``fired_rules``, the ids of the fired rules in `Assessment.fired_rules` order joined by
+";" (empty text when none fire); with ``remedies=True``, ``remedies``, the ranked remedy ids of
+`Assessment.remedies` joined by ";"; and ``error``. A row whose answers do not fit the bank (an
+unknown choice, a wrong type, "unknown" where it is not offered, a visible required question left
+blank) gets every problem in ``error``, e.g. ``records_tier1: has no choice 'x' (allowed: ...);
+required answers missing: consumer_facing``, and empty score columns; the other rows are scored.
+``error`` is empty (NA) for rows that were scored.
+
+It evaluates the same `when` and `show_if` nodes as `scoring.engine.assess`, compiled once per law
+and date into numpy operations over int8 arrays holding FALSE/MAYBE/TRUE (`all` is the elementwise
+minimum, `any` the maximum, `not` is 2 - x). Atoms on yes_no and single questions are lookup tables
+built with `scoring.conditions.holds`, so both evaluators share the meaning of every operator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from questions.model import UNKNOWN, Question
+from scoring.axes import AXIS_KEYS, LEVEL_KEYS, LEVEL_RANK
+from scoring.conditions import FALSE, MAYBE, TRUE, AllOf, AnyOf, Atom, Node, Not, holds
+from scoring.engine import check_date
+from scoring.errors import AnswersError
+from scoring.loader import Law, default_law
+
+__all__ = ["RESULT_COLUMNS", "SEPARATOR", "assess_frame", "result_columns"]
+
+SEPARATOR = ";"  # joins rule ids in `fired_rules` and remedy ids in `remedies`
+_PARTS = ("likelihood", "severity", "level", "score")
+RESULT_COLUMNS: tuple[str, ...] = (*(f"{axis}_{part}" for axis in AXIS_KEYS for part in _PARTS), "fired_rules", "error")
+_TRUE_WORDS = frozenset(("true", "yes", "1"))
+_FALSE_WORDS = frozenset(("false", "no", "0"))
+_MAX_CHOICES = 62  # a multi answer is held as a bitmask in an int64
+
+
+def result_columns(*, remedies: bool = False) -> tuple[str, ...]:
+    """The columns `assess_frame` adds, in order."""
+    if not remedies:
+        return RESULT_COLUMNS
+    return (*RESULT_COLUMNS[:-1], "remedies", "error")
+
+
+def assess_frame(df: pd.DataFrame, as_of: dt.date, *, remedies: bool = False, law: Law | None = None) -> pd.DataFrame:
+    """Score every row of `df` under the law in force on `as_of`; see the module docstring for formats.
+
+    Raises DateError for a date outside coverage and AnswersError when the table itself is unusable
+    (two columns for one question). Problems in single rows never raise: they go in `error`."""
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"assess_frame takes a pandas DataFrame, got {type(df).__name__}")
+    law = law or default_law()
+    day = check_date(as_of, law)
+    program = _program(law, day)
+    columns = _question_columns(df, program)
+    n = len(df)
+    cells = [_read_column(q, df.iloc[:, columns[q.id]] if q.id in columns else None, n) for q in program.questions]
+    inputs = _Inputs(tuple(c.code for c in cells), tuple(c.known for c in cells))
+
+    slots = _run(program, inputs)
+    vis = [np.broadcast_to(slots[s], (n,)) for s in program.vis_slots]
+    errors = _row_errors(program, cells, vis, n)
+    ok = np.array([e is None for e in errors], dtype=bool) if n else np.ones(0, dtype=bool)
+
+    fired = _fired(program, slots, n)
+    scores = _scores(program, fired)
+    out: dict[str, Any] = {}
+    for a, axis in enumerate(AXIS_KEYS):
+        lik, sev, lvl, score = scores[:, a].T
+        out[f"{axis}_likelihood"] = pd.arrays.IntegerArray(lik.astype(np.int64), ~ok)
+        out[f"{axis}_severity"] = pd.arrays.IntegerArray(sev.astype(np.int64), ~ok)
+        out[f"{axis}_level"] = pd.Categorical.from_codes(np.where(ok, lvl, -1), categories=list(LEVEL_KEYS), ordered=True)
+        out[f"{axis}_score"] = pd.arrays.IntegerArray(score.astype(np.int64), ~ok)
+    fired_text = _join_rows(fired[:, program.finding_order], [program.rule_ids[k] for k in program.finding_order])
+    fired_text[~ok] = None
+    out["fired_rules"] = fired_text
+    if remedies:
+        ranked = _rank_remedies(program, cells, inputs, fired, scores, ok)
+        ranked[~ok] = None
+        out["remedies"] = ranked
+    out["error"] = np.array(errors, dtype=object)
+
+    result = pd.DataFrame(out, columns=list(result_columns(remedies=remedies)))
+    passthrough = [i for i, c in enumerate(df.columns) if _name(c) not in program.index and c not in result.columns]
+    if passthrough:
+        result = pd.concat([df.iloc[:, passthrough].reset_index(drop=True), result], axis=1)
+    result.index = df.index
+    return result
+
+
+# ----------------------------------------------------------------------------------------------
+# Reading cells
+
+
+class _Cell:
+    """An unhashable cell (a list, a dict) wrapped so that pandas can factorize its column."""
+
+    __slots__ = ("key", "value")
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+        self.key = repr(value)
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Cell) and self.key == other.key
+
+
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class _Column:
+    """One question's cells, validated: evaluation codes, and what each cell was."""
+
+    code: np.ndarray  # yes_no/single: choice index (yes_no: 0 false, 1 true), n = not known; multi: bitmask
+    known: np.ndarray  # bool: a real answer (not "unknown", not blank, not bad)
+    answered: np.ndarray  # bool: a valid answer, "unknown" included
+    factor: np.ndarray  # index into `values`; -1 for a blank cell
+    values: tuple[Any, ...]  # the clean answer of each distinct cell, or None (blank or bad)
+    problem: np.ndarray | None  # index into `problems`, -1 for none; None if the column has no problem
+    problems: tuple[str, ...]
+
+
+def _name(column: Any) -> str:
+    return str(column).strip()
+
+
+def _question_columns(df: pd.DataFrame, program: _Program) -> dict[str, int]:
+    """The position of each question's column in `df`."""
+    found: dict[str, int] = {}
+    twice: list[str] = []
+    for position, column in enumerate(df.columns):
+        qid = _name(column)
+        if qid in program.index:
+            if qid in found:
+                twice.append(f"question '{qid}' has more than one column")
+            found[qid] = position
+    if twice:
+        raise AnswersError(twice)
+    return found
+
+
+def _code_of(q: Question, value: Any) -> tuple[int, bool]:
+    """The evaluation code of a clean answer, and whether it is known (not "unknown")."""
+    if value == UNKNOWN:
+        return (0 if q.type == "multi" else _size(q)), False
+    if q.type == "yes_no":
+        return int(value), True
+    ids = [c.id for c in q.choices]
+    if q.type == "single":
+        return ids.index(value), True
+    return sum(1 << ids.index(v) for v in value), True
+
+
+def _size(q: Question) -> int:
+    return 2 if q.type == "yes_no" else len(q.choices)
+
+
+def _clean(q: Question, raw: Any) -> tuple[Any, str | None]:
+    """One distinct cell as a clean answer (or _MISSING for blank), or the problem with it."""
+    if isinstance(raw, _Cell):
+        raw = raw.value
+    if isinstance(raw, np.ndarray):
+        raw = raw.tolist()
+    elif isinstance(raw, np.generic):
+        raw = raw.item()
+    if raw is None or raw is pd.NA or (isinstance(raw, float) and math.isnan(raw)):
+        return _MISSING, None
+    value: Any = raw
+    if isinstance(raw, str):
+        text = raw.strip()
+        word = text.lower()
+        if not text:
+            return _MISSING, None
+        if word == UNKNOWN:
+            value = UNKNOWN
+        elif q.type == "yes_no" and word in _TRUE_WORDS:
+            value = True
+        elif q.type == "yes_no" and word in _FALSE_WORDS:
+            value = False
+        elif q.type == "multi":
+            try:
+                value = json.loads(text) if text.startswith("[") else None
+            except (ValueError, RecursionError):
+                value = None
+            if not isinstance(value, list):
+                return None, f'expects a JSON list of choices such as ["{q.choices[0].id}"], got {raw!r}'
+        else:
+            value = text
+    elif q.type == "yes_no" and isinstance(raw, int | float) and not isinstance(raw, bool) and raw in (0, 1):
+        value = bool(raw)
+    elif isinstance(raw, tuple):
+        value = list(raw)
+    problem = q.check_value(value)
+    return (None, problem) if problem else (value, None)
+
+
+def _read_column(q: Question, series: pd.Series | None, n: int) -> _Column:
+    if series is None:
+        return _Column(
+            np.full(n, 0 if q.type == "multi" else _size(q), dtype=np.int64 if q.type == "multi" else np.int16),
+            np.zeros(n, dtype=bool), np.zeros(n, dtype=bool), np.full(n, -1, dtype=np.int32), (), None, (),
+        )
+    try:
+        factor, uniques = pd.factorize(series, use_na_sentinel=True)
+    except TypeError:  # lists in the cells (JSON input): wrap what cannot be hashed
+        wrapped = [_Cell(x) if isinstance(x, list | dict | set | np.ndarray) else x for x in series.to_numpy(dtype=object)]
+        factor, uniques = pd.factorize(pd.Series(wrapped, dtype=object), use_na_sentinel=True)
+    size = len(uniques)
+    # One entry per distinct cell, then one for blank cells, which factor -1 picks.
+    code = np.empty(size + 1, dtype=np.int64 if q.type == "multi" else np.int16)
+    known = np.zeros(size + 1, dtype=bool)
+    answered = np.zeros(size + 1, dtype=bool)
+    problem = np.full(size + 1, -1, dtype=np.int32)
+    values: list[Any] = []
+    problems: list[str] = []
+    blank = 0 if q.type == "multi" else _size(q)
+    for i, raw in enumerate(uniques):
+        value, why = _clean(q, raw)
+        if why is not None:
+            problem[i] = len(problems)
+            problems.append(f"{q.id}: {why}")
+        if why is not None or value is _MISSING:
+            code[i] = blank
+            values.append(None)
+            continue
+        code[i], known[i] = _code_of(q, value)
+        answered[i] = True
+        values.append(value)
+    code[size] = blank
+    return _Column(
+        code[factor], known[factor], answered[factor], factor.astype(np.int32), tuple(values),
+        problem[factor] if problems else None, tuple(problems),
+    )
+
+
+def _row_errors(program: _Program, cells: Sequence[_Column], vis: Sequence[np.ndarray], n: int) -> list[str | None]:
+    """Every row's problems as one line (cell problems in bank order, then missing answers), or None."""
+    per_row: dict[int, list[str]] = {}
+    for cell in cells:
+        if cell.problem is None:
+            continue
+        for row in np.flatnonzero(cell.problem >= 0).tolist():
+            per_row.setdefault(row, []).append(cell.problems[cell.problem[row]])
+    required = [i for i, q in enumerate(program.questions) if q.required]
+    if required and n:
+        missing = np.stack(
+            [(vis[i] == TRUE) & ~cells[i].answered & (cells[i].problem < 0 if cells[i].problem is not None else True) for i in required],
+            axis=1,
+        )
+        rows = np.flatnonzero(missing.any(axis=1))
+        if len(rows):
+            names = _join_rows(missing[rows], [program.questions[i].id for i in required], ", ")
+            for row, text in zip(rows.tolist(), names, strict=True):
+                per_row.setdefault(row, []).append(f"required answers missing: {text}")
+    errors: list[str | None] = [None] * n
+    for row, problems in per_row.items():
+        errors[row] = "; ".join(problems)
+    return errors
+
+
+# ----------------------------------------------------------------------------------------------
+# Compiling the law
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """Evaluation inputs, one array per question in bank order."""
+
+    code: tuple[np.ndarray, ...]
+    known: tuple[np.ndarray, ...]
+
+    def take(self, rows: np.ndarray) -> _Inputs:
+        return _Inputs(tuple(c[rows] for c in self.code), tuple(k[rows] for k in self.known))
+
+
+Step = Callable[[list[Any], _Inputs], None]
+
+
+@dataclass(frozen=True)
+class _Program:
+    """The law in force on one day, compiled: evaluation steps over slots, and the scoring tables."""
+
+    questions: tuple[Question, ...]
+    index: dict[str, int]
+    steps: tuple[Step, ...]
+    n_slots: int
+    constants: dict[int, Any]
+    vis_slots: tuple[int, ...]  # per question, the slot holding its visibility
+    rule_slots: tuple[int, ...]  # per active rule (law order), the slot holding its condition
+    rule_ids: tuple[str, ...]
+    rule_remedy: np.ndarray  # per active rule, index into remedy_ids or -1
+    finding_order: np.ndarray  # Assessment.findings order, as indexes of active rules
+    axis_order: tuple[np.ndarray, ...]  # per axis, touching rules, most serious first
+    axis_tables: tuple[np.ndarray, ...]  # per axis, (4, k): likelihood, severity, level index, base
+    ceiling: np.ndarray  # per level index
+    no_finding: tuple[int, int, int, int]  # likelihood, severity, level index, score
+    per_extra: int
+    level_rank: np.ndarray
+    remedy_ids: tuple[str, ...]
+    remedy_sets: tuple[tuple[tuple[int, Any], ...], ...]  # per remedy, (question index, value)
+
+
+class _Compiler:
+    """Turns condition nodes into steps over numbered slots; equal subtrees share a slot."""
+
+    def __init__(self, questions: tuple[Question, ...]) -> None:
+        self.questions = questions
+        self.index = {q.id: i for i, q in enumerate(questions)}
+        self.steps: list[Step] = []
+        self.constants: dict[int, Any] = {0: np.int8(FALSE), 1: np.int8(TRUE)}
+        self.n_slots = 2
+        self.vis_slots: list[int] = []
+        self.memo: dict[tuple[Node, int | None], int] = {}
+
+    def slot(self) -> int:
+        self.n_slots += 1
+        return self.n_slots - 1
+
+    def node(self, node: Node, limit: int | None = None) -> int:
+        """Compile `node`; with `limit`, atoms on questions at or after it are FALSE (not yet in the state)."""
+        forward = limit is not None and any(self.index[q] >= limit for q in node.questions())
+        key = (node, limit if forward else None)
+        if key in self.memo:
+            return self.memo[key]
+        if isinstance(node, Atom):
+            slot = 0 if forward else self.atom(node)
+        elif isinstance(node, Not):
+            inner = self.node(node.item, limit)
+            slot = self.slot()
+            self.steps.append(_not_step(slot, inner))
+        elif isinstance(node, AllOf | AnyOf):
+            parts = tuple(self.node(i, limit) for i in node.items)
+            slot = self.slot()
+            self.steps.append(_reduce_step(slot, parts, np.minimum if isinstance(node, AllOf) else np.maximum))
+        else:
+            raise TypeError(f"cannot compile condition node {node!r}")
+        self.memo[key] = slot
+        return slot
+
+    def atom(self, atom: Atom) -> int:
+        qi = self.index[atom.question]
+        q = self.questions[qi]
+        slot = self.slot()
+        vis = self.vis_slots[qi]
+        if q.type in ("yes_no", "single"):
+            answers = [False, True] if q.type == "yes_no" else [c.id for c in q.choices]
+            lut = np.array([TRUE if holds(atom, q, a) else FALSE for a in answers] + [MAYBE], dtype=np.int8)
+            self.steps.append(_lut_step(slot, qi, vis, lut))
+        elif atom.op in ("any_of", "all_of"):
+            ids = [c.id for c in q.choices]
+            bits = sum(1 << ids.index(c) for c in atom.operand)
+            self.steps.append(_bits_step(slot, qi, vis, bits, atom.op == "all_of"))
+        else:
+            raise TypeError(f"cannot compile operator '{atom.op}' on {q.type} question '{q.id}'")
+        return slot
+
+
+def _lut_step(slot: int, qi: int, vis: int, lut: np.ndarray) -> Step:
+    def run(slots: list[Any], inputs: _Inputs) -> None:
+        slots[slot] = np.minimum(slots[vis], lut[inputs.code[qi]])
+
+    return run
+
+
+def _bits_step(slot: int, qi: int, vis: int, bits: int, every: bool) -> Step:
+    def run(slots: list[Any], inputs: _Inputs) -> None:
+        hit = inputs.code[qi] & bits
+        value = (hit == bits) if every else (hit != 0)
+        # known: TRUE or FALSE by the selection; "unknown" or blank: MAYBE.
+        slots[slot] = np.minimum(slots[vis], np.where(inputs.known[qi], value.view(np.int8) * np.int8(TRUE), np.int8(MAYBE)))
+
+    return run
+
+
+def _not_step(slot: int, inner: int) -> Step:
+    def run(slots: list[Any], inputs: _Inputs) -> None:
+        slots[slot] = np.int8(TRUE) - slots[inner]
+
+    return run
+
+
+def _reduce_step(slot: int, parts: tuple[int, ...], op: Callable[..., Any]) -> Step:
+    def run(slots: list[Any], inputs: _Inputs) -> None:
+        slots[slot] = functools.reduce(op, (slots[p] for p in parts))
+
+    return run
+
+
+@functools.lru_cache(maxsize=64)
+def _program(law: Law, day: dt.date) -> _Program:
+    questions = tuple(law.bank.questions.values())
+    for q in questions:
+        if q.type == "multi" and len(q.choices) > _MAX_CHOICES:
+            raise ValueError(f"batch scoring supports at most {_MAX_CHOICES} choices per multi question; '{q.id}' has {len(q.choices)}")
+    compiler = _Compiler(questions)
+    # Visibility in bank order, as the engine's state is built: a show_if sees earlier questions only.
+    for i, q in enumerate(questions):
+        node = law.show_if.get(q.id)
+        compiler.vis_slots.append(1 if node is None else compiler.node(node, limit=i))
+    active = [r for r in law.rules if r.in_force is None or r.in_force.covers(day)]
+    rule_slots = tuple(compiler.node(law.conditions[r.id]) for r in active)
+
+    method = law.method
+    impacts = [
+        {axis: (imp.likelihood, imp.severity, method.base(imp.likelihood, imp.severity)) for axis, imp in r.impacts.items()}
+        for r in active
+    ]
+    finding_order = sorted(range(len(active)), key=lambda k: (-max(b for _, _, b in impacts[k].values()), active[k].id))
+    level_index = {lv: i for i, lv in enumerate(LEVEL_KEYS)}
+    axis_order, axis_tables = [], []
+    for axis in AXIS_KEYS:
+        touching = [k for k in range(len(active)) if axis in impacts[k]]
+        # The engine takes the max of (base, severity, likelihood, rule id): sort descending, take the first fired.
+        touching.sort(key=lambda k: (impacts[k][axis][2], impacts[k][axis][1], impacts[k][axis][0], active[k].id), reverse=True)
+        axis_order.append(np.array(touching, dtype=np.int64))
+        table = [
+            (lik, sev, level_index[method.level(lik, sev)], base) for lik, sev, base in (impacts[k][axis] for k in touching)
+        ]
+        axis_tables.append(np.array(table, dtype=np.int64).reshape(-1, 4).T)
+
+    remedy_ids = tuple(sorted({r.remedy for r in active if r.remedy}))
+    index = compiler.index
+    return _Program(
+        questions=questions,
+        index=index,
+        steps=tuple(compiler.steps),
+        n_slots=compiler.n_slots,
+        constants=dict(compiler.constants),
+        vis_slots=tuple(compiler.vis_slots),
+        rule_slots=rule_slots,
+        rule_ids=tuple(r.id for r in active),
+        rule_remedy=np.array([remedy_ids.index(r.remedy) if r.remedy else -1 for r in active], dtype=np.int64),
+        finding_order=np.array(finding_order, dtype=np.int64),
+        axis_order=tuple(axis_order),
+        axis_tables=tuple(axis_tables),
+        ceiling=np.array([method.level_ceiling[lv] for lv in LEVEL_KEYS], dtype=np.int64),
+        no_finding=(1, 1, level_index[method.level(1, 1)], 0),
+        per_extra=method.per_extra_finding,
+        level_rank=np.array([LEVEL_RANK[lv] for lv in LEVEL_KEYS], dtype=np.int64),
+        remedy_ids=remedy_ids,
+        remedy_sets=tuple(tuple((index[qid], value) for qid, value in law.remedies[rid].sets.items()) for rid in remedy_ids),
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# Evaluating and scoring
+
+
+def _run(program: _Program, inputs: _Inputs) -> list[Any]:
+    slots: list[Any] = [None] * program.n_slots
+    for slot, value in program.constants.items():
+        slots[slot] = value
+    for step in program.steps:
+        step(slots, inputs)
+    return slots
+
+
+def _fired(program: _Program, slots: list[Any], n: int) -> np.ndarray:
+    """(rows, active rules) bool: the rule's condition is not FALSE."""
+    if not program.rule_slots:
+        return np.zeros((n, 0), dtype=bool)
+    return np.stack([np.broadcast_to(slots[s], (n,)) != FALSE for s in program.rule_slots], axis=1)
+
+
+def _scores(program: _Program, fired: np.ndarray) -> np.ndarray:
+    """(rows, axes, 4) int64: likelihood, severity, level index, score, as the engine's _axis_scores."""
+    n = len(fired)
+    out = np.empty((n, len(AXIS_KEYS), 4), dtype=np.int64)
+    for a, (order, table) in enumerate(zip(program.axis_order, program.axis_tables, strict=True)):
+        out[:, a] = program.no_finding
+        if not len(order):
+            continue
+        hits = fired[:, order]
+        count = hits.sum(axis=1)
+        has = count > 0
+        top = hits.argmax(axis=1)[has]
+        lik, sev, lvl, base = table[:, top]
+        out[has, a, 0] = lik
+        out[has, a, 1] = sev
+        out[has, a, 2] = lvl
+        out[has, a, 3] = np.minimum(program.ceiling[lvl], base + program.per_extra * (count[has] - 1))
+    return out
+
+
+def _unique_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of a 2-D array and, for each row, the index of its distinct row."""
+    matrix = np.ascontiguousarray(matrix)
+    width = matrix.shape[1] * matrix.itemsize
+    keys = matrix.view(np.dtype((np.void, width))).ravel()
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    return matrix[first], inverse.ravel()
+
+
+def _join_rows(mask: np.ndarray, labels: Sequence[str], separator: str = SEPARATOR) -> np.ndarray:
+    """Per row, the labels whose column is set, joined: an object array of text."""
+    n, k = mask.shape
+    if n == 0 or k == 0:
+        return np.full(n, "", dtype=object)
+    distinct, inverse = _unique_rows(np.packbits(mask, axis=1))
+    # Each byte of a packed row covers 8 labels: look its 256 possible joins up in a table, then
+    # concatenate the bytes' texts (object arrays add elementwise). Every piece starts with the separator.
+    texts = np.full(len(distinct), "", dtype=object)
+    for b in range(distinct.shape[1]):
+        block = labels[8 * b : 8 * b + 8]
+        table = np.array(
+            ["".join(separator + block[j] for j in range(len(block)) if byte >> (7 - j) & 1) for byte in range(256)], dtype=object
+        )
+        texts = texts + table[distinct[:, b]]
+    cut = len(separator)
+    return np.array([t[cut:] for t in texts.tolist()], dtype=object)[inverse]
+
+
+def _rank_remedies(
+    program: _Program, cells: Sequence[_Column], inputs: _Inputs, fired: np.ndarray, before: np.ndarray, ok: np.ndarray
+) -> np.ndarray:
+    """Per row, the remedy ids ranked as the engine's _rank_remedies does, joined by SEPARATOR."""
+    n, m = len(fired), len(program.remedy_ids)
+    if n == 0 or m == 0:
+        return np.full(n, "", dtype=object)
+    reduction = np.zeros((n, m), dtype=np.int64)
+    levels = np.zeros((n, m), dtype=np.int64)
+    addressed = np.zeros((n, m), dtype=np.int64)
+    for r, sets in enumerate(program.remedy_sets):
+        count = fired[:, program.rule_remedy == r].sum(axis=1)
+        # A remedy addresses its fired rules unless every answer it sets is already so.
+        done = np.ones(n, dtype=bool)
+        for qi, value in sets:
+            cell = cells[qi]
+            same = np.array([v is not None and v == value for v in cell.values] + [False], dtype=bool)
+            done &= same[cell.factor]
+        count[done | ~ok] = 0
+        rows = np.flatnonzero(count)
+        if not len(rows):
+            continue
+        addressed[rows, r] = count[rows]
+        sub = inputs.take(rows)
+        code, known = list(sub.code), list(sub.known)
+        for qi, value in sets:
+            c, k = _code_of(program.questions[qi], value)
+            code[qi] = np.full(len(rows), c, dtype=sub.code[qi].dtype)
+            known[qi] = np.full(len(rows), k, dtype=bool)
+        after = _scores(program, _fired(program, _run(program, _Inputs(tuple(code), tuple(known))), len(rows)))
+        reduction[rows, r] = (before[rows, :, 3] - after[:, :, 3]).sum(axis=1)
+        rank = program.level_rank
+        levels[rows, r] = (rank[before[rows, :, 2]] - rank[after[:, :, 2]]).sum(axis=1)
+    # Sort by (-reduction, -levels, -findings addressed, id); remedy ids are already in id order.
+    tie = np.broadcast_to(np.arange(m), (n, m))
+    order = np.lexsort((tie, -addressed, -levels, -reduction, addressed == 0), axis=-1)
+    ranked = np.where(np.arange(m) < (addressed > 0).sum(axis=1, keepdims=True), order, m).astype(np.int16)
+    distinct, inverse = _unique_rows(ranked)
+    labels = [*program.remedy_ids, ""]
+    texts = np.array([SEPARATOR.join(labels[j] for j in row if j < m) for row in distinct.tolist()], dtype=object)
+    return texts[inverse]
