@@ -14,6 +14,9 @@ from questions.model import UNKNOWN, Text
 from scoring.axes import AXIS_KEYS
 
 
+TITLED_KINDS = ("statute", "interpretation", "regulation", "departmental_rule", "commentary")
+
+
 @dataclass(frozen=True)
 class Citation:
     """A cited provision, resolved to the version in force on the assessment date."""
@@ -38,7 +41,9 @@ class Citation:
     def label(self, lang: str) -> str:
         """A pinpoint citation, e.g. 'PIPL, Art 66, in force since 2021-11-01'."""
         if lang == "zh":
-            head = f"《{self.instrument_title.zh.strip('《》')}》{self.article.zh}"
+            title = self.instrument_title.zh.strip("《》")
+            # Book-title marks belong to documents (laws, regulations, the article), not to a list of cases.
+            head = f"《{title}》{self.article.zh}" if self.kind in TITLED_KINDS else f"{title}：{self.article.zh}"
         else:
             head = f"{self.instrument_title.get(lang)}, {self.article.get(lang)}"
         if self.in_force_from is None:

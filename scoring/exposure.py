@@ -13,15 +13,17 @@ from scoring.model import ExposureStatement
 def money(amount: float, lang: str) -> str:
     """An RMB amount in the reader's convention: 'RMB 50,000,000' or '5,000万元'."""
     amount = round(amount)
-    if lang == "zh":
+    if lang == "zh":  # Chinese convention: no thousands separators, 万 for ten thousands
         if amount >= 10_000 and amount % 10_000 == 0:
-            return f"{amount // 10_000:,}万元"
-        return f"{amount:,}元"
+            return f"{amount // 10_000}万元"
+        return f"{amount}元"
     return f"RMB {amount:,}"
 
 
-def number(value: float) -> str:
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
+def number(value: float, lang: str = "en") -> str:
+    if not float(value).is_integer():
+        return f"{value:g}"
+    return f"{int(value)}" if lang == "zh" else f"{int(value):,}"
 
 
 def _range(values: list[float], lang: str, fmt) -> str:
@@ -53,9 +55,9 @@ def render(law: Law, template: str, answers: Mapping[str, Any], lang: str) -> st
         if kind == "money_range":
             return _range(value, lang, lambda v: money(v, lang))
         if kind == "number":
-            return number(value)
+            return number(value, lang)
         if kind == "number_range":
-            return _range(value, lang, number)
+            return _range(value, lang, lambda v: number(v, lang))
         return _share_of(law, qid, value, answers, lang)
 
     return PLACEHOLDER.sub(fill, template)
