@@ -1,0 +1,130 @@
+"""The store CLI: `python -m store upgrade|info|backup|restore|hash-password`. User mistakes exit 2 with one line."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from questions.errors import PiriskError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr and exit code 2 (no usage dump)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise SystemExit(_fail(f"{self.prog}: {message}"))
+
+
+def _fail(message: str) -> int:
+    print(f"error: {' '.join(str(message).split())}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _engine(args: argparse.Namespace) -> Engine:
+    from store.db import make_engine
+
+    return make_engine(args.url)
+
+
+def _shown_url(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=True)
+
+
+def _cmd_upgrade(args: argparse.Namespace) -> int:
+    from store.db import current_revision, upgrade
+
+    engine = _engine(args)
+    upgrade(engine)
+    print(f"ok: {_shown_url(engine)} is at schema version {current_revision(engine)}")
+    return 0
+
+
+def _cmd_info(args: argparse.Namespace) -> int:
+    from store.db import current_revision, head_revision
+
+    engine = _engine(args)
+    current = current_revision(engine)
+    print(f"database: {_shown_url(engine)}")
+    print(f"schema version: {current or 'none (empty database)'} (this pirisk: {head_revision()})")
+    return 0
+
+
+def _cmd_backup(args: argparse.Namespace) -> int:
+    from store.backup import backup
+
+    info = backup(_engine(args), args.out)
+    print(f"ok: backed up {info.clients} clients and {info.assessments} assessments to {info.path}")
+    return 0
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    from store.backup import restore
+
+    info, safety = restore(_engine(args), args.backup)
+    print(
+        f"ok: restored {info.clients} clients and {info.assessments} assessments from {info.path}; the replaced database is kept at {safety}"
+    )
+    return 0
+
+
+def _cmd_hash_password(args: argparse.Namespace) -> int:
+    from store.access import hash_password
+
+    if sys.stdin.isatty():
+        first = getpass.getpass("Workspace password: ")
+        if getpass.getpass("Same password again: ") != first:
+            return _fail("the two passwords differ; nothing was printed")
+    else:
+        first = sys.stdin.readline().rstrip("\r\n")
+    print(hash_password(first))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m store", description="Manage pirisk's workspace database.")
+    parser.add_argument("--url", help="database URL (default: env DATABASE_URL, else the SQLite file in the data folder)")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    sub.add_parser("upgrade", help="create or migrate the tables (the app also does this at start)").set_defaults(
+        run=_cmd_upgrade
+    )
+    sub.add_parser("info", help="show which database is used and its schema version").set_defaults(run=_cmd_info)
+
+    backup = sub.add_parser("backup", help="copy the SQLite database to OUT while the app runs")
+    backup.add_argument("out", metavar="OUT", help="the backup file to create (must not exist)")
+    backup.set_defaults(run=_cmd_backup)
+
+    restore = sub.add_parser("restore", help="replace the SQLite database with a verified backup (stop the app first)")
+    restore.add_argument("backup", metavar="IN", help="a file made by `python -m store backup`")
+    restore.set_defaults(run=_cmd_restore)
+
+    hashing = sub.add_parser(
+        "hash-password", help="print the argon2id hash of a workspace password (asked twice, or read from stdin)"
+    )
+    hashing.set_defaults(run=_cmd_hash_password)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        return args.run(args)
+    except SystemExit as exit_:
+        return int(exit_.code or 0) if not isinstance(exit_.code, str) else _fail(exit_.code)
+    except PiriskError as err:
+        return _fail(str(err))
+    except (KeyboardInterrupt, EOFError):
+        return _fail("interrupted")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

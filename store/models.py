@@ -1,0 +1,169 @@
+"""The workspace's tables as SQLAlchemy 2 typed models; the migrations in store/migrations create them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Named constraints, so that later migrations (batch mode on SQLite) can find and change them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+STATUSES: tuple[str, ...] = ("draft", "final", "archived")
+NAME_MAX = 200  # client, title, company, author, respondent name and role
+ID_MAX = 64  # question ids
+JSONValue = Any  # an answer: true/false, a choice id, a list of choice ids, or "unknown"
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timezone-aware UTC datetime on every backend (SQLite stores it naive; it comes back as UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("store a timezone-aware datetime")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def answer_json() -> JSON:
+    """JSON that stores Python None as SQL NULL (an unanswered question), on SQLite and PostgreSQL alike."""
+    return JSON(none_as_null=True)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class ClientRow(Base):
+    """A consultant's client: a company with its assessments."""
+
+    __tablename__ = "clients"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class AssessmentRow(Base):
+    """One assessment of a client: the agreed answers, their law date, and a version for optimistic locking."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (CheckConstraint("status IN ('draft', 'final', 'archived')", name="status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(NAME_MAX))
+    law_as_of: Mapped[dt.date] = mapped_column(Date)
+    lang: Mapped[str] = mapped_column(String(8))
+    bank_version: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    # Bumped by every change of `answers`; an edit states the version it was based on (see repo.set_answers).
+    version: Mapped[int] = mapped_column(Integer)
+    answers: Mapped[dict[str, JSONValue]] = mapped_column(JSON())
+    company: Mapped[str] = mapped_column(String(NAME_MAX))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class AnswerChangeRow(Base):
+    """One answer changed: the value before and after, who changed it, and the assessment version it made."""
+
+    __tablename__ = "answer_changes"
+    __table_args__ = (Index("ix_answer_changes_assessment_question", "assessment_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(ID_MAX))
+    old_value: Mapped[JSONValue] = mapped_column(answer_json(), nullable=True)
+    new_value: Mapped[JSONValue] = mapped_column(answer_json(), nullable=True)
+    version: Mapped[int] = mapped_column(Integer)
+    author: Mapped[str] = mapped_column(String(NAME_MAX))
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class NoteRow(Base):
+    """The consultant's note on one question of one assessment."""
+
+    __tablename__ = "notes"
+    __table_args__ = (UniqueConstraint("assessment_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(ID_MAX))
+    text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(NAME_MAX))
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class RespondentRow(Base):
+    """A person answering in a workshop (the client's CTO, legal, HR...). Names are unique per assessment."""
+
+    __tablename__ = "respondents"
+    __table_args__ = (UniqueConstraint("assessment_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    role: Mapped[str] = mapped_column(String(NAME_MAX))
+
+
+class RespondentAnswerRow(Base):
+    """One respondent's answer to one question. The agreed answer is the assessment's own."""
+
+    __tablename__ = "respondent_answers"
+    __table_args__ = (UniqueConstraint("respondent_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    respondent_id: Mapped[int] = mapped_column(ForeignKey("respondents.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(ID_MAX))
+    value: Mapped[JSONValue] = mapped_column(answer_json())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class SettingRow(Base):
+    """A workspace setting (the consultancy's name, its logo): text or bytes under a key."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(ID_MAX), primary_key=True)
+    text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+TABLES: tuple[str, ...] = tuple(Base.metadata.tables)
+"""Every table, parents before children."""

@@ -1,0 +1,523 @@
+"""Spreadsheets: the answers template (blank or filled), importing a filled one, and exporting scored assessments.
+
+The template's "answers" sheet has one row per question: its id, section, text, the allowed answers,
+whether it is required, and an "answer" cell. Import reads the id and answer columns (found by their
+headings, in English or Chinese) and reports every bad cell by row number and question id, so a client
+can fix them all in one go. Answers are written as in the batch format (scoring/frame.py): true/false,
+a choice id, choice ids separated by commas (or a JSON list), or "unknown".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import math
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from questions.errors import PiriskError
+from questions.model import LOCALES, UNKNOWN, Question, Text
+from scoring.axes import AXIS_KEYS
+from store.errors import StoreError
+
+TEMPLATE_FORMAT = "pirisk-answers-template"
+ANSWERS_SHEET = "answers"
+CHOICES_SHEET = "choices"
+ABOUT_SHEET = "about"
+
+# Refuse before opening: an answers workbook is a few tens of KB.
+MAX_BYTES = 5_000_000
+MAX_UNPACKED = 50_000_000  # the sum of the zip's declared sizes (zipfile refuses to read past them)
+MAX_ENTRIES = 200
+MAX_RATIO = 200  # uncompressed / compressed, for any entry over 1 MB
+MAX_ROWS = 2_000
+MAX_COLUMNS = 30
+_SEPARATORS = (",", "，", ";", "；", "\n")
+_TRUE = frozenset(("true", "yes", "1", "是"))
+_FALSE = frozenset(("false", "no", "0", "否"))
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+HEADINGS: dict[str, Text] = {
+    "question_id": Text(en="question id", zh="问题编号"),
+    "section": Text(en="section", zh="部分"),
+    "question": Text(en="question", zh="问题"),
+    "allowed": Text(en="allowed answers", zh="可选答案"),
+    "required": Text(en="required", zh="必答"),
+    "answer": Text(en="answer", zh="答案"),
+}
+_WORDS: dict[str, Text] = {
+    "yes": Text(en="yes", zh="是"),
+    "no": Text(en="no", zh="否"),
+    "true": Text(en="true = yes", zh="true = 是"),
+    "false": Text(en="false = no", zh="false = 否"),
+    "unknown": Text(en="unknown = I don't know", zh="unknown = 不知道"),
+    "several": Text(en="one or more choice ids, separated by commas:", zh="一个或多个选项编号，以逗号分隔："),
+    "choice_id": Text(en="choice id", zh="选项编号"),
+    "label": Text(en="label", zh="选项"),
+    "help": Text(
+        en="Fill in the 'answer' column of the 'answers' sheet, then import the file in pirisk. Use the ids shown "
+        "under 'allowed answers'. Leave an answer blank when the question does not apply to you or you have not "
+        "decided yet; write 'unknown' where that is offered and you do not know.",
+        zh="请在“answers”工作表的“答案”列填写答案，然后在 pirisk 中导入本文件。请使用“可选答案”中列出的编号。"
+        "问题不适用或尚未确定时请留空；如确实不知道且该题允许，请填写 unknown。",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class SheetProblem:
+    """One bad cell of an imported sheet: its row number (as Excel shows it), question id and what is wrong."""
+
+    row: int
+    question_id: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" + (f" ({self.question_id})" if self.question_id else "")
+        return f"{where}: {self.message}"
+
+
+# ----------------------------------------------------------------------------------------------
+# The template
+
+
+def _bank() -> Any:
+    from questions.loader import default_bank
+
+    return default_bank()
+
+
+def _allowed(q: Question, lang: str) -> str:
+    if q.type == "yes_no":
+        lines = [_WORDS["true"].get(lang), _WORDS["false"].get(lang)]
+    else:
+        lines = [f"{c.id} = {c.label.get(lang)}" for c in q.choices]
+        if q.type == "multi":
+            lines.insert(0, _WORDS["several"].get(lang))
+    if q.unknown:
+        lines.append(_WORDS["unknown"].get(lang))
+    return "\n".join(lines)
+
+
+def _cell_text(q: Question, value: Any) -> str | None:
+    """An answer as it is written in the template's answer cell."""
+    if value is None:
+        return None
+    if value == UNKNOWN:
+        return UNKNOWN
+    if q.type == "yes_no":
+        return "true" if value else "false"
+    if q.type == "multi":
+        return ", ".join(value)
+    return str(value)
+
+
+def template_xlsx(lang: str = "en", answers: Mapping[str, Any] | None = None) -> bytes:
+    """The answers template as .xlsx bytes, question texts in `lang`; blank, or filled with `answers`.
+
+    Sheets: "answers" (question id, section, question, allowed answers, required, answer), "choices"
+    (every choice id with its label) and "about" (what the file is and how to fill it in)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    if lang not in LOCALES:
+        raise StoreError(f"the language must be one of {', '.join(LOCALES)}, not {lang!r}")
+    bank = _bank()
+    answers = dict(answers or {})
+    wb = Workbook()
+    ws = wb.active
+    ws.title = ANSWERS_SHEET
+    keys = list(HEADINGS)
+    ws.append([HEADINGS[k].get(lang) for k in keys])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for section in bank.sections:
+        for q in section.questions:
+            yes, no = _WORDS["yes"].get(lang), _WORDS["no"].get(lang)
+            ws.append(
+                [
+                    q.id,
+                    section.title.get(lang),
+                    q.text.get(lang),
+                    _allowed(q, lang),
+                    yes if q.required else no,
+                    _cell_text(q, answers.get(q.id)),
+                ]
+            )
+            row = ws.max_row
+            for col in (3, 4):
+                ws.cell(row=row, column=col).alignment = wrap
+            _add_validation(ws, DataValidation, q, row)
+    for col, width in zip("ABCDEF", (28, 22, 60, 48, 10, 28), strict=True):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "B2"
+
+    choices = wb.create_sheet(CHOICES_SHEET)
+    choices.append([HEADINGS["question_id"].get(lang), _WORDS["choice_id"].get(lang), _WORDS["label"].get(lang)])
+    for cell in choices[1]:
+        cell.font = Font(bold=True)
+    for q in bank.questions.values():
+        for c in q.choices:
+            choices.append([q.id, c.id, c.label.get(lang)])
+        if q.type == "yes_no":
+            choices.append([q.id, "true", _WORDS["yes"].get(lang)])
+            choices.append([q.id, "false", _WORDS["no"].get(lang)])
+        if q.unknown:
+            choices.append([q.id, UNKNOWN, _WORDS["unknown"].get(lang).split(" = ", 1)[1]])
+    for col, width in zip("ABC", (28, 26, 60), strict=True):
+        choices.column_dimensions[col].width = width
+
+    about = wb.create_sheet(ABOUT_SHEET)
+    for row in (("format", TEMPLATE_FORMAT), ("bank_version", bank.version), ("lang", lang), ("", _WORDS["help"].get(lang))):
+        about.append(list(row))
+    about.column_dimensions["B"].width = 100
+    about["B4"].alignment = wrap
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _add_validation(ws: Any, validation: Any, q: Question, row: int) -> None:
+    """A drop-down on the answer cell of yes/no and single-choice questions (Excel's list limit is 255 characters)."""
+    if q.type == "multi":
+        return
+    options = ["true", "false"] if q.type == "yes_no" else [c.id for c in q.choices]
+    if q.unknown:
+        options.append(UNKNOWN)
+    formula = '"' + ",".join(options) + '"'
+    if len(formula) > 255:
+        return
+    dv = validation(type="list", formula1=formula, allow_blank=True, showErrorMessage=False)
+    ws.add_data_validation(dv)
+    dv.add(f"F{row}")
+
+
+# ----------------------------------------------------------------------------------------------
+# Import
+
+
+def check_xlsx(data: bytes) -> None:
+    """Refuse, with a one-line StoreError, anything that is not a plausible, small .xlsx workbook.
+
+    Runs before openpyxl sees the file: the size, the zip's entry count and declared unpacked size (a
+    zip bomb declares a huge one; zipfile refuses to unpack past the declared sizes), and the ratio."""
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise StoreError("the spreadsheet must be given as bytes")
+    data = bytes(data)
+    if len(data) > MAX_BYTES:
+        raise StoreError(f"the spreadsheet is {len(data):,} bytes; the limit is {MAX_BYTES:,} bytes (5 MB)")
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise StoreError("this is an old .xls file (or a password-protected workbook); save it as .xlsx and import that")
+    if not data.startswith(b"PK\x03\x04"):
+        raise StoreError("the file is not an Excel .xlsx workbook")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise StoreError("the .xlsx file is damaged (it is not a readable zip archive)") from None
+    if len(entries) > MAX_ENTRIES:
+        raise StoreError(f"the .xlsx file holds {len(entries):,} parts; a workbook pirisk reads has at most {MAX_ENTRIES}")
+    unpacked = sum(e.file_size for e in entries)
+    if unpacked > MAX_UNPACKED:
+        raise StoreError(f"the .xlsx file would unpack to {unpacked:,} bytes; the limit is {MAX_UNPACKED:,} (is it a zip bomb?)")
+    for e in entries:
+        if e.file_size > 1_000_000 and e.file_size > MAX_RATIO * max(e.compress_size, 1):
+            raise StoreError(
+                f"the .xlsx file's part {e.filename[:60]!r} is compressed {e.file_size // max(e.compress_size, 1):,} to 1 (is it a zip bomb?)"
+            )
+        if e.flag_bits & 0x1:
+            raise StoreError("the .xlsx file is encrypted; remove its password and import it again")
+    names = {e.filename for e in entries}
+    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
+        raise StoreError("the file is a zip archive but not an Excel .xlsx workbook")
+
+
+def _heading_key(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    text = " ".join(value.split()).lower().replace("_", " ")
+    for key, heading in HEADINGS.items():
+        if text in (heading.en, heading.zh):
+            return key
+    return None
+
+
+def _parse(q: Question, raw: Any) -> tuple[Any, str | None]:
+    """A cell as an answer: (value, None), (None, None) for blank, or (None, problem)."""
+    if raw is None or (isinstance(raw, float) and math.isnan(raw)):
+        return None, None
+    value: Any = raw
+    if isinstance(raw, str):
+        text = raw.strip()
+        if not text:
+            return None, None
+        word = text.lower()
+        if word == UNKNOWN:
+            value = UNKNOWN
+        elif q.type == "yes_no":
+            value = True if word in _TRUE else False if word in _FALSE else text
+        elif q.type == "single":
+            value = word if word in q.choice_ids else text
+        else:
+            if text.startswith("["):
+                try:
+                    value = json.loads(text)
+                except (ValueError, RecursionError):
+                    return None, f"is not a JSON list of choice ids: {text[:60]!r}"
+                if isinstance(value, list):
+                    value = [v.strip().lower() if isinstance(v, str) else v for v in value]
+            else:
+                for sep in _SEPARATORS[1:]:
+                    text = text.replace(sep, ",")
+                value = [part.strip().lower() for part in text.split(",") if part.strip()]
+    elif isinstance(raw, bool):
+        value = raw
+    elif isinstance(raw, int | float):
+        if q.type == "yes_no" and raw in (0, 1):
+            value = bool(raw)
+        else:
+            return None, f"expects {_expects(q)}, got the number {raw:g}"
+    elif isinstance(raw, dt.date | dt.time | dt.timedelta):
+        return None, f"expects {_expects(q)}, got a date or time"
+    problem = q.check_value(value)
+    return (None, problem) if problem else (value, None)
+
+
+def _expects(q: Question) -> str:
+    if q.type == "yes_no":
+        return "true or false"
+    if q.type == "single":
+        return "one choice id"
+    return "choice ids separated by commas"
+
+
+def import_xlsx(data: bytes) -> tuple[dict[str, Any], list[SheetProblem]]:
+    """Read a filled template: the answers it holds, and every bad cell (by row and question id).
+
+    Blank answers are left out (not answered). Raises StoreError when the file is not a usable
+    workbook (not .xlsx, damaged, too large, a zip bomb, no "answers" sheet or no headings)."""
+    check_xlsx(data)
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(bytes(data)), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many types for a damaged part; the user needs one sentence
+        raise StoreError("the .xlsx file is damaged or is not a workbook pirisk can read") from None
+    try:
+        if ANSWERS_SHEET not in wb.sheetnames:
+            raise StoreError(f"the workbook has no '{ANSWERS_SHEET}' sheet; start from pirisk's template")
+        try:
+            rows = list(wb[ANSWERS_SHEET].iter_rows(max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS, values_only=True))
+        except Exception:
+            raise StoreError("the .xlsx file is damaged or is not a workbook pirisk can read") from None
+    finally:
+        wb.close()
+    return _read_rows(rows)
+
+
+def _read_rows(rows: list[tuple[Any, ...]]) -> tuple[dict[str, Any], list[SheetProblem]]:
+    header_at, columns = None, {}
+    for i, row in enumerate(rows[:10]):
+        found = {key: j for j, cell in enumerate(row) if (key := _heading_key(cell))}
+        if "question_id" in found and "answer" in found:
+            header_at, columns = i, found
+            break
+    if header_at is None:
+        raise StoreError("the 'answers' sheet has no 'question id' and 'answer' headings; start from pirisk's template")
+    if len(rows) > MAX_ROWS + header_at + 1:
+        raise StoreError(f"the 'answers' sheet has more than {MAX_ROWS:,} rows; a template has one row per question")
+    questions = _bank().questions
+    answers: dict[str, Any] = {}
+    seen: dict[str, int] = {}
+    problems: list[SheetProblem] = []
+    qcol, acol = columns["question_id"], columns["answer"]
+    for i, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
+        raw_id = row[qcol] if qcol < len(row) else None
+        raw = row[acol] if acol < len(row) else None
+        qid = raw_id.strip() if isinstance(raw_id, str) else raw_id
+        blank_answer = raw is None or (isinstance(raw, str) and not raw.strip())
+        if qid in (None, ""):
+            if not blank_answer:
+                problems.append(SheetProblem(i, "", "an answer with no question id"))
+            continue
+        if not isinstance(qid, str) or qid not in questions:
+            problems.append(SheetProblem(i, str(qid)[:64], "unknown question id"))
+            continue
+        if qid in seen:
+            problems.append(SheetProblem(i, qid, f"the question is listed twice (first on row {seen[qid]})"))
+            continue
+        seen[qid] = i
+        value, problem = _parse(questions[qid], raw)
+        if problem:
+            problems.append(SheetProblem(i, qid, problem))
+        elif value is not None:
+            answers[qid] = value
+    return answers, problems
+
+
+# ----------------------------------------------------------------------------------------------
+# Export of scored assessments
+
+
+EXPORT_COLUMNS: tuple[str, ...] = (
+    "client",
+    "title",
+    "company",
+    "law_as_of",
+    "status",
+    "updated_at",
+    *(f"{axis}_{part}" for axis in AXIS_KEYS for part in ("level", "score")),
+    "error",
+)
+
+
+def export_assessments(rows: Iterable[Any]) -> pd.DataFrame:
+    """A table of assessments (say `repo.list_assessments(engine, client_id)`, or of the whole portfolio)
+    with their scores: client, title, company, law_as_of, status, updated_at, then `<axis>_level` and
+    `<axis>_score` per axis, and `error` for one that cannot be scored yet (a draft missing answers).
+
+    Scored with `scoring.frame.assess_frame`, one call per law date; falls back to `scoring.engine.assess`
+    per row when the batch scorer is not installed."""
+    records = list(rows)
+    scores = _scores(records)
+    table = pd.DataFrame(
+        {
+            "client": [r.client_name for r in records],
+            "title": [r.title for r in records],
+            "company": [r.company for r in records],
+            "law_as_of": [r.law_as_of for r in records],
+            "status": [r.status for r in records],
+            "updated_at": pd.to_datetime([r.updated_at for r in records], utc=True),
+        }
+    )
+    for axis in AXIS_KEYS:
+        table[f"{axis}_level"] = pd.array([s.get(f"{axis}_level") for s in scores], dtype="string")
+        table[f"{axis}_score"] = pd.array([s.get(f"{axis}_score") for s in scores], dtype="Int64")
+    table["error"] = pd.array([s.get("error") for s in scores], dtype="string")
+    return table[list(EXPORT_COLUMNS)]
+
+
+def _answer_sets(records: list[Any]) -> list[dict[str, Any]]:
+    # Answers to questions since removed from the bank cannot fire any rule: leave them out.
+    questions = _bank().questions
+    return [{q: v for q, v in (r.answers or {}).items() if q in questions} for r in records]
+
+
+def _scores(records: list[Any]) -> list[dict[str, Any]]:
+    try:
+        from scoring.frame import assess_frame
+    except ImportError:
+        return scores_with_engine(records)
+    return scores_with_frame(records, assess_frame)
+
+
+def scores_with_frame(records: list[Any], assess_frame: Any) -> list[dict[str, Any]]:
+    """Each record's axis levels and scores (or error), by the batch scorer, one call per law date."""
+    out: list[dict[str, Any]] = [{} for _ in records]
+    answer_sets = _answer_sets(records)
+    by_day: dict[dt.date, list[int]] = {}
+    for i, r in enumerate(records):
+        by_day.setdefault(r.law_as_of, []).append(i)
+    for day, positions in by_day.items():
+        frame = pd.DataFrame.from_records([answer_sets[i] for i in positions], index=positions)
+        try:
+            result = assess_frame(frame, day)
+        except PiriskError as err:
+            for i in positions:
+                out[i] = {"error": str(err)}
+            continue
+        for i in positions:
+            row = result.loc[i]
+            error = row["error"]
+            if isinstance(error, str) and error:
+                out[i] = {"error": error}
+                continue
+            out[i] = {f"{axis}_{part}": _plain(row[f"{axis}_{part}"]) for axis in AXIS_KEYS for part in ("level", "score")}
+    return out
+
+
+def scores_with_engine(records: list[Any]) -> list[dict[str, Any]]:
+    """Each record's axis levels and scores (or error), by `scoring.engine.assess`, row by row."""
+    from scoring.engine import assess
+
+    out = []
+    for r, answers in zip(records, _answer_sets(records), strict=True):
+        try:
+            result = assess(answers, r.law_as_of, rank_remedies=False)
+        except PiriskError as err:
+            out.append({"error": str(err)})
+            continue
+        out.append({f"{axis}_{part}": getattr(result.axes[axis], part) for axis in AXIS_KEYS for part in ("level", "score")})
+    return out
+
+
+def _plain(value: Any) -> Any:
+    if value is None or value is pd.NA:
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def _safe_text(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe (CSV/formula injection)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _cell(value: Any) -> Any:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC).replace(tzinfo=None)  # Excel has no time zones: UTC, as the heading says
+    if hasattr(value, "item") and not isinstance(value, str):
+        return value.item()
+    return value
+
+
+def to_xlsx(df: pd.DataFrame, sheet: str = "assessments") -> bytes:
+    """A table as .xlsx bytes: bold headings, frozen first row, times in UTC. Text is never taken as a formula."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet[:31]
+    headings = [str(c) + (" (UTC)" if c == "updated_at" else "") for c in df.columns]
+    ws.append(headings)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for values in df.itertuples(index=False, name=None):
+        ws.append([_cell(v) for v in values])
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str) and cell.data_type == "f":
+                cell.data_type = "s"  # openpyxl takes text starting with "=" as a formula; it is data here
+            if isinstance(cell.value, dt.datetime):
+                cell.number_format = "yyyy-mm-dd hh:mm"
+            elif isinstance(cell.value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
+    for i, heading in enumerate(headings):
+        ws.column_dimensions[ws.cell(row=1, column=i + 1).column_letter].width = max(12, min(40, len(heading) + 2))
+    ws.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def to_csv(df: pd.DataFrame) -> bytes:
+    """A table as UTF-8 CSV with a byte-order mark (so Excel shows Chinese correctly); formula-like text is escaped."""
+    safe = df.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(_safe_text)
+    return safe.to_csv(index=False, date_format="%Y-%m-%dT%H:%M:%S%z").encode("utf-8-sig")
