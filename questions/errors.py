@@ -11,6 +11,7 @@ class DataError(PiriskError):
     """A data file (question bank, source, rule, remedy) is broken. Names the file and the key."""
 
     def __init__(self, file: str, key: str, message: str) -> None:
+        message = " ".join(str(message).split())  # always one line, whatever the parser said
         self.file, self.key, self.message = file, key, message
         where = f"{file}: {key}" if key else file
         super().__init__(f"{where}: {message}")

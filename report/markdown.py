@@ -1,0 +1,217 @@
+"""The Markdown report: `build_markdown(assessment, answers, lang) -> str`, the same findings as the PDF, as text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from report.content import HIDDEN, UNKNOWN_ANSWER, AnswerView, AxisFinding, ReportContent, build_content
+from report.fonts import plain
+from scoring.answers_file import MAX_COMPANY
+from scoring.assessment import Assessment
+from scoring.loader import Law
+
+_INLINE = re.compile(r"([\\`*_\[\]|~])")
+_LINE_START = re.compile(r"^(\s*)([#>+=-])")
+_ORDERED = re.compile(r"^(\s*\d+)([.)])")
+_SLOT = "\ue000"  # stands for an inline code span while the text around it is escaped
+
+
+def md_escape(text: object) -> str:
+    """`text` as one line of literal Markdown: markup characters are escaped and HTML is shown, not run."""
+    line = html.escape(plain(text), quote=False)
+    line = _INLINE.sub(r"\\\1", line)
+    line = _ORDERED.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
+    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
+
+
+def _code(text: str) -> str:
+    """An identifier as inline code (ids never hold backticks; any that did are dropped)."""
+    return f"`{plain(text).replace('`', '')}`"
+
+
+def _clip(text: str, limit: int = MAX_COMPANY) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _table(head: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
+    head = list(head)
+    out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    out += ["| " + " | ".join(cells) + " |" for cells in rows]
+    return [*out, ""]
+
+
+def _answer_cell(a: AnswerView) -> str:
+    words = md_escape(a.answer)
+    return f"*{words}*" if a.status in (HIDDEN, UNKNOWN_ANSWER) else words
+
+
+def _finding(c: ReportContent, af: AxisFinding) -> list[str]:
+    f = af.finding
+    rule = md_escape(c.t("finding_rule", rule=_SLOT)).replace(_SLOT, _code(f.rule))
+    lines = [f"#### {md_escape(f.ref)} · {md_escape(f.title)}", "", f"{md_escape(af.impact)} · {rule}", ""]
+    if not af.first:
+        return [*lines, f"*{md_escape(c.t('finding_see_above', axis=af.explained_under, ref=f.ref))}*", ""]
+    if f.uncertain:
+        lines += [f"> {md_escape(c.t('finding_uncertain'))}", ""]
+    lines += [md_escape(f.explain), ""]
+    if f.answers:
+        lines += [f"**{md_escape(c.t('finding_answers'))}**", ""]
+        lines += [f"- {md_escape(a.question)} — **{md_escape(a.answer)}**" for a in f.answers]
+        lines.append("")
+    for key, cites in (("finding_cited", f.cited), ("finding_article", f.article)):
+        if cites:
+            lines += [f"**{md_escape(c.t(key))}**", ""]
+            lines += [f"- {md_escape(cite)}" for cite in cites]
+            lines.append("")
+    return lines
+
+
+def render_markdown(c: ReportContent, *, branding_name: str = "") -> str:
+    """The report content as GitHub-flavoured Markdown."""
+    t = c.t
+    out = [f"# {md_escape(t('doc_title'))}", ""]
+    out += [f"**{md_escape(_clip(c.company) if c.company.strip() else t('company_unnamed'))}**", ""]
+    facts = [
+        (t("cover_assessed_on"), c.assessed_on.isoformat()),
+        (t("cover_law_as_of"), c.law_as_of.isoformat()),
+        (t("cover_language"), t("language_name")),
+        (t("cover_versions"), t("versions_value", rules=c.rules_version, bank=c.bank_version)),
+    ]
+    if branding_name.strip():
+        facts.append((t("cover_prepared_by"), _clip(branding_name)))
+    if c.what_if:
+        facts.append((t("cover_what_if"), c.what_if))
+    out += _table(("", ""), ((md_escape(k), md_escape(v)) for k, v in facts))
+    out += [f"> {md_escape(t('about_disclaimer', as_of=c.law_as_of.isoformat()))}", ""]
+
+    out += [f"## {md_escape(t('sec_summary'))}", ""]
+    out += _table(
+        (md_escape(t(k)) for k in ("col_axis", "col_level", "col_score", "col_likelihood", "col_severity", "col_reason")),
+        (
+            (
+                md_escape(a.label),
+                f"**{md_escape(a.level_label)}**",
+                md_escape(t("score_value", score=a.score)),
+                md_escape(a.likelihood_label),
+                md_escape(a.severity_label),
+                md_escape(a.reason),
+            )
+            for a in c.axes
+        ),
+    )
+    out += [md_escape(t("summary_counts", findings=len(c.findings), unknowns=len(c.unknowns), measures=len(c.measures))), ""]
+    out += [f"### {md_escape(t('summary_top'))}", ""]
+    out += [f"{i}. {md_escape(line)}" for i, line in enumerate(c.top, 1)] or [md_escape(t("summary_no_findings"))]
+    out.append("")
+    if c.first_measure:
+        out += [md_escape(c.first_measure), ""]
+
+    out += [f"## {md_escape(t('sec_findings'))}", ""]
+    for a in c.axes:
+        out += [f"### {md_escape(t('axis_heading', axis=a.label, level=a.level_label, score=a.score))}", ""]
+        out += [f"*{md_escape(a.description)}*", "", md_escape(t("axis_reason", reason=a.reason)), ""]
+        if a.exposure:
+            out += [f"**{md_escape(t('axis_exposure'))}**", ""]
+            for e in a.exposure:
+                out.append(f"- {md_escape(e.text)}")
+                out += [f"  - {md_escape(cite)}" for cite in e.cited]
+            out.append("")
+        if not a.findings:
+            out += [md_escape(t("axis_no_findings")), ""]
+        for af in a.findings:
+            out += _finding(c, af)
+
+    if c.unknowns:
+        out += [f"## {md_escape(t('sec_unknowns'))}", "", md_escape(t("unknowns_intro")), ""]
+        for u in c.unknowns:
+            out += [f"- **{md_escape(u.title)}** {md_escape(u.explain)}"]
+        out.append("")
+    if c.notes:
+        out += [f"## {md_escape(t('sec_notes'))}", ""]
+        out += [f"- {md_escape(n)}" for n in c.notes]
+        out.append("")
+
+    out += [f"## {md_escape(t('sec_plan'))}", ""]
+    if c.measures:
+        out += [md_escape(t("plan_intro")), ""]
+        rows = []
+        for m in c.measures:
+            measure = f"**{md_escape(m.title)}**<br>{md_escape(m.description)}"
+            if m.addresses:
+                measure += "<br>" + md_escape(t("plan_addresses", refs=", ".join(m.addresses)))
+            rows.append(
+                (
+                    str(m.rank),
+                    measure,
+                    md_escape(t("plan_points", n=m.reduction)),
+                    "<br>".join(md_escape(a.text) for a in m.after),
+                    "",
+                    "",
+                )
+            )
+        out += _table(
+            (md_escape(t(k)) for k in ("col_no", "col_measure", "col_reduction", "col_after", "col_owner", "col_due")), rows
+        )
+    else:
+        out += [md_escape(t("plan_none")), ""]
+
+    out += [f"## {md_escape(t('sec_answers'))}", "", md_escape(t("answers_intro")), ""]
+    for s in c.answers:
+        out += [f"### {md_escape(s.title)}", ""]
+        out += _table(
+            (md_escape(t("col_question")), md_escape(t("col_answer"))), ((md_escape(a.question), _answer_cell(a)) for a in s.rows)
+        )
+
+    out += [
+        f"## {md_escape(t('sec_sources'))}",
+        "",
+        md_escape(t("sources_intro", as_of=c.law_as_of.isoformat())),
+        "",
+        md_escape(t("confidence_legend")),
+        "",
+    ]
+    for commentary, key in ((False, "sources_law"), (True, "sources_commentary")):
+        group = [s for s in c.sources if s.commentary == commentary]
+        if not group:
+            continue
+        out += [f"### {md_escape(t(key))}", ""]
+        for s in group:
+            out.append(f"- **{md_escape(s.label)}** {_code(s.id)}: {md_escape(s.summary)}")
+            if s.not_modelled:
+                out.append(f"  - {md_escape(s.not_modelled)}")
+        out.append("")
+
+    out += [f"## {md_escape(t('sec_about'))}", "", md_escape(t("about_disclaimer", as_of=c.law_as_of.isoformat())), ""]
+    out += [
+        md_escape(t("about_method")),
+        "",
+        md_escape(t("about_made_with", rules=c.rules_version, bank=c.bank_version, date=c.assessed_on.isoformat())),
+        "",
+    ]
+    out += ["---", "", f"*{md_escape(t('footer_disclaimer', as_of=c.law_as_of.isoformat()))}*", ""]
+    return "\n".join(out)
+
+
+def build_markdown(
+    assessment: Assessment,
+    answers: Mapping[str, Any] | None,
+    lang: str,
+    *,
+    company: str = "",
+    branding: Any = None,
+    assessed_on: dt.date | None = None,
+    law: Law | None = None,
+) -> str:
+    """The report of `assessment` in `lang` ("en" or "zh") as Markdown: the same findings, measures,
+    answers and sources as the PDF, without the charts. User-typed text is escaped so that it shows
+    literally."""
+    from report.branding import Branding
+
+    company = company if isinstance(company, str) else ("" if company is None else str(company))
+    brand = Branding.coerce(branding)
+    content = build_content(assessment, answers, lang, company=company, assessed_on=assessed_on, law=law)
+    return render_markdown(content, branding_name=brand.name if brand else "")
