@@ -13,7 +13,6 @@ from typing import Any
 from questions.model import UNKNOWN, Text
 from scoring.axes import AXIS_KEYS
 
-
 TITLED_KINDS = ("statute", "interpretation", "regulation", "departmental_rule", "commentary")
 
 

@@ -28,9 +28,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from questions.errors import PiriskError
+
+if TYPE_CHECKING:  # pandas is imported when a batch runs, not when the CLI starts
+    import pandas as pd
 
 INPUT_SUFFIXES = (".csv", ".xlsx", ".json")
 OUTPUT_SUFFIXES = (".csv", ".xlsx")
@@ -44,6 +47,8 @@ class BatchError(PiriskError):
 
 def run_batch(args: argparse.Namespace) -> int:
     """Score every row of `args.input` as of `args.as_of` (default today), write `args.output`, print a summary."""
+    import pandas as pd
+
     from scoring.engine import check_date
     from scoring.frame import assess_frame
     from scoring.loader import default_law
@@ -64,8 +69,6 @@ def run_batch(args: argparse.Namespace) -> int:
             chunk = table.iloc[start : start + CHUNK_ROWS]
             parts.append(assess_frame(chunk, as_of, remedies=remedies, law=law))
             bar.update(len(chunk))
-    import pandas as pd
-
     result = pd.concat(parts) if len(parts) > 1 else parts[0]
     write_table(result, target)
 
@@ -88,10 +91,10 @@ def _progress(total: int, *, hide: bool) -> Any:
 
 def _check_target(target: Path, source: Path) -> None:
     """Refuse an output path that cannot work before spending time on scoring."""
-    if target.suffix.lower() not in OUTPUT_SUFFIXES:
-        raise BatchError(f"cannot write '{target.suffix or target.name}' files; the output must end in .csv or .xlsx")
     if target.is_dir():
         raise BatchError(f"{target} is a directory; give a file name such as {target / 'scores.csv'}")
+    if target.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise BatchError(f"cannot write '{target.suffix or target.name}' files; the output must end in .csv or .xlsx")
     parent = target.parent
     if not parent.is_dir():
         raise BatchError(f"cannot write {target}: the folder {parent} does not exist")
@@ -101,7 +104,7 @@ def _check_target(target: Path, source: Path) -> None:
         raise BatchError(f"the output {target} would overwrite the input; choose another file name")
 
 
-def read_table(path: str | Path) -> Any:
+def read_table(path: str | Path) -> pd.DataFrame:
     """Read answer sets from a .csv, .xlsx or .json file into a DataFrame, one row per answer set."""
     path = Path(path)
     suffix = path.suffix.lower()
@@ -121,7 +124,7 @@ def read_table(path: str | Path) -> Any:
         raise BatchError(f"cannot read {path}: {err.strerror or err}") from None
 
 
-def _read_csv(path: Path) -> Any:
+def _read_csv(path: Path) -> pd.DataFrame:
     import pandas as pd
 
     try:
@@ -134,7 +137,7 @@ def _read_csv(path: Path) -> Any:
         raise BatchError(f"{path} is not a readable CSV file: {_one_line(err)}") from None
 
 
-def _read_xlsx(path: Path) -> Any:
+def _read_xlsx(path: Path) -> pd.DataFrame:
     import pandas as pd
 
     try:
@@ -145,7 +148,7 @@ def _read_xlsx(path: Path) -> Any:
         raise BatchError(f"{path} is not a readable .xlsx workbook ({type(err).__name__}: {_one_line(err)})") from None
 
 
-def _read_json(path: Path) -> Any:
+def _read_json(path: Path) -> pd.DataFrame:
     import pandas as pd
 
     data = path.read_bytes()
@@ -172,7 +175,7 @@ def _read_json(path: Path) -> Any:
     return pd.DataFrame.from_records(records) if records else pd.DataFrame()
 
 
-def write_table(df: Any, path: str | Path) -> None:
+def write_table(df: pd.DataFrame, path: str | Path) -> None:
     """Write the scored table to .csv (UTF-8) or .xlsx, through a temporary file so a failure leaves no half file."""
     path = Path(path)
     suffix = path.suffix.lower()
@@ -193,13 +196,15 @@ def write_table(df: Any, path: str | Path) -> None:
             tmp.unlink(missing_ok=True)
 
 
-def _write_xlsx(df: Any, tmp: Path, path: Path) -> None:
+def _write_xlsx(df: pd.DataFrame, tmp: Path, path: Path) -> None:
     from openpyxl.utils.exceptions import IllegalCharacterError
 
     try:
         df.to_excel(tmp, index=False, engine="openpyxl", sheet_name="scores")
     except IllegalCharacterError:
-        raise BatchError(f"cannot write {path}: a cell holds a control character that Excel refuses; write a .csv instead") from None
+        raise BatchError(
+            f"cannot write {path}: a cell holds a control character that Excel refuses; write a .csv instead"
+        ) from None
 
 
 def _one_line(err: BaseException) -> str:

@@ -13,14 +13,17 @@ unchanged, in front of the result columns; a pass-through column that has the na
 is replaced by it. Question columns are not repeated in the result: join it back on the index.
 
 The result has the input's index and, for each axis in `scoring.axes.AXIS_KEYS`, the columns
-``<axis>_likelihood``, ``<axis>_severity``, ``<axis>_score`` (nullable Int64) and ``<axis>_level``
-(an ordered categorical of `scoring.axes.LEVEL_KEYS`); then ``fired_rules``, the ids of the fired rules in `Assessment.fired_rules` order joined by
-";" (empty text when none fire); with ``remedies=True``, ``remedies``, the ranked remedy ids of
-`Assessment.remedies` joined by ";"; and ``error``. A row whose answers do not fit the bank (an
-unknown choice, a wrong type, "unknown" where it is not offered, a visible required question left
-blank) gets every problem in ``error``, e.g. ``records_tier1: has no choice 'x' (allowed: ...);
-required answers missing: consumer_facing``, and empty score columns; the other rows are scored.
-``error`` is empty (NA) for rows that were scored.
+``<axis>_likelihood``, ``<axis>_severity``, ``<axis>_level`` and ``<axis>_score`` (the numbers as
+nullable Int64, the level as an ordered categorical of `scoring.axes.LEVEL_KEYS`); then
+``fired_rules``, the ids of the fired rules in `Assessment.fired_rules` order joined by ";" (empty
+text when none fires); with ``remedies=True``, ``remedies``, the ids of `Assessment.remedies` in
+their ranked order joined by ";"; and ``error``. Text columns are object columns of str.
+
+A row whose answers do not fit the bank (an unknown choice, a wrong type, "unknown" where it is not
+offered, a visible required question left blank) gets all its problems in ``error``, cell by cell
+in bank order and then the missing answers, e.g. ``records_tier1: has no choice 'x' (allowed: ...);
+required answers missing: consumer_facing``, and empty (NA) score, rule and remedy columns; the
+other rows are scored as usual. ``error`` is NA for every row that was scored.
 
 It evaluates the same `when` and `show_if` nodes as `scoring.engine.assess`, compiled once per law
 and date into numpy operations over int8 arrays holding FALSE/MAYBE/TRUE (`all` is the elementwise
@@ -56,6 +59,8 @@ RESULT_COLUMNS: tuple[str, ...] = (*(f"{axis}_{part}" for axis in AXIS_KEYS for 
 _TRUE_WORDS = frozenset(("true", "yes", "1"))
 _FALSE_WORDS = frozenset(("false", "no", "0"))
 _MAX_CHOICES = 62  # a multi answer is held as a bitmask in an int64
+_JOIN_ROWS = 20_000  # rows joined into text at a time
+_MAX_PROBLEM = 300  # characters of one cell's problem in `error`
 
 
 def result_columns(*, remedies: bool = False) -> tuple[str, ...]:
@@ -77,7 +82,7 @@ def assess_frame(df: pd.DataFrame, as_of: dt.date, *, remedies: bool = False, la
     program = _program(law, day)
     columns = _question_columns(df, program)
     n = len(df)
-    cells = [_read_column(q, df.iloc[:, columns[q.id]] if q.id in columns else None, n) for q in program.questions]
+    cells = [_read_column(q, columns.get(q.id), n) for q in program.questions]
     inputs = _Inputs(tuple(c.code for c in cells), tuple(c.known for c in cells))
 
     slots = _run(program, inputs)
@@ -96,12 +101,14 @@ def assess_frame(df: pd.DataFrame, as_of: dt.date, *, remedies: bool = False, la
         out[f"{axis}_score"] = pd.arrays.IntegerArray(score.astype(np.int64), ~ok)
     fired_text = _join_rows(fired[:, program.finding_order], [program.rule_ids[k] for k in program.finding_order])
     fired_text[~ok] = None
-    out["fired_rules"] = fired_text
+    # Text columns stay object arrays of str: converting 100,000 long texts to pandas' "str"
+    # dtype costs more than all of the scoring.
+    out["fired_rules"] = pd.Series(fired_text, dtype=object)
     if remedies:
         ranked = _rank_remedies(program, cells, inputs, fired, scores, ok)
         ranked[~ok] = None
-        out["remedies"] = ranked
-    out["error"] = np.array(errors, dtype=object)
+        out["remedies"] = pd.Series(ranked, dtype=object)
+    out["error"] = pd.Series(errors, dtype=object)
 
     result = pd.DataFrame(out, columns=list(result_columns(remedies=remedies)))
     passthrough = [i for i, c in enumerate(df.columns) if _name(c) not in program.index and c not in result.columns]
@@ -151,16 +158,16 @@ def _name(column: Any) -> str:
     return str(column).strip()
 
 
-def _question_columns(df: pd.DataFrame, program: _Program) -> dict[str, int]:
-    """The position of each question's column in `df`."""
-    found: dict[str, int] = {}
+def _question_columns(df: pd.DataFrame, program: _Program) -> dict[str, pd.Series]:
+    """Each question's column in `df`."""
+    found: dict[str, pd.Series] = {}
     twice: list[str] = []
-    for position, column in enumerate(df.columns):
+    for column, series in df.items():
         qid = _name(column)
         if qid in program.index:
             if qid in found:
                 twice.append(f"question '{qid}' has more than one column")
-            found[qid] = position
+            found[qid] = series
     if twice:
         raise AnswersError(twice)
     return found
@@ -218,6 +225,8 @@ def _clean(q: Question, raw: Any) -> tuple[Any, str | None]:
     elif isinstance(raw, tuple):
         value = list(raw)
     problem = q.check_value(value)
+    if problem and len(problem) > _MAX_PROBLEM:  # a pasted essay should not make a spreadsheet cell unreadable
+        problem = problem[: _MAX_PROBLEM - 1] + "…"
     return (None, problem) if problem else (value, None)
 
 
@@ -225,7 +234,12 @@ def _read_column(q: Question, series: pd.Series | None, n: int) -> _Column:
     if series is None:
         return _Column(
             np.full(n, 0 if q.type == "multi" else _size(q), dtype=np.int64 if q.type == "multi" else np.int16),
-            np.zeros(n, dtype=bool), np.zeros(n, dtype=bool), np.full(n, -1, dtype=np.int32), (), None, (),
+            np.zeros(n, dtype=bool),
+            np.zeros(n, dtype=bool),
+            np.full(n, -1, dtype=np.int32),
+            (),
+            None,
+            (),
         )
     try:
         factor, uniques = pd.factorize(series, use_na_sentinel=True)
@@ -255,8 +269,13 @@ def _read_column(q: Question, series: pd.Series | None, n: int) -> _Column:
         values.append(value)
     code[size] = blank
     return _Column(
-        code[factor], known[factor], answered[factor], factor.astype(np.int32), tuple(values),
-        problem[factor] if problems else None, tuple(problems),
+        code[factor],
+        known[factor],
+        answered[factor],
+        factor.astype(np.int32),
+        tuple(values),
+        problem[factor] if problems else None,
+        tuple(problems),
     )
 
 
@@ -271,7 +290,10 @@ def _row_errors(program: _Program, cells: Sequence[_Column], vis: Sequence[np.nd
     required = [i for i, q in enumerate(program.questions) if q.required]
     if required and n:
         missing = np.stack(
-            [(vis[i] == TRUE) & ~cells[i].answered & (cells[i].problem < 0 if cells[i].problem is not None else True) for i in required],
+            [
+                (vis[i] == TRUE) & ~cells[i].answered & (cells[i].problem < 0 if cells[i].problem is not None else True)
+                for i in required
+            ],
             axis=1,
         )
         rows = np.flatnonzero(missing.any(axis=1))
@@ -418,7 +440,9 @@ def _program(law: Law, day: dt.date) -> _Program:
     questions = tuple(law.bank.questions.values())
     for q in questions:
         if q.type == "multi" and len(q.choices) > _MAX_CHOICES:
-            raise ValueError(f"batch scoring supports at most {_MAX_CHOICES} choices per multi question; '{q.id}' has {len(q.choices)}")
+            raise ValueError(
+                f"batch scoring supports at most {_MAX_CHOICES} choices per multi question; '{q.id}' has {len(q.choices)}"
+            )
     compiler = _Compiler(questions)
     # Visibility in bank order, as the engine's state is built: a show_if sees earlier questions only.
     for i, q in enumerate(questions):
@@ -440,9 +464,7 @@ def _program(law: Law, day: dt.date) -> _Program:
         # The engine takes the max of (base, severity, likelihood, rule id): sort descending, take the first fired.
         touching.sort(key=lambda k: (impacts[k][axis][2], impacts[k][axis][1], impacts[k][axis][0], active[k].id), reverse=True)
         axis_order.append(np.array(touching, dtype=np.int64))
-        table = [
-            (lik, sev, level_index[method.level(lik, sev)], base) for lik, sev, base in (impacts[k][axis] for k in touching)
-        ]
+        table = [(lik, sev, level_index[method.level(lik, sev)], base) for lik, sev, base in (impacts[k][axis] for k in touching)]
         axis_tables.append(np.array(table, dtype=np.int64).reshape(-1, 4).T)
 
     remedy_ids = tuple(sorted({r.remedy for r in active if r.remedy}))
@@ -511,11 +533,31 @@ def _scores(program: _Program, fired: np.ndarray) -> np.ndarray:
 
 def _unique_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct rows of a 2-D array and, for each row, the index of its distinct row."""
-    matrix = np.ascontiguousarray(matrix)
-    width = matrix.shape[1] * matrix.itemsize
-    keys = matrix.view(np.dtype((np.void, width))).ravel()
-    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    return matrix[first], inverse.ravel()
+    n = len(matrix)
+    raw = np.ascontiguousarray(matrix).view(np.uint8).reshape(n, -1)
+    width = -(-raw.shape[1] // 8) * 8
+    words = np.zeros((n, width), dtype=np.uint8)
+    words[:, : raw.shape[1]] = raw
+    words = words.view(np.uint64)  # (n, width / 8): a row compares as a few integers
+    order = np.lexsort(words.T[::-1])
+    ordered = words[order]
+    starts = np.ones(n, dtype=bool)
+    starts[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
+    inverse = np.empty(n, dtype=np.int64)
+    inverse[order] = np.cumsum(starts) - 1
+    return matrix[order[starts]], inverse
+
+
+@functools.lru_cache(maxsize=32)
+def _join_table(labels: tuple[str, ...], separator: str) -> tuple[list[str], np.ndarray]:
+    """For each byte of a packed row (8 labels) and each of its 256 values, the labels' text and its length."""
+    k = len(labels)
+    table = [
+        "".join(labels[8 * b + j] + separator for j in range(8) if value >> (7 - j) & 1 and 8 * b + j < k)
+        for b in range(-(-k // 8))
+        for value in range(256)
+    ]
+    return table, np.array([len(t) for t in table], dtype=np.int64)
 
 
 def _join_rows(mask: np.ndarray, labels: Sequence[str], separator: str = SEPARATOR) -> np.ndarray:
@@ -524,17 +566,22 @@ def _join_rows(mask: np.ndarray, labels: Sequence[str], separator: str = SEPARAT
     if n == 0 or k == 0:
         return np.full(n, "", dtype=object)
     distinct, inverse = _unique_rows(np.packbits(mask, axis=1))
-    # Each byte of a packed row covers 8 labels: look its 256 possible joins up in a table, then
-    # concatenate the bytes' texts (object arrays add elementwise). Every piece starts with the separator.
-    texts = np.full(len(distinct), "", dtype=object)
-    for b in range(distinct.shape[1]):
-        block = labels[8 * b : 8 * b + 8]
-        table = np.array(
-            ["".join(separator + block[j] for j in range(len(block)) if byte >> (7 - j) & 1) for byte in range(256)], dtype=object
-        )
-        texts = texts + table[distinct[:, b]]
-    cut = len(separator)
-    return np.array([t[cut:] for t in texts.tolist()], dtype=object)[inverse]
+    # Each byte of a packed row covers 8 labels: a table gives the text of each of its 256 values
+    # (every label followed by the separator). A row's text is its bytes' texts in order, so a
+    # block of rows is one join of table entries, then a slice per row.
+    width = distinct.shape[1]
+    table, size = _join_table(tuple(labels), separator)
+    entries = distinct.astype(np.int64) + 256 * np.arange(width)
+    texts: list[str] = []
+    for start in range(0, len(distinct), _JOIN_ROWS):
+        block = entries[start : start + _JOIN_ROWS]
+        joined = "".join(map(table.__getitem__, block.ravel().tolist()))
+        length = size[block].sum(axis=1)
+        end = np.cumsum(length)
+        begin = end - length
+        end = np.where(length > 0, end - len(separator), begin)
+        texts.extend(joined[b:e] for b, e in zip(begin.tolist(), end.tolist(), strict=True))
+    return np.array(texts, dtype=object)[inverse]
 
 
 def _rank_remedies(
