@@ -1,0 +1,15 @@
+"""pirisk's browser app: page config and navigation. The pages live in ui/; run `make run`."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from ui import nav, state, widgets
+
+# No page_icon: a Material icon as favicon is fetched from fonts.gstatic.com; the default is served locally.
+st.set_page_config(page_title="pirisk", layout="wide")
+st.html(Path(__file__).resolve().parent / "assets" / "style.css")
+state.init_state()
+page = st.navigation(nav.pages())
+widgets.sidebar()
+page.run()

@@ -1,0 +1,189 @@
+"""The Assess page: the guided questionnaire, one bank section per step, then a review of every answer."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from questions.model import Bank, Section
+from scoring.answers_file import MAX_COMPANY
+from scoring.engine import visibility
+from ui import nav, state, widgets
+from ui.present import HIDDEN, SectionStatus, answer_label, colon, is_answered, md, progress, section_status
+from ui.state import t
+
+COMPANY_WIDGET = "company_input"
+
+
+def _goto(step: int) -> None:
+    st.session_state[state.STEP] = step
+    st.session_state[state.BLOCKED] = []
+
+
+def _next(step: int) -> None:
+    """Advance, unless a required question of this section is unanswered: then say which."""
+    law = state.law()
+    answers = state.answers()
+    status = section_status(law.bank, answers, visibility(answers, law))[step]
+    if status.missing:
+        st.session_state[state.BLOCKED] = [step, *status.missing]
+        return
+    _goto(step + 1)
+
+
+def _store_company() -> None:
+    st.session_state[state.COMPANY] = (st.session_state.get(COMPANY_WIDGET) or "").strip()[:MAX_COMPANY]
+
+
+def _icon(i: int, step: int, status: SectionStatus | None) -> str:
+    if i == step:
+        return ":material/radio_button_checked:"
+    if status is None:  # the review step
+        return ":material/fact_check:"
+    if status.done:
+        return ":material/check_circle:"
+    return ":material/timelapse:" if status.started else ":material/radio_button_unchecked:"
+
+
+def _status_text(i: int, step: int, status: SectionStatus | None) -> str:
+    if i == step:
+        return t("status_current")
+    if status is None:
+        return t("status_review")
+    if status.done:
+        return t("status_done")
+    return t("status_started") if status.started else t("status_next")
+
+
+def _section_list(bank: Bank, statuses: list[SectionStatus], step: int, lang: str) -> None:
+    st.markdown(f"**{md(t('sections'))}**")
+    entries: list[tuple[str, SectionStatus | None]] = [(s.title.get(lang), statuses[i]) for i, s in enumerate(bank.sections)]
+    entries.append((t("review_title"), None))
+    for i, (title, status) in enumerate(entries):
+        st.button(
+            f"{i + 1}. {title}" if status is not None else title,
+            key=f"goto__{i}",
+            on_click=_goto,
+            args=(i,),
+            icon=_icon(i, step, status),
+            type="primary" if i == step else "tertiary",
+            help=_status_text(i, step, status),
+            width="stretch",
+            wrap=True,
+        )
+    st.caption(md(t("sections_legend")))
+
+
+def _company_field() -> None:
+    st.session_state[COMPANY_WIDGET] = st.session_state[state.COMPANY]
+    st.text_input(
+        t("company_label"),
+        key=COMPANY_WIDGET,
+        on_change=_store_company,
+        max_chars=MAX_COMPANY,
+        placeholder=t("company_placeholder"),
+    )
+
+
+def _section(
+    bank: Bank, section: Section, step: int, visible: dict[str, int], status: SectionStatus, complete: bool, lang: str
+) -> None:
+    st.subheader(t("step_of", n=step + 1, total=len(bank.sections), title=section.title.get(lang)))
+    st.caption(md(section.description.get(lang)))
+    if step == 0:
+        _company_field()
+    blocked = st.session_state[state.BLOCKED]
+    flagged = set(blocked[1:]) & set(status.missing) if blocked and blocked[0] == step else set()
+    for q in section.questions:
+        if visible[q.id] == HIDDEN:
+            continue
+        with st.container(border=True, key=f"question__{q.id}"):
+            widgets.question(q, visible[q.id], lang, missing=q.id in flagged)
+    if flagged:
+        names = "\n".join(f"- {md(bank.questions[qid].text.get(lang))}" for qid in status.missing if qid in flagged)
+        st.error(f"{md(t('blocked'))}\n\n{names}", icon=":material/warning:")
+    back, forward, review = st.columns([1, 1, 2])
+    back.button(
+        t("back"),
+        key="nav_back",
+        on_click=_goto,
+        args=(step - 1,),
+        disabled=step == 0,
+        icon=":material/arrow_back:",
+        width="stretch",
+    )
+    last = step == len(bank.sections) - 1
+    forward.button(
+        t("to_review") if last else t("next"),
+        key="nav_next",
+        on_click=_next,
+        args=(step,),
+        type="primary",
+        icon=":material/arrow_forward:",
+        icon_position="right",
+        width="stretch",
+    )
+    if complete and not last:
+        review.button(t("to_review"), key="nav_review", on_click=_goto, args=(len(bank.sections),), type="tertiary")
+
+
+def _review(bank: Bank, statuses: list[SectionStatus], visible: dict[str, int], lang: str) -> None:
+    answers = state.answers()
+    st.subheader(t("review_title"))
+    st.caption(md(t("review_intro")))
+    company = st.session_state[state.COMPANY]
+    st.markdown(f"**{md(t('company_short'))}{colon(lang)}**{md(company) if company else md(t('company_none'))}")
+    for i, (section, status) in enumerate(zip(bank.sections, statuses, strict=True)):
+        with st.container(border=True, key=f"review__{section.id}"):
+            head, edit = st.columns([4, 1], vertical_alignment="center")
+            mark = "" if status.done else f" — :orange[{md(t('review_incomplete', n=len(status.shown) - len(status.answered)))}]"
+            head.markdown(f"**{i + 1}. {md(section.title.get(lang))}**{mark}")
+            edit.button(
+                t("change_section"), key=f"edit__{section.id}", on_click=_goto, args=(i,), type="tertiary", icon=":material/edit:"
+            )
+            for q in section.questions:
+                if visible[q.id] == HIDDEN:
+                    continue
+                value = answers.get(q.id)
+                text, answer, change = st.columns([6, 4, 1], vertical_alignment="center")
+                text.markdown(md(q.text.get(lang)))
+                shown = md(answer_label(q, value, lang))
+                answer.markdown(f"**{shown}**" if is_answered(value) else f":red[{shown}]")
+                change.button(
+                    t("change"), key=f"change__{q.id}", on_click=_goto, args=(i,), type="tertiary", help=t("change_help")
+                )
+    incomplete = [(i, bank.sections[i]) for i, s in enumerate(statuses) if s.missing]
+    back, forward = st.columns([1, 3])
+    back.button(t("back"), key="nav_back", on_click=_goto, args=(len(bank.sections) - 1,), icon=":material/arrow_back:")
+    if incomplete:
+        listed = "\n".join(f"- {md(s.title.get(lang))}" for _, s in incomplete)
+        st.warning(f"{md(t('review_missing'))}\n\n{listed}", icon=":material/warning:")
+    elif forward.button(t("see_results"), key="see_results", type="primary", icon=":material/monitoring:"):
+        nav.go("results")
+
+
+def assess_page() -> None:
+    """The questionnaire: progress bar, the list of sections, the current step and its buttons."""
+    law = state.law()
+    bank = law.bank
+    lang = state.lang()
+    answers = state.answers()
+    visible = visibility(answers, law)
+    statuses = section_status(bank, answers, visible)
+    step = min(max(int(st.session_state[state.STEP]), 0), len(bank.sections))
+    st.session_state[state.STEP] = step
+
+    st.title(t("assess_title"))
+    answered, shown = progress(statuses)
+    pct = round(100 * answered / shown) if shown else 0
+    st.progress(pct / 100, text=t("progress", pct=pct, answered=answered, total=shown))
+
+    side, body = st.columns([1, 3], gap="large")
+    with side.container(key="section_list"):
+        _section_list(bank, statuses, step, lang)
+    with body:
+        if step == len(bank.sections):
+            _review(bank, statuses, visible, lang)
+        else:
+            complete = not any(s.missing for s in statuses)
+            _section(bank, bank.sections[step], step, visible, statuses[step], complete, lang)
+    widgets.disclaimer()

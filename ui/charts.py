@@ -1,0 +1,143 @@
+"""Plotly figures for the results page: the four-axis radar and the likelihood x severity grid.
+
+They are built as plain figure specs (dicts): st.plotly_chart validates a spec once, which is several
+times cheaper than building it through plotly.graph_objects and then having it validated again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from questions.strings import tr
+from scoring.assessment import Assessment
+from scoring.axes import AXES, LEVEL_RANK, LEVELS, LIKELIHOOD_LABELS, SEVERITY_LABELS
+from scoring.model import Method
+from ui.present import LEVEL_COLORS, LEVEL_TINTS, colon
+
+_FONT = {"family": "sans-serif", "size": 13}
+# Each axis's line inside a grid cell (offset from the cell's centre), so axes sharing a cell never overlap.
+_CELL_ROWS = (0.3, 0.12, -0.06, -0.24)
+_MARKERS = ("circle", "diamond", "square", "triangle-up")
+_PALETTE = ("#1f5f8b", "#2e7d32", "#8e6c8a")
+
+
+def radar_figure(series: list[tuple[str, Assessment]], lang: str, *, compact: bool = False) -> dict[str, Any]:
+    """A radar of the four axes' scores (0-100); one trace per (name, assessment), the first is current.
+    `compact` leaves more room for the axis labels, for a narrow column."""
+    labels = [a.label.get(lang) for a in AXES]
+    data = []
+    for i, (name, assessment) in enumerate(series):
+        scores = [assessment.axes[a.key].score for a in AXES]
+        data.append(
+            {
+                "type": "scatterpolar",
+                "r": [*scores, scores[0]],
+                "theta": [*labels, labels[0]],
+                "name": name,
+                "fill": "toself",
+                "opacity": 0.75 if i == 0 else 0.55,
+                "line": {"color": _PALETTE[i % len(_PALETTE)], "dash": "solid" if i == 0 else "dash"},
+                "hovertemplate": "%{theta}: %{r}<extra>" + name + "</extra>",
+            }
+        )
+    layout = {
+        "polar": {
+            "domain": {"x": [0.32, 0.68] if compact else [0.24, 0.76], "y": [0.08, 0.92]},
+            "radialaxis": {
+                "range": [0, 100],
+                "tickvals": [25, 50, 75, 100],
+                "angle": 45,
+                "tickangle": 45,
+                "tickfont": {"size": 10, "color": "#666"},
+            },
+            "angularaxis": {"tickfont": {"size": 13}},
+        },
+        "showlegend": len(series) > 1,
+        "legend": {"orientation": "h", "y": -0.08, "x": 0.5, "xanchor": "center"},
+        "margin": {"l": 10, "r": 10, "t": 30, "b": 30},
+        "height": 300 if compact else 400,
+        "font": _FONT,
+    }
+    return {"data": data, "layout": layout}
+
+
+def grid_figure(assessment: Assessment, method: Method, lang: str) -> dict[str, Any]:
+    """The GB/T 39335-style risk matrix: likelihood (rows) x severity (columns), coloured by level,
+    with each axis listed in its cell (each axis has its own line in a cell, so none covers another)."""
+    level_label = {lv.key: lv.label.get(lang) for lv in LEVELS}
+    ordered = sorted(LEVELS, key=lambda lv: lv.rank)
+    n = len(ordered) - 1
+    colorscale = []
+    for lv in ordered:  # a stepped scale: each level one flat colour
+        lo, hi = max(lv.rank - 0.5, 0) / n, min(lv.rank + 0.5, n) / n
+        colorscale += [[lo, LEVEL_TINTS[lv.key]], [hi, LEVEL_TINTS[lv.key]]]
+    cells = [(lik, sev) for lik in (1, 2, 3, 4) for sev in (1, 2, 3, 4)]
+    data: list[dict[str, Any]] = [
+        {
+            "type": "heatmap",
+            "x": [1, 2, 3, 4],
+            "y": [1, 2, 3, 4],
+            "z": [[LEVEL_RANK[method.level(lik, sev)] for sev in (1, 2, 3, 4)] for lik in (1, 2, 3, 4)],
+            "zmin": 0,
+            "zmax": n,
+            "colorscale": colorscale,
+            "showscale": False,
+            "hoverinfo": "skip",
+            "xgap": 3,
+            "ygap": 3,
+        },
+        {  # each cell's level, small in its bottom-right corner
+            "type": "scatter",
+            "name": "levels",
+            "x": [sev + 0.47 for _, sev in cells],
+            "y": [lik - 0.47 for lik, _ in cells],
+            "mode": "text",
+            "text": [level_label[method.level(lik, sev)] for lik, sev in cells],
+            "textposition": "top left",
+            "textfont": {"size": 10, "color": "rgba(0,0,0,0.5)"},
+            "hoverinfo": "skip",
+        },
+    ]
+    for i, axis in enumerate(AXES):
+        result = assessment.axes[axis.key]
+        label = axis.label.get(lang)
+        rightmost = result.severity == 4  # label to the marker's left, so it stays inside the chart
+        data.append(
+            {
+                "type": "scatter",
+                "name": label,
+                "x": [result.severity + (0.4 if rightmost else -0.4)],
+                "y": [result.likelihood + _CELL_ROWS[i % len(_CELL_ROWS)]],
+                "mode": "markers+text",
+                "marker": {
+                    "size": 10,
+                    "color": LEVEL_COLORS[result.level],
+                    "symbol": _MARKERS[i % len(_MARKERS)],
+                    "line": {"width": 1.5, "color": "#222"},
+                },
+                "text": [label],
+                "textposition": "middle left" if rightmost else "middle right",
+                "textfont": {"size": 11, "color": "#111"},
+                "cliponaxis": False,
+                "hovertemplate": f"{label}{colon(lang)}{level_label[result.level]} ({result.score}/100)<extra></extra>",
+            }
+        )
+    axis_style = {"tickvals": [1, 2, 3, 4], "range": [0.5, 4.5], "showgrid": False, "zeroline": False, "fixedrange": True}
+    layout = {
+        "xaxis": {
+            **axis_style,
+            "title": {"text": tr("ui", "grid_severity", lang)},
+            "ticktext": [s.get(lang) for s in SEVERITY_LABELS],
+        },
+        "yaxis": {
+            **axis_style,
+            "title": {"text": tr("ui", "grid_likelihood", lang)},
+            "ticktext": [s.get(lang) for s in LIKELIHOOD_LABELS],
+        },
+        "showlegend": False,
+        "margin": {"l": 90, "r": 20, "t": 30, "b": 50},
+        "height": 400,
+        "font": _FONT,
+        "plot_bgcolor": "white",
+    }
+    return {"data": data, "layout": layout}

@@ -1,0 +1,324 @@
+"""The Results page: axis cards, radar and risk grid, cited findings, remedies with a what-if view,
+the comparison with 2012, and downloads. It only presents: every score and legal text comes from assess()."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import streamlit as st
+
+from questions.model import Bank
+from scoring.assessment import Assessment, Citation, Finding
+from scoring.axes import AXES, LIKELIHOOD_LABELS, SEVERITY_LABELS, level
+from scoring.engine import assess, visibility
+from scoring.errors import AnswersError
+from scoring.loader import Law
+from ui import charts, nav, state, widgets
+from ui.present import LEVEL_BADGES, answer_label, base_rule_id, colon, md, section_status, visible_answers
+from ui.state import t
+
+
+def _toggle_remedy(remedy_id: str) -> None:
+    ticked = [r for r in st.session_state[state.WHAT_IF] if r != remedy_id]
+    if st.session_state.get(f"remedy__{remedy_id}"):
+        ticked.append(remedy_id)
+    st.session_state[state.WHAT_IF] = ticked
+
+
+def _level_text(key: str, lang: str) -> str:
+    return level(key).label.get(lang)
+
+
+def _axis_cards(assessment: Assessment, lang: str) -> None:
+    for column, axis in zip(st.columns(len(AXES)), AXES, strict=True):
+        r = assessment.axes[axis.key]
+        with column.container(border=True, key=f"axis__{axis.key}", height="stretch"):
+            st.metric(axis.label.get(lang), f"{r.score}/100", help=axis.description.get(lang))
+            st.badge(_level_text(r.level, lang), color=LEVEL_BADGES[r.level])
+            st.caption(
+                md(
+                    t(
+                        "scale_line",
+                        likelihood=LIKELIHOOD_LABELS[r.likelihood - 1].get(lang),
+                        severity=SEVERITY_LABELS[r.severity - 1].get(lang),
+                    )
+                )
+            )
+            st.markdown(md(r.reason.get(lang)))
+
+
+def _citation(c: Citation, lang: str) -> None:
+    mark = "" if c.confidence == "V" else f" :orange-badge[{md(t('confidence_' + c.confidence))}]"
+    st.markdown(f"**{md(c.label(lang))}**{mark}")
+    st.markdown(md(c.summary.get(lang)))
+    if c.not_modelled is not None:
+        st.caption(md(t("not_modelled", text=c.not_modelled.get(lang))))
+
+
+def _fired_by(f: Finding, bank: Bank, lang: str) -> str:
+    lines = []
+    for a in f.answers:
+        q = bank.questions[a.question]
+        line = f"- {md(q.text.get(lang))} — **{md(answer_label(q, a.value, lang))}**"
+        if a.assumed:
+            line += f" :orange[{md(t('assumed_cautious'))}]"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _finding(f: Finding, axis: str, law: Law, lang: str) -> None:
+    with st.container(border=True):
+        st.markdown(f"**{md(f.title.get(lang))}**")
+        imp = f.impacts[axis]
+        lv = law.method.level(imp.likelihood, imp.severity)
+        st.markdown(
+            f":{LEVEL_BADGES[lv]}-badge[{md(_level_text(lv, lang))}] "
+            + md(
+                t(
+                    "scale_line",
+                    likelihood=LIKELIHOOD_LABELS[imp.likelihood - 1].get(lang),
+                    severity=SEVERITY_LABELS[imp.severity - 1].get(lang),
+                )
+            )
+        )
+        if f.uncertain:
+            st.caption(f":orange[{md(t('finding_uncertain'))}]")
+        st.markdown(md(f.explain.get(lang)))
+        if f.answers:
+            st.markdown(f"{md(t('fired_by'))}\n\n{_fired_by(f, law.bank, lang)}")
+        if f.citations:
+            with st.expander(t("sources_n", n=len(f.citations)), icon=":material/gavel:"):
+                for c in f.citations:
+                    _citation(c, lang)
+
+
+def _findings(assessment: Assessment, law: Law, lang: str) -> None:
+    st.header(t("findings_title"))
+    tabs = st.tabs([f"{a.label.get(lang)} ({len(assessment.findings_for(a.key))})" for a in AXES])
+    for tab, axis in zip(tabs, AXES, strict=True):
+        with tab:
+            st.caption(md(axis.description.get(lang)))
+            exposure = assessment.axes[axis.key].exposure
+            if exposure:
+                st.markdown(f"**{md(t('exposure_title'))}**\n\n" + "\n".join(f"- {md(e.text.get(lang))}" for e in exposure))
+            found = assessment.findings_for(axis.key)
+            if not found:
+                st.info(md(assessment.axes[axis.key].reason.get(lang)))
+            for f in found:
+                _finding(f, axis.key, law, lang)
+
+
+def _unknowns(assessment: Assessment, lang: str) -> None:
+    if not assessment.unknowns:
+        return
+    st.header(t("unknowns_title"))
+    st.caption(md(t("unknowns_intro")))
+    for u in assessment.unknowns:
+        with st.container(border=True):
+            st.markdown(f"**{md(u.title.get(lang))}**")
+            st.markdown(md(u.explain.get(lang)))
+
+
+def _score_table(rows: list[tuple[str, Any, Any]], head: tuple[str, str, str], lang: str) -> str:
+    """A markdown table of axis | before | after | change, from (axis label, (level, score), (level, score))."""
+    out = [f"| {md(t('axis'))} | {md(head[0])} | {md(head[1])} | {md(head[2])} |", "|---|---|---|---|"]
+    for label, (lv_a, sc_a), (lv_b, sc_b) in rows:
+        delta = sc_b - sc_a
+        change = "±0" if delta == 0 else (f":green[{delta}]" if delta < 0 else f":red[+{delta}]")
+        out.append(f"| {md(label)} | {md(_level_text(lv_a, lang))} {sc_a} | {md(_level_text(lv_b, lang))} {sc_b} | {change} |")
+    return "\n".join(out)
+
+
+@st.fragment
+def _remedies(assessment: Assessment, scored: dict[str, Any], law: Law, lang: str) -> None:
+    """The ranked measures with what-if boxes. A fragment: ticking a box reruns only this part."""
+    st.header(t("remedies_title"))
+    if not assessment.remedies:
+        st.info(md(t("remedies_none")))
+        return
+    st.caption(md(t("remedies_intro")))
+    ss = st.session_state
+    offered = {r.remedy for r in assessment.remedies}
+    ticked = [r for r in ss[state.WHAT_IF] if r in offered]
+    day = assessment.law_as_of
+    projected = assess(scored, day, apply_remedies=ticked, rank_remedies=False, law=law) if ticked else None
+    listing, what_if = st.columns([3, 2], gap="large")
+    with what_if.container(border=True, key="what_if"):
+        if projected is not None:
+            st.markdown(f"**{md(t('what_if_title', n=len(ticked)))}**")
+            cells = st.columns(2)
+            for i, a in enumerate(AXES):
+                now, then = assessment.axes[a.key], projected.axes[a.key]
+                with cells[i % 2]:
+                    st.metric(a.label.get(lang), f"{then.score}/100", delta=then.score - now.score, delta_color="inverse")
+                    st.caption(
+                        md(
+                            f"{t('now')}{colon(lang)}{_level_text(now.level, lang)} {now.score} → {_level_text(then.level, lang)} {then.score}"
+                        )
+                    )
+            series = [(t("now"), assessment), (t("with_measures"), projected)]
+            st.plotly_chart(
+                charts.radar_figure(series, lang, compact=True), key="what_if_radar", config={"displayModeBar": False}
+            )
+        else:
+            st.caption(md(t("what_if_hint")))
+    for i, r in enumerate(assessment.remedies, 1):
+        with listing.container(border=True, key=f"remedy_card__{r.remedy}"):
+            ss[f"remedy__{r.remedy}"] = r.remedy in ticked
+            st.checkbox(f"{i}. {r.title.get(lang)}", key=f"remedy__{r.remedy}", on_change=_toggle_remedy, args=(r.remedy,))
+            st.caption(
+                md(t("remedy_reduction", n=r.reduction) if r.reduction > 0 else t("remedy_no_reduction", n=len(r.addresses)))
+            )
+            st.markdown(md(r.description.get(lang)))
+            after = " · ".join(
+                f"{a.label.get(lang)} {assessment.axes[a.key].score} → {r.after[a.key].score}"
+                for a in AXES
+                if r.after[a.key].score != assessment.axes[a.key].score
+            )
+            if after:
+                st.caption(md(t("remedy_after", changes=after)))
+            if r.citations:
+                with st.expander(t("sources_n", n=len(r.citations)), icon=":material/gavel:"):
+                    for c in r.citations:
+                        _citation(c, lang)
+
+
+def _compare(assessment: Assessment, then: Assessment, law: Law, lang: str) -> None:
+    article_date = law.method.article_date
+    day = assessment.law_as_of
+    st.header(t("compare_title", year=article_date.year))
+    if day == article_date:
+        st.info(md(t("compare_same")))
+        return
+    st.caption(md(t("compare_intro", then=article_date.isoformat(), now=day.isoformat())))
+    rows = [
+        (
+            a.label.get(lang),
+            (then.axes[a.key].level, then.axes[a.key].score),
+            (assessment.axes[a.key].level, assessment.axes[a.key].score),
+        )
+        for a in AXES
+    ]
+    st.markdown(_score_table(rows, (article_date.isoformat(), day.isoformat(), t("change_col")), lang))
+    before = {base_rule_id(f.rule) for f in then.findings}
+    now = {base_rule_id(f.rule) for f in assessment.findings}
+    new = [f for f in assessment.findings if base_rule_id(f.rule) not in before]
+    gone = [f for f in then.findings if base_rule_id(f.rule) not in now]
+    st.markdown(f"**{md(t('compare_new', then=article_date.isoformat(), now=day.isoformat(), n=len(new)))}**")
+    if new:
+        for f in new:
+            axes = ", ".join(a.label.get(lang) for a in AXES if a.key in f.impacts)
+            with st.expander(f"{f.title.get(lang)} ({axes})"):
+                st.markdown(md(f.explain.get(lang)))
+                for c in f.legal_citations:
+                    st.caption(md(c.label(lang)))
+    else:
+        st.caption(md(t("compare_none_new")))
+    if gone:
+        st.markdown(f"**{md(t('compare_gone', then=article_date.isoformat(), n=len(gone)))}**")
+        st.markdown("\n".join(f"- {md(f.title.get(lang))}" for f in gone))
+
+
+def _downloads(assessment: Assessment, scored: dict[str, Any], law: Law, lang: str) -> None:
+    company = st.session_state[state.COMPANY]
+    stamp = assessment.law_as_of.isoformat()
+    answers_col, pdf_col, md_col = st.columns(3)
+    answers_col.download_button(
+        t("download_answers"),
+        data=state.answers_json(st.session_state, law),
+        file_name=f"pirisk-answers-{state.today().isoformat()}.json",
+        mime="application/json",
+        key="download_answers",
+        on_click="ignore",
+        icon=":material/download:",
+        width="stretch",
+    )
+    try:
+        from report import build_markdown, build_pdf
+    except ImportError:  # the report package is optional for the screens
+        pdf_col.caption(md(t("report_unavailable")))
+        return
+    pdf_col.download_button(
+        t("download_pdf"),
+        data=lambda: build_pdf(assessment, scored, lang, company=company),  # built only when clicked
+        file_name=f"pirisk-report-{stamp}-{lang}.pdf",
+        mime="application/pdf",
+        key="download_pdf",
+        on_click="ignore",
+        icon=":material/picture_as_pdf:",
+        width="stretch",
+    )
+    md_col.download_button(
+        t("download_markdown"),
+        data=lambda: build_markdown(assessment, scored, lang, company=company),
+        file_name=f"pirisk-report-{stamp}-{lang}.md",
+        mime="text/markdown",
+        key="download_markdown",
+        on_click="ignore",
+        icon=":material/description:",
+        width="stretch",
+    )
+
+
+def _not_ready(law: Law, answers: dict[str, Any], visible: dict[str, int], lang: str) -> bool:
+    """Say which sections still need answers, with a way back; True if results cannot be shown yet."""
+    statuses = section_status(law.bank, answers, visible)
+    incomplete = [(i, law.bank.sections[i]) for i, s in enumerate(statuses) if s.missing]
+    if not incomplete:
+        return False
+    listed = "\n".join(
+        f"- {md(section.title.get(lang))} ({md(t('n_missing', n=len(statuses[i].missing)))})" for i, section in incomplete
+    )
+    st.warning(f"{md(t('results_not_ready'))}\n\n{listed}", icon=":material/pending_actions:")
+    if st.button(t("continue_questionnaire"), key="continue_questionnaire", type="primary"):
+        st.session_state[state.STEP] = incomplete[0][0]
+        nav.go("assess")
+    return True
+
+
+def results_page() -> None:
+    """Scores, findings, remedies and comparisons for the session's answers, as of the chosen date."""
+    law = state.law()
+    lang = state.lang()
+    ss = st.session_state
+    day: dt.date = ss[state.LAW_AS_OF]
+    st.title(t("results_title"))
+    if ss[state.COMPANY]:
+        st.subheader(md(ss[state.COMPANY]))
+    st.markdown(md(t("law_as_of_line", date=day.isoformat(), rules=law.method.rules_version, bank=law.bank.version)))
+    widgets.disclaimer(prominent=True)
+
+    problem = widgets.law_date_error(day)
+    if problem:
+        st.error(problem, icon=":material/event_busy:")
+        return
+    answers = state.answers()
+    visible = visibility(answers, law)
+    if _not_ready(law, answers, visible, lang):
+        return
+    scored = visible_answers(answers, visible)
+    try:
+        assessment = assess(scored, day, law=law)
+    except AnswersError as err:  # should not happen once every section is complete; say so plainly
+        st.error(md(t("answers_problem", problems="; ".join(err.problems))))
+        return
+
+    _downloads(assessment, scored, law, lang)
+    _axis_cards(assessment, lang)
+    radar, grid = st.columns(2)
+    series = [(t("now"), assessment)]
+    radar.markdown(f"**{md(t('radar_title'))}**")
+    radar.plotly_chart(charts.radar_figure(series, lang), key="radar", config={"displayModeBar": False})
+    grid.markdown(f"**{md(t('grid_title'))}**")
+    grid.plotly_chart(charts.grid_figure(assessment, law.method, lang), key="grid", config={"displayModeBar": False})
+    for note in assessment.notes:
+        st.info(md(note.get(lang)), icon=":material/info:")
+
+    _findings(assessment, law, lang)
+    _unknowns(assessment, lang)
+    _remedies(assessment, scored, law, lang)
+    then = assess(scored, law.method.article_date, rank_remedies=False, law=law)
+    _compare(assessment, then, law, lang)
+    st.divider()
+    widgets.disclaimer(day)

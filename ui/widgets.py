@@ -1,0 +1,222 @@
+"""Widgets the pages share: a question driven by the bank, the sidebar (language, law date, save and
+resume) and the disclaimer. Every widget is seeded from session state and writes back via on_change."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import streamlit as st
+
+from questions.model import LOCALE_NAMES, LOCALES, UNKNOWN, Question
+from scoring.engine import check_date, visibility
+from scoring.errors import DateError
+from ui import state
+from ui.present import MAYBE, md, resume_step
+from ui.state import t
+
+# The widest range the date picker offers; dates before the law's coverage get a clear message.
+MIN_PICKABLE = dt.date(1990, 1, 1)
+MAX_UPLOAD_MB = 2  # Streamlit's own cap; pirisk's 1 MB limit is checked by parse_answers with a clear message
+
+
+def widget_key(qid: str, part: str | None = None) -> str:
+    """The widget key of a question (its id) or of one of its tick boxes (id__choice)."""
+    return qid if part is None else f"{qid}__{part}"
+
+
+# -- questions ---------------------------------------------------------------------------------------
+
+
+def _store(qid: str) -> None:
+    state.set_answer(qid, st.session_state.get(widget_key(qid)))
+
+
+def _store_tick(qid: str, choice: str) -> None:
+    ticked = bool(st.session_state.get(widget_key(qid, choice)))
+    current = state.answers().get(qid)
+    if choice == UNKNOWN:
+        state.set_answer(qid, UNKNOWN if ticked else None)
+        return
+    question = state.law().bank.questions[qid]
+    chosen = set(current) if isinstance(current, list) else set()
+    chosen = chosen | {choice} if ticked else chosen - {choice}
+    ordered = [c.id for c in question.choices if c.id in chosen]  # bank order, so files diff cleanly
+    state.set_answer(qid, ordered or None)
+
+
+def question(q: Question, shown: int, lang: str, *, missing: bool = False) -> None:
+    """One question: its widget (seeded from the answers dict), a note if optional, and "why we ask"."""
+    value = state.answers().get(q.id)
+    ss = st.session_state
+    label = q.text.get(lang)
+    if q.type == "multi":
+        st.markdown(f"**{md(label)}**")
+        chosen = value if isinstance(value, list) else []
+        for c in q.choices:
+            ss[widget_key(q.id, c.id)] = c.id in chosen
+            st.checkbox(c.label.get(lang), key=widget_key(q.id, c.id), on_change=_store_tick, args=(q.id, c.id))
+        if q.unknown:
+            ss[widget_key(q.id, UNKNOWN)] = value == UNKNOWN
+            st.checkbox(t("unknown"), key=widget_key(q.id, UNKNOWN), on_change=_store_tick, args=(q.id, UNKNOWN))
+    else:
+        options: list[Any] = [True, False] if q.type == "yes_no" else [c.id for c in q.choices]
+        if q.unknown:
+            options.append(UNKNOWN)
+        names = {True: t("yes"), False: t("no"), UNKNOWN: t("unknown")}
+        names.update({c.id: c.label.get(lang) for c in q.choices})
+        ss[widget_key(q.id)] = value if value in options else None
+        st.radio(
+            label,
+            options,
+            index=None,
+            format_func=names.__getitem__,
+            key=widget_key(q.id),
+            on_change=_store,
+            args=(q.id,),
+            horizontal=q.type == "yes_no",
+        )
+    if missing:
+        st.caption(f":red[{md(t('needs_answer'))}]")
+    elif shown == MAYBE or not q.required:
+        st.caption(md(t("optional_maybe") if shown == MAYBE else t("optional")))
+    with st.expander(t("why_we_ask"), icon=":material/help_outline:"):
+        st.markdown(md(q.help.get(lang)))
+        for aid in q.article:
+            provision = state.law().provisions.get(aid)
+            if provision is not None:
+                st.caption(md(t("article_context", section=provision.article.get(lang))))
+
+
+# -- sidebar -----------------------------------------------------------------------------------------
+
+
+def _set_lang() -> None:
+    choice = st.session_state.get("lang_switch")
+    if choice in LOCALES:
+        st.session_state[state.LANG] = choice
+        st.query_params["lang"] = choice
+
+
+def _set_law_date() -> None:
+    picked = st.session_state.get("law_date")
+    if isinstance(picked, dt.date):
+        st.session_state[state.LAW_AS_OF] = picked
+
+
+def _set_law_preset(day: dt.date) -> None:
+    st.session_state[state.LAW_AS_OF] = day
+
+
+def _load_file() -> None:
+    ss = st.session_state
+    key = f"resume_file_{ss[state.UPLOADER_ROUND]}"
+    uploaded = ss.get(key)
+    if uploaded is None:
+        return
+    law = state.law()
+    error = state.apply_answers_file(ss, uploaded.getvalue(), law)
+    ss.pop(state.UPLOAD_ERROR, None)
+    ss.pop(state.UPLOAD_OK, None)
+    ss[state.UPLOADER_ROUND] += 1  # a fresh uploader, so another (or the same) file can be loaded
+    if error:
+        ss[state.UPLOAD_ERROR] = (uploaded.name, error)
+        return
+    ss[state.UPLOAD_OK] = (uploaded.name, len(ss[state.ANSWERS]))
+    ss[state.STEP] = resume_step(law.bank, ss[state.ANSWERS], visibility(ss[state.ANSWERS], law))
+
+
+def law_date_error(day: dt.date) -> str | None:
+    """A clear, translated message if the law cannot be applied as of `day`, else None."""
+    law = state.law()
+    try:
+        check_date(day, law)
+    except DateError:
+        return t("date_out_of_coverage", date=day.isoformat(), start=law.method.coverage_from.isoformat())
+    return None
+
+
+def sidebar() -> None:
+    """Language, law date, and saving or resuming answers: on every page."""
+    ss = st.session_state
+    law = state.law()
+    with st.sidebar:
+        ss["lang_switch"] = state.lang()
+        st.radio(
+            t("language_switch"),
+            list(LOCALES),
+            format_func=LOCALE_NAMES.__getitem__,
+            key="lang_switch",
+            on_change=_set_lang,
+            horizontal=True,
+        )
+
+        st.markdown(f"**{md(t('law_as_of'))}**")
+        day = ss[state.LAW_AS_OF]
+        ss["law_date"] = day
+        st.date_input(
+            t("law_as_of"),
+            min_value=min(MIN_PICKABLE, day),
+            max_value=max(state.today(), day),
+            key="law_date",
+            on_change=_set_law_date,
+            format="YYYY-MM-DD",
+            label_visibility="collapsed",
+        )
+        left, right = st.columns(2)
+        left.button(
+            t("preset_today"), key="law_today", on_click=_set_law_preset, args=(state.today(),), width="stretch", wrap=True
+        )
+        right.button(
+            t("preset_article"),
+            key="law_article",
+            on_click=_set_law_preset,
+            args=(law.method.article_date,),
+            width="stretch",
+            help=t("preset_article_help"),
+            wrap=True,
+        )
+        problem = law_date_error(day)
+        if problem:
+            st.error(problem, icon=":material/event_busy:")
+        else:
+            st.caption(md(t("law_as_of_note", start=law.method.coverage_from.isoformat())))
+
+        st.divider()
+        st.markdown(f"**{md(t('save_resume'))}**")
+        st.download_button(
+            t("download_answers"),
+            data=state.answers_json(ss, law),
+            file_name=f"pirisk-answers-{state.today().isoformat()}.json",
+            mime="application/json",
+            key="download_answers_sidebar",
+            on_click="ignore",
+            icon=":material/download:",
+            width="stretch",
+        )
+        st.file_uploader(
+            t("resume_from_file"),
+            type=["json"],
+            key=f"resume_file_{ss[state.UPLOADER_ROUND]}",
+            on_change=_load_file,
+            max_upload_size=MAX_UPLOAD_MB,
+            help=t("resume_help"),
+        )
+        if state.UPLOAD_ERROR in ss:
+            name, error = ss[state.UPLOAD_ERROR]
+            st.error(t("upload_refused", name=md(name), reason=md(error)), icon=":material/error:")
+        elif state.UPLOAD_OK in ss:
+            name, count = ss.pop(state.UPLOAD_OK)  # said once; the next click clears it
+            st.success(t("upload_loaded", name=md(name), count=count), icon=":material/check_circle:")
+        st.caption(md(t("privacy_note")))
+
+
+def disclaimer(as_of: dt.date | None = None, *, prominent: bool = False) -> None:
+    """The disclaimer, with the law date when there is one."""
+    text = t("disclaimer")
+    if as_of is not None:
+        text = f"{text} {t('law_applied_as_of', date=as_of.isoformat())}"
+    if prominent:
+        st.info(md(text), icon=":material/gavel:")
+    else:
+        st.caption(md(text))
