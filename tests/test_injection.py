@@ -1,0 +1,102 @@
+"""User-typed text (company names, notes, respondent names) is shown literally on every surface:
+no HTML, Markdown link, javascript: URL or script tag in it is ever interpreted."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from report import build_markdown, build_pdf
+from scoring.engine import assess
+
+ROOT = Path(__file__).resolve().parents[1]
+PAYLOADS = [
+    "<script>alert('x')</script>",
+    "<img src=x onerror=alert(1)>",
+    "[click me](javascript:alert(1))",
+    "**bold** _it_ `code` # heading",
+    "<a href=\"javascript:alert(1)\">link</a>",
+    "$x^2$ and \\(math\\)",
+]
+COMPANY = " ".join(PAYLOADS)
+
+
+def _ui_sources() -> list[Path]:
+    return [ROOT / "app.py", *sorted((ROOT / "ui").glob("*.py"))]
+
+
+def test_no_page_renders_html_from_data():
+    """unsafe_allow_html is never used, and st.html only ever receives the local stylesheet."""
+    for path in _ui_sources():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.keyword) and node.arg == "unsafe_allow_html":
+                pytest.fail(f"{path.name}:{node.lineno} uses unsafe_allow_html")
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "html":
+                assert path.name == "app.py" and "style.css" in ast.unparse(node), f"{path.name}:{node.lineno}: st.html with data"
+
+
+def _rendered_is_inert(markdown_text: str) -> None:
+    """Render with a CommonMark renderer that passes raw HTML through (the most permissive reader):
+    no tag and no javascript: link may come out of user text."""
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark", {"html": True}).render(markdown_text)
+    assert "<script" not in html and "<img" not in html and "<a href" not in html.replace('<a href="#', ""), html[:500]
+    assert "javascript:" not in "".join(part for part in html.split('"') if part.startswith("javascript")), html[:500]
+    assert 'href="javascript' not in html
+
+
+def test_markdown_export_shows_user_text_literally(article_answers):
+    result = assess(article_answers, dt.date(2026, 11, 29))
+    for lang in ("en", "zh"):
+        text = build_markdown(result, article_answers, lang, company=COMPANY)
+        _rendered_is_inert(text)
+        from markdown_it import MarkdownIt
+
+        plain = MarkdownIt("commonmark").render(text)
+        assert "&lt;script&gt;alert(" in plain  # shown, as text
+
+
+def test_pdf_shows_user_text_literally(article_answers, tmp_path):
+    if not shutil.which("pdftotext"):
+        if os.environ.get("CI"):
+            pytest.fail("pdftotext (poppler-utils) is missing")
+        pytest.skip("pdftotext (poppler-utils) is missing")
+    result = assess(article_answers, dt.date(2026, 11, 29))
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(build_pdf(result, article_answers, "en", company=COMPANY))
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    flat = " ".join(text.split())
+    for payload in ("<script>alert('x')</script>", "[click me](javascript:alert(1))"):
+        assert payload in flat, payload
+
+
+def test_app_shows_the_company_name_literally(article_answers):
+    """On the review step and on the results page, the name is escaped wherever markdown shows it."""
+    from tests.test_app_flow import goto_page
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["answers"] = dict(article_answers)
+    at.session_state["company"] = COMPANY
+    at.session_state["law_as_of"] = dt.date(2026, 11, 29)
+    at.session_state["step"] = 10  # the review step, after the ten sections
+    at.run()
+    pages = [at]
+    pages.append(goto_page(at, "results"))
+    seen = 0
+    for page in pages:
+        assert not page.exception
+        for element in [*page.markdown, *page.subheader, *page.header, *page.caption]:
+            body = str(element.body)
+            if "alert" in body:
+                seen += 1
+                _rendered_is_inert(body)
+    assert seen >= 2  # the name was shown on both pages
