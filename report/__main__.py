@@ -7,9 +7,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from questions.errors import PiriskError
 from questions.model import LOCALES
-from scoring.__main__ import _fail, _Parser, _today_or, parse_date
+from scoring.cli import OneLineParser as _Parser
+from scoring.cli import fail as _fail
+from scoring.cli import parse_date, run_main
+from scoring.cli import today_or as _today_or
 
 FORMATS = ("pdf", "md")
 
@@ -62,17 +64,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    try:
-        return run(parser.parse_args(argv))
-    except SystemExit as exit_:
-        return int(exit_.code or 0) if not isinstance(exit_.code, str) else _fail(exit_.code)
-    except PiriskError as err:
-        return _fail(str(err))
-    except KeyboardInterrupt:
-        return _fail("interrupted")
-    except BrokenPipeError:
-        return 0
+    return run_main(build_parser(), argv, run)
 
 
 if __name__ == "__main__":

@@ -3,40 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
 
-from questions.errors import PiriskError
 from questions.model import LOCALES
-
-EXIT_USAGE = 2
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line on stderr and exit code 2 (no usage dump)."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise SystemExit(_fail(f"{self.prog}: {message}"))
-
-
-def _fail(message: str) -> int:
-    print(f"error: {' '.join(str(message).split())}", file=sys.stderr)
-    return EXIT_USAGE
-
-
-def parse_date(text: str) -> dt.date:
-    """A YYYY-MM-DD date, for --as-of."""
-    try:
-        return dt.date.fromisoformat(text)
-    except (ValueError, TypeError):
-        raise argparse.ArgumentTypeError(f"invalid date {text!r}; expected YYYY-MM-DD") from None
-
-
-def _today_or(as_of: dt.date | None) -> dt.date:
-    # The CLI is a presenter: it, not the engine, decides that "no date" means today.
-    return as_of or dt.date.today()
+from scoring.cli import OneLineParser, parse_date, run_main, today_or
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
@@ -45,7 +17,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
     from scoring.text_report import render_text
 
     file = read_answers(args.file)
-    as_of = args.as_of or file.law_as_of or _today_or(None)
+    as_of = args.as_of or file.law_as_of or today_or(None)
     lang = args.lang or file.lang
     assessment = assess(file.answers, as_of)
     if args.format == "json":
@@ -60,7 +32,7 @@ def _cmd_sources(args: argparse.Namespace) -> int:
     from scoring.loader import default_law
 
     law = default_law()
-    day = check_date(_today_or(args.as_of), law)
+    day = check_date(today_or(args.as_of), law)
     lang = args.lang or "en"
     rows = []
     for pid in law.provisions:
@@ -99,8 +71,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m scoring", description="Score personal-information legal exposure under Chinese law.")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser = OneLineParser(prog="python -m scoring", description="Score personal-information legal exposure under Chinese law.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
 
     score = sub.add_parser("score", help="score an answers file")
     score.add_argument("file", help="answers file (JSON, see docs/answers-format.md)")
@@ -129,18 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-        return args.run(args)
-    except SystemExit as exit_:
-        return int(exit_.code or 0) if not isinstance(exit_.code, str) else _fail(exit_.code)
-    except PiriskError as err:
-        return _fail(str(err))
-    except KeyboardInterrupt:
-        return _fail("interrupted")
-    except BrokenPipeError:
-        return 0
+    return run_main(build_parser(), argv)
 
 
 if __name__ == "__main__":

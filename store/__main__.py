@@ -8,25 +8,12 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from questions.errors import PiriskError
+from scoring.cli import OneLineParser as _Parser
+from scoring.cli import fail as _fail
+from scoring.cli import run_main
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
-
-EXIT_USAGE = 2
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line on stderr and exit code 2 (no usage dump)."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise SystemExit(_fail(f"{self.prog}: {message}"))
-
-
-def _fail(message: str) -> int:
-    print(f"error: {' '.join(str(message).split())}", file=sys.stderr)
-    return EXIT_USAGE
-
 
 def _engine(args: argparse.Namespace) -> Engine:
     from store.db import make_engine
@@ -114,16 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-        return args.run(args)
-    except SystemExit as exit_:
-        return int(exit_.code or 0) if not isinstance(exit_.code, str) else _fail(exit_.code)
-    except PiriskError as err:
-        return _fail(str(err))
-    except (KeyboardInterrupt, EOFError):
-        return _fail("interrupted")
+    return run_main(build_parser(), argv)
 
 
 if __name__ == "__main__":
