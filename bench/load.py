@@ -48,7 +48,7 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
 STEPS = ("open", "resume", "results")
-STEP_TIMEOUT_MS = 60_000
+STEP_TIMEOUT_MS = 240_000  # per step: 20 chromium tabs and the server share two cores
 LAW_AS_OF = dt.date(2026, 11, 29)
 
 
@@ -89,9 +89,10 @@ class SessionResult:
         return not self.error and self.shown != self.expected
 
 
-async def one_session(browser: Any, url: str, index: int, seed: int, folder: Path) -> SessionResult:
+async def one_session(browser: Any, url: str, index: int, seed: int, folder: Path, ramp: float = 0.0) -> SessionResult:
     from playwright.async_api import expect
 
+    await asyncio.sleep(index * ramp)  # people arrive one after another, not in the same millisecond
     result = SessionResult(index)
     answers = generate_answers(seed + index)
     result.expected = {axis: r.score for axis, r in assess(answers, LAW_AS_OF).axes.items()}
@@ -129,7 +130,7 @@ async def one_session(browser: Any, url: str, index: int, seed: int, folder: Pat
     return result
 
 
-async def run_load(url: str, sessions: int, seed: int = 1, deadline: float = 600.0) -> list[SessionResult]:
+async def run_load(url: str, sessions: int, seed: int = 1, deadline: float = 600.0, ramp: float = 1.0) -> list[SessionResult]:
     """Run `sessions` concurrent sessions against `url`; cancelled after `deadline` seconds."""
     if not url.startswith(("http://127.", "http://localhost", "http://[::1]")):
         raise SystemExit("load tests only ever target loopback")
@@ -139,7 +140,7 @@ async def run_load(url: str, sessions: int, seed: int = 1, deadline: float = 600
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
-                tasks = [one_session(browser, url, i, seed, Path(tmp)) for i in range(sessions)]
+                tasks = [one_session(browser, url, i, seed, Path(tmp), ramp) for i in range(sessions)]
                 return await asyncio.wait_for(asyncio.gather(*tasks), timeout=deadline)
             finally:
                 await browser.close()
@@ -182,6 +183,7 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--deadline", type=float, default=600.0, help="cancel the whole run after this many seconds")
+    parser.add_argument("--ramp", type=float, default=1.0, help="seconds between session starts (default 1)")
     parser.add_argument("--url", help="an app already running on loopback (default: start one)")
     args = parser.parse_args()
     proc = None
@@ -190,7 +192,7 @@ def main() -> int:
         proc, url = start_server()
     try:
         start = time.perf_counter()
-        results = asyncio.run(run_load(url, args.sessions, args.seed, args.deadline))
+        results = asyncio.run(run_load(url, args.sessions, args.seed, args.deadline, args.ramp))
         summary = summarise(results)
         summary["wall_s"] = round(time.perf_counter() - start, 2)
     finally:
