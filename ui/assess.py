@@ -7,7 +7,7 @@ import streamlit as st
 from questions.model import Bank, Section
 from scoring.answers_file import MAX_COMPANY
 from scoring.engine import visibility
-from ui import nav, state, widgets
+from ui import nav, state, widgets, workspace_state
 from ui.present import HIDDEN, SectionStatus, answer_label, colon, is_answered, md, progress, section_status
 from ui.state import t
 
@@ -32,6 +32,8 @@ def _next(step: int) -> None:
 
 def _store_company() -> None:
     st.session_state[state.COMPANY] = (st.session_state.get(COMPANY_WIDGET) or "").strip()[:MAX_COMPANY]
+    if workspace_state.is_open():
+        workspace_state.save_company(st.session_state[state.COMPANY])
 
 
 def _icon(i: int, step: int, status: SectionStatus | None) -> str:
@@ -173,6 +175,7 @@ def assess_page() -> None:
     st.session_state[state.STEP] = step
 
     st.title(t("assess_title"))
+    workspace_state.questionnaire_banner()
     answered, shown = progress(statuses)
     pct = round(100 * answered / shown) if shown else 0
     st.progress(pct / 100, text=t("progress", pct=pct, answered=answered, total=shown))

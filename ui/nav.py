@@ -10,6 +10,9 @@ from streamlit.navigation.page import StreamlitPage
 from ui import state
 
 PAGES: tuple[str, ...] = ("assess", "results", "sources", "about")
+# The consultant workspace. "workspace" (the door, with the password form) is always registered; the
+# others only in an unlocked session, so that their addresses fall back to the default page otherwise.
+WORKSPACE_PAGES: tuple[str, ...] = ("workspace", "clients", "assessment", "compare", "workshop", "spreadsheets", "settings")
 # No page icons: a page's icon is also the tab's favicon, and Streamlit fetches a Material-icon favicon
 # from fonts.gstatic.com (nothing may leave the machine), while emoji need an emoji font to show.
 
@@ -20,17 +23,43 @@ def _function(name: str) -> Callable[[], None]:
     from ui.assess import assess_page
     from ui.results import results_page
     from ui.sources import sources_page
+    from ui.workspace_access import workspace_page
+    from ui.workspace_assessments import assessment_page
+    from ui.workspace_clients import clients_page
+    from ui.workspace_compare import compare_page
+    from ui.workspace_settings import settings_page
+    from ui.workspace_sheets import spreadsheets_page
+    from ui.workspace_workshop import workshop_page
 
-    return {"assess": assess_page, "results": results_page, "sources": sources_page, "about": about_page}[name]
+    return {
+        "assess": assess_page,
+        "results": results_page,
+        "sources": sources_page,
+        "about": about_page,
+        "workspace": workspace_page,
+        "clients": clients_page,
+        "assessment": assessment_page,
+        "compare": compare_page,
+        "workshop": workshop_page,
+        "spreadsheets": spreadsheets_page,
+        "settings": settings_page,
+    }[name]
 
 
 def page(name: str) -> StreamlitPage:
-    """The st.Page for one of PAGES; its url path is its name, so it is stable across languages."""
+    """The st.Page for one of PAGES or WORKSPACE_PAGES; its url path is its name, so it is stable across languages."""
     return st.Page(_function(name), title=state.t(f"nav_{name}"), url_path=name, default=name == PAGES[0])
 
 
-def pages() -> list[StreamlitPage]:
-    return [page(name) for name in PAGES]
+def pages(unlocked: bool = False) -> list[StreamlitPage] | dict[str, list[StreamlitPage]]:
+    """The pages to register: the self-assessment and the workspace's door; every workspace page once unlocked."""
+    own = [page(name) for name in PAGES]
+    if not unlocked:
+        return [*own, page(WORKSPACE_PAGES[0])]
+    return {
+        state.t("nav_section_self"): own,
+        state.t("nav_section_workspace"): [page(name) for name in WORKSPACE_PAGES],
+    }
 
 
 def go(name: str) -> None:

@@ -14,7 +14,7 @@ from scoring.axes import AXES, LIKELIHOOD_LABELS, SEVERITY_LABELS, level
 from scoring.engine import assess, visibility
 from scoring.errors import AnswersError
 from scoring.loader import Law
-from ui import charts, nav, state, widgets
+from ui import charts, nav, state, widgets, workspace_state
 from ui.present import LEVEL_BADGES, answer_label, base_rule_id, colon, md, section_status, visible_answers
 from ui.state import t
 
@@ -222,6 +222,7 @@ def _compare(assessment: Assessment, then: Assessment, law: Law, lang: str) -> N
 
 def _downloads(assessment: Assessment, scored: dict[str, Any], law: Law, lang: str) -> None:
     company = st.session_state[state.COMPANY]
+    branding = workspace_state.branding()  # the consultancy's cover while a workspace assessment is open
     stamp = assessment.law_as_of.isoformat()
     answers_col, pdf_col, md_col = st.columns(3)
     answers_col.download_button(
@@ -241,7 +242,7 @@ def _downloads(assessment: Assessment, scored: dict[str, Any], law: Law, lang: s
         return
     pdf_col.download_button(
         t("download_pdf"),
-        data=lambda: build_pdf(assessment, scored, lang, company=company),  # built only when clicked
+        data=lambda: build_pdf(assessment, scored, lang, branding=branding, company=company),  # built only when clicked
         file_name=f"pirisk-report-{stamp}-{lang}.pdf",
         mime="application/pdf",
         key="download_pdf",
@@ -284,6 +285,7 @@ def results_page() -> None:
     ss = st.session_state
     day: dt.date = ss[state.LAW_AS_OF]
     st.title(t("results_title"))
+    workspace_state.questionnaire_banner()
     if ss[state.COMPANY]:
         st.subheader(md(ss[state.COMPANY]))
     st.markdown(md(t("law_as_of_line", date=day.isoformat(), rules=law.method.rules_version, bank=law.bank.version)))

@@ -28,6 +28,7 @@ BLOCKED = "blocked"  # question ids that stopped "Next" on the last click
 UPLOAD_ERROR = "upload_error"  # one-line reason the last answers file was refused
 UPLOAD_OK = "upload_ok"  # summary of the last answers file loaded
 UPLOADER_ROUND = "uploader_round"  # bumped to clear the file uploader after each upload
+WORKSPACE_OPEN = "ws_open"  # set (by ui.workspace_state) while a workspace assessment is in the questionnaire
 STATE_KEYS = (ANSWERS, LANG, LAW_AS_OF, STEP, COMPANY, WHAT_IF, BLOCKED, UPLOAD_ERROR, UPLOAD_OK, UPLOADER_ROUND)
 
 DEFAULT_LANG = "en"
@@ -76,11 +77,17 @@ def answers() -> dict[str, Any]:
 
 
 def set_answer(qid: str, value: Any) -> None:
-    """Store one answer; None removes it (unanswered)."""
+    """Store one answer; None removes it (unanswered). While a workspace assessment is open, the answer is
+    also saved to the database at once (and put back, with a message, if the save is refused)."""
+    previous = st.session_state[ANSWERS].get(qid)
     if value is None:
         st.session_state[ANSWERS].pop(qid, None)
     else:
         st.session_state[ANSWERS][qid] = value
+    if WORKSPACE_OPEN in st.session_state and previous != value:
+        from ui.workspace_state import save_answer  # only a session that opened a workspace assessment gets here
+
+        save_answer(qid, previous, value)
 
 
 def answers_file(state: Mapping[str, Any], law: Law) -> AnswersFile:

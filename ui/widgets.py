@@ -86,6 +86,10 @@ def question(q: Question, shown: int, lang: str, *, missing: bool = False) -> No
             provision = state.law().provisions.get(aid)
             if provision is not None:
                 st.caption(md(t("article_context", section=provision.article.get(lang))))
+    if st.session_state.get(state.WORKSPACE_OPEN):
+        from ui.workspace_notes import note_field  # the consultant's note, only on a workspace assessment
+
+        note_field(q.id)
 
 
 # -- sidebar -----------------------------------------------------------------------------------------
@@ -101,11 +105,19 @@ def _set_lang() -> None:
 def _set_law_date() -> None:
     picked = st.session_state.get("law_date")
     if isinstance(picked, dt.date):
-        st.session_state[state.LAW_AS_OF] = picked
+        _law_date_to(picked)
 
 
 def _set_law_preset(day: dt.date) -> None:
+    _law_date_to(day)
+
+
+def _law_date_to(day: dt.date) -> None:
     st.session_state[state.LAW_AS_OF] = day
+    if st.session_state.get(state.WORKSPACE_OPEN):  # the open workspace assessment keeps the date it is scored at
+        from ui.workspace_state import save_law_date
+
+        save_law_date(day)
 
 
 def _load_file() -> None:
@@ -194,14 +206,17 @@ def sidebar() -> None:
             icon=":material/download:",
             width="stretch",
         )
-        st.file_uploader(
-            t("resume_from_file"),
-            type=["json"],
-            key=f"resume_file_{ss[state.UPLOADER_ROUND]}",
-            on_change=_load_file,
-            max_upload_size=MAX_UPLOAD_MB,
-            help=t("resume_help"),
-        )
+        if ss.get(state.WORKSPACE_OPEN):  # a file would replace a stored assessment's answers without saving them
+            st.caption(md(t("ws_resume_off")))
+        else:
+            st.file_uploader(
+                t("resume_from_file"),
+                type=["json"],
+                key=f"resume_file_{ss[state.UPLOADER_ROUND]}",
+                on_change=_load_file,
+                max_upload_size=MAX_UPLOAD_MB,
+                help=t("resume_help"),
+            )
         if state.UPLOAD_ERROR in ss:
             name, error = ss[state.UPLOAD_ERROR]
             st.error(t("upload_refused", name=md(name), reason=md(error)), icon=":material/error:")

@@ -1,0 +1,190 @@
+"""The workspace's door: the Workspace page with the password form, the guard of every workspace page, and Lock."""
+
+from __future__ import annotations
+
+import math
+from typing import NoReturn
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from store import repo
+from store.access import MAX_PASSWORD, AccessError, verify_password
+from store.errors import StoreError
+from ui import nav
+from ui import workspace_state as ws
+from ui.present import md
+from ui.state import t
+
+PASSWORD = "ws_password"  # noqa: S105 - a widget key; the field is emptied as soon as the form is submitted
+AUTHOR_FIELD = "ws_author_field"
+ATTEMPT = "ws_attempt"  # the last refused attempt: ("wrong" | "blocked", minutes to wait)
+GLOBAL_KEY = "all"
+
+HASH_COMMAND = ".venv/bin/python -m store hash-password"
+ENV_EXAMPLE = "export PIRISK_WORKSPACE_PASSWORD_HASH='$argon2id$v=19$m=65536,t=3,p=4$...'"
+SECRETS_EXAMPLE = '# .streamlit/secrets.toml\nworkspace_password_hash = "$argon2id$v=19$m=65536,t=3,p=4$..."'
+
+
+def _client_keys() -> list[str]:
+    """Who is trying, for the rate limiter: this browser session, and its address when the app can see it."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    keys = [f"session:{ctx.session_id if ctx else 'none'}"]
+    try:
+        address = st.context.ip_address
+    except Exception:  # no client context (tests, or an old websocket): the session key still counts
+        address = None
+    if address:
+        keys.append(f"address:{address}")
+    return keys
+
+
+def _wait_seconds(keys: list[str]) -> float:
+    per_client, overall = ws.limiters()
+    return max([per_client.retry_after(k) for k in keys] + [overall.retry_after(GLOBAL_KEY)])
+
+
+def _try_unlock() -> None:
+    """The password form's callback: refuse while rate-limited, else check the password (argon2, constant time)."""
+    ss = st.session_state
+    password = ss.get(PASSWORD) or ""
+    ss[PASSWORD] = ""  # the password is never kept in the session
+    try:
+        hashed = ws.configured_hash()
+    except AccessError:
+        return
+    if hashed is None:
+        return
+    keys = _client_keys()
+    wait = _wait_seconds(keys)
+    if wait > 0:  # refused without checking: no argon2 work for a blocked client
+        ss[ATTEMPT] = ("blocked", max(1, math.ceil(wait / 60)))
+        return
+    per_client, overall = ws.limiters()
+    if len(password) <= MAX_PASSWORD and verify_password(password, hashed):
+        for key in keys:
+            per_client.reset(key)
+        ss.pop(ATTEMPT, None)
+        ws.unlock(hashed, ss.get(AUTHOR_FIELD) or "")
+        return
+    for key in keys:
+        per_client.record_failure(key)
+    overall.record_failure(GLOBAL_KEY)
+    wait = _wait_seconds(keys)
+    ss[ATTEMPT] = ("blocked", max(1, math.ceil(wait / 60))) if wait > 0 else ("wrong", 0)
+
+
+def lock() -> None:
+    """The Lock button: drop all workspace data from the session and bring back the self-assessment."""
+    ws.clear()
+    st.session_state[ws.NOTICE] = "locked"
+
+
+def _how_to_enable() -> None:
+    st.info(md(t("ws_off")), icon=":material/lock:")
+    st.markdown(md(t("ws_off_step_hash")))
+    st.code(HASH_COMMAND, language="bash")
+    st.markdown(md(t("ws_off_step_env")))
+    st.code(ENV_EXAMPLE, language="bash")
+    st.markdown(md(t("ws_off_step_secrets")))
+    st.code(SECRETS_EXAMPLE, language="toml")
+    st.caption(md(t("ws_off_note")))
+
+
+def _unlock_form() -> None:
+    attempt = st.session_state.get(ATTEMPT)
+    if attempt and attempt[0] == "blocked":
+        st.error(md(t("ws_too_many", minutes=attempt[1])), icon=":material/timer:")
+    elif attempt:
+        st.error(md(t("ws_wrong_password")), icon=":material/key_off:")
+    with st.form("ws_unlock_form", border=True):
+        st.text_input(t("ws_author_label"), key=AUTHOR_FIELD, max_chars=repo.NAME_MAX, help=t("ws_author_help"))
+        st.text_input(t("ws_password_label"), key=PASSWORD, type="password", max_chars=MAX_PASSWORD)
+        st.form_submit_button(t("ws_unlock"), key="ws_unlock", on_click=_try_unlock, type="primary", icon=":material/lock_open:")
+    st.caption(md(t("ws_unlock_note", minutes=round(ws.session_minutes()))))
+
+
+def _open_workspace(engine: Engine) -> None:
+    st.success(md(t("ws_unlocked", minutes=round(ws.session_minutes()))), icon=":material/lock_open:")
+    st.caption(md(t("ws_database", url=engine.url.render_as_string(hide_password=True))))
+    clients = repo.list_clients(engine)
+    st.markdown(md(t("ws_overview", clients=len(clients), assessments=sum(c.assessments for c in clients))))
+    for name in nav.WORKSPACE_PAGES[1:]:
+        st.page_link(nav.page(name), label=t(f"nav_{name}"), icon=":material/arrow_forward:")
+    st.button(t("ws_lock"), key="ws_lock_page", on_click=lock, icon=":material/lock:")
+
+
+def workspace_page() -> None:
+    """The door: how to turn the workspace on, the password form, or (when open) an overview and Lock."""
+    st.title(t("ws_title"))
+    try:
+        hashed = ws.configured_hash()
+    except AccessError as err:
+        st.error(md(t("ws_bad_hash", reason=str(err))), icon=":material/error:")
+        _how_to_enable()
+        return
+    if hashed is None:
+        _how_to_enable()
+        return
+    if not ws.active():
+        st.markdown(md(t("ws_intro")))
+        _unlock_form()
+        return
+    ws.show_flash()
+    try:
+        _open_workspace(ws.engine())
+    except StoreError as err:
+        st.error(md(t("ws_store_error", reason=str(err))), icon=":material/database:")
+
+
+def _locked() -> NoReturn:
+    st.warning(md(t("ws_locked_page")), icon=":material/lock:")
+    st.page_link(nav.page("workspace"), label=t("ws_go_unlock"), icon=":material/lock_open:")
+    st.stop()
+    raise AssertionError("unreachable")  # st.stop() raises
+
+
+def require() -> Engine:
+    """The first call of every workspace page: stop with a "locked" note unless this session is unlocked,
+    then return the database (or stop with a clear message if it cannot be used)."""
+    if not ws.active():
+        _locked()
+    try:
+        return ws.engine()
+    except StoreError as err:
+        st.error(md(t("ws_store_error", reason=str(err))), icon=":material/database:")
+        st.stop()
+        raise AssertionError("unreachable") from None
+
+
+def _close() -> None:
+    ws.close()
+
+
+def sidebar() -> None:
+    """While unlocked: who is signed in, the assessment open in the questionnaire (with Close), and Lock.
+    Once after locking (by hand or after inactivity), on whatever page the session lands: that it happened."""
+    ss = st.session_state
+    notice = ss.pop(ws.NOTICE, None)
+    if notice == "expired":
+        st.sidebar.warning(md(t("ws_expired", minutes=round(ws.session_minutes()))), icon=":material/timer_off:")
+    elif notice == "locked":
+        st.sidebar.info(md(t("ws_locked_done")), icon=":material/lock:")
+    if not ws.active():
+        return
+    with st.sidebar:
+        st.divider()
+        st.markdown(f"**{md(t('ws_sidebar_title'))}**")
+        who = ws.author()
+        if who:
+            st.caption(md(t("ws_signed_in_as", name=who)))
+        opened = ss.get(ws.OPEN)
+        if opened:
+            with st.container(border=True, key="ws_open_box"):
+                st.caption(md(t("ws_open_now")))
+                st.text(f"{opened['client']} — {opened['title']}")
+                st.caption(md(t("ws_version_line", version=opened["version"], status=ws.status_label(opened["status"]))))
+                st.button(t("ws_close"), key="ws_close", on_click=_close, icon=":material/close:", width="stretch")
+        st.button(t("ws_lock"), key="ws_lock", on_click=lock, icon=":material/lock:", width="stretch")

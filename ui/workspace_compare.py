@@ -1,0 +1,154 @@
+"""The Compare page: two stored assessments side by side: answers, scores, findings resolved and new, and a chart."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from scoring.assessment import Assessment
+from scoring.axes import AXES
+from store import repo
+from ui import state
+from ui import workspace_access as access
+from ui import workspace_state as ws
+from ui.present import base_rule_id, md
+from ui.state import t
+from ui.workspace_history import value_label
+
+_COLORS = ("#8e9aaf", "#1f5f8b")
+
+
+def option_label(a: repo.SavedAssessment) -> str:
+    """How an assessment reads in the pickers (plain text: the select box shows it literally)."""
+    return f"{a.client_name} — {a.title} ({a.law_as_of.isoformat()}, {ws.status_label(a.status)}, v{a.version})"
+
+
+def bars_figure(first: Assessment, second: Assessment, names: tuple[str, str], lang: str) -> dict[str, Any]:
+    """Each axis's score in both assessments as grouped bars (a plain figure spec, as in ui/charts.py)."""
+    labels = [a.label.get(lang) for a in AXES]
+    data = []
+    for name, result, color in zip(names, (first, second), _COLORS, strict=True):
+        scores = [result.axes[a.key].score for a in AXES]
+        data.append(
+            {
+                "type": "bar",
+                "name": name,
+                "x": labels,
+                "y": scores,
+                "text": [str(s) for s in scores],
+                "textposition": "outside",
+                "marker": {"color": color},
+                "hovertemplate": "%{x}: %{y}<extra>" + name + "</extra>",
+            }
+        )
+    layout = {
+        "barmode": "group",
+        "yaxis": {"range": [0, 110], "tickvals": [0, 25, 50, 75, 100], "fixedrange": True},
+        "xaxis": {"fixedrange": True},
+        "legend": {"orientation": "h", "y": -0.15, "x": 0.5, "xanchor": "center"},
+        "margin": {"l": 40, "r": 10, "t": 20, "b": 40},
+        "height": 340,
+        "font": {"family": "sans-serif", "size": 13},
+    }
+    return {"data": data, "layout": layout}
+
+
+def _answers_table(differences: dict[str, tuple[Any, Any]], lang: str) -> pd.DataFrame:
+    questions = state.law().bank.questions
+    rows = []
+    for qid, (a, b) in differences.items():
+        q = questions.get(qid)
+        rows.append((q.text.get(lang) if q else qid, value_label(q, a, lang), value_label(q, b, lang)))
+    return pd.DataFrame(rows, columns=[t("ws_col_question"), "A", "B"])
+
+
+def _score_table(first: Assessment, second: Assessment, lang: str) -> str:
+    lines = [f"| {md(t('axis'))} | A | B | {md(t('change_col'))} |", "|---|---|---|---|"]
+    for axis in AXES:
+        a, b = first.axes[axis.key], second.axes[axis.key]
+        delta = b.score - a.score
+        change = "±0" if delta == 0 else (f":green[{delta}]" if delta < 0 else f":red[+{delta}]")
+        lines.append(
+            f"| {md(axis.label.get(lang))} | {md(ws.level_label(a.level))} {a.score} | {md(ws.level_label(b.level))} {b.score} | {change} |"
+        )
+    return "\n".join(lines)
+
+
+def _findings(first: Assessment, second: Assessment, lang: str) -> None:
+    before = {base_rule_id(f.rule) for f in first.findings}
+    after = {base_rule_id(f.rule) for f in second.findings}
+    resolved = [f for f in first.findings if base_rule_id(f.rule) not in after]
+    new = [f for f in second.findings if base_rule_id(f.rule) not in before]
+    resolved_col, new_col = st.columns(2, gap="large")
+    with resolved_col.container(key="ws_compare_resolved"):
+        st.markdown(f"**{md(t('ws_compare_resolved', n=len(resolved)))}**")
+        if resolved:
+            st.markdown("\n".join(f"- {md(f.title.get(lang))} (`{base_rule_id(f.rule)}`)" for f in resolved))
+        else:
+            st.caption(md(t("ws_compare_none")))
+    with new_col.container(key="ws_compare_new"):
+        st.markdown(f"**{md(t('ws_compare_new', n=len(new)))}**")
+        if new:
+            st.markdown("\n".join(f"- {md(f.title.get(lang))} (`{base_rule_id(f.rule)}`)" for f in new))
+        else:
+            st.caption(md(t("ws_compare_none")))
+
+
+def _pickers(rows: list[repo.SavedAssessment]) -> tuple[repo.SavedAssessment, repo.SavedAssessment]:
+    ss = st.session_state
+    by_id = {a.id: a for a in rows}
+    ids = list(by_id)
+    if ss.get(ws.COMPARE_B) not in by_id:  # by default, the assessment in hand...
+        ss[ws.COMPARE_B] = ss.get(ws.SELECTED) if ss.get(ws.SELECTED) in by_id else ids[0]
+    if ss.get(ws.COMPARE_A) not in by_id:  # ...against the same client's previous one (rows are newest first)
+        b = by_id[ss[ws.COMPARE_B]]
+        earlier = [a.id for a in rows if a.client_id == b.client_id and a.id != b.id and a.law_as_of <= b.law_as_of]
+        ss[ws.COMPARE_A] = earlier[0] if earlier else next(i for i in ids if i != b.id)
+    labels = {i: option_label(a) for i, a in by_id.items()}  # worked out now, not when the box asks
+    left, right = st.columns(2)
+    left.selectbox(t("ws_compare_first"), ids, format_func=labels.__getitem__, key=ws.COMPARE_A)
+    right.selectbox(t("ws_compare_second"), ids, format_func=labels.__getitem__, key=ws.COMPARE_B)
+    return by_id[ss[ws.COMPARE_A]], by_id[ss[ws.COMPARE_B]]
+
+
+def compare_page() -> None:
+    """Pick two assessments; see what changed in the answers, the scores and the findings."""
+    db = access.require()
+    st.title(t("nav_compare"))
+    ws.show_flash()
+    lang = state.lang()
+    with ws.store_errors():
+        rows = repo.list_assessments(db, include_archived=True)
+        if len(rows) < 2:
+            st.info(md(t("ws_compare_need_two")))
+            return
+        st.caption(md(t("ws_compare_intro")))
+        first, second = _pickers(rows)
+        if first.id == second.id:
+            st.info(md(t("ws_compare_same")))
+            return
+
+        differences = repo.answer_differences(db, first.id, second.id)
+        st.subheader(t("ws_compare_answers", n=len(differences)), anchor=False)
+        if differences:
+            st.dataframe(_answers_table(differences, lang), hide_index=True, key="ws_compare_table")
+        else:
+            st.caption(md(t("ws_compare_no_answer_change")))
+
+        st.subheader(t("ws_compare_scores"), anchor=False)
+        st.caption(md(t("ws_compare_dates", a=first.law_as_of.isoformat(), b=second.law_as_of.isoformat())))
+        result_a, _, missing_a = ws.score(first.answers, first.law_as_of)
+        result_b, _, missing_b = ws.score(second.answers, second.law_as_of)
+        if result_a is None or result_b is None:
+            for name, missing in (("A", missing_a), ("B", missing_b)):
+                if missing:
+                    st.info(md(t("ws_compare_incomplete", which=name, n=missing)), icon=":material/pending_actions:")
+            return
+        table, chart = st.columns([3, 2], gap="large")
+        table.markdown(_score_table(result_a, result_b, lang))
+        names = (f"A · {first.law_as_of.isoformat()}", f"B · {second.law_as_of.isoformat()}")
+        chart.plotly_chart(bars_figure(result_a, result_b, names, lang), key="ws_compare_chart", config={"displayModeBar": False})
+        st.subheader(t("ws_compare_findings"), anchor=False)
+        _findings(result_a, result_b, lang)
