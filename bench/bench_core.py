@@ -46,6 +46,12 @@ def main() -> None:
     print(f"interpreter + import json (baseline): {base:.1f} ms median")
     print(f"interpreter + import scoring:         {with_scoring:.1f} ms median ({with_scoring - base:+.1f} ms over baseline)")
     print(f"import scoring, -X importtime:        {importtime_ms('scoring'):.1f} ms")
+    cold = import_ms(
+        "import json, datetime, scoring; a = json.load(open('examples/article-2012-internet-company.json'))['answers'];"
+        " scoring.assess(a, datetime.date(2026, 11, 29))",
+        runs=7,
+    )
+    print(f"interpreter + import + load + first assess(): {cold:.1f} ms median ({cold - base:+.1f} ms over baseline)")
 
     from scoring.engine import assess
     from scoring.loader import load_law
