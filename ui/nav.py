@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 import streamlit as st
@@ -17,33 +18,27 @@ WORKSPACE_PAGES: tuple[str, ...] = ("workspace", "clients", "assessment", "compa
 # from fonts.gstatic.com (nothing may leave the machine), while emoji need an emoji font to show.
 
 
+# Each page's module and function. Imported only when the page is registered, so that a founder's
+# session never loads the workspace's database stack (SQLAlchemy, pandas).
+_PAGE_FUNCTIONS: dict[str, tuple[str, str]] = {
+    "assess": ("ui.assess", "assess_page"),
+    "results": ("ui.results", "results_page"),
+    "sources": ("ui.sources", "sources_page"),
+    "about": ("ui.about", "about_page"),
+    "workspace": ("ui.workspace_access", "workspace_page"),
+    "clients": ("ui.workspace_clients", "clients_page"),
+    "assessment": ("ui.workspace_assessments", "assessment_page"),
+    "compare": ("ui.workspace_compare", "compare_page"),
+    "workshop": ("ui.workspace_workshop", "workshop_page"),
+    "spreadsheets": ("ui.workspace_sheets", "spreadsheets_page"),
+    "settings": ("ui.workspace_settings", "settings_page"),
+}
+
+
 def _function(name: str) -> Callable[[], None]:
     # Imported here, not at module level: the pages import this module to switch pages.
-    from ui.about import about_page
-    from ui.assess import assess_page
-    from ui.results import results_page
-    from ui.sources import sources_page
-    from ui.workspace_access import workspace_page
-    from ui.workspace_assessments import assessment_page
-    from ui.workspace_clients import clients_page
-    from ui.workspace_compare import compare_page
-    from ui.workspace_settings import settings_page
-    from ui.workspace_sheets import spreadsheets_page
-    from ui.workspace_workshop import workshop_page
-
-    return {
-        "assess": assess_page,
-        "results": results_page,
-        "sources": sources_page,
-        "about": about_page,
-        "workspace": workspace_page,
-        "clients": clients_page,
-        "assessment": assessment_page,
-        "compare": compare_page,
-        "workshop": workshop_page,
-        "spreadsheets": spreadsheets_page,
-        "settings": settings_page,
-    }[name]
+    module, function = _PAGE_FUNCTIONS[name]
+    return getattr(importlib.import_module(module), function)
 
 
 def page(name: str) -> StreamlitPage:

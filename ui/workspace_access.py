@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import math
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import streamlit as st
-from sqlalchemy.engine import Engine
 
-from store import repo
 from store.access import MAX_PASSWORD, AccessError, verify_password
 from store.errors import StoreError
 from ui import nav
 from ui import workspace_state as ws
 from ui.present import md
 from ui.state import t
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+repo = ws.repo
 
 PASSWORD = "ws_password"  # noqa: S105 - a widget key; the field is emptied as soon as the form is submitted
 AUTHOR_FIELD = "ws_author_field"

@@ -13,22 +13,39 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import hashlib
+import importlib.util
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
-from sqlalchemy.engine import Engine
 
-from store import repo
 from store.access import AccessError, RateLimiter, password_hash_configured
-from store.db import database_url, make_engine, upgrade
 from store.errors import ConflictError, StoreError
 from ui import state
 from ui.present import md, resume_step
 from ui.state import t
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+
+class LazyModule:
+    """A module imported on first use. The workspace's database stack (SQLAlchemy) then costs nothing
+    to a founder who never opens the workspace. (Not put in sys.modules, so that tools which walk
+    the loaded modules, as Streamlit's do, cannot import it by accident.)"""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(importlib.import_module(self._name), attr)
+
+
+repo: Any = LazyModule("store.repo")
+db: Any = LazyModule("store.db")
 
 PREFIX = "ws_"  # every workspace key in session state starts with this; locking drops them all
 UNLOCKED = "ws_unlocked"  # fingerprint of the password hash the session was unlocked with
@@ -108,14 +125,14 @@ def limiters() -> tuple[RateLimiter, RateLimiter]:
 def _engine_for(url: str | None, data_dir: str | None) -> Engine:
     # One engine (and connection pool) per database per process, migrated once. `data_dir` is part of
     # the cache key only: the default SQLite file lives in it.
-    engine = make_engine(url)
-    upgrade(engine)
+    engine = db.make_engine(url)
+    db.upgrade(engine)
     return engine
 
 
 def engine() -> Engine:
     """The workspace database, created and migrated on first use in this process. Raises StoreError."""
-    return _engine_for(database_url(None, secrets()), os.environ.get("PIRISK_DATA_DIR"))
+    return _engine_for(db.database_url(None, secrets()), os.environ.get("PIRISK_DATA_DIR"))
 
 
 # -- the unlocked session ----------------------------------------------------------------------------
