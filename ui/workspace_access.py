@@ -191,3 +191,20 @@ def sidebar() -> None:
                 st.caption(md(t("ws_version_line", version=opened["version"], status=ws.status_label(opened["status"]))))
                 st.button(t("ws_close"), key="ws_close", on_click=_close, icon=":material/close:", width="stretch")
         st.button(t("ws_lock"), key="ws_lock", on_click=lock, icon=":material/lock:", width="stretch")
+
+
+def chosen_assessment(db: Engine) -> repo.SavedAssessment | None:
+    """The assessment a workspace page works on: the one picked on the Clients page, else the one open
+    in the questionnaire. When there is none (or it was deleted), say so and return None."""
+    ss = st.session_state
+    chosen = ss.get(ws.SELECTED) or (ss[ws.OPEN]["id"] if ws.is_open() else None)
+    if chosen is None:
+        st.info(md(t("ws_pick_assessment")))
+        st.page_link(nav.page("clients"), label=t("nav_clients"), icon=":material/arrow_forward:")
+        return None
+    try:
+        return repo.get_assessment(db, chosen)
+    except repo.NotFound:
+        ss.pop(ws.SELECTED, None)
+        st.info(md(t("ws_assessment_gone")))
+        return None

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from questions.model import LOCALE_NAMES, LOCALES
 from scoring.axes import AXES
 from store import repo
-from store.errors import NotFound, StoreError
+from store.errors import StoreError
 from ui import nav, state
 from ui import workspace_access as access
 from ui import workspace_history as history
@@ -277,18 +277,9 @@ def assessment_page() -> None:
     st.title(t("nav_assessment"))
     ws.show_flash()
     ws.show_conflict()
-    ss = st.session_state
     with ws.store_errors():
-        chosen = ss.get(ws.SELECTED) or (ss[ws.OPEN]["id"] if ws.is_open() else None)
-        if chosen is None:
-            st.info(md(t("ws_pick_assessment")))
-            st.page_link(nav.page("clients"), label=t("nav_clients"), icon=":material/arrow_forward:")
-            return
-        try:
-            saved = repo.get_assessment(db, chosen)
-        except NotFound:
-            ss.pop(ws.SELECTED, None)
-            st.info(md(t("ws_assessment_gone")))
+        saved = access.chosen_assessment(db)
+        if saved is None:
             return
         _header(saved)
         _actions(saved)

@@ -11,8 +11,7 @@ from questions.model import UNKNOWN, Question
 from scoring.axes import AXES
 from scoring.engine import citation, visibility
 from store import repo
-from store.errors import NotFound
-from ui import charts, nav, state
+from ui import charts, state
 from ui import workspace_access as access
 from ui import workspace_state as ws
 from ui.present import HIDDEN, LEVEL_BADGES, answer_label, md, progress, section_status
@@ -319,17 +318,8 @@ def workshop_page() -> None:
     st.title(t("nav_workshop"))
     ws.show_flash()
     ws.show_conflict()
-    ss = st.session_state
     with ws.store_errors():
-        chosen = ss.get(ws.SELECTED) or (ss[ws.OPEN]["id"] if ws.is_open() else None)
-        if chosen is None:
-            st.info(md(t("ws_pick_assessment")))
-            st.page_link(nav.page("clients"), label=t("nav_clients"), icon=":material/arrow_forward:")
-            return
-        try:
-            saved = repo.get_assessment(db, chosen)
-        except NotFound:
-            ss.pop(ws.SELECTED, None)
-            st.info(md(t("ws_assessment_gone")))
+        saved = access.chosen_assessment(db)
+        if saved is None:
             return
         _workshop(db, saved)

@@ -5,17 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import running_app
 from playwright.sync_api import Page, expect
 from test_app_browser import TIMEOUT, ScriptRuns, key  # the same helpers as the self-assessment's browser tests
 
@@ -30,12 +26,6 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "article-2012-internet-company.json"
 PASSWORD = "browser test password"
 CLIENT = "Acme <b>Ltd</b> [x](javascript:alert(1))"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -54,36 +44,8 @@ def workspace_server(
         "PIRISK_DATA_DIR": str(folder),
     }
     env.pop("PIRISK_WORKSPACE_SESSION_MINUTES", None)
-    port = _free_port()
-    log = folder / "streamlit.log"
-    command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    with log.open("wb") as out:
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the app did not start:\n{log.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.1)
+    with running_app(folder, env) as url:
         yield url, database
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
 
 
 @pytest.fixture()
