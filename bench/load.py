@@ -191,16 +191,20 @@ def main() -> int:
     if url is None:
         proc, url = start_server()
     try:
+        # Baseline, in the same run: one session alone (after a warm-up session, so the server is warm).
+        asyncio.run(run_load(url, 1, args.seed + 1000, args.deadline, 0))
+        baseline = summarise(asyncio.run(run_load(url, 1, args.seed + 2000, args.deadline, 0)))
         start = time.perf_counter()
         results = asyncio.run(run_load(url, args.sessions, args.seed, args.deadline, args.ramp))
         summary = summarise(results)
         summary["wall_s"] = round(time.perf_counter() - start, 2)
+        summary["baseline_one_session"] = baseline["steps"]
     finally:
         if proc is not None:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=10)
     print(json.dumps(summary, indent=2))
-    return 1 if summary["errors"] or summary["leaks"] else 0
+    return 1 if summary["errors"] or summary["leaks"] or baseline["errors"] else 0
 
 
 if __name__ == "__main__":
