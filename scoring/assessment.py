@@ -208,6 +208,15 @@ class Assessment:
     def fired_rules(self) -> tuple[str, ...]:
         return tuple(f.rule for f in self.findings)
 
+    def changes_since(self, earlier: Assessment) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
+        """(new, resolved): this assessment's findings that `earlier` lacks, and `earlier`'s findings
+        this one lacks. Dated versions of one rule (`x@2015`, `x@2017`) count as the same finding."""
+        before = {base_rule_id(f.rule) for f in earlier.findings}
+        now = {base_rule_id(f.rule) for f in self.findings}
+        new = tuple(f for f in self.findings if base_rule_id(f.rule) not in before)
+        resolved = tuple(f for f in earlier.findings if base_rule_id(f.rule) not in now)
+        return new, resolved
+
     def findings_for(self, axis: str) -> tuple[Finding, ...]:
         """The rule findings that touch an axis, most serious first."""
         touching = [f for f in self.findings if axis in f.impacts]
@@ -240,6 +249,11 @@ class Assessment:
             "applied_remedies": list(self.applied_remedies),
             "notes": [n.get(lang) for n in self.notes],
         }
+
+
+def base_rule_id(rule_id: str) -> str:
+    """A rule's id without its dated version suffix: 'sharing.x@2017' -> 'sharing.x'."""
+    return rule_id.split("@", 1)[0]
 
 
 def _finding_rank(f: Finding, axis: str) -> tuple[int, int, int]:

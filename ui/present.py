@@ -106,11 +106,6 @@ def visible_answers(answers: Mapping[str, Any], visible: Mapping[str, int]) -> d
     return {qid: v for qid, v in answers.items() if visible.get(qid, HIDDEN) != HIDDEN and is_answered(v)}
 
 
-def base_rule_id(rule_id: str) -> str:
-    """A rule's id without its dated version suffix: 'sharing.x@2017' -> 'sharing.x'."""
-    return rule_id.split("@", 1)[0]
-
-
 def resume_step(bank: Bank, answers: Mapping[str, Any], visible: Mapping[str, int]) -> int:
     """The step to open after loading answers: the first section with a question left, else the review."""
     for i, status in enumerate(section_status(bank, answers, visible)):

@@ -15,7 +15,7 @@ from scoring.engine import assess, visibility
 from scoring.errors import AnswersError
 from scoring.loader import Law
 from ui import charts, nav, state, widgets, workspace_state
-from ui.present import LEVEL_BADGES, answer_label, base_rule_id, colon, md, section_status, visible_answers
+from ui.present import LEVEL_BADGES, answer_label, colon, md, section_status, visible_answers
 from ui.state import t
 
 
@@ -201,10 +201,7 @@ def _compare(assessment: Assessment, then: Assessment, law: Law, lang: str) -> N
         for a in AXES
     ]
     st.markdown(_score_table(rows, (article_date.isoformat(), day.isoformat(), t("change_col")), lang))
-    before = {base_rule_id(f.rule) for f in then.findings}
-    now = {base_rule_id(f.rule) for f in assessment.findings}
-    new = [f for f in assessment.findings if base_rule_id(f.rule) not in before]
-    gone = [f for f in then.findings if base_rule_id(f.rule) not in now]
+    new, gone = assessment.changes_since(then)
     st.markdown(f"**{md(t('compare_new', then=article_date.isoformat(), now=day.isoformat(), n=len(new)))}**")
     if new:
         for f in new:

@@ -140,47 +140,17 @@ def _actions(saved: repo.SavedAssessment) -> None:
     if workshop_col.button(t("ws_workshop"), key="ws_workshop_here", icon=":material/groups:", width="stretch", wrap=True):
         st.session_state[ws.SELECTED] = saved.id
         nav.go("workshop")
+    # Each column holds one button, whose label and target status depend on the current status.
     if saved.status == "draft":
-        status_col.button(
-            t("ws_mark_final"),
-            key="ws_mark_final",
-            on_click=_set_status,
-            args=(saved.id, "final"),
-            icon=":material/task_alt:",
-            width="stretch",
-            wrap=True,
-        )
+        status_choice = (t("ws_mark_final"), "ws_mark_final", "final", ":material/task_alt:")
     else:
-        status_col.button(
-            t("ws_reopen"),
-            key="ws_reopen",
-            on_click=_set_status,
-            args=(saved.id, "draft"),
-            icon=":material/edit_note:",
-            width="stretch",
-            wrap=True,
-        )
+        status_choice = (t("ws_reopen"), "ws_reopen", "draft", ":material/edit_note:")
     if saved.status == "archived":
-        archive_col.button(
-            t("ws_unarchive"),
-            key="ws_unarchive",
-            on_click=_set_status,
-            args=(saved.id, "final"),
-            icon=":material/unarchive:",
-            width="stretch",
-            wrap=True,
-        )
+        archive_choice = (t("ws_unarchive"), "ws_unarchive", "final", ":material/unarchive:")
     else:
-        archive_col.button(
-            t("ws_archive"),
-            key="ws_archive",
-            on_click=_set_status,
-            args=(saved.id, "archived"),
-            icon=":material/archive:",
-            width="stretch",
-            wrap=True,
-        )
-
+        archive_choice = (t("ws_archive"), "ws_archive", "archived", ":material/archive:")
+    for column, (label, key, target, icon) in ((status_col, status_choice), (archive_col, archive_choice)):
+        column.button(label, key=key, on_click=_set_status, args=(saved.id, target), icon=icon, width="stretch", wrap=True)
 
 def _scores(db: Engine, saved: repo.SavedAssessment) -> None:
     lang = state.lang()

@@ -7,13 +7,13 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from scoring.assessment import Assessment
+from scoring.assessment import Assessment, base_rule_id
 from scoring.axes import AXES
 from store import repo
 from ui import state
 from ui import workspace_access as access
 from ui import workspace_state as ws
-from ui.present import base_rule_id, md
+from ui.present import md
 from ui.state import t
 from ui.workspace_history import value_label
 
@@ -77,10 +77,7 @@ def _score_table(first: Assessment, second: Assessment, lang: str) -> str:
 
 
 def _findings(first: Assessment, second: Assessment, lang: str) -> None:
-    before = {base_rule_id(f.rule) for f in first.findings}
-    after = {base_rule_id(f.rule) for f in second.findings}
-    resolved = [f for f in first.findings if base_rule_id(f.rule) not in after]
-    new = [f for f in second.findings if base_rule_id(f.rule) not in before]
+    new, resolved = second.changes_since(first)
     resolved_col, new_col = st.columns(2, gap="large")
     with resolved_col.container(key="ws_compare_resolved"):
         st.markdown(f"**{md(t('ws_compare_resolved', n=len(resolved)))}**")

@@ -1,6 +1,6 @@
 """End-to-end fixtures: Debian's chromium for pytest-playwright, and one app server for the session.
 
-`playwright install` is never run: the browser is the system's chromium. Without it the tests skip,
+No browser is ever downloaded: the browser is the system's chromium. Without it the tests skip,
 except in CI (CI set), where a missing browser is a failure.
 """
 
