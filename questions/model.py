@@ -1,16 +1,16 @@
-"""Typed models of the question bank: bilingual text, choices, questions, sections and the bank."""
+"""Typed models of the question bank: text in every locale, choices, questions, sections and the bank."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, field_validator, model_validator
+from pydantic_core import core_schema
 
-# The locales every user-facing string must have. Declared once; everything iterates it.
-LOCALES: tuple[str, ...] = ("en", "zh")
-LOCALE_NAMES: dict[str, str] = {"en": "English", "zh": "中文"}
+from questions.locales import DEFAULT_LOCALE, LOCALES
 
 # The answer a person gives when they honestly do not know. One sentinel for every type.
 UNKNOWN = "unknown"
@@ -24,14 +24,73 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
 
 
-class Text(Strict):
-    """A string in every locale. Both must be present and non-empty."""
+class Text(Mapping[str, str]):
+    """A string in every registered locale (questions.locales.LOCALES), keyed by locale code.
 
-    en: str = Field(min_length=1)
-    zh: str = Field(min_length=1)
+    Data files write it as a mapping, `{en: ..., zh: ...}`; a text lacking a registered locale, or
+    holding one that is not registered, is refused. Immutable and hashable."""
 
-    def get(self, lang: str) -> str:
-        return getattr(self, lang) if lang in LOCALES else self.en
+    __slots__ = ("_values",)
+
+    def __init__(self, values: Mapping[str, str] | None = None, /, **by_locale: str) -> None:
+        data = {**(values or {}), **by_locale}
+        for code in LOCALES:
+            if code not in data:
+                raise ValueError(f"missing key '{code}'")
+        for code, text in data.items():
+            if code not in LOCALES:
+                raise ValueError(f"unknown key '{code}' (languages: {', '.join(LOCALES)})")
+            if not isinstance(text, str):
+                raise ValueError(f"'{code}' must be text, got {type(text).__name__}")
+            if not text:
+                raise ValueError(f"'{code}' is empty")
+        self._values: dict[str, str] = {code: data[code] for code in LOCALES}
+
+    def __getitem__(self, code: str) -> str:
+        return self._values[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._values.items()))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Text) and self._values == other._values
+
+    def __repr__(self) -> str:
+        return f"Text({self._values!r})"
+
+    def get(self, lang: str, default: Any = None) -> str:
+        """The text in `lang`, or in the default locale when `lang` is not registered."""
+        return self._values.get(lang) or self._values[DEFAULT_LOCALE]
+
+    def map(self, fn: Callable[[str, str], str]) -> Text:
+        """A new Text with `fn(code, text)` applied in every locale."""
+        return Text({code: fn(code, text) for code, text in self._values.items()})
+
+    def format(self, **values: Any) -> Text:
+        """Fill `{name}` placeholders in every locale; a Text value is taken in the same locale."""
+        return self.map(
+            lambda code, text: text.format(**{k: v.get(code) if isinstance(v, Text) else v for k, v in values.items()})
+        )
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls._coerce, serialization=core_schema.plain_serializer_function_ser_schema(dict)
+        )
+
+    @classmethod
+    def _coerce(cls, value: Any) -> Text:
+        if isinstance(value, Text):
+            return value
+        if not isinstance(value, Mapping):
+            raise ValueError(f"expects a text per language ({', '.join(LOCALES)}), got {type(value).__name__}")
+        return cls(value)
 
 
 class Choice(Strict):
@@ -98,18 +157,33 @@ class Question(Strict):
                 return c
         raise KeyError(choice_id)
 
+    def is_answered(self, value: Any) -> bool:
+        """Whether `value` is an answer to this question: anything given, "I don't know" and an empty
+        tick-list ("none of these") included. The one definition every screen, file and report uses."""
+        return value is not None
+
+    def expects(self) -> str:
+        """What an answer to this question looks like, as the start of a problem message."""
+        if self.type == "yes_no":
+            return "expects true or false"
+        if self.type == "single":
+            return f"expects one of {sorted(self.choice_ids)}"
+        return "expects a list of choices"
+
     def check_value(self, value: Any) -> str | None:
         """Return why `value` is not a valid answer to this question, or None if it is."""
         if value == UNKNOWN:
             return None if self.unknown else "does not offer 'I don't know'"
         if self.type == "yes_no":
-            return None if isinstance(value, bool) else f"expects true or false, got {value!r}"
+            return None if isinstance(value, bool) else f"{self.expects()}, got {value!r}"
         if self.type == "single":
             if not isinstance(value, str):
-                return f"expects one of {sorted(self.choice_ids)}, got {value!r}"
-            return None if value in self.choice_ids else f"has no choice {value!r} (allowed: {', '.join(sorted(self.choice_ids))})"
+                return f"{self.expects()}, got {value!r}"
+            return (
+                None if value in self.choice_ids else f"has no choice {value!r} (allowed: {', '.join(sorted(self.choice_ids))})"
+            )
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return f"expects a list of choices, got {value!r}"
+            return f"{self.expects()}, got {value!r}"
         bad = [v for v in value if v not in self.choice_ids]
         if bad:
             return f"has no choice {bad[0]!r} (allowed: {', '.join(sorted(self.choice_ids))})"
@@ -155,6 +229,11 @@ class Bank:
     @cached_property
     def questions(self) -> dict[str, Question]:
         return {q.id: q for s in self.sections for q in s.questions}
+
+    @cached_property
+    def required(self) -> tuple[str, ...]:
+        """The required questions' ids, in bank order."""
+        return tuple(q.id for q in self.questions.values() if q.required)
 
     @cached_property
     def section_of(self) -> dict[str, str]:

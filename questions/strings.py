@@ -5,13 +5,15 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
+from questions.content import content_path
 from questions.errors import DataError
-from questions.loader import ROOT, display_path, read_yaml, validation_error
 from questions.model import Text
+from questions.yamlfile import display_path, read_yaml, validation_error
 
-LOCALE_DIR = ROOT / "assets" / "locale"
+LOCALE_DIR = content_path("assets", "locale")
+_TEXT = TypeAdapter(Text)
 
 
 @cache
@@ -20,11 +22,11 @@ def load_strings(surface: str, directory: Path | None = None) -> dict[str, Text]
     path = (directory or LOCALE_DIR) / f"{surface}.yaml"
     raw = read_yaml(path)
     if not isinstance(raw, dict):
-        raise DataError(display_path(path), "", "must be a mapping of string id to {en, zh}")
+        raise DataError(display_path(path), "", "must be a mapping of string id to a text per language")
     out: dict[str, Text] = {}
     for key, value in raw.items():
         try:
-            out[str(key)] = Text.model_validate(value)
+            out[str(key)] = _TEXT.validate_python(value)
         except ValidationError as err:
             raise validation_error(display_path(path), err, str(key)) from None
     return out

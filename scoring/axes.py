@@ -1,10 +1,15 @@
-"""The registries every presenter iterates: the four axes, the risk levels, the two scales."""
+"""The registries every presenter iterates: the four axes, the risk levels and the two scales,
+read once from scoring/axes.yaml (their words are data, in every language)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from questions.model import Text
+from pydantic import Field
+
+from questions.content import content_path
+from questions.model import Strict, Text
+from questions.yamlfile import display_path, read_yaml, validation_error
 
 
 @dataclass(frozen=True)
@@ -14,43 +19,6 @@ class Axis:
     description: Text
 
 
-AXES: tuple[Axis, ...] = (
-    Axis(
-        "civil",
-        Text(en="Civil", zh="民事"),
-        Text(
-            en="Claims by users or public-interest plaintiffs for damages, deletion or apology.",
-            zh="用户或公益诉讼起诉人提出的赔偿、删除或赔礼道歉等请求。",
-        ),
-    ),
-    Axis(
-        "criminal",
-        Text(en="Criminal", zh="刑事"),
-        Text(
-            en="Prosecution of the company as a unit and of the people responsible.",
-            zh="对公司（单位犯罪）及直接责任人员的刑事追诉。",
-        ),
-    ),
-    Axis(
-        "administrative",
-        Text(en="Administrative", zh="行政"),
-        Text(
-            en="Orders, fines, suspension and licence measures imposed by regulators.",
-            zh="监管部门作出的责令改正、罚款、暂停业务及吊销许可等措施。",
-        ),
-    ),
-    Axis(
-        "reputational",
-        Text(en="Reputational", zh="声誉"),
-        Text(
-            en="Loss of users' and partners' trust when a practice or a leak becomes public. A judgement, not a legal liability.",
-            zh="做法或泄露事件公开后用户和合作方信任的流失。这是判断，而非法律责任。",
-        ),
-    ),
-)
-AXIS_KEYS: tuple[str, ...] = tuple(a.key for a in AXES)
-
-
 @dataclass(frozen=True)
 class Level:
     key: str
@@ -58,28 +26,45 @@ class Level:
     rank: int
 
 
-LEVELS: tuple[Level, ...] = (
-    Level("low", Text(en="Low", zh="低"), 0),
-    Level("medium", Text(en="Medium", zh="中"), 1),
-    Level("high", Text(en="High", zh="高"), 2),
-    Level("severe", Text(en="Severe", zh="严重"), 3),
-)
+class _AxisEntry(Strict):
+    key: str = Field(pattern=r"^[a-z]+$")
+    label: Text
+    description: Text
+
+
+class _LevelEntry(Strict):
+    key: str = Field(pattern=r"^[a-z]+$")
+    label: Text
+
+
+class _Registries(Strict):
+    axes: tuple[_AxisEntry, ...] = Field(min_length=1)
+    levels: tuple[_LevelEntry, ...] = Field(min_length=2)
+    likelihood: tuple[Text, Text, Text, Text]
+    severity: tuple[Text, Text, Text, Text]
+
+
+def _load() -> _Registries:
+    from pydantic import ValidationError
+
+    path = content_path("scoring", "axes.yaml")
+    try:
+        return _Registries.model_validate(read_yaml(path))
+    except ValidationError as err:
+        raise validation_error(display_path(path), err) from None
+
+
+_DATA = _load()
+AXES: tuple[Axis, ...] = tuple(Axis(a.key, a.label, a.description) for a in _DATA.axes)
+AXIS_KEYS: tuple[str, ...] = tuple(a.key for a in AXES)
+
+LEVELS: tuple[Level, ...] = tuple(Level(lv.key, lv.label, rank) for rank, lv in enumerate(_DATA.levels))
 LEVEL_KEYS: tuple[str, ...] = tuple(level.key for level in LEVELS)
 LEVEL_RANK: dict[str, int] = {level.key: level.rank for level in LEVELS}
 
 # GB/T 39335-2020 rates likelihood and impact on four levels each. These are their labels.
-LIKELIHOOD_LABELS: tuple[Text, ...] = (
-    Text(en="Unlikely", zh="很低"),
-    Text(en="Possible", zh="低"),
-    Text(en="Likely", zh="高"),
-    Text(en="Very likely", zh="很高"),
-)
-SEVERITY_LABELS: tuple[Text, ...] = (
-    Text(en="Minor", zh="低"),
-    Text(en="Moderate", zh="中"),
-    Text(en="Serious", zh="高"),
-    Text(en="Very serious", zh="严重"),
-)
+LIKELIHOOD_LABELS: tuple[Text, ...] = _DATA.likelihood
+SEVERITY_LABELS: tuple[Text, ...] = _DATA.severity
 
 
 def axis(key: str) -> Axis:

@@ -18,13 +18,16 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from questions.conditions import Node, parse
+from questions.content import content_path
 from questions.errors import ConditionError, DataError
-from questions.loader import default_bank, display_path, read_yaml, validation_error
+from questions.loader import default_bank
+from questions.locales import LOCALES
 from questions.model import UNKNOWN, Bank, Text
-from scoring.conditions import Node, parse
+from questions.yamlfile import display_path, read_yaml, validation_error
 from scoring.model import Definition, ExposureStatement, InForce, Instrument, Method, Provision, Remedy, Rule, SourceFile
 
-SCORING_DIR = Path(__file__).resolve().parent
+SCORING_DIR = content_path("scoring")
 PLACEHOLDER = re.compile(r"\{(money|money_range|number|number_range|share_of):([^}]+)\}")
 UNDATED_KINDS = ("commentary", "case")
 
@@ -155,10 +158,10 @@ def load_law(directory: Path | None = None, bank: Bank | None = None) -> Law:
     for p in provisions.values():
         by_base.setdefault(p.base, []).append(p)
     for _base, versions in by_base.items():
-        dated = sorted((p for p in versions if p.in_force), key=lambda p: p.in_force.from_)
-        for a, b in itertools.pairwise(dated):
-            if a.in_force.to is None or a.in_force.to >= b.in_force.from_:
-                raise DataError(provision_file[b.id], b.id, f"in force from {b.in_force.from_} while {a.id} is still in force")
+        dated = sorted(((p, p.in_force) for p in versions if p.in_force), key=lambda pair: pair[1].from_)
+        for (a, a_span), (b, b_span) in itertools.pairwise(dated):
+            if a_span.to is None or a_span.to >= b_span.from_:
+                raise DataError(provision_file[b.id], b.id, f"in force from {b_span.from_} while {a.id} is still in force")
 
     law_stub = Law(bank, method, instruments, provisions, instrument_of, (), {}, {}, {}, {}, (), {}, texts, definitions)
 
@@ -232,7 +235,7 @@ def load_law(directory: Path | None = None, bank: Bank | None = None) -> Law:
         check_cites(statement.cites, name, key, None)
         if statement.when is not None:
             exposure_conditions[statement.id] = parse_condition(statement.when, name, f"{key}.when")
-        for lang in ("en", "zh"):
+        for lang in LOCALES:
             for kind, arg in PLACEHOLDER.findall(statement.text.get(lang)):
                 _check_placeholder(law_stub, kind, arg, name, f"{key}.text.{lang}")
         exposure.append(statement)
@@ -243,8 +246,20 @@ def load_law(directory: Path | None = None, bank: Bank | None = None) -> Law:
 
     show_if = {q.id: parse(q.show_if, questions, "show_if") for q in questions.values() if q.show_if is not None}
     return Law(
-        bank, method, instruments, provisions, instrument_of, tuple(rules), rule_file, conditions, show_if,
-        remedies, tuple(exposure), exposure_conditions, texts, definitions,
+        bank,
+        method,
+        instruments,
+        provisions,
+        instrument_of,
+        tuple(rules),
+        rule_file,
+        conditions,
+        show_if,
+        remedies,
+        tuple(exposure),
+        exposure_conditions,
+        texts,
+        definitions,
     )
 
 
@@ -264,7 +279,11 @@ def _check_placeholder(law: Law, kind: str, arg: str, name: str, key: str) -> No
     if provision is None:
         raise DataError(name, key, f"placeholder names unknown provision '{provision_id}'")
     if figure not in provision.figures:
-        raise DataError(name, key, f"provision '{provision_id}' has no figure '{figure}' (has: {', '.join(sorted(provision.figures)) or 'none'})")
+        raise DataError(
+            name,
+            key,
+            f"provision '{provision_id}' has no figure '{figure}' (has: {', '.join(sorted(provision.figures)) or 'none'})",
+        )
     value = provision.figures[figure]
     if kind.endswith("_range") != isinstance(value, list):
         raise DataError(name, key, f"'{kind}' does not fit figure '{figure}' = {value!r}")

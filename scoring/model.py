@@ -48,7 +48,7 @@ class Instrument(Strict):
     kind: SourceKind
     title: Text
     issuer: Text | None = None
-    reference: str | None = None
+    reference: Text | None = None  # the official number, e.g. Fa Shi [2017] No. 10
     adopted: dt.date | None = None
     note: Text | None = None
 
@@ -172,7 +172,9 @@ class Method(Strict):
                 lv, base = self.matrix[lik][sev - 1], self.base_score[lik][sev - 1]
                 floor = max([0] + [self.level_ceiling[k] + 1 for k in LEVEL_KEYS[: LEVEL_KEYS.index(lv)]])
                 if not floor <= base <= self.level_ceiling[lv]:
-                    raise ValueError(f"base_score {base} at likelihood {lik}, severity {sev} is outside its level '{lv}' ({floor}–{self.level_ceiling[lv]})")
+                    raise ValueError(
+                        f"base_score {base} at likelihood {lik}, severity {sev} is outside its level '{lv}' ({floor}–{self.level_ceiling[lv]})"
+                    )
         return self
 
     def level(self, likelihood: int, severity: int) -> str:

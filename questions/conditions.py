@@ -94,7 +94,7 @@ def parse(
     `{use: name}` is expanded in place from `definitions`, so both evaluators see plain nodes."""
     if not isinstance(raw, dict) or len(raw) != 1:
         raise ConditionError(path, f"a condition is a mapping with exactly one key, got {raw!r}")
-    (key, value), = raw.items()
+    ((key, value),) = raw.items()
     here = f"{path}.{key}" if path else str(key)
     if key == "use":
         if not isinstance(value, str) or definitions is None or value not in definitions:
@@ -116,7 +116,7 @@ def parse(
     if isinstance(value, dict):
         if len(value) != 1:
             raise ConditionError(here, f"an operator mapping has exactly one key, got {sorted(value)}")
-        (op, operand), = value.items()
+        ((op, operand),) = value.items()
     else:
         op, operand = "equals", value
     return _atom(question, op, operand, f"{here}.{op}" if isinstance(value, dict) else here)
@@ -146,10 +146,11 @@ def _atom(question: Question, op: str, operand: Any, path: str) -> Atom:
         raise ConditionError(path, f"'{op}' takes a number, got {operand!r}")
     if any(c.min is None for c in question.choices):
         raise ConditionError(path, f"'{op}' needs every choice of '{question.id}' to have a `min`")
-    edges = {c.min for c in question.choices} | {c.max for c in question.choices if c.max is not None}
+    edges = {c.min for c in question.choices if c.min is not None} | {c.max for c in question.choices if c.max is not None}
     if operand not in edges:
         raise ConditionError(
-            path, f"threshold {operand} is not a band edge of '{question.id}' (edges: {', '.join(_num(e) for e in sorted(edges))})"
+            path,
+            f"threshold {operand} is not a band edge of '{question.id}' (edges: {', '.join(_num(e) for e in sorted(edges))})",
         )
     return Atom(question.id, op, float(operand))
 
