@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Sequence
 
-from questions.model import LOCALES
+from questions.locales import LOCALES
 from scoring.cli import OneLineParser, parse_date, run_main, today_or
 
 
@@ -28,15 +28,17 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
 
 def _cmd_sources(args: argparse.Namespace) -> int:
-    from scoring.engine import check_date, citation
+    from scoring.engine import check_date
     from scoring.loader import default_law
+    from scoring.plan import citation
 
     law = default_law()
     day = check_date(today_or(args.as_of), law)
     lang = args.lang or "en"
     rows = []
     for pid in law.provisions:
-        if law.resolve(pid, day) is None or law.resolve(pid, day).id != pid:
+        version = law.resolve(pid, day)
+        if version is None or version.id != pid:
             continue
         c = citation(law, pid, day)
         rows.append(c)

@@ -1,4 +1,4 @@
-"""The answers file: the one module that reads and writes pirisk's JSON answers format.
+"""The answers file: the one module that reads and writes pirisk's JSON answers format, as an AnswerSet.
 
     {"format": "pirisk-answers", "bank_version": "2026.11.1", "company": "Example Ltd",
      "lang": "en", "law_as_of": "2026-11-29", "answers": {"consumer_facing": true, ...}}
@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from questions.answers import AnswerSet
 from questions.errors import PiriskError
-from questions.model import LOCALES
+from questions.locales import LOCALES
 from scoring.engine import check_answers
 from scoring.loader import Law, default_law
 
@@ -31,16 +31,6 @@ class AnswersFileError(PiriskError):
     """An answers file that cannot be used. The message names the problem in one line."""
 
 
-@dataclass(frozen=True)
-class AnswersFile:
-    answers: dict[str, Any]
-    bank_version: str
-    lang: str = "en"
-    company: str = ""
-    law_as_of: dt.date | None = None
-    notes: dict[str, str] = field(default_factory=dict)
-
-
 def _depth(value: Any, level: int = 0) -> int:
     if level > MAX_DEPTH:
         return level
@@ -51,7 +41,7 @@ def _depth(value: Any, level: int = 0) -> int:
     return level
 
 
-def parse_answers(data: bytes | str, *, law: Law | None = None, validate: bool = True) -> AnswersFile:
+def parse_answers(data: bytes | str, *, law: Law | None = None, validate: bool = True) -> AnswerSet:
     """Parse an answers file from bytes or text. Raises AnswersFileError with a one-line reason.
 
     With `validate`, the answers are checked against the bank (ids, types, choices), but required
@@ -112,10 +102,10 @@ def parse_answers(data: bytes | str, *, law: Law | None = None, validate: bool =
         bad_notes = sorted(set(notes) - set(law.bank.questions))
         if bad_notes:
             raise AnswersFileError(f"a note refers to unknown question id {bad_notes[0]!r}")
-    return AnswersFile(dict(answers), version, lang, company, law_as_of, dict(notes))
+    return AnswerSet(dict(answers), company, lang, law_as_of, dict(notes), version)
 
 
-def read_answers(path: str | Path, *, law: Law | None = None) -> AnswersFile:
+def read_answers(path: str | Path, *, law: Law | None = None) -> AnswerSet:
     """Read an answers file from disk (size-checked before reading)."""
     path = Path(path)
     try:
@@ -132,14 +122,14 @@ def read_answers(path: str | Path, *, law: Law | None = None) -> AnswersFile:
     return parse_answers(data, law=law)
 
 
-def dump_answers(file: AnswersFile) -> str:
+def dump_answers(file: AnswerSet) -> str:
     """Serialise to the documented JSON format (UTF-8, keys in a stable order)."""
     body: dict[str, Any] = {"format": FORMAT, "bank_version": file.bank_version, "lang": file.lang}
     if file.company:
         body["company"] = file.company
     if file.law_as_of is not None:
         body["law_as_of"] = file.law_as_of.isoformat()
-    body["answers"] = file.answers
+    body["answers"] = dict(file.answers)
     if file.notes:
-        body["notes"] = file.notes
+        body["notes"] = dict(file.notes)
     return json.dumps(body, ensure_ascii=False, indent=2) + "\n"

@@ -7,10 +7,12 @@ presenter has to score, resolve a citation or hold legal text.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from questions.model import UNKNOWN, Text
+from questions.strings import tr
 from scoring.axes import AXIS_KEYS
 
 TITLED_KINDS = ("statute", "interpretation", "regulation", "departmental_rule", "commentary")
@@ -38,23 +40,15 @@ class Citation:
         return self.kind == "commentary"
 
     def label(self, lang: str) -> str:
-        """A pinpoint citation, e.g. 'PIPL, Art 66, in force since 2021-11-01'."""
-        if lang == "zh":
-            title = self.instrument_title.zh.strip("《》")
-            # Book-title marks belong to documents (laws, regulations, the article), not to a list of cases.
-            head = f"《{title}》{self.article.zh}" if self.kind in TITLED_KINDS else f"{title}：{self.article.zh}"
-        else:
-            head = f"{self.instrument_title.get(lang)}, {self.article.get(lang)}"
+        """A pinpoint citation, e.g. 'PIPL, Art 66, in force since 2021-11-01' (the wording is a locale string)."""
+        # Book-title marks (in Chinese) belong to documents (laws, regulations, the article), not to a list of cases.
+        key = "cite_titled" if self.kind in TITLED_KINDS else "cite_untitled"
+        head = tr("common", key, lang, title=self.instrument_title.get(lang), article=self.article.get(lang))
         if self.in_force_from is None:
-            when = self.published.isoformat() if self.published else ""
-            if not when:
-                return head
-            return f"{head}（{when}）" if lang == "zh" else f"{head} ({when})"
-        if lang == "zh":
-            span = f"{self.in_force_from.isoformat()}起施行" if self.in_force_to is None else f"{self.in_force_from.isoformat()}至{self.in_force_to.isoformat()}施行"
-            return f"{head}（{span}）"
-        span = f"in force since {self.in_force_from.isoformat()}" if self.in_force_to is None else f"in force {self.in_force_from.isoformat()} to {self.in_force_to.isoformat()}"
-        return f"{head}, {span}"
+            return tr("common", "cite_published", lang, head=head, date=self.published.isoformat()) if self.published else head
+        if self.in_force_to is None:
+            return tr("common", "cite_since", lang, head=head, start=self.in_force_from.isoformat())
+        return tr("common", "cite_span", lang, head=head, start=self.in_force_from.isoformat(), end=self.in_force_to.isoformat())
 
     def to_dict(self, lang: str) -> dict[str, Any]:
         return {
@@ -83,9 +77,13 @@ class FiredAnswer:
 
 @dataclass(frozen=True)
 class AxisImpact:
+    """What a rule places on one axis: a likelihood and a severity (1-4), and the base score and risk
+    level the method gives that cell."""
+
     likelihood: int
     severity: int
-    base: int = 0
+    base: int
+    level: str
 
 
 @dataclass(frozen=True)
@@ -96,7 +94,7 @@ class Finding:
     kind: str
     title: Text
     explain: Text
-    impacts: dict[str, AxisImpact]
+    impacts: Mapping[str, AxisImpact]
     answers: tuple[FiredAnswer, ...]
     citations: tuple[Citation, ...]
     remedy: str | None = None
@@ -139,14 +137,25 @@ class ExposureLine:
 
 @dataclass(frozen=True)
 class AxisResult:
+    """One axis's score, with the findings that touch it, most serious first. Its reason is, by
+    construction, its first finding."""
+
     axis: str
     likelihood: int
     severity: int
     level: str
     score: int
-    top_rule: str | None
-    reason: Text
+    findings: tuple[Finding, ...]
+    no_finding: Text
     exposure: tuple[ExposureLine, ...] = ()
+
+    @property
+    def top_rule(self) -> str | None:
+        return self.findings[0].rule if self.findings else None
+
+    @property
+    def reason(self) -> Text:
+        return self.findings[0].title if self.findings else self.no_finding
 
     def to_dict(self, lang: str) -> dict[str, Any]:
         return {
@@ -218,9 +227,8 @@ class Assessment:
         return new, resolved
 
     def findings_for(self, axis: str) -> tuple[Finding, ...]:
-        """The rule findings that touch an axis, most serious first."""
-        touching = [f for f in self.findings if axis in f.impacts]
-        return tuple(sorted(touching, key=lambda f: (tuple(-x for x in _finding_rank(f, axis)), f.rule)))
+        """The rule findings that touch an axis, most serious first (the plan's order)."""
+        return self.axes[axis].findings
 
     def citations(self) -> tuple[Citation, ...]:
         """Every distinct citation in the findings, remedies and exposure, in a stable order."""
@@ -254,11 +262,6 @@ class Assessment:
 def base_rule_id(rule_id: str) -> str:
     """A rule's id without its dated version suffix: 'sharing.x@2017' -> 'sharing.x'."""
     return rule_id.split("@", 1)[0]
-
-
-def _finding_rank(f: Finding, axis: str) -> tuple[int, int, int]:
-    imp = f.impacts[axis]
-    return (imp.base, imp.severity, imp.likelihood)
 
 
 def _iso(d: dt.date | None) -> str | None:

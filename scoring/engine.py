@@ -8,38 +8,30 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from questions.answers import AnswerSet
+from questions.conditions import FALSE, MAYBE, TRUE, Compiled, compile_node
+from questions.locales import LOCALES
 from questions.model import UNKNOWN, Question, Text
+from questions.strings import tr
 from scoring.assessment import (
     Assessment,
-    AxisImpact,
     AxisResult,
     AxisScore,
-    Citation,
     ExposureLine,
     Finding,
     FiredAnswer,
     RemedyEffect,
 )
 from scoring.axes import AXIS_KEYS, LEVEL_RANK
-from scoring.conditions import FALSE, MAYBE, TRUE, Compiled, compile_node
 from scoring.errors import AnswersError, DateError
 from scoring.exposure import render_statement
 from scoring.loader import Law, default_law
-from scoring.model import Rule
-
-
-@dataclass(frozen=True)
-class _ActiveRule:
-    rule: Rule
-    test: Compiled
-    questions: tuple[str, ...]
-    citations: tuple[Citation, ...]
-    impacts: dict[str, AxisImpact]
+from scoring.plan import Plan, PlannedRule, plan
 
 
 @dataclass(frozen=True)
 class _Compiled:
-    """The law compiled for speed: closures for every condition, in bank order."""
+    """The law's conditions compiled to closures (this evaluator's own form), in bank order."""
 
     law: Law
     order: tuple[Question, ...]
@@ -58,51 +50,6 @@ def _compiled(law: Law) -> _Compiled:
         {rid: compile_node(node, questions) for rid, node in law.conditions.items()},
         {sid: compile_node(node, questions) for sid, node in law.exposure_conditions.items()},
     )
-
-
-def citation(law: Law, cite: str, day: dt.date) -> Citation:
-    """Resolve a cited id to the provision version in force (or published) on `day`."""
-    p = law.resolve(cite, day)
-    if p is None:  # the loader guarantees rules never get here; remedies and exposure filter first
-        raise LookupError(f"'{cite}' is not in force on {day}")
-    inst = law.instruments[law.instrument_of[p.id]]
-    return Citation(
-        id=p.id,
-        cited_as=cite,
-        instrument=inst.id,
-        instrument_title=inst.title,
-        kind=inst.kind,
-        article=p.article,
-        in_force_from=p.in_force.from_ if p.in_force else None,
-        in_force_to=p.in_force.to if p.in_force else None,
-        published=p.published,
-        confidence=p.confidence,
-        summary=p.summary,
-        not_modelled=p.not_modelled,
-    )
-
-
-def _resolvable(law: Law, cites: Iterable[str], day: dt.date) -> tuple[Citation, ...]:
-    return tuple(citation(law, c, day) for c in cites if law.resolve(c, day) is not None)
-
-
-@lru_cache(maxsize=128)
-def _active_rules(law: Law, day: dt.date) -> tuple[_ActiveRule, ...]:
-    """The rules in force on `day`, with their citations resolved to the versions then in force."""
-    compiled = _compiled(law)
-    order = {q.id: i for i, q in enumerate(compiled.order)}
-    active = []
-    for rule in law.rules:
-        if rule.in_force is not None and not rule.in_force.covers(day):
-            continue
-        impacts = {
-            axis: AxisImpact(imp.likelihood, imp.severity, law.method.base(imp.likelihood, imp.severity))
-            for axis, imp in rule.impacts.items()
-        }
-        asked = sorted(law.conditions[rule.id].questions(), key=order.__getitem__)
-        cites = _resolvable(law, rule.cites, day)  # laws always resolve (checked on load); cases from their date
-        active.append(_ActiveRule(rule, compiled.rule_tests[rule.id], tuple(asked), cites, impacts))
-    return tuple(active)
 
 
 def check_date(as_of: Any, law: Law | None = None) -> dt.date:
@@ -141,7 +88,7 @@ def check_answers(answers: Any, law: Law | None = None, *, require: bool = True)
             clean[qid] = value
     if require and not problems:
         state = _state(_compiled(law), clean)
-        missing = [q.id for q in questions.values() if q.required and q.id not in clean and state[q.id][0] == TRUE]
+        missing = _missing(state, clean, law.bank.required)
         if missing:
             problems.append(f"required answers missing: {', '.join(missing)}")
     if problems:
@@ -171,29 +118,90 @@ def visibility(answers: Mapping[str, Any], law: Law | None = None) -> dict[str, 
     return {qid: vis for qid, (vis, _) in _state(_compiled(law), answers).items()}
 
 
-def _axis_scores(law: Law, fired: list[tuple[_ActiveRule, int]]) -> dict[str, tuple[int, int, str, int, _ActiveRule | None]]:
-    method = law.method
+def _missing(state: Mapping[str, tuple[int, Any]], answers: Mapping[str, Any], required: Iterable[str]) -> list[str]:
+    """The required-answer rule: a required question is missing when it is shown for certain (not only
+    because of an "I don't know") and not answered (`Question.is_answered`: absent or None)."""
+    return [qid for qid in required if state[qid][0] == TRUE and qid not in answers]
+
+
+@dataclass(frozen=True)
+class Incomplete:
+    """An answer set that cannot be scored yet: the required questions it shows and has not answered,
+    by section id, in bank order."""
+
+    missing: Mapping[str, tuple[str, ...]]
+
+    @property
+    def count(self) -> int:
+        return sum(len(ids) for ids in self.missing.values())
+
+    def __bool__(self) -> bool:
+        return bool(self.missing)
+
+
+def scored_answers(answers: Mapping[str, Any], law: Law | None = None) -> dict[str, Any]:
+    """The answers that are scored: those to questions shown given the others. Answers to hidden
+    questions (and ids the bank does not know) stay in the answer set but are not part of the assessment."""
+    law = law or default_law()
+    state = _state(_compiled(law), answers)
+    questions = law.bank.questions
+    return {qid: v for qid, v in answers.items() if qid in questions and state[qid][0] != FALSE and questions[qid].is_answered(v)}
+
+
+def incomplete(answers: Mapping[str, Any], law: Law | None = None) -> Incomplete:
+    """The required questions still to answer, by section: what stops an answer set from being scored."""
+    law = law or default_law()
+    scored = scored_answers(answers, law)
+    missing = _missing(_state(_compiled(law), scored), scored, law.bank.required)
+    by_section: dict[str, list[str]] = {}
+    for qid in missing:
+        by_section.setdefault(law.bank.section_of[qid], []).append(qid)
+    return Incomplete({s.id: tuple(by_section[s.id]) for s in law.bank.sections if s.id in by_section})
+
+
+def assess_answers(
+    answer_set: AnswerSet,
+    as_of: dt.date | None = None,
+    *,
+    apply_remedies: Iterable[str] = (),
+    rank_remedies: bool = True,
+    law: Law | None = None,
+) -> Assessment | Incomplete:
+    """Score an answer set as of `as_of` (default: its own law date), or say what it still lacks.
+
+    The one call every presenter uses to turn an answer set into a result. Raises DateError (no date,
+    or one outside coverage) and AnswersError (a value that does not fit the bank)."""
+    law = law or default_law()
+    day = as_of or answer_set.law_as_of
+    if day is None:
+        raise DateError("the answer set has no law date; give one (YYYY-MM-DD)")
+    check_date(day, law)
+    lacking = incomplete(answer_set.answers, law)
+    if lacking:
+        return lacking
+    return assess(
+        scored_answers(answer_set.answers, law), day, apply_remedies=apply_remedies, rank_remedies=rank_remedies, law=law
+    )
+
+
+def _fire(p: Plan, tests: Mapping[str, Compiled], state: Mapping[str, tuple[int, Any]]) -> dict[int, int]:
+    """{index of each fired rule in p.rules: FALSE/MAYBE/TRUE result}; a rule fires when not FALSE."""
+    fired = {}
+    for k, r in enumerate(p.rules):
+        result = tests[r.id](state)
+        if result != FALSE:
+            fired[k] = result
+    return fired
+
+
+def _axes(p: Plan, fired: Mapping[int, int]) -> dict[str, tuple[tuple[int, ...], tuple[int, int, str, int]]]:
+    """Per axis: the fired rules touching it in the plan's order, and (likelihood, severity, level, score)."""
     out = {}
     for axis in AXIS_KEYS:
-        touching = [a for a, _ in fired if axis in a.impacts]
-        if not touching:
-            out[axis] = (1, 1, method.level(1, 1), 0, None)
-            continue
-        top = max(touching, key=lambda a: (a.impacts[axis].base, a.impacts[axis].severity, a.impacts[axis].likelihood, a.rule.id))
-        imp = top.impacts[axis]
-        lv = method.level(imp.likelihood, imp.severity)
-        score = min(method.level_ceiling[lv], imp.base + method.per_extra_finding * (len(touching) - 1))
-        out[axis] = (imp.likelihood, imp.severity, lv, score, top)
+        touching = tuple(k for k in p.axis_order[axis] if k in fired)
+        top = p.rules[touching[0]].impacts[axis] if touching else None
+        out[axis] = (touching, p.axis_score(top, len(touching)))
     return out
-
-
-def _fire(active: tuple[_ActiveRule, ...], state: Mapping[str, tuple[int, Any]]) -> list[tuple[_ActiveRule, int]]:
-    fired = []
-    for a in active:
-        result = a.test(state)
-        if result != FALSE:
-            fired.append((a, result))
-    return fired
 
 
 def _with_sets(answers: Mapping[str, Any], remedy_ids: Iterable[str], law: Law) -> dict[str, Any]:
@@ -226,47 +234,28 @@ def assess(
     effective = _with_sets(clean, applied, law)
 
     compiled = _compiled(law)
-    active = _active_rules(law, day)
+    scoring_plan = plan(law, day)
     state = _state(compiled, effective)
-    fired = _fire(active, state)
-    scores = _axis_scores(law, fired)
+    fired = _fire(scoring_plan, compiled.rule_tests, state)
+    axes_fired = _axes(scoring_plan, fired)
 
-    findings = tuple(
-        Finding(
-            rule=a.rule.id,
-            kind="rule",
-            title=a.rule.title,
-            explain=a.rule.explain,
-            impacts=a.impacts,
-            answers=tuple(
-                FiredAnswer(q, state[q][1], state[q][1] == UNKNOWN) for q in a.questions if state[q][0] != FALSE
-            ),
-            citations=a.citations,
-            remedy=a.rule.remedy,
-            uncertain=result == MAYBE,
-        )
-        for a, result in sorted(fired, key=lambda item: (-max(i.base for i in item[0].impacts.values()), item[0].rule.id))
-    )
+    built = {k: _finding(scoring_plan.rules[k], state, uncertain=result == MAYBE) for k, result in fired.items()}
+    findings = tuple(built[k] for k in scoring_plan.finding_order if k in built)
 
     axes = {}
     for axis in AXIS_KEYS:
-        lik, sev, lv, score, top = scores[axis]
-        reason = top.rule.title if top else law.texts["no_finding"]
+        touching, (lik, sev, lv, score) = axes_fired[axis]
         exposure = tuple(
-            ExposureLine(s.id, render_statement(law, s, effective), _resolvable(law, s.cites, day))
-            for s in law.exposure
-            if s.axis == axis
-            and all(law.resolve(c, day) is not None for c in s.cites)
-            and (s.id not in compiled.exposure_tests or compiled.exposure_tests[s.id](state) != FALSE)
+            ExposureLine(e.statement.id, render_statement(law, e.statement, effective), e.citations)
+            for e in scoring_plan.exposure[axis]
+            if e.statement.id not in compiled.exposure_tests or compiled.exposure_tests[e.statement.id](state) != FALSE
         )
-        axes[axis] = AxisResult(axis, lik, sev, lv, score, top.rule.id if top else None, reason, exposure)
+        axes[axis] = AxisResult(axis, lik, sev, lv, score, tuple(built[k] for k in touching), law.texts["no_finding"], exposure)
 
     unknowns = _unknown_findings(law, compiled, state, findings)
-    remedies = _rank_remedies(law, active, effective, scores, fired, day) if rank_remedies else ()
+    remedies = _rank_remedies(scoring_plan, compiled, effective, axes_fired, fired) if rank_remedies else ()
 
-    notes: list[Text] = []
-    if day > law.method.reviewed:
-        notes.append(_fill(law.texts["after_review"], reviewed=law.method.reviewed.isoformat()))
+    notes: list[Text] = list(scoring_plan.notes)
     if any(c.confidence != "V" for f in findings for c in f.citations):
         notes.append(law.texts["unconfirmed_cited"])
 
@@ -284,11 +273,23 @@ def assess(
     )
 
 
-def _fill(template: Text, **values: str) -> Text:
-    return Text(en=template.en.format(**values), zh=template.zh.format(**values))
+def _finding(r: PlannedRule, state: Mapping[str, tuple[int, Any]], *, uncertain: bool) -> Finding:
+    return Finding(
+        rule=r.id,
+        kind="rule",
+        title=r.rule.title,
+        explain=r.rule.explain,
+        impacts=r.impacts,
+        answers=tuple(FiredAnswer(q, state[q][1], state[q][1] == UNKNOWN) for q in r.questions if state[q][0] != FALSE),
+        citations=r.citations,
+        remedy=r.rule.remedy,
+        uncertain=uncertain,
+    )
 
 
-def _unknown_findings(law: Law, compiled: _Compiled, state: Mapping[str, tuple[int, Any]], findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
+def _unknown_findings(
+    law: Law, compiled: _Compiled, state: Mapping[str, tuple[int, Any]], findings: tuple[Finding, ...]
+) -> tuple[Finding, ...]:
     out = []
     for q in compiled.order:
         visible, value = state[q.id]
@@ -296,11 +297,13 @@ def _unknown_findings(law: Law, compiled: _Compiled, state: Mapping[str, tuple[i
             continue
         resting = [f for f in findings if any(a.question == q.id and a.assumed for a in f.answers)]
         rules = Text(
-            en="; ".join(f.title.en for f in resting) or law.texts["none"].en,
-            zh="；".join(f.title.zh for f in resting) or law.texts["none"].zh,
+            {
+                code: tr("common", "list_sep", code).join(f.title[code] for f in resting) or law.texts["none"][code]
+                for code in LOCALES
+            }
         )
-        title = Text(en=law.texts["unknown_title"].en.format(question=q.text.en), zh=law.texts["unknown_title"].zh.format(question=q.text.zh))
-        explain = Text(en=law.texts["unknown_explain"].en.format(rules=rules.en), zh=law.texts["unknown_explain"].zh.format(rules=rules.zh))
+        title = law.texts["unknown_title"].format(question=q.text)
+        explain = law.texts["unknown_explain"].format(rules=rules)
         out.append(
             Finding(
                 rule=f"unknown.{q.id}",
@@ -317,42 +320,35 @@ def _unknown_findings(law: Law, compiled: _Compiled, state: Mapping[str, tuple[i
 
 
 def _rank_remedies(
-    law: Law,
-    active: tuple[_ActiveRule, ...],
+    scoring_plan: Plan,
+    compiled: _Compiled,
     answers: Mapping[str, Any],
-    before: dict[str, tuple[int, int, str, int, _ActiveRule | None]],
-    fired: list[tuple[_ActiveRule, int]],
-    day: dt.date,
+    before: Mapping[str, tuple[tuple[int, ...], tuple[int, int, str, int]]],
+    fired: Mapping[int, int],
 ) -> tuple[RemedyEffect, ...]:
-    """Rank the remedies of the fired rules by how much re-assessing with each applied lowers the
-    scores (summed over the axes), then by levels lowered, then by findings addressed."""
-    compiled = _compiled(law)
+    """Rank the remedies of the fired rules by the plan's key: how much re-assessing with each applied
+    lowers the scores (summed over the axes), then levels lowered, then findings addressed."""
+    law = scoring_plan.law
     addresses: dict[str, list[str]] = {}
-    for a, _ in fired:
-        if a.rule.remedy and any(answers.get(q) != v for q, v in law.remedies[a.rule.remedy].sets.items()):
-            addresses.setdefault(a.rule.remedy, []).append(a.rule.id)
+    for k in sorted(fired):
+        rule = scoring_plan.rules[k].rule
+        if rule.remedy and any(answers.get(q) != v for q, v in law.remedies[rule.remedy].sets.items()):
+            addresses.setdefault(rule.remedy, []).append(rule.id)
     effects = []
     for rid, rule_ids in addresses.items():
-        remedy = law.remedies[rid]
-        after = _axis_scores(law, _fire(active, _state(compiled, _with_sets(answers, (rid,), law))))
-        reduction = sum(before[k][3] - after[k][3] for k in AXIS_KEYS)
-        levels = sum(LEVEL_RANK[before[k][2]] - LEVEL_RANK[after[k][2]] for k in AXIS_KEYS)
-        effects.append(
-            (
-                -reduction,
-                -levels,
-                -len(rule_ids),
-                rid,
-                RemedyEffect(
-                    remedy=rid,
-                    title=remedy.title,
-                    description=remedy.description,
-                    citations=_resolvable(law, remedy.cites, day),
-                    addresses=tuple(rule_ids),
-                    sets=dict(remedy.sets),
-                    after={k: AxisScore(after[k][2], after[k][3]) for k in AXIS_KEYS},
-                    reduction=reduction,
-                ),
-            )
+        planned = scoring_plan.remedies[rid]
+        after = _axes(scoring_plan, _fire(scoring_plan, compiled.rule_tests, _state(compiled, _with_sets(answers, (rid,), law))))
+        reduction = sum(before[k][1][3] - after[k][1][3] for k in AXIS_KEYS)
+        levels = sum(LEVEL_RANK[before[k][1][2]] - LEVEL_RANK[after[k][1][2]] for k in AXIS_KEYS)
+        effect = RemedyEffect(
+            remedy=rid,
+            title=planned.remedy.title,
+            description=planned.remedy.description,
+            citations=planned.citations,
+            addresses=tuple(rule_ids),
+            sets=dict(planned.remedy.sets),
+            after={k: AxisScore(after[k][1][2], after[k][1][3]) for k in AXIS_KEYS},
+            reduction=reduction,
         )
-    return tuple(e[-1] for e in sorted(effects, key=lambda e: e[:4]))
+        effects.append((Plan.rank_key(rid, reduction, levels, len(rule_ids)), effect))
+    return tuple(e for _, e in sorted(effects, key=lambda e: e[0]))

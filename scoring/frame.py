@@ -1,12 +1,10 @@
 """Batch scoring: `assess_frame(df, as_of)` scores a table of answer sets with the rules compiled to numpy.
 
-The table has one row per answer set and one column per question id. Cells are read as follows:
-
-* yes_no: a bool, the numbers 1/0, or the text true/false, yes/no, 1/0 (any case);
-* single: a choice id;
-* multi: a list of choice ids, or its JSON text such as ``["identity_contact", "transactions"]``;
-* any type: ``unknown`` (any case) means "I don't know"; an empty cell (NaN, None, blank text) means
-  not answered. Text is stripped of surrounding spaces.
+The table has one row per answer set and one column per question id. Cells are read by
+`questions.answers.parse_cell`, the one reader of cells that the workspace import uses too (yes/no
+words in English and Chinese, choice ids in any case, tick-lists as comma-separated ids or a JSON
+list, "unknown" for "I don't know", and a blank cell for not answered). A cell may also hold a Python
+value (a bool, a list), as a DataFrame built in code does.
 
 Columns that are not question ids (``company``, ``id``, ...) are passed through to the result
 unchanged, in front of the result columns; a pass-through column that has the name of a result column
@@ -28,15 +26,13 @@ other rows are scored as usual. ``error`` is NA for every row that was scored.
 It evaluates the same `when` and `show_if` nodes as `scoring.engine.assess`, compiled once per law
 and date into numpy operations over int8 arrays holding FALSE/MAYBE/TRUE (`all` is the elementwise
 minimum, `any` the maximum, `not` is 2 - x). Atoms on yes_no and single questions are lookup tables
-built with `scoring.conditions.holds`, so both evaluators share the meaning of every operator.
+built with `questions.conditions.holds`, so both evaluators share the meaning of every operator.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -44,23 +40,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from questions.answers import parse_cell
+from questions.conditions import FALSE, MAYBE, TRUE, AllOf, AnyOf, Atom, Node, Not, holds
 from questions.model import UNKNOWN, Question
 from scoring.axes import AXIS_KEYS, LEVEL_KEYS, LEVEL_RANK
-from scoring.conditions import FALSE, MAYBE, TRUE, AllOf, AnyOf, Atom, Node, Not, holds
 from scoring.engine import check_date
 from scoring.errors import AnswersError
 from scoring.loader import Law, default_law
+from scoring.plan import plan
 
 __all__ = ["RESULT_COLUMNS", "SEPARATOR", "assess_frame", "result_columns"]
 
 SEPARATOR = ";"  # joins rule ids in `fired_rules` and remedy ids in `remedies`
 _PARTS = ("likelihood", "severity", "level", "score")
 RESULT_COLUMNS: tuple[str, ...] = (*(f"{axis}_{part}" for axis in AXIS_KEYS for part in _PARTS), "fired_rules", "error")
-_TRUE_WORDS = frozenset(("true", "yes", "1"))
-_FALSE_WORDS = frozenset(("false", "no", "0"))
 _MAX_CHOICES = 62  # a multi answer is held as a bitmask in an int64
 _JOIN_ROWS = 20_000  # rows joined into text at a time
-_MAX_PROBLEM = 300  # characters of one cell's problem in `error`
 
 
 def result_columns(*, remedies: bool = False) -> tuple[str, ...]:
@@ -190,44 +185,13 @@ def _size(q: Question) -> int:
 
 
 def _clean(q: Question, raw: Any) -> tuple[Any, str | None]:
-    """One distinct cell as a clean answer (or _MISSING for blank), or the problem with it."""
+    """One distinct cell as a clean answer (or _MISSING for blank), or the problem with it: see `parse_cell`."""
     if isinstance(raw, _Cell):
         raw = raw.value
-    if isinstance(raw, np.ndarray):
-        raw = raw.tolist()
-    elif isinstance(raw, np.generic):
-        raw = raw.item()
-    if raw is None or raw is pd.NA or (isinstance(raw, float) and math.isnan(raw)):
-        return _MISSING, None
-    value: Any = raw
-    if isinstance(raw, str):
-        text = raw.strip()
-        word = text.lower()
-        if not text:
-            return _MISSING, None
-        if word == UNKNOWN:
-            value = UNKNOWN
-        elif q.type == "yes_no" and word in _TRUE_WORDS:
-            value = True
-        elif q.type == "yes_no" and word in _FALSE_WORDS:
-            value = False
-        elif q.type == "multi":
-            try:
-                value = json.loads(text) if text.startswith("[") else None
-            except (ValueError, RecursionError):
-                value = None
-            if not isinstance(value, list):
-                return None, f'expects a JSON list of choices such as ["{q.choices[0].id}"], got {raw!r}'
-        else:
-            value = text
-    elif q.type == "yes_no" and isinstance(raw, int | float) and not isinstance(raw, bool) and raw in (0, 1):
-        value = bool(raw)
-    elif isinstance(raw, tuple):
-        value = list(raw)
-    problem = q.check_value(value)
-    if problem and len(problem) > _MAX_PROBLEM:  # a pasted essay should not make a spreadsheet cell unreadable
-        problem = problem[: _MAX_PROBLEM - 1] + "…"
-    return (None, problem) if problem else (value, None)
+    value, problem = parse_cell(q, raw)
+    if problem:
+        return None, problem
+    return (_MISSING if value is None else value), None
 
 
 def _read_column(q: Question, series: pd.Series | None, n: int) -> _Column:
@@ -287,7 +251,7 @@ def _row_errors(program: _Program, cells: Sequence[_Column], vis: Sequence[np.nd
             continue
         for row in np.flatnonzero(cell.problem >= 0).tolist():
             per_row.setdefault(row, []).append(cell.problems[cell.problem[row]])
-    required = [i for i, q in enumerate(program.questions) if q.required]
+    required = program.required.tolist()
     if required and n:
         missing = np.stack(
             [
@@ -335,6 +299,7 @@ class _Program:
     n_slots: int
     constants: dict[int, Any]
     vis_slots: tuple[int, ...]  # per question, the slot holding its visibility
+    required: np.ndarray  # indexes of the plan's required questions
     rule_slots: tuple[int, ...]  # per active rule (law order), the slot holding its condition
     rule_ids: tuple[str, ...]
     rule_remedy: np.ndarray  # per active rule, index into remedy_ids or -1
@@ -448,26 +413,21 @@ def _program(law: Law, day: dt.date) -> _Program:
     for i, q in enumerate(questions):
         node = law.show_if.get(q.id)
         compiler.vis_slots.append(1 if node is None else compiler.node(node, limit=i))
-    active = [r for r in law.rules if r.in_force is None or r.in_force.covers(day)]
-    rule_slots = tuple(compiler.node(law.conditions[r.id]) for r in active)
+    scoring_plan = plan(law, day)
+    active = scoring_plan.rules
+    rule_slots = tuple(compiler.node(r.condition) for r in active)
 
-    method = law.method
-    impacts = [
-        {axis: (imp.likelihood, imp.severity, method.base(imp.likelihood, imp.severity)) for axis, imp in r.impacts.items()}
-        for r in active
-    ]
-    finding_order = sorted(range(len(active)), key=lambda k: (-max(b for _, _, b in impacts[k].values()), active[k].id))
     level_index = {lv: i for i, lv in enumerate(LEVEL_KEYS)}
     axis_order, axis_tables = [], []
     for axis in AXIS_KEYS:
-        touching = [k for k in range(len(active)) if axis in impacts[k]]
-        # The engine takes the max of (base, severity, likelihood, rule id): sort descending, take the first fired.
-        touching.sort(key=lambda k: (impacts[k][axis][2], impacts[k][axis][1], impacts[k][axis][0], active[k].id), reverse=True)
+        touching = scoring_plan.axis_order[axis]  # most serious first: the first fired is the axis's top finding
         axis_order.append(np.array(touching, dtype=np.int64))
-        table = [(lik, sev, level_index[method.level(lik, sev)], base) for lik, sev, base in (impacts[k][axis] for k in touching)]
+        impacts = [active[k].impacts[axis] for k in touching]
+        table = [(i.likelihood, i.severity, level_index[i.level], i.base) for i in impacts]
         axis_tables.append(np.array(table, dtype=np.int64).reshape(-1, 4).T)
 
-    remedy_ids = tuple(sorted({r.remedy for r in active if r.remedy}))
+    lik, sev, lv, score = scoring_plan.no_finding
+    remedy_ids = tuple(scoring_plan.remedies)
     index = compiler.index
     return _Program(
         questions=questions,
@@ -476,16 +436,17 @@ def _program(law: Law, day: dt.date) -> _Program:
         n_slots=compiler.n_slots,
         constants=dict(compiler.constants),
         vis_slots=tuple(compiler.vis_slots),
+        required=np.array([index[qid] for qid in scoring_plan.required], dtype=np.int64),
         rule_slots=rule_slots,
         rule_ids=tuple(r.id for r in active),
-        rule_remedy=np.array([remedy_ids.index(r.remedy) if r.remedy else -1 for r in active], dtype=np.int64),
-        finding_order=np.array(finding_order, dtype=np.int64),
+        rule_remedy=np.array([remedy_ids.index(r.rule.remedy) if r.rule.remedy else -1 for r in active], dtype=np.int64),
+        finding_order=np.array(scoring_plan.finding_order, dtype=np.int64),
         axis_order=tuple(axis_order),
         axis_tables=tuple(axis_tables),
-        ceiling=np.array([method.level_ceiling[lv] for lv in LEVEL_KEYS], dtype=np.int64),
-        no_finding=(1, 1, level_index[method.level(1, 1)], 0),
-        per_extra=method.per_extra_finding,
-        level_rank=np.array([LEVEL_RANK[lv] for lv in LEVEL_KEYS], dtype=np.int64),
+        ceiling=np.array([scoring_plan.ceilings[k] for k in LEVEL_KEYS], dtype=np.int64),
+        no_finding=(lik, sev, level_index[lv], score),
+        per_extra=scoring_plan.per_extra,
+        level_rank=np.array([LEVEL_RANK[k] for k in LEVEL_KEYS], dtype=np.int64),
         remedy_ids=remedy_ids,
         remedy_sets=tuple(tuple((index[qid], value) for qid, value in law.remedies[rid].sets.items()) for rid in remedy_ids),
     )
@@ -512,7 +473,7 @@ def _fired(program: _Program, slots: list[Any], n: int) -> np.ndarray:
 
 
 def _scores(program: _Program, fired: np.ndarray) -> np.ndarray:
-    """(rows, axes, 4) int64: likelihood, severity, level index, score, as the engine's _axis_scores."""
+    """(rows, axes, 4) int64: likelihood, severity, level index, score: `Plan.axis_score` over arrays."""
     n = len(fired)
     out = np.empty((n, len(AXIS_KEYS), 4), dtype=np.int64)
     for a, (order, table) in enumerate(zip(program.axis_order, program.axis_tables, strict=True)):
@@ -617,7 +578,7 @@ def _rank_remedies(
         reduction[rows, r] = (before[rows, :, 3] - after[:, :, 3]).sum(axis=1)
         rank = program.level_rank
         levels[rows, r] = (rank[before[rows, :, 2]] - rank[after[:, :, 2]]).sum(axis=1)
-    # Sort by (-reduction, -levels, -findings addressed, id); remedy ids are already in id order.
+    # `Plan.rank_key`: each effect of plan.RANK_BY larger first, then the id (remedy ids are in id order).
     tie = np.broadcast_to(np.arange(m), (n, m))
     order = np.lexsort((tie, -addressed, -levels, -reduction, addressed == 0), axis=-1)
     ranked = np.where(np.arange(m) < (addressed > 0).sum(axis=1, keepdims=True), order, m).astype(np.int16)

@@ -38,8 +38,8 @@ def render_text(assessment: Assessment, lang: str, company: str = "") -> str:
         lines += [f"- {u.title.get(lang)}" for u in assessment.unknowns]
     if assessment.remedies:
         lines += ["", f"== {t('remedies')}"]
-        for i, r in enumerate(assessment.remedies, 1):
-            lines.append(f"{i:2}. {r.title.get(lang)} ({t('points', n=r.reduction)})")
+        for i, m in enumerate(assessment.remedies, 1):
+            lines.append(f"{i:2}. {m.title.get(lang)} ({t('points', n=m.reduction)})")
     for note in assessment.notes:
         lines += ["", note.get(lang)]
     lines += ["", t("disclaimer", as_of=assessment.law_as_of.isoformat())]
