@@ -7,13 +7,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from questions.model import LOCALES
+from questions.locales import LOCALES
+from report.formats import FORMAT_KEYS, export_format, format_for_suffix
 from scoring.cli import OneLineParser as _Parser
 from scoring.cli import fail as _fail
 from scoring.cli import parse_date, run_main
 from scoring.cli import today_or as _today_or
-
-FORMATS = ("pdf", "md")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -22,39 +21,34 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-o", "--output", help="OUT.pdf or OUT.md; '-' or none writes Markdown to standard output")
     parser.add_argument("--lang", choices=LOCALES, help="report language (default: the file's)")
     parser.add_argument("--as-of", type=parse_date, help="law as of this date (default: the file's law_as_of, else today)")
-    parser.add_argument("--format", choices=FORMATS, help="default: from the output's suffix (.md is Markdown), else pdf")
+    parser.add_argument("--format", choices=FORMAT_KEYS, help="default: from the output's suffix (.md is Markdown), else pdf")
     return parser
 
 
 def _format(args: argparse.Namespace) -> str:
     if args.format:
         return args.format
-    if args.output and args.output != "-" and Path(args.output).suffix.lower() not in (".md", ".markdown"):
-        return "pdf"
-    return "md" if args.output else "pdf"
+    if not args.output or args.output == "-":
+        return "md" if args.output else "pdf"
+    found = format_for_suffix(Path(args.output).suffix)
+    return found.key if found else "pdf"
 
 
 def run(args: argparse.Namespace) -> int:
-    from report.markdown import build_markdown
-    from report.pdf import build_pdf
     from scoring.answers_file import read_answers
     from scoring.engine import assess
 
-    fmt = _format(args)
+    fmt = export_format(_format(args))
     to_stdout = args.output in (None, "-")
-    if fmt == "pdf" and to_stdout:
-        return _fail("a PDF needs an output file: add -o OUT.pdf (or use --format md)")
+    if fmt.key != "md" and to_stdout:
+        return _fail(f"a {fmt.key.upper()} needs an output file: add -o OUT{fmt.suffix} (or use --format md)")
     file = read_answers(args.file)
-    lang = args.lang or file.lang
+    answer_set = file.replace(lang=args.lang or file.lang)
     assessment = assess(file.answers, args.as_of or file.law_as_of or _today_or(None))
-    if fmt == "md":
-        text = build_markdown(assessment, file.answers, lang, company=file.company)
-        if to_stdout:
-            sys.stdout.write(text)
-            return 0
-        data = text.encode("utf-8")
-    else:
-        data = build_pdf(assessment, file.answers, lang, company=file.company)
+    data = fmt.build(assessment, answer_set)
+    if to_stdout:
+        sys.stdout.write(data.decode("utf-8"))
+        return 0
     out = Path(args.output)
     try:
         out.write_bytes(data)

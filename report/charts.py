@@ -6,20 +6,26 @@ import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from fpdf import FPDF
+
+from report.fonts import drawn, printable
 from report.style import INK, LEVEL_PALE, LEVEL_STRONG, LEVEL_TEXT, MUTED, RULE_LINE
 from scoring.axes import LEVELS, LIKELIHOOD_LABELS, SEVERITY_LABELS
 
 if TYPE_CHECKING:
     from report.content import AxisView
-    from report.pdf import ReportPDF
+
+
+def _one_line(text: object) -> str:
+    return drawn(printable(text))
 
 
 def _label(
-    pdf: ReportPDF, x: float, y: float, w: float, text: str, size: float, align: str = "C", color: tuple[int, int, int] = INK
+    pdf: FPDF, x: float, y: float, w: float, text: str, size: float, align: str = "C", color: tuple[int, int, int] = INK
 ) -> None:
     """One line of text whose box starts at (x, y), shrunk until it fits `w`."""
     pdf.set_font(size=size)
-    text = pdf.one_line(text)
+    text = _one_line(text)
     while size > 4.5 and pdf.get_string_width(text) > w:
         size -= 0.25
         pdf.set_font(size=size)
@@ -28,9 +34,7 @@ def _label(
     pdf.cell(w, size * 0.42, text, align=align)
 
 
-def draw_radar(
-    pdf: ReportPDF, x: float, y: float, w: float, axes: Sequence[AxisView], ceilings: dict[str, int], title: str
-) -> float:
+def draw_radar(pdf: FPDF, x: float, y: float, w: float, axes: Sequence[AxisView], ceilings: dict[str, int], title: str) -> float:
     """A radar of the four 0–100 scores, on rings coloured by level band. Returns the height used."""
     label_w = 19.0
     r = min((w - 2 * label_w) / 2, 30.0)
@@ -83,7 +87,7 @@ def draw_radar(
 
 
 def draw_grid(
-    pdf: ReportPDF,
+    pdf: FPDF,
     x: float,
     y: float,
     w: float,
@@ -120,7 +124,7 @@ def draw_grid(
     label_w = cw - 4.2
     size = 7.0
     pdf.set_font(size=size)
-    widest = max((pdf.get_string_width(pdf.one_line(ax.label)) for ax in axes), default=0)
+    widest = max((pdf.get_string_width(_one_line(ax.label)) for ax in axes), default=0)
     if widest > label_w:
         size = max(4.5, size * label_w / widest)
     for (lik, sev), here in cells.items():

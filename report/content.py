@@ -7,14 +7,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from questions.model import LOCALES, UNKNOWN, Question
+from questions.answers import ANSWERED, HIDDEN, UNANSWERED, UNKNOWN_ANSWER, AnswerSet, answer_state, answer_words
+from questions.conditions import FALSE
+from questions.locales import LOCALES
+from questions.model import UNKNOWN, Question
 from questions.strings import tr
 from scoring.assessment import Assessment, Citation, Finding
 from scoring.axes import AXES, LIKELIHOOD_LABELS, SEVERITY_LABELS, level
+from scoring.engine import visibility
 from scoring.loader import Law, default_law
 
-# Answer states, as the appendix shows them.
-ANSWERED, UNKNOWN_ANSWER, UNANSWERED, HIDDEN = "answered", "unknown", "unanswered", "hidden"
+__all__ = ["ANSWERED", "HIDDEN", "UNANSWERED", "UNKNOWN_ANSWER", "ReportContent", "build_content"]
 
 
 @dataclass(frozen=True)
@@ -159,21 +162,12 @@ def cite_label(c: Citation, lang: str) -> str:
 
 
 def answer_text(q: Question, value: Any, lang: str) -> tuple[str, str]:
-    """The words for an answer, and its state (answered, unknown or unanswered)."""
-    t = lambda key: tr("report", key, lang)  # noqa: E731
-    if value is None:
-        return t("answer_unanswered"), UNANSWERED
-    if value == UNKNOWN:
-        return t("answer_unknown"), UNKNOWN_ANSWER
-    if q.type == "yes_no" and isinstance(value, bool):
-        return t("answer_yes" if value else "answer_no"), ANSWERED
-    labels = {c.id: c.label.get(lang) for c in q.choices}
-    if isinstance(value, list | tuple):
-        if not value:
-            return t("answer_none_selected"), ANSWERED
-        return t("list_join").join(labels.get(v, str(v)) if isinstance(v, str) else str(v) for v in value), ANSWERED
-    # A value the bank does not know (from a stale answers dict) is shown as it is rather than dropped.
-    return (labels.get(value, value) if isinstance(value, str) else str(value)), ANSWERED
+    """The words for an answer, and its state (answered, unknown or unanswered). "I don't know" says
+    that it was scored as the cautious case."""
+    words, state = answer_words(q, value, lang), answer_state(q, value)
+    if state == UNKNOWN_ANSWER:
+        words = tr("report", "answer_unknown_scored", lang, answer=words)
+    return words, state
 
 
 def _finding_view(n: int, f: Finding, law: Law, lang: str) -> FindingView:
@@ -200,9 +194,6 @@ def _finding_view(n: int, f: Finding, law: Law, lang: str) -> FindingView:
 
 
 def _appendix(law: Law, answers: Mapping[str, Any], lang: str) -> tuple[SectionAnswers, ...]:
-    from scoring.conditions import FALSE
-    from scoring.engine import visibility
-
     try:
         shown = visibility(answers, law)
     except Exception:  # answers the engine cannot read: show every question rather than fail
@@ -212,7 +203,7 @@ def _appendix(law: Law, answers: Mapping[str, Any], lang: str) -> tuple[SectionA
         rows = []
         for q in s.questions:
             if shown.get(q.id) == FALSE:
-                rows.append(AnswerView(q.id, q.text.get(lang), tr("report", "answer_hidden", lang), HIDDEN))
+                rows.append(AnswerView(q.id, q.text.get(lang), tr("common", "answer_hidden", lang), HIDDEN))
                 continue
             words, status = answer_text(q, answers.get(q.id), lang)
             rows.append(AnswerView(q.id, q.text.get(lang), words, status))
@@ -222,19 +213,17 @@ def _appendix(law: Law, answers: Mapping[str, Any], lang: str) -> tuple[SectionA
 
 def build_content(
     assessment: Assessment,
-    answers: Mapping[str, Any] | None,
-    lang: str,
+    answer_set: AnswerSet,
     *,
-    company: str = "",
     assessed_on: dt.date | None = None,
     law: Law | None = None,
 ) -> ReportContent:
-    """Turn an Assessment and its answers into the report's words in `lang`."""
-    lang = check_lang(lang)
+    """Turn an Assessment and the answer set it was scored from into the report's words, in the answer
+    set's language. The set's answers fill the appendix (hidden ones are shown as not asked)."""
+    lang = check_lang(answer_set.lang)
     law = law or default_law()
     t = lambda key, **kw: tr("report", key, lang, **kw)  # noqa: E731
-    raw_answers = assessment.answers if answers is None else answers
-    clean_answers = {k: v for k, v in dict(raw_answers).items() if v is not None}
+    company = answer_set.company
 
     findings = tuple(_finding_view(i, f, law, lang) for i, f in enumerate(assessment.findings, 1))
     by_rule = {v.rule: v for v in findings}
@@ -245,10 +234,10 @@ def build_content(
     for a in AXES:
         r = assessment.axes[a.key]
         rows = []
-        for f in assessment.findings_for(a.key):
+        for f in r.findings:
             view = by_rule[f.rule]
             imp = f.impacts[a.key]
-            lv = law.method.level(imp.likelihood, imp.severity)
+            lv = imp.level
             first = f.rule not in explained
             explained.setdefault(f.rule, labels[a.key])
             rows.append(
@@ -293,7 +282,7 @@ def build_content(
             t(
                 "axis_level",
                 axis=labels[k],
-                level=level(law.method.level(f.impacts[k].likelihood, f.impacts[k].severity)).label.get(lang),
+                level=level(f.impacts[k].level).label.get(lang),
             )
             for k in labels
             if k in f.impacts
@@ -334,7 +323,7 @@ def build_content(
     what_if = ""
     if assessment.applied_remedies:
         names = [law.remedies[rid].title.get(lang) if rid in law.remedies else rid for rid in assessment.applied_remedies]
-        what_if = t("what_if_value", measures=t("list_join").join(names))
+        what_if = t("what_if_value", measures=tr("common", "list_sep", lang).join(names))
 
     sources = tuple(
         SourceView(
@@ -362,6 +351,6 @@ def build_content(
         unknowns=tuple(UnknownView(u.title.get(lang), u.explain.get(lang)) for u in assessment.unknowns),
         notes=tuple(n.get(lang) for n in assessment.notes),
         measures=measures,
-        answers=_appendix(law, clean_answers, lang),
+        answers=_appendix(law, answer_set.answers, lang),
         sources=sources,
     )

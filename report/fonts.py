@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import unicodedata
 from functools import cache
-from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
-FONT_DIR = Path(__file__).resolve().parents[1] / "assets" / "fonts"
+from questions.content import content_path
+
+FONT_DIR = content_path("assets", "fonts")
 FONT_PATH = FONT_DIR / "NotoSansSC-Regular.otf"
 FONT_FAMILY = "notosanssc"
 

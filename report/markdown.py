@@ -1,13 +1,14 @@
-"""The Markdown report: `build_markdown(assessment, answers, lang) -> str`, the same findings as the PDF, as text."""
+"""The Markdown report: `build_markdown(assessment, answer_set, branding) -> str`, the same findings as the PDF, as text."""
 
 from __future__ import annotations
 
 import datetime as dt
 import html
 import re
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
 
+from questions.answers import AnswerSet
+from report.branding import Branding
 from report.content import HIDDEN, UNKNOWN_ANSWER, AnswerView, AxisFinding, ReportContent, build_content
 from report.fonts import plain
 from scoring.answers_file import MAX_COMPANY
@@ -179,10 +180,10 @@ def render_markdown(c: ReportContent, *, branding_name: str = "") -> str:
         if not group:
             continue
         out += [f"### {md_escape(t(key))}", ""]
-        for s in group:
-            out.append(f"- **{md_escape(s.label)}** {_code(s.id)}: {md_escape(s.summary)}")
-            if s.not_modelled:
-                out.append(f"  - {md_escape(s.not_modelled)}")
+        for source in group:
+            out.append(f"- **{md_escape(source.label)}** {_code(source.id)}: {md_escape(source.summary)}")
+            if source.not_modelled:
+                out.append(f"  - {md_escape(source.not_modelled)}")
         out.append("")
 
     out += [f"## {md_escape(t('sec_about'))}", "", md_escape(t("about_disclaimer", as_of=c.law_as_of.isoformat())), ""]
@@ -198,20 +199,14 @@ def render_markdown(c: ReportContent, *, branding_name: str = "") -> str:
 
 def build_markdown(
     assessment: Assessment,
-    answers: Mapping[str, Any] | None,
-    lang: str,
+    answer_set: AnswerSet,
+    branding: Branding | None = None,
     *,
-    company: str = "",
-    branding: Any = None,
     assessed_on: dt.date | None = None,
     law: Law | None = None,
 ) -> str:
-    """The report of `assessment` in `lang` ("en" or "zh") as Markdown: the same findings, measures,
-    answers and sources as the PDF, without the charts. User-typed text is escaped so that it shows
-    literally."""
-    from report.branding import Branding
-
-    company = company if isinstance(company, str) else ("" if company is None else str(company))
-    brand = Branding.coerce(branding)
-    content = build_content(assessment, answers, lang, company=company, assessed_on=assessed_on, law=law)
-    return render_markdown(content, branding_name=brand.name if brand else "")
+    """The report of `assessment`, scored from `answer_set`, in the set's language, as Markdown: the
+    same findings, measures, answers and sources as the PDF, without the charts. User-typed text is
+    escaped so that it shows literally."""
+    content = build_content(assessment, answer_set, assessed_on=assessed_on, law=law)
+    return render_markdown(content, branding_name=branding.name if branding else "")

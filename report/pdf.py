@@ -1,10 +1,10 @@
-"""The PDF report: `build_pdf(assessment, answers, lang, branding) -> bytes`, written with fpdf2 and an embedded CJK font subset."""
+"""The PDF report: `build_pdf(assessment, answer_set, branding) -> bytes`, written with fpdf2 and an embedded CJK font subset."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import accumulate
@@ -13,6 +13,7 @@ from typing import Any
 from fpdf import FPDF
 from fpdf.enums import TextMode
 
+from questions.answers import AnswerSet
 from report.branding import Branding
 from report.charts import draw_grid, draw_radar
 from report.content import HIDDEN, UNANSWERED, UNKNOWN_ANSWER, AxisFinding, AxisView, ReportContent, build_content
@@ -52,7 +53,7 @@ class ReportPDF(FPDF):
         self.set_margins(MARGIN, TOP, MARGIN)
         self.set_auto_page_break(True, margin=BOTTOM)
         self.add_font(FONT_FAMILY, "", str(FONT_PATH))
-        font = self.fonts[FONT_FAMILY]
+        font = self.embedded_font()
         font.cw[ord(BREAK)] = 0  # the break mark takes no room
         # fpdf2 saves the subset font whole before taking its CFF table; recomputing the bounding box
         # of every glyph on that save tripled the time to write a Chinese report. The full font's
@@ -61,6 +62,10 @@ class ReportPDF(FPDF):
         self.set_font(FONT_FAMILY, size=10)
         self.header_text = ""
         self.footer_text = content.t("footer_disclaimer", as_of=content.law_as_of.isoformat())
+
+    def embedded_font(self) -> Any:
+        """The report's one font (a TTF font; fpdf2's type hints cannot tell it from a core font)."""
+        return self.fonts[FONT_FAMILY]
 
     # -- text helpers -------------------------------------------------------------------------
     def safe(self, text: object, multiline: bool = False) -> str:
@@ -91,7 +96,7 @@ class ReportPDF(FPDF):
         Breaks go at spaces and at the marks `printable` puts between Chinese characters; a word
         longer than the line is cut between characters. Linear in the text's length (fpdf2's own
         multi_cell re-measures the line for every character, which dominated the build time)."""
-        cw = self.current_font.cw
+        cw = self.embedded_font().cw
         avail = (width - 2 * self.c_margin) * self.k * 1000 / self.font_size_pt
         out: list[str] = []
         for part in text.split("\n"):
@@ -310,14 +315,15 @@ def _cover(pdf: ReportPDF, c: ReportContent, branding: Branding | None, company:
     pdf.add_page()
     top = TOP + 6
     name = _clip(plain(branding.name)) if branding else ""
-    if branding and branding.logo_kind():
+    logo = branding.logo if branding and branding.logo_kind() else None
+    if logo:
         try:
             from PIL import Image
 
-            with Image.open(io.BytesIO(branding.logo)) as im:
+            with Image.open(io.BytesIO(logo)) as im:
                 ok = im.width * im.height <= MAX_LOGO_PIXELS
             if ok:
-                pdf.image(io.BytesIO(branding.logo), x=pdf.l_margin + pdf.epw - 50, y=top - 4, w=50, h=20, keep_aspect_ratio=True)
+                pdf.image(io.BytesIO(logo), x=pdf.l_margin + pdf.epw - 50, y=top - 4, w=50, h=20, keep_aspect_ratio=True)
         except Exception:  # noqa: S110 - a logo that will not load is left off; the report still builds
             pass
     pdf.set_y(top + 24)
@@ -624,27 +630,23 @@ def _metadata(pdf: ReportPDF, c: ReportContent, branding: Branding | None, compa
 
 def build_pdf(
     assessment: Assessment,
-    answers: Mapping[str, Any] | None,
-    lang: str,
-    branding: Branding | Mapping[str, Any] | Any | None = None,
+    answer_set: AnswerSet,
+    branding: Branding | None = None,
     *,
-    company: str = "",
     assessed_on: dt.date | None = None,
     law: Law | None = None,
 ) -> bytes:
-    """The full PDF report of `assessment` in `lang` ("en" or "zh"), as bytes.
+    """The full PDF report of `assessment`, scored from `answer_set`, in the set's language, as bytes.
 
-    `answers` are the answers it was scored from (for the appendix; None uses the assessment's).
-    `branding` is a Branding, a mapping or an object with `name` and `logo` (PNG or JPEG bytes).
-    User-typed text (company, branding name) is printed as given; characters the font lacks
-    show as a box. `assessed_on` defaults to today."""
+    `branding` is the consultancy's name and logo (PNG or JPEG bytes) for the cover. User-typed text
+    (company, branding name) is printed as given; characters the font lacks show as a box.
+    `assessed_on` defaults to today."""
     law = law or default_law()
-    company = company if isinstance(company, str) else ("" if company is None else str(company))
-    brand = Branding.coerce(branding)
-    content = build_content(assessment, answers, lang, company=company, assessed_on=assessed_on, law=law)
+    company = answer_set.company
+    content = build_content(assessment, answer_set, assessed_on=assessed_on, law=law)
     pdf = ReportPDF(content)
-    _metadata(pdf, content, brand, company)
-    _cover(pdf, content, brand, company)
+    _metadata(pdf, content, branding, company)
+    _cover(pdf, content, branding, company)
     _summary(pdf, content, law)
     _findings(pdf, content)
     _unknowns_and_notes(pdf, content)
@@ -652,6 +654,6 @@ def build_pdf(
     _answers(pdf, content)
     _sources(pdf, content)
     _about(pdf, content)
-    font = pdf.fonts[FONT_FAMILY]
+    font = pdf.embedded_font()
     font.missing_glyphs[:] = [g for g in font.missing_glyphs if g != ord(BREAK)]  # drawn as nothing, on purpose
     return bytes(pdf.output())

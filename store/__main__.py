@@ -15,6 +15,7 @@ from scoring.cli import run_main
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+
 def _engine(args: argparse.Namespace) -> Engine:
     from store.db import make_engine
 

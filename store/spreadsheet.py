@@ -2,16 +2,16 @@
 
 The template's "answers" sheet has one row per question: its id, section, text, the allowed answers,
 whether it is required, and an "answer" cell. Import reads the id and answer columns (found by their
-headings, in English or Chinese) and reports every bad cell by row number and question id, so a client
-can fix them all in one go. Answers are written as in the batch format (scoring/frame.py): true/false,
-a choice id, choice ids separated by commas (or a JSON list), or "unknown".
+headings, in any language) and reports every bad cell by row number and question id, so a client can
+fix them all in one go. Cells are written by `questions.answers.cell_text` and read by
+`questions.answers.parse_cell`, the reader the batch command uses too. The sheet's texts are in
+assets/locale/sheets.yaml.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import math
 import zipfile
 from collections.abc import Iterable, Mapping
@@ -20,8 +20,11 @@ from typing import Any
 
 import pandas as pd
 
+from questions.answers import cell_text, parse_cell
 from questions.errors import PiriskError
-from questions.model import LOCALES, UNKNOWN, Question, Text
+from questions.locales import LOCALES
+from questions.model import UNKNOWN, Question
+from questions.strings import tr
 from scoring.axes import AXIS_KEYS
 from store.errors import StoreError
 
@@ -37,36 +40,18 @@ MAX_ENTRIES = 200
 MAX_RATIO = 200  # uncompressed / compressed, for any entry over 1 MB
 MAX_ROWS = 2_000
 MAX_COLUMNS = 30
-_SEPARATORS = (",", "，", ";", "；", "\n")
-_TRUE = frozenset(("true", "yes", "1", "是"))
-_FALSE = frozenset(("false", "no", "0", "否"))
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-HEADINGS: dict[str, Text] = {
-    "question_id": Text(en="question id", zh="问题编号"),
-    "section": Text(en="section", zh="部分"),
-    "question": Text(en="question", zh="问题"),
-    "allowed": Text(en="allowed answers", zh="可选答案"),
-    "required": Text(en="required", zh="必答"),
-    "answer": Text(en="answer", zh="答案"),
-}
-_WORDS: dict[str, Text] = {
-    "yes": Text(en="yes", zh="是"),
-    "no": Text(en="no", zh="否"),
-    "true": Text(en="true = yes", zh="true = 是"),
-    "false": Text(en="false = no", zh="false = 否"),
-    "unknown": Text(en="unknown = I don't know", zh="unknown = 不知道"),
-    "several": Text(en="one or more choice ids, separated by commas:", zh="一个或多个选项编号，以逗号分隔："),
-    "choice_id": Text(en="choice id", zh="选项编号"),
-    "label": Text(en="label", zh="选项"),
-    "help": Text(
-        en="Fill in the 'answer' column of the 'answers' sheet, then import the file in pirisk. Use the ids shown "
-        "under 'allowed answers'. Leave an answer blank when the question does not apply to you or you have not "
-        "decided yet; write 'unknown' where that is offered and you do not know.",
-        zh="请在“answers”工作表的“答案”列填写答案，然后在 pirisk 中导入本文件。请使用“可选答案”中列出的编号。"
-        "问题不适用或尚未确定时请留空；如确实不知道且该题允许，请填写 unknown。",
-    ),
-}
+HEADING_KEYS: tuple[str, ...] = ("question_id", "section", "question", "allowed", "required", "answer")
+
+
+def _t(key: str, lang: str, **values: object) -> str:
+    """A spreadsheet text (assets/locale/sheets.yaml) in `lang`."""
+    return tr("sheets", key, lang, **values)
+
+
+def _heading(key: str, lang: str) -> str:
+    return _t(f"heading_{key}", lang)
 
 
 @dataclass(frozen=True)
@@ -94,27 +79,14 @@ def _bank() -> Any:
 
 def _allowed(q: Question, lang: str) -> str:
     if q.type == "yes_no":
-        lines = [_WORDS["true"].get(lang), _WORDS["false"].get(lang)]
+        lines = [_t("true", lang), _t("false", lang)]
     else:
         lines = [f"{c.id} = {c.label.get(lang)}" for c in q.choices]
         if q.type == "multi":
-            lines.insert(0, _WORDS["several"].get(lang))
+            lines.insert(0, _t("several", lang))
     if q.unknown:
-        lines.append(_WORDS["unknown"].get(lang))
+        lines.append(_t("unknown", lang))
     return "\n".join(lines)
-
-
-def _cell_text(q: Question, value: Any) -> str | None:
-    """An answer as it is written in the template's answer cell."""
-    if value is None:
-        return None
-    if value == UNKNOWN:
-        return UNKNOWN
-    if q.type == "yes_no":
-        return "true" if value else "false"
-    if q.type == "multi":
-        return ", ".join(value)
-    return str(value)
 
 
 def template_xlsx(lang: str = "en", answers: Mapping[str, Any] | None = None) -> bytes:
@@ -133,14 +105,13 @@ def template_xlsx(lang: str = "en", answers: Mapping[str, Any] | None = None) ->
     wb = Workbook()
     ws = wb.active
     ws.title = ANSWERS_SHEET
-    keys = list(HEADINGS)
-    ws.append([HEADINGS[k].get(lang) for k in keys])
+    ws.append([_heading(k, lang) for k in HEADING_KEYS])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
     for section in bank.sections:
         for q in section.questions:
-            yes, no = _WORDS["yes"].get(lang), _WORDS["no"].get(lang)
+            yes, no = tr("common", "answer_yes", lang), tr("common", "answer_no", lang)
             ws.append(
                 [
                     q.id,
@@ -148,7 +119,7 @@ def template_xlsx(lang: str = "en", answers: Mapping[str, Any] | None = None) ->
                     q.text.get(lang),
                     _allowed(q, lang),
                     yes if q.required else no,
-                    _cell_text(q, answers.get(q.id)),
+                    cell_text(q, answers.get(q.id)),
                 ]
             )
             row = ws.max_row
@@ -160,22 +131,22 @@ def template_xlsx(lang: str = "en", answers: Mapping[str, Any] | None = None) ->
     ws.freeze_panes = "B2"
 
     choices = wb.create_sheet(CHOICES_SHEET)
-    choices.append([HEADINGS["question_id"].get(lang), _WORDS["choice_id"].get(lang), _WORDS["label"].get(lang)])
+    choices.append([_heading("question_id", lang), _t("choice_id", lang), _t("label", lang)])
     for cell in choices[1]:
         cell.font = Font(bold=True)
     for q in bank.questions.values():
         for c in q.choices:
             choices.append([q.id, c.id, c.label.get(lang)])
         if q.type == "yes_no":
-            choices.append([q.id, "true", _WORDS["yes"].get(lang)])
-            choices.append([q.id, "false", _WORDS["no"].get(lang)])
+            choices.append([q.id, "true", tr("common", "answer_yes", lang)])
+            choices.append([q.id, "false", tr("common", "answer_no", lang)])
         if q.unknown:
-            choices.append([q.id, UNKNOWN, _WORDS["unknown"].get(lang).split(" = ", 1)[1]])
+            choices.append([q.id, UNKNOWN, tr("common", "answer_unknown", lang)])
     for col, width in zip("ABC", (28, 26, 60), strict=True):
         choices.column_dimensions[col].width = width
 
     about = wb.create_sheet(ABOUT_SHEET)
-    for row in (("format", TEMPLATE_FORMAT), ("bank_version", bank.version), ("lang", lang), ("", _WORDS["help"].get(lang))):
+    for row in (("format", TEMPLATE_FORMAT), ("bank_version", bank.version), ("lang", lang), ("", _t("help", lang))):
         about.append(list(row))
     about.column_dimensions["B"].width = 100
     about["B4"].alignment = wrap
@@ -240,62 +211,14 @@ def check_xlsx(data: bytes) -> None:
 
 
 def _heading_key(value: Any) -> str | None:
+    """Which column a heading names, in any language."""
     if not isinstance(value, str):
         return None
     text = " ".join(value.split()).lower().replace("_", " ")
-    for key, heading in HEADINGS.items():
-        if text in (heading.en, heading.zh):
+    for key in HEADING_KEYS:
+        if any(text == _heading(key, lang).lower() for lang in LOCALES):
             return key
     return None
-
-
-def _parse(q: Question, raw: Any) -> tuple[Any, str | None]:
-    """A cell as an answer: (value, None), (None, None) for blank, or (None, problem)."""
-    if raw is None or (isinstance(raw, float) and math.isnan(raw)):
-        return None, None
-    value: Any = raw
-    if isinstance(raw, str):
-        text = raw.strip()
-        if not text:
-            return None, None
-        word = text.lower()
-        if word == UNKNOWN:
-            value = UNKNOWN
-        elif q.type == "yes_no":
-            value = True if word in _TRUE else False if word in _FALSE else text
-        elif q.type == "single":
-            value = word if word in q.choice_ids else text
-        else:
-            if text.startswith("["):
-                try:
-                    value = json.loads(text)
-                except (ValueError, RecursionError):
-                    return None, f"is not a JSON list of choice ids: {text[:60]!r}"
-                if isinstance(value, list):
-                    value = [v.strip().lower() if isinstance(v, str) else v for v in value]
-            else:
-                for sep in _SEPARATORS[1:]:
-                    text = text.replace(sep, ",")
-                value = [part.strip().lower() for part in text.split(",") if part.strip()]
-    elif isinstance(raw, bool):
-        value = raw
-    elif isinstance(raw, int | float):
-        if q.type == "yes_no" and raw in (0, 1):
-            value = bool(raw)
-        else:
-            return None, f"expects {_expects(q)}, got the number {raw:g}"
-    elif isinstance(raw, dt.date | dt.time | dt.timedelta):
-        return None, f"expects {_expects(q)}, got a date or time"
-    problem = q.check_value(value)
-    return (None, problem) if problem else (value, None)
-
-
-def _expects(q: Question) -> str:
-    if q.type == "yes_no":
-        return "true or false"
-    if q.type == "single":
-        return "one choice id"
-    return "choice ids separated by commas"
 
 
 def import_xlsx(data: bytes) -> tuple[dict[str, Any], list[SheetProblem]]:
@@ -354,7 +277,7 @@ def _read_rows(rows: list[tuple[Any, ...]]) -> tuple[dict[str, Any], list[SheetP
             problems.append(SheetProblem(i, qid, f"the question is listed twice (first on row {seen[qid]})"))
             continue
         seen[qid] = i
-        value, problem = _parse(questions[qid], raw)
+        value, problem = parse_cell(questions[qid], raw)
         if problem:
             problems.append(SheetProblem(i, qid, problem))
         elif value is not None:

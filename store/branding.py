@@ -1,0 +1,49 @@
+"""The consultancy's branding for report covers, kept in the settings table."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from report.branding import MAX_LOGO_BYTES, Branding
+from store.db import reading, writing
+from store.errors import StoreError
+from store.models import SettingRow
+from store.records import clean_name, upsert_insert, utc_now
+
+LOGO_MAX_BYTES = MAX_LOGO_BYTES  # the ceiling the PDF cover applies
+BRANDING_NAME = "branding.name"
+BRANDING_LOGO = "branding.logo"
+
+
+def _put_setting(s: Session, key: str, *, text: str | None = None, data: bytes | None = None) -> None:
+    now = utc_now()
+    insert = upsert_insert(s)(SettingRow).values(key=key, text=text, data=data, updated_at=now)
+    s.execute(insert.on_conflict_do_update(index_elements=["key"], set_={"text": text, "data": data, "updated_at": now}))
+
+
+def get_branding(engine: Engine) -> Branding:
+    """The consultancy's name and logo for report covers (empty when not set)."""
+    with reading(engine) as s:
+        rows = {r.key: r for r in s.scalars(select(SettingRow).where(SettingRow.key.in_((BRANDING_NAME, BRANDING_LOGO))))}
+    name = rows[BRANDING_NAME].text if BRANDING_NAME in rows else None
+    logo = rows[BRANDING_LOGO].data if BRANDING_LOGO in rows else None
+    return Branding(name or "", bytes(logo) if logo else None)
+
+
+def set_branding(engine: Engine, name: str, logo: bytes | None) -> Branding:
+    """Set the consultancy's name and logo (PNG or JPEG, at most 5 MB; None removes it)."""
+    name = clean_name(name, "consultancy name", allow_empty=True)
+    if logo is not None:
+        if not isinstance(logo, bytes | bytearray | memoryview):
+            raise StoreError("the logo must be the bytes of a PNG or JPEG image")
+        logo = bytes(logo)
+        if len(logo) > LOGO_MAX_BYTES:
+            raise StoreError(f"the logo is {len(logo):,} bytes; the limit is {LOGO_MAX_BYTES:,} bytes (5 MB)")
+        if not (logo.startswith(b"\x89PNG\r\n\x1a\n") or logo.startswith(b"\xff\xd8\xff")):
+            raise StoreError("the logo must be a PNG or JPEG image")
+    with writing(engine) as s:
+        _put_setting(s, BRANDING_NAME, text=name)
+        _put_setting(s, BRANDING_LOGO, data=logo or None)
+    return Branding(name, logo or None)
