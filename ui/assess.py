@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from questions.answers import answer_words
 from questions.model import Bank, Section
 from scoring.answers_file import MAX_COMPANY
 from scoring.engine import visibility
-from ui import nav, state, widgets, workspace_state
-from ui.present import HIDDEN, SectionStatus, answer_label, colon, is_answered, md, progress, section_status
+from ui import link, nav, state, widgets
+from ui.present import HIDDEN, SectionStatus, colon, md, progress, section_status
 from ui.state import t
 
 COMPANY_WIDGET = "company_input"
@@ -21,9 +22,7 @@ def _goto(step: int) -> None:
 
 def _next(step: int) -> None:
     """Advance, unless a required question of this section is unanswered: then say which."""
-    law = state.law()
-    answers = state.answers()
-    status = section_status(law.bank, answers, visibility(answers, law))[step]
+    status = section_status(state.law(), state.answers())[step]
     if status.missing:
         st.session_state[state.BLOCKED] = [step, *status.missing]
         return
@@ -32,8 +31,7 @@ def _next(step: int) -> None:
 
 def _store_company() -> None:
     st.session_state[state.COMPANY] = (st.session_state.get(COMPANY_WIDGET) or "").strip()[:MAX_COMPANY]
-    if workspace_state.is_open():
-        workspace_state.save_company(st.session_state[state.COMPANY])
+    link.current().company_changed(st.session_state[state.COMPANY])
 
 
 def _icon(i: int, step: int, status: SectionStatus | None) -> str:
@@ -148,8 +146,8 @@ def _review(bank: Bank, statuses: list[SectionStatus], visible: dict[str, int], 
                 value = answers.get(q.id)
                 text, answer, change = st.columns([6, 4, 1], vertical_alignment="center")
                 text.markdown(md(q.text.get(lang)))
-                shown = md(answer_label(q, value, lang))
-                answer.markdown(f"**{shown}**" if is_answered(value) else f":red[{shown}]")
+                shown = md(answer_words(q, value, lang))
+                answer.markdown(f"**{shown}**" if q.is_answered(value) else f":red[{shown}]")
                 change.button(
                     t("change"), key=f"change__{q.id}", on_click=_goto, args=(i,), type="tertiary", help=t("change_help")
                 )
@@ -170,12 +168,12 @@ def assess_page() -> None:
     lang = state.lang()
     answers = state.answers()
     visible = visibility(answers, law)
-    statuses = section_status(bank, answers, visible)
+    statuses = section_status(law, answers)
     step = min(max(int(st.session_state[state.STEP]), 0), len(bank.sections))
     st.session_state[state.STEP] = step
 
     st.title(t("assess_title"))
-    workspace_state.questionnaire_banner()
+    link.current().banner()
     answered, shown = progress(statuses)
     pct = round(100 * answered / shown) if shown else 0
     st.progress(pct / 100, text=t("progress", pct=pct, answered=answered, total=shown))

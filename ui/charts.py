@@ -88,7 +88,7 @@ def grid_figure(assessment: Assessment, method: Method, lang: str) -> dict[str, 
         },
         {  # each cell's level, small in its bottom-right corner
             "type": "scatter",
-            "name": "levels",
+            "name": "",  # hover is off; a name would be one more string to translate
             "x": [sev + 0.47 for _, sev in cells],
             "y": [lik - 0.47 for lik, _ in cells],
             "mode": "text",

@@ -25,13 +25,13 @@ _PAGE_FUNCTIONS: dict[str, tuple[str, str]] = {
     "results": ("ui.results", "results_page"),
     "sources": ("ui.sources", "sources_page"),
     "about": ("ui.about", "about_page"),
-    "workspace": ("ui.workspace_access", "workspace_page"),
-    "clients": ("ui.workspace_clients", "clients_page"),
-    "assessment": ("ui.workspace_assessments", "assessment_page"),
-    "compare": ("ui.workspace_compare", "compare_page"),
-    "workshop": ("ui.workspace_workshop", "workshop_page"),
-    "spreadsheets": ("ui.workspace_sheets", "spreadsheets_page"),
-    "settings": ("ui.workspace_settings", "settings_page"),
+    "workspace": ("ui.workspace.access", "workspace_page"),
+    "clients": ("ui.workspace.clients", "clients_page"),
+    "assessment": ("ui.workspace.assessments", "assessment_page"),
+    "compare": ("ui.workspace.compare", "compare_page"),
+    "workshop": ("ui.workspace.workshop", "workshop_page"),
+    "spreadsheets": ("ui.workspace.sheets", "spreadsheets_page"),
+    "settings": ("ui.workspace.settings", "settings_page"),
 }
 
 

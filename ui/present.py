@@ -1,4 +1,4 @@
-"""Pure presentation helpers (no Streamlit): answer labels, section progress, markdown escaping, colours."""
+"""Pure presentation helpers (no Streamlit): section progress, markdown escaping, colours, level words."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from questions.model import UNKNOWN, Bank, Question
 from questions.strings import tr
+from scoring.axes import level
+from scoring.engine import incomplete, visibility
+from scoring.loader import Law
 
 # Visibility values returned by scoring.engine.visibility.
 HIDDEN, MAYBE, SHOWN = 0, 1, 2
@@ -27,36 +29,13 @@ def md(text: str) -> str:
 
 
 def colon(lang: str) -> str:
-    """The colon after a label: full-width in Chinese."""
-    return "：" if lang == "zh" else ": "
+    """The colon after a label, in the language's own form."""
+    return tr("common", "colon", lang)
 
 
-def answer_label(question: Question, value: Any, lang: str) -> str:
-    """How an answer reads on screen: Yes/No, a choice's label, several labels, or "I don't know"."""
-    if value is None:
-        return tr("ui", "not_answered", lang)
-    if value == UNKNOWN:
-        return tr("ui", "unknown", lang)
-    if isinstance(value, bool):
-        return tr("ui", "yes" if value else "no", lang)
-    if isinstance(value, list):
-        if not value:
-            return tr("ui", "none_ticked", lang)
-        sep = "；" if lang == "zh" else "; "
-        return sep.join(_choice_label(question, v, lang) for v in value)
-    return _choice_label(question, value, lang)
-
-
-def _choice_label(question: Question, choice_id: str, lang: str) -> str:
-    try:
-        return question.choice(choice_id).label.get(lang)
-    except KeyError:
-        return str(choice_id)
-
-
-def is_answered(value: Any) -> bool:
-    """An answer counts once given; an empty tick-list counts as not answered."""
-    return value is not None and value != []
+def level_label(key: str, lang: str) -> str:
+    """A risk level's name in `lang`."""
+    return level(key).label.get(lang)
 
 
 @dataclass(frozen=True)
@@ -77,21 +56,16 @@ class SectionStatus:
         return bool(self.answered)
 
 
-def section_status(bank: Bank, answers: Mapping[str, Any], visible: Mapping[str, int]) -> list[SectionStatus]:
-    """Progress of every section given the answers and `visibility(answers)`.
-
-    Required means: the question is required and shown for certain (a question shown only because
-    its condition rests on an "I don't know" is not required, as in the engine)."""
+def section_status(law: Law, answers: Mapping[str, Any]) -> list[SectionStatus]:
+    """Progress of every section: the questions shown, those answered (`Question.is_answered`), and the
+    required ones still missing, as `scoring.engine.incomplete` says (the engine's own rule)."""
+    visible = visibility(answers, law)
+    missing = incomplete(answers, law).missing
     out = []
-    for section in bank.sections:
-        shown = tuple(q.id for q in section.questions if visible.get(q.id, SHOWN) != HIDDEN)
-        answered = tuple(qid for qid in shown if is_answered(answers.get(qid)))
-        missing = tuple(
-            q.id
-            for q in section.questions
-            if q.required and visible.get(q.id, SHOWN) == SHOWN and not is_answered(answers.get(q.id))
-        )
-        out.append(SectionStatus(section.id, shown, answered, missing))
+    for section in law.bank.sections:
+        shown = tuple(q.id for q in section.questions if visible[q.id] != HIDDEN)
+        answered = tuple(qid for qid in shown if law.bank.questions[qid].is_answered(answers.get(qid)))
+        out.append(SectionStatus(section.id, shown, answered, missing.get(section.id, ())))
     return out
 
 
@@ -100,15 +74,9 @@ def progress(statuses: list[SectionStatus]) -> tuple[int, int]:
     return sum(len(s.answered) for s in statuses), sum(len(s.shown) for s in statuses)
 
 
-def visible_answers(answers: Mapping[str, Any], visible: Mapping[str, int]) -> dict[str, Any]:
-    """The answers to questions on screen: what is scored and reported. Hidden answers stay in the
-    session (they come back with their branch) but are not part of the assessment."""
-    return {qid: v for qid, v in answers.items() if visible.get(qid, HIDDEN) != HIDDEN and is_answered(v)}
-
-
-def resume_step(bank: Bank, answers: Mapping[str, Any], visible: Mapping[str, int]) -> int:
+def resume_step(law: Law, answers: Mapping[str, Any]) -> int:
     """The step to open after loading answers: the first section with a question left, else the review."""
-    for i, status in enumerate(section_status(bank, answers, visible)):
+    for i, status in enumerate(section_status(law, answers)):
         if not status.done:
             return i
-    return len(bank.sections)
+    return len(law.bank.sections)

@@ -8,14 +8,15 @@ from typing import Any
 
 import streamlit as st
 
+from questions.answers import AnswerSet, answer_words
 from questions.model import Bank
 from scoring.assessment import Assessment, Citation, Finding
 from scoring.axes import AXES, LIKELIHOOD_LABELS, SEVERITY_LABELS, level
-from scoring.engine import assess, visibility
+from scoring.engine import Incomplete, assess, assess_answers
 from scoring.errors import AnswersError
 from scoring.loader import Law
-from ui import charts, nav, state, widgets, workspace_state
-from ui.present import LEVEL_BADGES, answer_label, colon, md, section_status, visible_answers
+from ui import charts, link, nav, state, widgets
+from ui.present import LEVEL_BADGES, colon, md
 from ui.state import t
 
 
@@ -60,7 +61,7 @@ def _fired_by(f: Finding, bank: Bank, lang: str) -> str:
     lines = []
     for a in f.answers:
         q = bank.questions[a.question]
-        line = f"- {md(q.text.get(lang))} — **{md(answer_label(q, a.value, lang))}**"
+        line = f"- {md(q.text.get(lang))} — **{md(answer_words(q, a.value, lang))}**"
         if a.assumed:
             line += f" :orange[{md(t('assumed_cautious'))}]"
         lines.append(line)
@@ -71,7 +72,7 @@ def _finding(f: Finding, axis: str, law: Law, lang: str) -> None:
     with st.container(border=True):
         st.markdown(f"**{md(f.title.get(lang))}**")
         imp = f.impacts[axis]
-        lv = law.method.level(imp.likelihood, imp.severity)
+        lv = imp.level
         st.markdown(
             f":{LEVEL_BADGES[lv]}-badge[{md(_level_text(lv, lang))}] "
             + md(
@@ -131,7 +132,7 @@ def _score_table(rows: list[tuple[str, Any, Any]], head: tuple[str, str, str], l
 
 
 @st.fragment
-def _remedies(assessment: Assessment, scored: dict[str, Any], law: Law, lang: str) -> None:
+def _remedies(assessment: Assessment, law: Law, lang: str) -> None:
     """The ranked measures with what-if boxes. A fragment: ticking a box reruns only this part."""
     st.header(t("remedies_title"))
     if not assessment.remedies:
@@ -142,7 +143,7 @@ def _remedies(assessment: Assessment, scored: dict[str, Any], law: Law, lang: st
     offered = {r.remedy for r in assessment.remedies}
     ticked = [r for r in ss[state.WHAT_IF] if r in offered]
     day = assessment.law_as_of
-    projected = assess(scored, day, apply_remedies=ticked, rank_remedies=False, law=law) if ticked else None
+    projected = assess(assessment.answers, day, apply_remedies=ticked, rank_remedies=False, law=law) if ticked else None
     listing, what_if = st.columns([3, 2], gap="large")
     with what_if.container(border=True, key="what_if"):
         if projected is not None:
@@ -217,12 +218,12 @@ def _compare(assessment: Assessment, then: Assessment, law: Law, lang: str) -> N
         st.markdown("\n".join(f"- {md(f.title.get(lang))}" for f in gone))
 
 
-def _downloads(assessment: Assessment, scored: dict[str, Any], law: Law, lang: str) -> None:
-    company = st.session_state[state.COMPANY]
-    branding = workspace_state.branding()  # the consultancy's cover while a workspace assessment is open
-    stamp = assessment.law_as_of.isoformat()
-    answers_col, pdf_col, md_col = st.columns(3)
-    answers_col.download_button(
+def _downloads(assessment: Assessment, answer_set: AnswerSet, law: Law) -> None:
+    from report.formats import FORMATS, file_name  # the writers load only when a file is asked for
+
+    branding = link.current().branding()  # e.g. the consultancy's cover while a workspace assessment is open
+    columns = st.columns(1 + len(FORMATS))
+    columns[0].download_button(
         t("download_answers"),
         data=state.answers_json(st.session_state, law),
         file_name=f"pirisk-answers-{state.today().isoformat()}.json",
@@ -232,47 +233,30 @@ def _downloads(assessment: Assessment, scored: dict[str, Any], law: Law, lang: s
         icon=":material/download:",
         width="stretch",
     )
-    try:
-        from report import build_markdown, build_pdf
-    except ImportError:  # the report package is optional for the screens
-        pdf_col.caption(md(t("report_unavailable")))
-        return
-    pdf_col.download_button(
-        t("download_pdf"),
-        data=lambda: build_pdf(assessment, scored, lang, branding=branding, company=company),  # built only when clicked
-        file_name=f"pirisk-report-{stamp}-{lang}.pdf",
-        mime="application/pdf",
-        key="download_pdf",
-        on_click="ignore",
-        icon=":material/picture_as_pdf:",
-        width="stretch",
-    )
-    md_col.download_button(
-        t("download_markdown"),
-        data=lambda: build_markdown(assessment, scored, lang, company=company),
-        file_name=f"pirisk-report-{stamp}-{lang}.md",
-        mime="text/markdown",
-        key="download_markdown",
-        on_click="ignore",
-        icon=":material/description:",
-        width="stretch",
-    )
+    for column, fmt in zip(columns[1:], FORMATS, strict=True):
+        column.download_button(
+            t(fmt.label),
+            data=lambda fmt=fmt: fmt.build(assessment, answer_set, branding, law=law),  # built only when clicked
+            file_name=file_name(fmt, assessment.law_as_of, answer_set.lang),
+            mime=fmt.mime,
+            key=fmt.label,
+            on_click="ignore",
+            icon=fmt.icon,
+            width="stretch",
+        )
 
 
-def _not_ready(law: Law, answers: dict[str, Any], visible: dict[str, int], lang: str) -> bool:
-    """Say which sections still need answers, with a way back; True if results cannot be shown yet."""
-    statuses = section_status(law.bank, answers, visible)
-    incomplete = [(i, law.bank.sections[i]) for i, s in enumerate(statuses) if s.missing]
-    if not incomplete:
-        return False
+def _not_ready(law: Law, lacking: Incomplete, lang: str) -> None:
+    """Say which sections still need answers, with a way back."""
+    index = {section.id: i for i, section in enumerate(law.bank.sections)}
     listed = "\n".join(
-        f"- {md(section.title.get(lang))} ({md(t('n_missing', n=len(statuses[i].missing)))})" for i, section in incomplete
+        f"- {md(law.bank.section(sid).title.get(lang))} ({md(t('n_missing', n=len(ids)))})"
+        for sid, ids in lacking.missing.items()
     )
     st.warning(f"{md(t('results_not_ready'))}\n\n{listed}", icon=":material/pending_actions:")
     if st.button(t("continue_questionnaire"), key="continue_questionnaire", type="primary"):
-        st.session_state[state.STEP] = incomplete[0][0]
+        st.session_state[state.STEP] = index[next(iter(lacking.missing))]
         nav.go("assess")
-    return True
 
 
 def results_page() -> None:
@@ -282,7 +266,7 @@ def results_page() -> None:
     ss = st.session_state
     day: dt.date = ss[state.LAW_AS_OF]
     st.title(t("results_title"))
-    workspace_state.questionnaire_banner()
+    link.current().banner()
     if ss[state.COMPANY]:
         st.subheader(md(ss[state.COMPANY]))
     st.markdown(md(t("law_as_of_line", date=day.isoformat(), rules=law.method.rules_version, bank=law.bank.version)))
@@ -292,18 +276,17 @@ def results_page() -> None:
     if problem:
         st.error(problem, icon=":material/event_busy:")
         return
-    answers = state.answers()
-    visible = visibility(answers, law)
-    if _not_ready(law, answers, visible, lang):
-        return
-    scored = visible_answers(answers, visible)
+    answer_set = state.answer_set()
     try:
-        assessment = assess(scored, day, law=law)
-    except AnswersError as err:  # should not happen once every section is complete; say so plainly
+        assessment = assess_answers(answer_set, day, law=law)
+    except AnswersError as err:  # a value the bank does not take (should not happen from the screens); say so plainly
         st.error(md(t("answers_problem", problems="; ".join(err.problems))))
         return
+    if isinstance(assessment, Incomplete):
+        _not_ready(law, assessment, lang)
+        return
 
-    _downloads(assessment, scored, law, lang)
+    _downloads(assessment, answer_set, law)
     _axis_cards(assessment, lang)
     radar, grid = st.columns(2)
     series = [(t("now"), assessment)]
@@ -316,8 +299,8 @@ def results_page() -> None:
 
     _findings(assessment, law, lang)
     _unknowns(assessment, lang)
-    _remedies(assessment, scored, law, lang)
-    then = assess(scored, law.method.article_date, rank_remedies=False, law=law)
+    _remedies(assessment, law, lang)
+    then = assess(assessment.answers, law.method.article_date, rank_remedies=False, law=law)
     _compare(assessment, then, law, lang)
     st.divider()
     widgets.disclaimer(day)

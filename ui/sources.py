@@ -98,7 +98,7 @@ def sources_page() -> None:
             if inst.issuer is not None:
                 about.append(inst.issuer.get(lang))
             if inst.reference:
-                about.append(inst.reference)
+                about.append(inst.reference.get(lang))
             st.caption(md(" · ".join(about)))
             if inst.note is not None:
                 st.caption(md(inst.note.get(lang)))

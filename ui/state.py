@@ -1,7 +1,9 @@
-"""Session state: the one answers dict, language, law date and step, and loading or saving an answers file.
+"""Session state: the one answers dict, language, law date and step, and the session's answers as an AnswerSet.
 
 Answers live only in `st.session_state[ANSWERS]`, never only in widget state: Streamlit drops the state
 of widgets that are not on screen. Widgets are seeded from this dict and write back through callbacks.
+`answer_set()` is the one way to read the session's answers as the AnswerSet the engine and reports
+take, and `load_answer_set()` the one way to put one into the session.
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ from typing import Any
 
 import streamlit as st
 
-from questions.model import LOCALES
+from questions.answers import AnswerSet
+from questions.locales import DEFAULT_LOCALE, LOCALES
 from questions.strings import tr
-from scoring.answers_file import AnswersFile, AnswersFileError, dump_answers, parse_answers
+from scoring.answers_file import AnswersFileError, dump_answers, parse_answers
 from scoring.loader import Law, default_law
+from ui import link
 
 # Session-state keys the app owns. No question id may equal one of these (tests check it).
 ANSWERS = "answers"  # {question id: value}: the only place answers are kept
@@ -28,10 +32,9 @@ BLOCKED = "blocked"  # question ids that stopped "Next" on the last click
 UPLOAD_ERROR = "upload_error"  # one-line reason the last answers file was refused
 UPLOAD_OK = "upload_ok"  # summary of the last answers file loaded
 UPLOADER_ROUND = "uploader_round"  # bumped to clear the file uploader after each upload
-WORKSPACE_OPEN = "ws_open"  # set (by ui.workspace_state) while a workspace assessment is in the questionnaire
 STATE_KEYS = (ANSWERS, LANG, LAW_AS_OF, STEP, COMPANY, WHAT_IF, BLOCKED, UPLOAD_ERROR, UPLOAD_OK, UPLOADER_ROUND)
 
-DEFAULT_LANG = "en"
+DEFAULT_LANG = DEFAULT_LOCALE
 
 
 def law() -> Law:
@@ -77,33 +80,44 @@ def answers() -> dict[str, Any]:
 
 
 def set_answer(qid: str, value: Any) -> None:
-    """Store one answer; None removes it (unanswered). While a workspace assessment is open, the answer is
-    also saved to the database at once (and put back, with a message, if the save is refused)."""
+    """Store one answer; None removes it (unanswered). The record the questionnaire is linked to, if
+    any, is told at once (and may put the previous answer back, with a message, if it refuses it)."""
     previous = st.session_state[ANSWERS].get(qid)
     if value is None:
         st.session_state[ANSWERS].pop(qid, None)
     else:
         st.session_state[ANSWERS][qid] = value
-    if WORKSPACE_OPEN in st.session_state and previous != value:
-        from ui.workspace_state import save_answer  # only a session that opened a workspace assessment gets here
-
-        save_answer(qid, previous, value)
+    if previous != value:
+        link.current().answer_changed(qid, previous, value)
 
 
-def answers_file(state: Mapping[str, Any], law: Law) -> AnswersFile:
-    """The session's answers as an AnswersFile (company, language and law date included)."""
-    return AnswersFile(
-        answers=dict(state.get(ANSWERS, {})),
-        bank_version=law.bank.version,
-        lang=state.get(LANG, DEFAULT_LANG),
-        company=state.get(COMPANY, "") or "",
-        law_as_of=state.get(LAW_AS_OF),
+def answer_set(state: Mapping[str, Any] | None = None, law: Law | None = None) -> AnswerSet:
+    """The session's answers as an AnswerSet (company, language, law date and the linked record's notes)."""
+    ss = st.session_state if state is None else state
+    return AnswerSet(
+        answers=dict(ss.get(ANSWERS, {})),
+        company=ss.get(COMPANY, "") or "",
+        lang=ss.get(LANG, DEFAULT_LANG),
+        law_as_of=ss.get(LAW_AS_OF),
+        notes=link.current().notes() if state is None else {},
+        bank_version=(law or default_law()).bank.version,
     )
+
+
+def load_answer_set(answers: AnswerSet, state: MutableMapping[str, Any] | None = None) -> None:
+    """Put an answer set into the session: its answers, company and (if it has one) law date."""
+    ss = st.session_state if state is None else state
+    ss[ANSWERS] = dict(answers.answers)
+    ss[COMPANY] = answers.company
+    if answers.law_as_of is not None:
+        ss[LAW_AS_OF] = answers.law_as_of
+    ss[WHAT_IF] = []
+    ss[BLOCKED] = []
 
 
 def answers_json(state: Mapping[str, Any], law: Law) -> str:
     """The "Download answers" file: pirisk's JSON answers format."""
-    return dump_answers(answers_file(state, law))
+    return dump_answers(answer_set(state, law))
 
 
 def apply_answers_file(state: MutableMapping[str, Any], data: bytes, law: Law) -> str | None:
@@ -113,10 +127,5 @@ def apply_answers_file(state: MutableMapping[str, Any], data: bytes, law: Law) -
         file = parse_answers(data, law=law)
     except AnswersFileError as err:
         return str(err)
-    state[ANSWERS] = {qid: value for qid, value in file.answers.items() if value is not None}
-    state[COMPANY] = file.company
-    if file.law_as_of is not None:
-        state[LAW_AS_OF] = file.law_as_of
-    state[WHAT_IF] = []
-    state[BLOCKED] = []
+    load_answer_set(file, state)
     return None

@@ -8,10 +8,12 @@ from typing import Any
 
 import streamlit as st
 
-from questions.model import LOCALE_NAMES, LOCALES, UNKNOWN, Question
-from scoring.engine import check_date, visibility
+from questions.locales import LOCALE_NAMES, LOCALES
+from questions.model import UNKNOWN, Question
+from questions.strings import tr
+from scoring.engine import check_date
 from scoring.errors import DateError
-from ui import state
+from ui import link, state
 from ui.present import MAYBE, md, resume_step
 from ui.state import t
 
@@ -45,6 +47,19 @@ def _store_tick(qid: str, choice: str) -> None:
     state.set_answer(qid, ordered or None)
 
 
+def answer_name(value: Any, lang: str) -> str:
+    """The option label of yes, no or "I don't know" (the words every surface uses for an answer)."""
+    key = {True: "answer_yes", False: "answer_no", UNKNOWN: "answer_unknown"}[value]
+    return tr("common", key, lang)
+
+
+def option_names(q: Question, lang: str) -> dict[Any, str]:
+    """Every option a question's widget offers, as the words shown for it."""
+    names: dict[Any, str] = {v: answer_name(v, lang) for v in (True, False, UNKNOWN)}
+    names.update({c.id: c.label.get(lang) for c in q.choices})
+    return names
+
+
 def question(q: Question, shown: int, lang: str, *, missing: bool = False) -> None:
     """One question: its widget (seeded from the answers dict), a note if optional, and "why we ask"."""
     value = state.answers().get(q.id)
@@ -58,13 +73,12 @@ def question(q: Question, shown: int, lang: str, *, missing: bool = False) -> No
             st.checkbox(c.label.get(lang), key=widget_key(q.id, c.id), on_change=_store_tick, args=(q.id, c.id))
         if q.unknown:
             ss[widget_key(q.id, UNKNOWN)] = value == UNKNOWN
-            st.checkbox(t("unknown"), key=widget_key(q.id, UNKNOWN), on_change=_store_tick, args=(q.id, UNKNOWN))
+            st.checkbox(answer_name(UNKNOWN, lang), key=widget_key(q.id, UNKNOWN), on_change=_store_tick, args=(q.id, UNKNOWN))
     else:
         options: list[Any] = [True, False] if q.type == "yes_no" else [c.id for c in q.choices]
         if q.unknown:
             options.append(UNKNOWN)
-        names = {True: t("yes"), False: t("no"), UNKNOWN: t("unknown")}
-        names.update({c.id: c.label.get(lang) for c in q.choices})
+        names = option_names(q, lang)
         ss[widget_key(q.id)] = value if value in options else None
         st.radio(
             label,
@@ -86,10 +100,7 @@ def question(q: Question, shown: int, lang: str, *, missing: bool = False) -> No
             provision = state.law().provisions.get(aid)
             if provision is not None:
                 st.caption(md(t("article_context", section=provision.article.get(lang))))
-    if st.session_state.get(state.WORKSPACE_OPEN):
-        from ui.workspace_notes import note_field  # the consultant's note, only on a workspace assessment
-
-        note_field(q.id)
+    link.current().below_question(q.id)
 
 
 # -- sidebar -----------------------------------------------------------------------------------------
@@ -114,10 +125,7 @@ def _set_law_preset(day: dt.date) -> None:
 
 def _law_date_to(day: dt.date) -> None:
     st.session_state[state.LAW_AS_OF] = day
-    if st.session_state.get(state.WORKSPACE_OPEN):  # the open workspace assessment keeps the date it is scored at
-        from ui.workspace_state import save_law_date
-
-        save_law_date(day)
+    link.current().law_date_changed(day)
 
 
 def _load_file() -> None:
@@ -135,7 +143,7 @@ def _load_file() -> None:
         ss[state.UPLOAD_ERROR] = (uploaded.name, error)
         return
     ss[state.UPLOAD_OK] = (uploaded.name, len(ss[state.ANSWERS]))
-    ss[state.STEP] = resume_step(law.bank, ss[state.ANSWERS], visibility(ss[state.ANSWERS], law))
+    ss[state.STEP] = resume_step(law, ss[state.ANSWERS])
 
 
 def law_date_error(day: dt.date) -> str | None:
@@ -206,8 +214,9 @@ def sidebar() -> None:
             icon=":material/download:",
             width="stretch",
         )
-        if ss.get(state.WORKSPACE_OPEN):  # a file would replace a stored assessment's answers without saving them
-            st.caption(md(t("ws_resume_off")))
+        blocked = link.current().resume_block()
+        if blocked:  # e.g. a file would replace a stored assessment's answers without saving them
+            st.caption(md(blocked))
         else:
             st.file_uploader(
                 t("resume_from_file"),

@@ -10,9 +10,11 @@ import streamlit as st
 from store.access import MAX_PASSWORD, AccessError, verify_password
 from store.errors import StoreError
 from ui import nav
-from ui import workspace_state as ws
 from ui.present import md
-from ui.state import t
+from ui.workspace import link as wl
+from ui.workspace import messages as msg
+from ui.workspace import session as ws
+from ui.workspace.session import t
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -135,7 +137,7 @@ def workspace_page() -> None:
         st.markdown(md(t("ws_intro")))
         _unlock_form()
         return
-    ws.show_flash()
+    msg.show_flash()
     try:
         _open_workspace(ws.engine())
     except StoreError as err:
@@ -163,7 +165,7 @@ def require() -> Engine:
 
 
 def _close() -> None:
-    ws.close()
+    wl.close()
 
 
 def sidebar() -> None:
@@ -183,7 +185,7 @@ def sidebar() -> None:
         who = ws.author()
         if who:
             st.caption(md(t("ws_signed_in_as", name=who)))
-        opened = ss.get(ws.OPEN)
+        opened = ss.get(wl.OPEN)
         if opened:
             with st.container(border=True, key="ws_open_box"):
                 st.caption(md(t("ws_open_now")))
@@ -197,7 +199,7 @@ def chosen_assessment(db: Engine) -> repo.SavedAssessment | None:
     """The assessment a workspace page works on: the one picked on the Clients page, else the one open
     in the questionnaire. When there is none (or it was deleted), say so and return None."""
     ss = st.session_state
-    chosen = ss.get(ws.SELECTED) or (ss[ws.OPEN]["id"] if ws.is_open() else None)
+    chosen = ss.get(ws.SELECTED) or (ss[wl.OPEN]["id"] if wl.is_open() else None)
     if chosen is None:
         st.info(md(t("ws_pick_assessment")))
         st.page_link(nav.page("clients"), label=t("nav_clients"), icon=":material/arrow_forward:")

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from questions.model import LOCALE_NAMES, LOCALES
+from questions.locales import LOCALE_NAMES, LOCALES
+from report.branding import Branding
+from report.formats import FORMATS, ExportFormat, export_format, file_name
 from scoring.axes import AXES
+from scoring.engine import Incomplete, assess_answers
 from store import repo
 from store.errors import StoreError
 from ui import nav, state
-from ui import workspace_access as access
-from ui import workspace_history as history
-from ui import workspace_state as ws
-from ui.present import LEVEL_BADGES, md
-from ui.state import t
+from ui.present import LEVEL_BADGES, level_label, md
+from ui.workspace import access, history
+from ui.workspace import link as wl
+from ui.workspace import messages as msg
+from ui.workspace import session as ws
+from ui.workspace.session import t
 
 
 def _keys(assessment_id: int) -> dict[str, str]:
@@ -33,10 +35,10 @@ def _keys(assessment_id: int) -> dict[str, str]:
 def _set_status(assessment_id: int, status: str) -> None:
     def write() -> str:
         saved = repo.set_status(ws.engine(), assessment_id, status)  # type: ignore[arg-type]
-        ws.refresh_if_open(assessment_id)
+        wl.refresh_if_open(assessment_id)
         return t("ws_status_changed", status=ws.status_label(saved.status))
 
-    ws.act(write)
+    msg.act(write)
 
 
 def _save_details(assessment_id: int) -> None:
@@ -51,11 +53,11 @@ def _save_details(assessment_id: int) -> None:
             lang=ss.get(keys["edit_lang"]),
             company=ss.get(keys["edit_company"]) or "",
         )
-        if ws.is_open(assessment_id):
-            ws.reload()
+        if wl.is_open(assessment_id):
+            wl.reload()
         return t("ws_details_saved", title=saved.title)
 
-    ws.act(write)
+    msg.act(write)
 
 
 def _duplicate(assessment_id: int) -> None:
@@ -69,38 +71,44 @@ def _duplicate(assessment_id: int) -> None:
         ss[ws.COMPARE_A], ss[ws.COMPARE_B] = assessment_id, copy.id  # the Compare page opens on the pair
         return t("ws_duplicated", title=copy.title)
 
-    ws.act(write)
+    msg.act(write)
 
 
 def _delete(assessment_id: int, title: str) -> None:
     ss, keys = st.session_state, _keys(assessment_id)
     if (ss.get(keys["delete_confirm"]) or "").strip() != title:
-        ws.flash("error", t("ws_confirm_mismatch"))
+        msg.flash("error", t("ws_confirm_mismatch"))
         return
 
     def write() -> str:
         repo.delete_assessment(ws.engine(), assessment_id)
-        if ws.is_open(assessment_id):
-            ws.close()
+        if wl.is_open(assessment_id):
+            wl.close()
         for key in (ws.SELECTED, keys["delete_confirm"]):
             ss.pop(key, None)
         return t("ws_assessment_deleted", title=title)
 
-    ws.act(write)
+    msg.act(write)
 
 
-def report_pdf(saved: repo.SavedAssessment, branding: Any) -> bytes:
-    """The PDF report of a stored assessment, in its own language, with the consultancy's branding on the cover."""
-    from report import build_pdf
-
-    result, scored, _ = ws.score(saved.answers, saved.law_as_of, rank_remedies=True)
-    if result is None:  # the button is only offered once the assessment is complete
+def report_file(saved: repo.SavedAssessment, branding: Branding | None, fmt: ExportFormat) -> bytes:
+    """A report of a stored assessment, in its own language, with its notes and the consultancy's branding."""
+    db = ws.engine()
+    notes = {qid: n.text for qid, n in repo.get_notes(db, saved.id).items()}
+    answer_set = saved.answer_set(notes)
+    result = assess_answers(answer_set, law=state.law())
+    if isinstance(result, Incomplete):  # the buttons are only offered once the assessment is complete
         raise StoreError(f"assessment {saved.id} is missing required answers")
-    return build_pdf(result, scored, saved.lang, branding=branding, company=saved.company, law=state.law())
+    return fmt.build(result, answer_set, branding, law=state.law())
+
+
+def report_pdf(saved: repo.SavedAssessment, branding: Branding | None) -> bytes:
+    """The PDF report of a stored assessment (see `report_file`)."""
+    return report_file(saved, branding, export_format("pdf"))
 
 
 def _reload_open() -> None:
-    ws.act(lambda: ws.reload())
+    msg.act(lambda: wl.reload())
 
 
 # -- screen --------------------------------------------------------------------------------------------
@@ -124,7 +132,7 @@ def _header(saved: repo.SavedAssessment) -> None:
     )
     if saved.company:
         st.text(saved.company)
-    opened = st.session_state.get(ws.OPEN)
+    opened = st.session_state.get(wl.OPEN)
     if opened and opened["id"] == saved.id and opened["version"] != saved.version:
         st.warning(md(t("ws_stale", mine=opened["version"], stored=saved.version)), icon=":material/sync_problem:")
         st.button(t("ws_reload"), key="ws_reload_stale", on_click=_reload_open, icon=":material/refresh:")
@@ -135,7 +143,7 @@ def _actions(saved: repo.SavedAssessment) -> None:
     if open_col.button(
         t("ws_open"), key="ws_open_here", type="primary", icon=":material/edit:", width="stretch", help=t("ws_open_help")
     ):
-        ws.open_assessment(saved.id)
+        wl.open_assessment(saved.id)
         nav.go("assess")
     if workshop_col.button(t("ws_workshop"), key="ws_workshop_here", icon=":material/groups:", width="stretch", wrap=True):
         st.session_state[ws.SELECTED] = saved.id
@@ -152,32 +160,29 @@ def _actions(saved: repo.SavedAssessment) -> None:
     for column, (label, key, target, icon) in ((status_col, status_choice), (archive_col, archive_choice)):
         column.button(label, key=key, on_click=_set_status, args=(saved.id, target), icon=icon, width="stretch", wrap=True)
 
+
 def _scores(db: Engine, saved: repo.SavedAssessment) -> None:
     lang = state.lang()
-    result, _, missing = ws.score(saved.answers, saved.law_as_of)
-    if result is None:
-        st.info(md(t("ws_incomplete", n=missing)), icon=":material/pending_actions:")
+    result = assess_answers(saved.answer_set(), rank_remedies=False, law=state.law())
+    if isinstance(result, Incomplete):
+        st.info(md(t("ws_incomplete", n=result.count)), icon=":material/pending_actions:")
         return
     for column, axis in zip(st.columns(len(AXES)), AXES, strict=True):
         r = result.axes[axis.key]
         with column.container(border=True):
             st.metric(axis.label.get(lang), f"{r.score}/100")
-            st.badge(ws.level_label(r.level), color=LEVEL_BADGES[r.level])
-    try:
-        from report import Branding
-    except ImportError:
-        st.caption(md(t("report_unavailable")))
-        return
-    branding = Branding.coerce(repo.get_branding(db))
-    st.download_button(
-        t("ws_download_pdf"),
-        data=lambda: report_pdf(saved, branding),  # built only when clicked
-        file_name=f"pirisk-report-{saved.id}-{saved.law_as_of.isoformat()}-{saved.lang}.pdf",
-        mime="application/pdf",
-        key="ws_download_pdf",
-        on_click="ignore",
-        icon=":material/picture_as_pdf:",
-    )
+            st.badge(level_label(r.level, lang), color=LEVEL_BADGES[r.level])
+    branding = repo.get_branding(db)
+    for column, fmt in zip(st.columns(len(FORMATS)), FORMATS, strict=True):
+        column.download_button(
+            t(f"ws_{fmt.label}"),
+            data=lambda fmt=fmt: report_file(saved, branding, fmt),  # built only when clicked
+            file_name=file_name(fmt, saved.law_as_of, saved.lang, str(saved.id)),
+            mime=fmt.mime,
+            key=f"ws_{fmt.label}",
+            on_click="ignore",
+            icon=fmt.icon,
+        )
     if branding and branding.name:
         st.caption(md(t("ws_pdf_branded", name=branding.name)))
 
@@ -245,9 +250,9 @@ def assessment_page() -> None:
     """The chosen assessment (or the one open in the questionnaire), with everything a consultant does to it."""
     db = access.require()
     st.title(t("nav_assessment"))
-    ws.show_flash()
-    ws.show_conflict()
-    with ws.store_errors():
+    msg.show_flash()
+    wl.show_conflict()
+    with msg.store_errors():
         saved = access.chosen_assessment(db)
         if saved is None:
             return

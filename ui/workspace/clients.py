@@ -7,13 +7,15 @@ import datetime as dt
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from questions.model import LOCALE_NAMES, LOCALES
+from questions.locales import LOCALE_NAMES, LOCALES
 from store import repo
 from ui import nav, state
-from ui import workspace_access as access
-from ui import workspace_state as ws
 from ui.present import md
-from ui.state import t
+from ui.workspace import access
+from ui.workspace import link as wl
+from ui.workspace import messages as msg
+from ui.workspace import session as ws
+from ui.workspace.session import t
 
 NEW_CLIENT = "ws_new_client"
 RENAME = "ws_rename_client"
@@ -35,7 +37,7 @@ def _create_client() -> None:
         ss[NEW_CLIENT] = ""
         return t("ws_client_created", name=client.name)
 
-    ws.act(write)
+    msg.act(write)
 
 
 def _pick_client(client_id: int) -> None:
@@ -52,26 +54,26 @@ def _rename_client(client_id: int) -> None:
         ss[RENAME] = ""
         return t("ws_client_renamed", name=client.name)
 
-    ws.act(write)
+    msg.act(write)
 
 
 def _delete_client(client_id: int, name: str) -> None:
     ss = st.session_state
     if (ss.get(DELETE_CONFIRM) or "").strip() != name:
-        ws.flash("error", t("ws_confirm_mismatch"))
+        msg.flash("error", t("ws_confirm_mismatch"))
         return
 
     def write() -> str:
         db = ws.engine()
         doomed = {a.id for a in repo.list_assessments(db, client_id, include_archived=True)}
         counts = repo.delete_client(db, client_id)
-        if ws.is_open() and ss[ws.OPEN]["id"] in doomed:
-            ws.close()
+        if wl.is_open() and ss[wl.OPEN]["id"] in doomed:
+            wl.close()
         for key in (ws.CLIENT, ws.SELECTED, DELETE_CONFIRM):
             ss.pop(key, None)
         return t("ws_client_deleted", name=name, assessments=counts.get("assessments", 0))
 
-    ws.act(write)
+    msg.act(write)
 
 
 def _create_assessment(client_id: int) -> None:
@@ -84,7 +86,7 @@ def _create_assessment(client_id: int) -> None:
         ss[NEW_TITLE] = ""
         return t("ws_assessment_created", title=saved.title)
 
-    ws.act(write)
+    msg.act(write)
 
 
 # -- screen --------------------------------------------------------------------------------------------
@@ -144,7 +146,7 @@ def _assessment_row(a: repo.SavedAssessment) -> None:
         if open_col.button(
             t("ws_open"), key=f"ws_open__{a.id}", type="primary", icon=":material/edit:", width="stretch", help=t("ws_open_help")
         ):
-            ws.open_assessment(a.id)
+            wl.open_assessment(a.id)
             nav.go("assess")
         if details_col.button(t("ws_details"), key=f"ws_details__{a.id}", icon=":material/info:", width="stretch", wrap=True):
             st.session_state[ws.SELECTED] = a.id
@@ -190,9 +192,9 @@ def clients_page() -> None:
     """Every client with its number of assessments; the chosen client's assessments and its management."""
     db = access.require()
     st.title(t("nav_clients"))
-    ws.show_flash()
-    ws.show_conflict()
-    with ws.store_errors():
+    msg.show_flash()
+    wl.show_conflict()
+    with msg.store_errors():
         with st.form("ws_new_client_form", border=True):
             st.text_input(t("ws_client_name"), key=NEW_CLIENT, max_chars=repo.NAME_MAX, placeholder=t("ws_client_placeholder"))
             st.form_submit_button(t("ws_add_client"), key="ws_create_client", on_click=_create_client, icon=":material/add:")

@@ -9,13 +9,15 @@ import streamlit as st
 
 from scoring.assessment import Assessment, base_rule_id
 from scoring.axes import AXES
+from scoring.engine import Incomplete, assess_answers
 from store import repo
 from ui import state
-from ui import workspace_access as access
-from ui import workspace_state as ws
-from ui.present import md
-from ui.state import t
-from ui.workspace_history import value_label
+from ui.present import level_label, md
+from ui.workspace import access
+from ui.workspace import messages as msg
+from ui.workspace import session as ws
+from ui.workspace.history import value_label
+from ui.workspace.session import t
 
 _COLORS = ("#8e9aaf", "#1f5f8b")
 
@@ -71,7 +73,7 @@ def _score_table(first: Assessment, second: Assessment, lang: str) -> str:
         delta = b.score - a.score
         change = "±0" if delta == 0 else (f":green[{delta}]" if delta < 0 else f":red[+{delta}]")
         lines.append(
-            f"| {md(axis.label.get(lang))} | {md(ws.level_label(a.level))} {a.score} | {md(ws.level_label(b.level))} {b.score} | {change} |"
+            f"| {md(axis.label.get(lang))} | {md(level_label(a.level, lang))} {a.score} | {md(level_label(b.level, lang))} {b.score} | {change} |"
         )
     return "\n".join(lines)
 
@@ -114,9 +116,9 @@ def compare_page() -> None:
     """Pick two assessments; see what changed in the answers, the scores and the findings."""
     db = access.require()
     st.title(t("nav_compare"))
-    ws.show_flash()
+    msg.show_flash()
     lang = state.lang()
-    with ws.store_errors():
+    with msg.store_errors():
         rows = repo.list_assessments(db, include_archived=True)
         if len(rows) < 2:
             st.info(md(t("ws_compare_need_two")))
@@ -136,12 +138,12 @@ def compare_page() -> None:
 
         st.subheader(t("ws_compare_scores"), anchor=False)
         st.caption(md(t("ws_compare_dates", a=first.law_as_of.isoformat(), b=second.law_as_of.isoformat())))
-        result_a, _, missing_a = ws.score(first.answers, first.law_as_of)
-        result_b, _, missing_b = ws.score(second.answers, second.law_as_of)
-        if result_a is None or result_b is None:
-            for name, missing in (("A", missing_a), ("B", missing_b)):
-                if missing:
-                    st.info(md(t("ws_compare_incomplete", which=name, n=missing)), icon=":material/pending_actions:")
+        result_a = assess_answers(first.answer_set(), rank_remedies=False, law=state.law())
+        result_b = assess_answers(second.answer_set(), rank_remedies=False, law=state.law())
+        if isinstance(result_a, Incomplete) or isinstance(result_b, Incomplete):
+            for name, result in (("A", result_a), ("B", result_b)):
+                if isinstance(result, Incomplete):
+                    st.info(md(t("ws_compare_incomplete", which=name, n=result.count)), icon=":material/pending_actions:")
             return
         table, chart = st.columns([3, 2], gap="large")
         table.markdown(_score_table(result_a, result_b, lang))

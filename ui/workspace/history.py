@@ -8,12 +8,16 @@ from typing import Any
 import streamlit as st
 from sqlalchemy.engine import Engine
 
+from questions.answers import answer_words
 from questions.model import Question
+from questions.strings import tr
 from store import repo
 from ui import state
-from ui import workspace_state as ws
-from ui.present import answer_label, md
-from ui.state import t
+from ui.present import md
+from ui.workspace import link as wl
+from ui.workspace import messages as msg
+from ui.workspace import session as ws
+from ui.workspace.session import t
 
 HISTORY_LIMIT = 300  # changes shown; the database keeps them all
 
@@ -26,17 +30,17 @@ def when(moment: dt.datetime) -> str:
 def value_label(question: Question | None, value: Any, lang: str) -> str:
     """An answer from the history as it reads on screen (a question since removed shows its raw value)."""
     if question is None:
-        return t("not_answered") if value is None else str(value)
-    return answer_label(question, value, lang)
+        return tr("common", "answer_unanswered", lang) if value is None else str(value)
+    return answer_words(question, value, lang)
 
 
 def _restore(assessment_id: int, change_id: int, expected: int) -> None:
     def write() -> str:
         repo.restore_answer(ws.engine(), change_id, expected_version=expected, author=ws.author())
-        ws.refresh_if_open(assessment_id)
+        wl.refresh_if_open(assessment_id)
         return t("ws_restored")
 
-    ws.act(write)
+    msg.act(write)
 
 
 def history_section(db: Engine, saved: repo.SavedAssessment) -> None:
@@ -48,7 +52,7 @@ def history_section(db: Engine, saved: repo.SavedAssessment) -> None:
     lang = state.lang()
     questions = state.law().bank.questions
     editable = saved.status == repo.EDITABLE
-    expected = ws.expected_version(saved)
+    expected = wl.expected_version(saved)
     st.caption(md(t("ws_history_intro", n=len(changes))))
     if not editable:
         st.caption(md(t("ws_history_read_only")))

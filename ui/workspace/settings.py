@@ -7,10 +7,11 @@ import io
 import streamlit as st
 
 from store import repo
-from ui import workspace_access as access
-from ui import workspace_state as ws
 from ui.present import md
-from ui.state import t
+from ui.workspace import access
+from ui.workspace import messages as msg
+from ui.workspace import session as ws
+from ui.workspace.session import t
 
 NAME, LOGO, REMOVE_LOGO = "ws_brand_name", "ws_brand_logo", "ws_brand_remove_logo"
 LOGO_MAX_BYTES = 1_000_000  # a cover logo; the store would take 5 MB, but nobody needs that on a cover
@@ -55,21 +56,21 @@ def _save() -> None:
             data = uploaded.getvalue()
             problem = logo_problem(data)
             if problem:
-                ws.flash("error", problem)
+                msg.flash("error", problem)
                 return None
             logo = data
         saved = repo.set_branding(db, name, logo)
         return t("ws_branding_saved", name=saved.name or t("ws_no_name"))
 
-    ws.act(write)
+    msg.act(write)
 
 
 def settings_page() -> None:
     """The consultancy's branding: a name and a logo for the PDF cover, with a preview."""
     db = access.require()
     st.title(t("nav_settings"))
-    ws.show_flash()
-    with ws.store_errors():
+    msg.show_flash()
+    with msg.store_errors():
         current = repo.get_branding(db)
         st.subheader(t("ws_branding_title"), anchor=False)
         st.caption(md(t("ws_branding_intro")))

@@ -8,14 +8,15 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from questions.model import LOCALE_NAMES, LOCALES
+from questions.locales import LOCALE_NAMES, LOCALES
 from store import repo, spreadsheet
 from store.errors import StoreError
 from ui import state
-from ui import workspace_access as access
-from ui import workspace_state as ws
 from ui.present import md
-from ui.state import t
+from ui.workspace import access
+from ui.workspace import messages as msg
+from ui.workspace import session as ws
+from ui.workspace.session import t
 
 TEMPLATE_LANG = "ws_template_lang"
 IMPORT_CLIENT, IMPORT_TITLE, IMPORT_DATE, IMPORT_LANG = "ws_import_client", "ws_import_title", "ws_import_date", "ws_import_lang"
@@ -110,7 +111,7 @@ def _import(db: Engine, clients: list[repo.Client]) -> None:
         elif saved is not None:
             ss[ws.SELECTED] = saved.id
             ss[IMPORT_ROUND] = ss.get(IMPORT_ROUND, 0) + 1  # a fresh uploader for the next file
-            ws.flash("success", t("ws_imported", title=saved.title, n=len(saved.answers)))
+            msg.flash("success", t("ws_imported", title=saved.title, n=len(saved.answers)))
             st.rerun()
     problems = ss.get(IMPORT_PROBLEMS)
     if problems:
@@ -161,8 +162,8 @@ def spreadsheets_page() -> None:
     """Template, import and export, in three blocks."""
     db = access.require()
     st.title(t("nav_spreadsheets"))
-    ws.show_flash()
-    with ws.store_errors():
+    msg.show_flash()
+    with msg.store_errors():
         clients = repo.list_clients(db)
         with st.container(border=True, key="ws_template_box"):
             _template()

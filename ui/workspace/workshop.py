@@ -7,15 +7,20 @@ from typing import Any
 import streamlit as st
 from sqlalchemy.engine import Engine
 
+from questions.answers import answer_words
 from questions.model import UNKNOWN, Question
 from scoring.axes import AXES
-from scoring.engine import citation, visibility
+from scoring.engine import Incomplete, assess_answers, visibility
+from scoring.plan import citation
 from store import repo
 from ui import charts, state
-from ui import workspace_access as access
-from ui import workspace_state as ws
-from ui.present import HIDDEN, LEVEL_BADGES, answer_label, md, progress, section_status
-from ui.state import t
+from ui.present import HIDDEN, LEVEL_BADGES, level_label, md, progress, section_status
+from ui.widgets import option_names
+from ui.workspace import access
+from ui.workspace import link as wl
+from ui.workspace import messages as msg
+from ui.workspace import session as ws
+from ui.workspace.session import t
 
 CURRENT = "ws_workshop_q"  # the question on screen, by id (so that branches opening do not shift it)
 JUMP = "ws_workshop_jump"
@@ -33,18 +38,12 @@ def agreed_key(qid: str) -> str:
 # -- answers as widgets ---------------------------------------------------------------------------------
 
 
-def _names(q: Question, lang: str) -> dict[Any, str]:
-    names: dict[Any, str] = {True: t("yes"), False: t("no"), UNKNOWN: t("unknown")}
-    names.update({c.id: c.label.get(lang) for c in q.choices})
-    return names
-
-
 def _answer_input(
     q: Question, key: str, value: Any, label: str, lang: str, *, on_change: Any, args: tuple, disabled: bool
 ) -> None:
     """A question's answer as one widget (radio, or a multiselect for tick-lists), seeded from `value`."""
     ss = st.session_state
-    names = _names(q, lang)
+    names = option_names(q, lang)
     if q.type == "multi":
         options = [c.id for c in q.choices] + ([UNKNOWN] if q.unknown else [])
         ss[key] = [UNKNOWN] if value == UNKNOWN else [v for v in value if v in options] if isinstance(value, list) else []
@@ -106,7 +105,7 @@ def _jump() -> None:
 def _set_respondent(respondent_id: int, qid: str) -> None:
     q = state.law().bank.questions[qid]
     value = widget_answer(q, respondent_key(respondent_id, qid))
-    ws.act(lambda: repo.set_respondent_answer(ws.engine(), respondent_id, qid, value))
+    msg.act(lambda: repo.set_respondent_answer(ws.engine(), respondent_id, qid, value))
 
 
 def _set_agreed(assessment_id: int, qid: str, expected: int) -> None:
@@ -115,9 +114,9 @@ def _set_agreed(assessment_id: int, qid: str, expected: int) -> None:
 
     def write() -> None:
         repo.set_answer(ws.engine(), assessment_id, qid, value, expected_version=expected, author=ws.author())
-        ws.refresh_if_open(assessment_id)
+        wl.refresh_if_open(assessment_id)
 
-    ws.act(write)
+    msg.act(write)
 
 
 def _add_respondent(assessment_id: int) -> None:
@@ -129,7 +128,7 @@ def _add_respondent(assessment_id: int) -> None:
         ss[RESPONDENT_NAME], ss[RESPONDENT_ROLE] = "", ""
         return t("ws_respondent_added", name=added.name)
 
-    ws.act(write)
+    msg.act(write)
 
 
 # -- screen ------------------------------------------------------------------------------------------------
@@ -169,7 +168,7 @@ def _respondents_panel(
             st.error(md(t("ws_disagree")), icon=":material/warning:")
             for r in respondents:
                 if r.name in given:
-                    st.text(f"{r.name}: {answer_label(q, given[r.name], lang)}")
+                    st.text(f"{r.name}: {answer_words(q, given[r.name], lang)}")
     with st.container(key="ws_respondents"):
         for r in respondents:
             name_col, answer_col = st.columns([1, 3], vertical_alignment="center")
@@ -197,7 +196,7 @@ def _respondents_panel(
             t("ws_agreed"),
             lang,
             on_change=_set_agreed,
-            args=(saved.id, q.id, ws.expected_version(saved)),
+            args=(saved.id, q.id, wl.expected_version(saved)),
             disabled=not editable,
         )
         st.caption(md(t("ws_agreed_help")))
@@ -208,18 +207,18 @@ def _live_results(saved: repo.SavedAssessment, lang: str) -> None:
     law = state.law()
     with st.container(border=True, key="ws_live"):
         st.subheader(t("ws_live_title"), anchor=False)
-        result, _, missing = ws.score(saved.answers, saved.law_as_of)
-        if result is None:
-            answered, shown = progress(section_status(law.bank, saved.answers, visibility(saved.answers, law)))
+        result = assess_answers(saved.answer_set(), rank_remedies=False, law=law)
+        if isinstance(result, Incomplete):
+            answered, shown = progress(section_status(law, saved.answers))
             st.progress(answered / shown if shown else 0.0, text=t("ws_live_partial", answered=answered, total=shown))
-            st.caption(md(t("ws_live_missing", n=missing)))
+            st.caption(md(t("ws_live_missing", n=result.count)))
             return
         cells = st.columns(2)
         for i, axis in enumerate(AXES):
             r = result.axes[axis.key]
             with cells[i % 2]:
                 st.metric(axis.label.get(lang), f"{r.score}/100")
-                st.badge(ws.level_label(r.level), color=LEVEL_BADGES[r.level])
+                st.badge(level_label(r.level, lang), color=LEVEL_BADGES[r.level])
         st.plotly_chart(
             charts.radar_figure([(t("ws_agreed"), result)], lang, compact=True),
             key="ws_live_radar",
@@ -316,9 +315,9 @@ def workshop_page() -> None:
     """The facilitator's view of the chosen assessment (or the one open in the questionnaire)."""
     db = access.require()
     st.title(t("nav_workshop"))
-    ws.show_flash()
-    ws.show_conflict()
-    with ws.store_errors():
+    msg.show_flash()
+    wl.show_conflict()
+    with msg.store_errors():
         saved = access.chosen_assessment(db)
         if saved is None:
             return

@@ -1,0 +1,293 @@
+"""The workspace's link to the questionnaire: the stored assessment open in it.
+
+Opening a workspace assessment puts the self-assessment aside (answers, company, law date, step) and
+loads the stored answers into the one answers dict; closing it, or locking, brings the self-assessment
+back. While one is open, each answer given is saved to the database as it is given, on top of the
+version the session holds (optimistic locking): a save refused because someone else saved first is
+undone on screen and reported, never written over. `WorkspaceLink` is how the questionnaire (which
+knows nothing of the workspace) reaches all this: see ui/link.py.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import streamlit as st
+
+from report.branding import Branding
+from store.errors import ConflictError, StoreError
+from store.records import NOTE_MAX
+from ui import link, state
+from ui.present import md, resume_step
+from ui.workspace.messages import CONFLICT, act, flash, show_flash
+from ui.workspace.session import SELECTED, active, author, engine, on_clear, repo, status_label, t
+
+OPEN = "ws_open"  # the assessment open in the questionnaire: {id, version, title, client, status}
+NOTES = "ws_notes"  # {question id: note text} of the open assessment
+STASH = "ws_stash"  # the self-assessment put aside while a workspace assessment is open
+_STASHED = (state.ANSWERS, state.COMPANY, state.LAW_AS_OF, state.STEP, state.WHAT_IF, state.BLOCKED)
+
+
+def show_conflict() -> None:
+    """The "changed by someone else" message, with a button that reloads what is stored."""
+    conflict = st.session_state.get(CONFLICT)
+    if not conflict:
+        return
+    with st.container(border=True, key="ws_conflict_box"):
+        st.error(md(t("ws_conflict")), icon=":material/sync_problem:")
+        st.button(t("ws_reload"), key="ws_reload", on_click=reload_after_conflict, type="primary", icon=":material/refresh:")
+
+
+def reload_after_conflict() -> None:
+    """Re-read the assessment open in the questionnaire (other pages read the database on every run)."""
+    ss = st.session_state
+    ss.pop(CONFLICT, None)
+    if OPEN in ss and active():
+        try:
+            reload()
+        except StoreError as err:
+            flash("error", t("ws_store_error", reason=str(err)))
+
+
+def is_open(assessment_id: int | None = None) -> bool:
+    opened = st.session_state.get(OPEN)
+    return bool(opened) and (assessment_id is None or opened["id"] == assessment_id)
+
+
+def _load(saved: repo.SavedAssessment, notes: Mapping[str, repo.Note]) -> None:
+    ss = st.session_state
+    ss[state.ANSWERS] = dict(saved.answers)
+    ss[state.COMPANY] = saved.company
+    ss[state.LAW_AS_OF] = saved.law_as_of
+    ss[state.WHAT_IF] = []
+    ss[state.BLOCKED] = []
+    ss[OPEN] = {
+        "id": saved.id,
+        "version": saved.version,
+        "title": saved.title,
+        "client": saved.client_name,
+        "status": saved.status,
+    }
+    ss[NOTES] = {qid: n.text for qid, n in notes.items()}
+    ss.pop(CONFLICT, None)
+
+
+def open_assessment(assessment_id: int) -> None:
+    """Load a stored assessment into the questionnaire, putting the self-assessment aside. Raises StoreError."""
+    db = engine()
+    saved = repo.get_assessment(db, assessment_id)
+    notes = repo.get_notes(db, assessment_id)
+    ss = st.session_state
+    if OPEN not in ss:
+        ss[STASH] = {key: copy.deepcopy(ss.get(key)) for key in _STASHED}
+    _load(saved, notes)
+    ss[SELECTED] = saved.id
+    ss[state.STEP] = resume_step(state.law(), ss[state.ANSWERS])
+
+
+def reload() -> None:
+    """Re-read the open assessment (its answers, version, status and notes) from the database."""
+    opened = st.session_state[OPEN]
+    db = engine()
+    _load(repo.get_assessment(db, opened["id"]), repo.get_notes(db, opened["id"]))
+
+
+def close() -> None:
+    """Stop editing the workspace assessment and bring back the self-assessment put aside."""
+    ss = st.session_state
+    stash = ss.pop(STASH, None) or {}
+    for key in _STASHED:
+        if key in stash:
+            ss[key] = stash[key]
+    ss.setdefault(state.ANSWERS, {})
+    for key in (OPEN, NOTES, CONFLICT):
+        ss.pop(key, None)
+
+
+def refresh_if_open(assessment_id: int) -> None:
+    """After this session changed an assessment elsewhere (workshop, history), bring the open copy up to date."""
+    if is_open(assessment_id):
+        reload()
+
+
+def expected_version(saved: repo.SavedAssessment) -> int:
+    """The version an edit of `saved` is based on: the questionnaire's if it is open here, else the one on screen."""
+    opened = st.session_state.get(OPEN)
+    return opened["version"] if opened and opened["id"] == saved.id else saved.version
+
+
+def _put_back(qid: str, previous: Any) -> None:
+    answers = st.session_state[state.ANSWERS]
+    if previous is None:
+        answers.pop(qid, None)
+    else:
+        answers[qid] = previous
+
+
+def save_answer(qid: str, previous: Any, value: Any) -> None:
+    """Save one answer just given in the questionnaire; on any refusal put the previous one back and say why."""
+    ss = st.session_state
+    opened = ss.get(OPEN)
+    if not opened:
+        return
+    if not active():
+        _put_back(qid, previous)  # this run locks the session; nothing is saved after it expired
+        return
+    try:
+        opened["version"] = repo.set_answer(
+            engine(), opened["id"], qid, value, expected_version=opened["version"], author=author()
+        )
+    except ConflictError:
+        _put_back(qid, previous)
+        ss[CONFLICT] = {"id": opened["id"], "question": qid}
+    except StoreError as err:
+        _put_back(qid, previous)
+        flash("error", t("ws_not_saved", reason=str(err)))
+
+
+def save_company(company: str) -> None:
+    """Save the company name typed on the questionnaire's first step into the open assessment."""
+    opened = st.session_state.get(OPEN)
+    if not opened:
+        return
+
+    def write() -> None:
+        repo.update_assessment(engine(), opened["id"], company=company)
+
+    act(write)
+
+
+def save_law_date(day: dt.date) -> None:
+    """Save the law date picked in the sidebar into the open assessment (it is scored and reported at it)."""
+    opened = st.session_state.get(OPEN)
+    if not opened:
+        return
+
+    def write() -> None:
+        repo.update_assessment(engine(), opened["id"], law_as_of=day)
+
+    act(write)
+
+
+def save_note(qid: str, text: str) -> None:
+    """Save the note on one question of the open assessment."""
+    opened = st.session_state.get(OPEN)
+    if not opened:
+        return
+
+    def write() -> None:
+        note = repo.set_note(engine(), opened["id"], qid, text, author=author())
+        notes = st.session_state.setdefault(NOTES, {})
+        if note.text:
+            notes[qid] = note.text
+        else:
+            notes.pop(qid, None)
+
+    act(write)
+
+
+def branding() -> Branding | None:
+    """The consultancy's branding for the PDF cover while a workspace assessment is open, else None."""
+    if not (is_open() and active()):
+        return None
+    try:
+        return repo.get_branding(engine())
+    except StoreError:
+        return None
+
+
+def questionnaire_banner() -> None:
+    """On the Assess and Results pages while a workspace assessment is open: which one, and any refusal."""
+    opened = st.session_state.get(OPEN)
+    if not opened:
+        return
+    with st.container(border=True, key="ws_banner"):
+        st.markdown(
+            md(
+                t(
+                    "ws_banner",
+                    client=opened["client"],
+                    title=opened["title"],
+                    version=opened["version"],
+                    status=status_label(opened["status"]),
+                )
+            )
+        )
+        if opened["status"] != repo.EDITABLE:
+            st.warning(md(t("ws_read_only")), icon=":material/edit_off:")
+        show_flash()
+        show_conflict()
+
+
+# -- the consultant's note on a question, under it in the questionnaire -----------------------------
+
+
+def note_key(qid: str) -> str:
+    """The note field's widget key (workspace-prefixed, so that locking drops it)."""
+    return f"ws_note__{qid}"
+
+
+def _store_note(qid: str) -> None:
+    save_note(qid, st.session_state.get(note_key(qid)) or "")
+
+
+def note_field(qid: str) -> None:
+    """A small text area under the question, seeded from the open assessment's notes and saved on change."""
+    text = st.session_state.get(NOTES, {}).get(qid, "")
+    st.session_state[note_key(qid)] = text
+    with st.expander(t("ws_note_has") if text else t("ws_note_add"), icon=":material/edit_note:"):
+        st.text_area(
+            t("ws_note_label"),
+            key=note_key(qid),
+            on_change=_store_note,
+            args=(qid,),
+            max_chars=NOTE_MAX,
+            height=90,
+            placeholder=t("ws_note_placeholder"),
+        )
+
+
+def _close_on_lock() -> None:
+    if OPEN in st.session_state:
+        close()
+
+
+on_clear(_close_on_lock)
+
+
+class WorkspaceLink:
+    """The questionnaire's link to the workspace assessment open in it (see ui/link.py)."""
+
+    def active(self) -> bool:
+        return is_open()
+
+    def answer_changed(self, qid: str, previous: Any, value: Any) -> None:
+        save_answer(qid, previous, value)
+
+    def company_changed(self, company: str) -> None:
+        save_company(company)
+
+    def law_date_changed(self, day: dt.date) -> None:
+        save_law_date(day)
+
+    def banner(self) -> None:
+        questionnaire_banner()
+
+    def below_question(self, qid: str) -> None:
+        note_field(qid)
+
+    def resume_block(self) -> str | None:
+        return t("ws_resume_off")  # a file would replace a stored assessment's answers without saving them
+
+    def branding(self) -> Branding | None:
+        return branding()
+
+    def notes(self) -> dict[str, str]:
+        return dict(st.session_state.get(NOTES, {}))
+
+
+WORKSPACE = WorkspaceLink()
+link.register(WORKSPACE)

@@ -1,0 +1,56 @@
+"""The workspace's messages: said once on the next screen, database problems as one sentence, and
+changes made from callbacks with their outcome."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+
+from questions.errors import PiriskError
+from store.errors import ConflictError, StoreError
+from ui.present import md
+from ui.workspace.session import active, t
+
+FLASH = "ws_flash"  # [(kind, text)] said once at the top of the next workspace screen
+CONFLICT = "ws_conflict"  # {id, question}: a save refused because someone else saved first
+
+
+def flash(kind: str, text: str) -> None:
+    """Say `text` (plain text: it is escaped when shown) at the top of the next workspace screen."""
+    st.session_state.setdefault(FLASH, []).append((kind, text))
+
+
+def show_flash() -> None:
+    """Show and forget the pending messages."""
+    shown = {"success": st.success, "error": st.error, "warning": st.warning, "info": st.info}
+    for kind, text in st.session_state.pop(FLASH, []):
+        shown.get(kind, st.info)(md(text))
+
+
+@contextmanager
+def store_errors() -> Iterator[None]:
+    """Show a database problem (StoreError), or stored data the engine refuses (any PiriskError), on the
+    page as one clear sentence, never a traceback."""
+    try:
+        yield
+    except PiriskError as err:
+        st.error(md(t("ws_store_error", reason=str(err))), icon=":material/database:")
+
+
+def act(action: Callable[[], str | None]) -> bool:
+    """Run a database change from a callback: its message on success, a clear one on failure. True if done."""
+    if not active():  # the session expired since the screen was drawn; this run will lock it
+        return False
+    try:
+        message = action()
+    except ConflictError as err:
+        st.session_state[CONFLICT] = {"id": err.assessment_id, "question": None}
+        return False
+    except StoreError as err:
+        flash("error", t("ws_store_error", reason=str(err)))
+        return False
+    if message:
+        flash("success", message)
+    return True
