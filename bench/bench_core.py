@@ -31,7 +31,9 @@ def import_ms(stmt: str, runs: int = 15) -> float:
 
 def importtime_ms(module: str) -> float:
     """Cumulative import time of `module` as `python -X importtime` reports it."""
-    out = subprocess.run([sys.executable, "-X", "importtime", "-c", f"import {module}"], cwd=ROOT, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", f"import {module}"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     for line in reversed(out.stderr.splitlines()):
         parts = [p.strip() for p in line.split("|")]
         if len(parts) == 3 and parts[2] == module:
@@ -40,7 +42,9 @@ def importtime_ms(module: str) -> float:
 
 
 def main() -> None:
-    print(f"machine: {platform.machine()}, {platform.system()} {platform.release()}, Python {platform.python_version()}, cores: 2")
+    print(
+        f"machine: {platform.machine()}, {platform.system()} {platform.release()}, Python {platform.python_version()}, cores: 2"
+    )
     base = import_ms("import json")
     with_scoring = import_ms("import scoring")
     print(f"interpreter + import json (baseline): {base:.1f} ms median")
@@ -70,7 +74,9 @@ def main() -> None:
                 result = assess(answers, day, rank_remedies=rank, law=law)
                 times.append((time.perf_counter() - t) * 1000)
             what = "with remedy ranking" if rank else "without ranking (baseline)"
-            print(f"assess() as of {label} {what:28}: median {statistics.median(times):.2f} ms, p95 {sorted(times)[284]:.2f} ms, {len(result.findings)} findings, {len(result.remedies)} remedies")
+            print(
+                f"assess() as of {label} {what:28}: median {statistics.median(times):.2f} ms, p95 {sorted(times)[284]:.2f} ms, {len(result.findings)} findings, {len(result.remedies)} remedies"
+            )
 
 
 if __name__ == "__main__":

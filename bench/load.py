@@ -38,8 +38,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from questions.answers import AnswerSet  # noqa: E402
 from questions.model import UNKNOWN  # noqa: E402
-from scoring.answers_file import AnswersFile, dump_answers  # noqa: E402
+from scoring.answers_file import dump_answers  # noqa: E402
 from scoring.axes import AXIS_KEYS  # noqa: E402
 from scoring.engine import assess, check_answers, visibility  # noqa: E402
 from scoring.loader import default_law  # noqa: E402
@@ -97,7 +98,10 @@ async def one_session(browser: Any, url: str, index: int, seed: int, folder: Pat
     answers = generate_answers(seed + index)
     result.expected = {axis: r.score for axis, r in assess(answers, LAW_AS_OF).axes.items()}
     path = folder / f"session-{index}.json"
-    path.write_text(dump_answers(AnswersFile(answers, default_law().bank.version, "en", f"Load {index}", LAW_AS_OF)), encoding="utf-8")
+    path.write_text(
+        dump_answers(AnswerSet(answers, f"Load {index}", "en", LAW_AS_OF, bank_version=default_law().bank.version)),
+        encoding="utf-8",
+    )
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
     page.set_default_timeout(STEP_TIMEOUT_MS)

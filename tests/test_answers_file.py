@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from scoring.answers_file import MAX_BYTES, AnswersFile, AnswersFileError, dump_answers, parse_answers, read_answers
+from questions.answers import AnswerSet
+from scoring.answers_file import MAX_BYTES, AnswersFileError, dump_answers, parse_answers, read_answers
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
@@ -27,7 +28,9 @@ def test_examples_are_valid_and_complete(path):
 
 
 def test_round_trip_keeps_everything(article_answers):
-    original = AnswersFile(article_answers, "2026.11.1", "zh", "公司 <b>&amp;</b> 🚀", dt.date(2012, 9, 4), {"buys_data": "ask CTO"})
+    original = AnswerSet(
+        article_answers, "公司 <b>&amp;</b> 🚀", "zh", dt.date(2012, 9, 4), {"buys_data": "ask CTO"}, "2026.11.1"
+    )
     text = dump_answers(original)
     assert json.loads(text)["format"] == "pirisk-answers"
     assert parse_answers(text) == original

@@ -152,7 +152,7 @@ def card_scores(at: AppTest) -> dict[str, str]:
 def expected_cards(assessment: Any) -> dict[str, str]:
     from scoring.axes import AXES
 
-    return {a.label.en: f"{assessment.axes[a.key].score}/100" for a in AXES}
+    return {a.label["en"]: f"{assessment.axes[a.key].score}/100" for a in AXES}
 
 
 # -- whole questionnaires ------------------------------------------------------------------------------
@@ -194,7 +194,7 @@ def test_a_whole_questionnaire_walks_through_to_results(
     assert day.isoformat().replace("-", "\\-") in text
     assert {"download_answers", "download_pdf", "download_markdown"} <= {d.key for d in at.get("download_button")}
     for f in expected.findings[:3]:
-        assert any(f.title.en in m.value.replace("\\", "") for m in at.markdown), f.rule
+        assert any(f.title["en"] in m.value.replace("\\", "") for m in at.markdown), f.rule
     if expected.unknowns:
         assert any("Not known" in m.value for m in at.markdown)
 
@@ -300,8 +300,8 @@ def test_required_questions_stop_next_and_name_what_is_missing() -> None:
     assert at.session_state["step"] == 0
     last = BANK.sections[0].questions[-1]
     message = at.error[0].value
-    assert last.text.en in message
-    assert all(q.text.en not in message for q in BANK.sections[0].questions[:-1])
+    assert last.text["en"] in message
+    assert all(q.text["en"] not in message for q in BANK.sections[0].questions[:-1])
     set_widget(at, last, profile[last.id])
     at.run()
     at.button(key="nav_next").click().run()
@@ -349,7 +349,7 @@ def test_compare_with_2012_sets_the_same_answers_beside_the_chosen_date() -> Non
     new = [f for f in now.findings if f.rule.split("@")[0] not in {g.rule.split("@")[0] for g in then.findings}]
     assert new, "the law has tightened since 2012"
     labels = {e.label for e in at.expander}
-    assert any(new[0].title.en in label for label in labels)
+    assert any(new[0].title["en"] in label for label in labels)
 
 
 def test_what_if_remedies_project_scores_beside_the_current_ones() -> None:

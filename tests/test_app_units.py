@@ -16,11 +16,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from questions.model import LOCALES, UNKNOWN, Question
+from questions.answers import answer_words
+from questions.locales import LOCALES
+from questions.model import UNKNOWN, Question
 from questions.strings import load_strings
 from scoring.answers_file import parse_answers
 from scoring.axes import AXES
-from scoring.engine import assess, check_answers, visibility
+from scoring.engine import assess, check_answers, scored_answers
 from scoring.errors import AnswersError
 from scoring.loader import default_law
 from ui import charts, present, state
@@ -130,15 +132,15 @@ def test_no_question_id_or_widget_key_collides_with_the_apps_own_state() -> None
 
 def test_progress_counts_only_questions_on_screen() -> None:
     answers = example_answers()
-    statuses = present.section_status(BANK, answers, visibility(answers, LAW))
+    statuses = present.section_status(LAW, answers)
     answered, shown = present.progress(statuses)
     assert answered == shown == len(answers)
     assert all(s.done for s in statuses)
-    empty = present.section_status(BANK, {}, visibility({}, LAW))
+    empty = present.section_status(LAW, {})
     assert present.progress(empty)[0] == 0
     assert not any(s.done for s in empty)
-    assert present.resume_step(BANK, {}, visibility({}, LAW)) == 0
-    assert present.resume_step(BANK, answers, visibility(answers, LAW)) == len(BANK.sections)
+    assert present.resume_step(LAW, {}) == 0
+    assert present.resume_step(LAW, answers) == len(BANK.sections)
 
 
 def _answer_strategy(q: Question) -> st.SearchStrategy[Any]:
@@ -150,7 +152,7 @@ def _answer_strategy(q: Question) -> st.SearchStrategy[Any]:
     elif q.type == "single":
         options.append(st.sampled_from([c.id for c in q.choices]))
     else:
-        options.append(st.lists(st.sampled_from([c.id for c in q.choices]), min_size=1, unique=True))
+        options.append(st.lists(st.sampled_from([c.id for c in q.choices]), unique=True))  # [] is "none of these"
     return st.one_of(options)
 
 
@@ -162,9 +164,8 @@ ANSWER_SETS = st.fixed_dictionaries({q.id: _answer_strategy(q) for q in BANK.que
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ANSWER_SETS)
 def test_the_screens_required_gate_agrees_with_the_engine(answers: dict[str, Any]) -> None:
-    vis = visibility(answers, LAW)
-    missing = {qid for s in present.section_status(BANK, answers, vis) for qid in s.missing}
-    scored = present.visible_answers(answers, vis)
+    missing = {qid for s in present.section_status(LAW, answers) for qid in s.missing}
+    scored = scored_answers(answers, LAW)
     if missing:
         with pytest.raises(AnswersError) as err:
             check_answers(scored, LAW)
@@ -178,12 +179,13 @@ def test_the_screens_required_gate_agrees_with_the_engine(answers: dict[str, Any
 
 def test_answer_labels_in_both_languages() -> None:
     qs = BANK.questions
-    assert present.answer_label(qs["buys_data"], True, "en") == "Yes"
-    assert present.answer_label(qs["buys_data"], False, "zh") == "否"
-    assert present.answer_label(qs["buys_data"], UNKNOWN, "zh") == "不确定"
-    assert present.answer_label(qs["buys_data"], None, "en") == "Not answered"
-    assert present.answer_label(qs["user_count"], "under_10k", "en") == "Fewer than 10,000"
-    both = present.answer_label(qs["data_categories"], ["health", "credit"], "en")
+    assert answer_words(qs["buys_data"], True, "en") == "Yes"
+    assert answer_words(qs["buys_data"], False, "zh") == "否"
+    assert answer_words(qs["buys_data"], UNKNOWN, "zh") == "不确定"
+    assert answer_words(qs["buys_data"], None, "en") == "Not answered"
+    assert answer_words(qs["user_count"], "under_10k", "en") == "Fewer than 10,000"
+    assert answer_words(qs["data_categories"], [], "en") == "None selected"
+    both = answer_words(qs["data_categories"], ["health", "credit"], "en")
     assert both == "Health and physiological information; Credit information"
 
 
@@ -202,7 +204,7 @@ def test_charts_follow_the_language_and_place_each_axis_in_its_cell() -> None:
     grid = go.Figure(charts.grid_figure(a, LAW.method, "en")).to_dict()
     assert grid["layout"]["yaxis"]["ticktext"] == ["Unlikely", "Possible", "Likely", "Very likely"]
     placed = {tr["name"]: (round(tr["x"][0]), round(tr["y"][0])) for tr in grid["data"] if tr.get("mode") == "markers+text"}
-    assert placed == {ax.label.en: (a.axes[ax.key].severity, a.axes[ax.key].likelihood) for ax in AXES}
+    assert placed == {ax.label["en"]: (a.axes[ax.key].severity, a.axes[ax.key].likelihood) for ax in AXES}
 
 
 def test_data_shown_as_widget_labels_has_no_markdown_that_would_change_it() -> None:
@@ -226,20 +228,24 @@ DYNAMIC = re.compile(r"^(nav_|confidence_|kind_|about_limit_)")
 
 
 def _used_keys() -> set[str]:
-    used = set()
-    for path in [ROOT / "app.py", *sorted((ROOT / "ui").glob("*.py"))]:
+    from report.formats import FORMATS  # the download buttons' labels come from the export registry
+
+    used = {f.label for f in FORMATS} | {f"ws_{f.label}" for f in FORMATS}
+    for path in [ROOT / "app.py", *sorted((ROOT / "ui").rglob("*.py"))]:
         src = path.read_text(encoding="utf-8")
         used |= set(re.findall(r"""\bt\(\s*["']([a-z0-9_]+)["']\s*[,)]""", src))
-        used |= set(re.findall(r"""tr\(\s*"ui",\s*["']([a-z0-9_]+)["']\s*[,)]""", src))
+        used |= set(re.findall(r"""tr\(\s*"(?:ui|workspace)",\s*["']([a-z0-9_]+)["']\s*[,)]""", src))
     return used
 
 
 def test_every_screen_string_exists_in_both_languages_with_the_same_placeholders() -> None:
-    strings = load_strings("ui")
+    workspace = load_strings("workspace")
+    assert all(k.startswith("ws_") for k in workspace), "workspace strings are named ws_..."
+    strings = {**load_strings("ui"), **workspace}
     used = _used_keys()
-    assert used - set(strings) == set(), "strings used on screen but missing from assets/locale/ui.yaml"
+    assert used - set(strings) == set(), "strings used on screen but missing from assets/locale/ui.yaml or workspace.yaml"
     unused = {k for k in set(strings) - used if not DYNAMIC.match(k)}
-    assert unused == set(), "strings in ui.yaml that no screen uses"
+    assert unused == set(), "strings in ui.yaml or workspace.yaml that no screen uses"
     for key, text in strings.items():
         fields = [{f for _, f, _, _ in string.Formatter().parse(text.get(lang)) if f} for lang in LOCALES]
         assert fields[0] == fields[1], key

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from questions.model import LOCALES, Text
+from questions.conditions import TRUE
+from questions.locales import LOCALES
+from questions.model import Text
 from questions.strings import LOCALE_DIR, load_strings
 from scoring.axes import AXES, LEVELS
-from scoring.conditions import TRUE
 from scoring.engine import _compiled, _state, assess, visibility
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,7 +69,9 @@ def test_every_rule_citation_resolves_on_every_day_the_rule_is_in_force(law):
 
 def test_every_source_is_cited_or_allowlisted(law):
     cited = set()
-    for cites in itertools.chain((r.cites for r in law.rules), (r.cites for r in law.remedies.values()), (s.cites for s in law.exposure)):
+    for cites in itertools.chain(
+        (r.cites for r in law.rules), (r.cites for r in law.remedies.values()), (s.cites for s in law.exposure)
+    ):
         for cite in cites:
             cited.update(p.id for p in law.versions(cite))
     unused = set(law.provisions) - cited - set(law.method.source_allowlist)
@@ -118,7 +121,7 @@ def test_every_question_is_used_or_informational(law):
     for r in law.remedies.values():
         used |= set(r.sets)
     for s in law.exposure:
-        used |= {m.split(":")[1] for m in re.findall(r"\{share_of:[^}]+\}", s.text.en)}
+        used |= {m.split(":")[1] for m in re.findall(r"\{share_of:[^}]+\}", s.text["en"])}
     unused = [q.id for q in law.bank.questions.values() if q.id not in used and not q.informational]
     assert not unused, f"questions no rule, show_if or remedy uses (mark them informational: true): {unused}"
 
@@ -152,8 +155,10 @@ def test_every_data_text_has_both_languages(law):
     for where, item in items:
         for path, text in _texts(item) if not isinstance(item, Text) else [("", item)]:
             for lang in LOCALES:
-                assert getattr(text, lang).strip(), f"{where}{path}: empty {lang}"
-            assert re.search(r"[\u4e00-\u9fff]", text.zh) or not re.search(r"[A-Za-z]{4,}", text.en), f"{where}{path}: zh has no Chinese: {text.zh!r}"
+                assert text[lang].strip(), f"{where}{path}: empty {lang}"
+            assert re.search(r"[\u4e00-\u9fff]", text["zh"]) or not re.search(r"[A-Za-z]{4,}", text["en"]), (
+                f"{where}{path}: zh has no Chinese: {text['zh']!r}"
+            )
             count += 1
     assert count > 500
 
@@ -165,20 +170,24 @@ def test_every_locale_file_has_both_languages():
         strings = load_strings(path.stem)
         assert strings, path
         for key, text in strings.items():
-            assert text.en.strip() and text.zh.strip(), f"{path.name}: {key}"
+            assert text["en"].strip() and text["zh"].strip(), f"{path.name}: {key}"
             # The same placeholders in both languages.
-            assert sorted(re.findall(r"\{(\w+)\}", text.en)) == sorted(re.findall(r"\{(\w+)\}", text.zh)), f"{path.name}: {key}"
+            assert sorted(re.findall(r"\{(\w+)\}", text["en"])) == sorted(re.findall(r"\{(\w+)\}", text["zh"])), (
+                f"{path.name}: {key}"
+            )
 
 
 def test_registries_have_both_languages():
     for axis in AXES:
-        assert axis.label.en and axis.label.zh and axis.description.zh
+        assert axis.label["en"] and axis.label["zh"] and axis.description["zh"]
     for level in LEVELS:
-        assert level.label.en and level.label.zh
+        assert level.label["en"] and level.label["zh"]
 
 
 def test_every_rule_field_and_axis_is_documented():
-    doc = (ROOT / "docs" / "scoring-method.md").read_text(encoding="utf-8") + (ROOT / "docs" / "adding-rules.md").read_text(encoding="utf-8")
+    doc = (ROOT / "docs" / "scoring-method.md").read_text(encoding="utf-8") + (ROOT / "docs" / "adding-rules.md").read_text(
+        encoding="utf-8"
+    )
     from scoring.model import Definition, ExposureStatement, Provision, Remedy, Rule
 
     for model in (Rule, Remedy, ExposureStatement, Provision, Definition):
@@ -187,7 +196,7 @@ def test_every_rule_field_and_axis_is_documented():
             assert f"`{shown}`" in doc, f"{model.__name__}.{shown} is not documented"
     for axis in AXES:
         assert f"`{axis.key}`" in doc
-    from scoring.conditions import COMBINATORS, OPERATORS
+    from questions.conditions import COMBINATORS, OPERATORS
 
     for op in (*OPERATORS, *COMBINATORS):
         assert f"`{op}`" in doc, f"condition operator {op} is not documented"

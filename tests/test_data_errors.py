@@ -66,15 +66,35 @@ def extra_rule(when="{sells_data: true}", impacts="{civil: {likelihood: 1, sever
 
 # (what is broken, mutation, text the error must contain)
 BROKEN = [
-    ("unknown key in a question", edit("bank/profile.yaml", "    type: yes_no", "    type: yes_no\n    colour: red"), "unknown key 'colour'"),
-    ("duplicate YAML key", edit("bank/profile.yaml", "    type: yes_no", "    type: yes_no\n    type: yes_no"), "duplicate key 'type'"),
+    (
+        "unknown key in a question",
+        edit("bank/profile.yaml", "    type: yes_no", "    type: yes_no\n    colour: red"),
+        "unknown key 'colour'",
+    ),
+    (
+        "duplicate YAML key",
+        edit("bank/profile.yaml", "    type: yes_no", "    type: yes_no\n    type: yes_no"),
+        "duplicate key 'type'",
+    ),
     ("invalid YAML", append("bank/profile.yaml", "\n  - id: [unclosed\n"), "bank/profile.yaml"),
     ("unknown question type", edit("bank/profile.yaml", "type: yes_no", "type: slider"), "type"),
     ("missing Chinese text", edit("bank/profile.yaml", "zh:", "zz:"), "missing key 'zh'"),
     ("choice id 'unknown'", edit("bank/data.yaml", "id: under_50", "id: unknown"), "reserved"),
-    ("show_if names an unknown question", edit("bank/sharing.yaml", "show_if: {uses_processors: true}", "show_if: {no_such_question: true}"), "unknown question id 'no_such_question'"),
-    ("section file mismatch", edit("bank/profile.yaml", "section: profile", "section: other"), "index.yaml lists this file as 'profile'"),
-    ("rule when names an unknown question", extra_rule(when="{no_such_question: true}"), "unknown question id 'no_such_question'"),
+    (
+        "show_if names an unknown question",
+        edit("bank/sharing.yaml", "show_if: {uses_processors: true}", "show_if: {no_such_question: true}"),
+        "unknown question id 'no_such_question'",
+    ),
+    (
+        "section file mismatch",
+        edit("bank/profile.yaml", "section: profile", "section: other"),
+        "index.yaml lists this file as 'profile'",
+    ),
+    (
+        "rule when names an unknown question",
+        extra_rule(when="{no_such_question: true}"),
+        "unknown question id 'no_such_question'",
+    ),
     ("rule when uses an unknown operator", extra_rule(when="{people_count: {between: [1, 2]}}"), "unknown operator 'between'"),
     ("rule compares with a choice that does not exist", extra_rule(when="{compliance_audits: weekly}"), "has no choice 'weekly'"),
     ("threshold off a band edge", extra_rule(when="{records_tier1: {gte: 60}}"), "is not a band edge"),
@@ -83,18 +103,68 @@ BROKEN = [
     ("rule impacts an unknown axis", extra_rule(impacts="{moral: {likelihood: 1, severity: 1}}"), "unknown axis 'moral'"),
     ("likelihood out of range", extra_rule(impacts="{civil: {likelihood: 5, severity: 1}}"), "likelihood"),
     ("rule cites an unknown source", extra_rule(cites="[pipl.999]"), "unknown source id 'pipl.999'"),
-    ("rule cites a provision not yet in force", append("scoring/rules/sharing.yaml", RULE.format(when="{sells_data: true}", impacts="{civil: {likelihood: 1, severity: 1}}", cites="[pipl.66]").replace("2022-01-01", "2020-01-01")), "is not in force for all of 2020-01-01 onwards"),
-    ("duplicate rule id", append("scoring/rules/sharing.yaml", RULE.format(when="{sells_data: true}", impacts="{civil: {likelihood: 1, severity: 1}}", cites="[pipl.66]").replace("extra.rule@2022", "sharing.presumed_fault@2021")), "duplicate rule id"),
-    ("rule names an unknown remedy", append("scoring/rules/sharing.yaml", RULE.format(when="{sells_data: true}", impacts="{civil: {likelihood: 1, severity: 1}}", cites="[pipl.66]") + "  remedy: pray\n"), "unknown remedy id 'pray'"),
-    ("bad date in a source", edit("scoring/sources/pipl.yaml", "in_force: {from: 2021-11-01}", "in_force: {from: 2021-13-01}"), "pipl.yaml"),
+    (
+        "rule cites a provision not yet in force",
+        append(
+            "scoring/rules/sharing.yaml",
+            RULE.format(when="{sells_data: true}", impacts="{civil: {likelihood: 1, severity: 1}}", cites="[pipl.66]").replace(
+                "2022-01-01", "2020-01-01"
+            ),
+        ),
+        "is not in force for all of 2020-01-01 onwards",
+    ),
+    (
+        "duplicate rule id",
+        append(
+            "scoring/rules/sharing.yaml",
+            RULE.format(when="{sells_data: true}", impacts="{civil: {likelihood: 1, severity: 1}}", cites="[pipl.66]").replace(
+                "extra.rule@2022", "sharing.presumed_fault@2021"
+            ),
+        ),
+        "duplicate rule id",
+    ),
+    (
+        "rule names an unknown remedy",
+        append(
+            "scoring/rules/sharing.yaml",
+            RULE.format(when="{sells_data: true}", impacts="{civil: {likelihood: 1, severity: 1}}", cites="[pipl.66]")
+            + "  remedy: pray\n",
+        ),
+        "unknown remedy id 'pray'",
+    ),
+    (
+        "bad date in a source",
+        edit("scoring/sources/pipl.yaml", "in_force: {from: 2021-11-01}", "in_force: {from: 2021-13-01}"),
+        "pipl.yaml",
+    ),
     ("overlapping provision versions", edit("scoring/sources/criminal_law.yaml", "2015-10-31", "2015-11-30"), "still in force"),
     ("provision ends before it starts", edit("scoring/sources/tort_law.yaml", "2020-12-31", "2001-12-31"), "before it starts"),
     ("bad confidence mark", edit("scoring/sources/pipl.yaml", "confidence: V", "confidence: maybe"), "confidence"),
-    ("remedy sets an unknown question", edit("scoring/remedies.yaml", "sets: {pi_officer: true}", "sets: {pi_oficer: true}"), "unknown question id 'pi_oficer'"),
-    ("remedy sets an impossible answer", edit("scoring/remedies.yaml", "sets: {pi_officer: true}", "sets: {pi_officer: maybe}"), "expects true or false"),
-    ("placeholder names a missing figure", edit("scoring/exposure.yaml", "{money:pipl.66.unit_fine_max_rmb}", "{money:pipl.66.no_such_figure}"), "has no figure 'no_such_figure'"),
-    ("matrix names an unknown level", edit("scoring/method.yaml", "1: [low, low, medium, medium]", "1: [low, low, medium, catastrophic]"), "unknown level 'catastrophic'"),
-    ("base score outside its level", edit("scoring/method.yaml", "1: [5, 10, 30, 35]", "1: [5, 10, 30, 99]"), "outside its level"),
+    (
+        "remedy sets an unknown question",
+        edit("scoring/remedies.yaml", "sets: {pi_officer: true}", "sets: {pi_oficer: true}"),
+        "unknown question id 'pi_oficer'",
+    ),
+    (
+        "remedy sets an impossible answer",
+        edit("scoring/remedies.yaml", "sets: {pi_officer: true}", "sets: {pi_officer: maybe}"),
+        "expects true or false",
+    ),
+    (
+        "placeholder names a missing figure",
+        edit("scoring/exposure.yaml", "{money:pipl.66.unit_fine_max_rmb}", "{money:pipl.66.no_such_figure}"),
+        "has no figure 'no_such_figure'",
+    ),
+    (
+        "matrix names an unknown level",
+        edit("scoring/method.yaml", "1: [low, low, medium, medium]", "1: [low, low, medium, catastrophic]"),
+        "unknown level 'catastrophic'",
+    ),
+    (
+        "base score outside its level",
+        edit("scoring/method.yaml", "1: [5, 10, 30, 35]", "1: [5, 10, 30, 99]"),
+        "outside its level",
+    ),
 ]
 
 

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from questions.conditions import TRUE, parse
 from questions.model import UNKNOWN, Question
 from scoring.axes import AXIS_KEYS
-from scoring.conditions import TRUE, parse
 from scoring.engine import assess, visibility
 from scoring.errors import AnswersError
 from scoring.frame import assess_frame

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from questions.answers import AnswerSet
 from report import Branding, build_markdown, build_pdf
 from report.content import build_content
 from report.fonts import BREAK, MISSING, printable
@@ -69,10 +70,10 @@ def built(example, tmp_path_factory) -> dict:
     folder = tmp_path_factory.mktemp("pdf")
     for (lang, day), case in zip(CASES, CASE_IDS, strict=True):
         assessment = assess(example["answers"], day)
-        data = build_pdf(assessment, example["answers"], lang, Branding(name="Acme Advisory 咨询"), company=example["company"])
+        data = build_pdf(assessment, AnswerSet(example["answers"], example["company"], lang), Branding(name="Acme Advisory 咨询"))
         path = folder / f"{case}.pdf"
         path.write_bytes(data)
-        markdown = build_markdown(assessment, example["answers"], lang, company=example["company"])
+        markdown = build_markdown(assessment, AnswerSet(example["answers"], example["company"], lang))
         out[case] = {"lang": lang, "assessment": assessment, "path": path, "data": data, "markdown": markdown}
     return out
 
@@ -181,7 +182,7 @@ def test_executive_summary_lists_the_three_most_serious_findings_first(built):
     b = built["en-2026"]
     page2 = squash(pdftotext(b["path"], 2))
     page2 = page2[page2.index("Themostimportantfindings") :]
-    titles = [squash(f.title.en) for f in b["assessment"].findings[:3]]
+    titles = [squash(f.title["en"]) for f in b["assessment"].findings[:3]]
     positions = [page2.find(t) for t in titles]
     assert all(p >= 0 for p in positions), positions
     assert positions == sorted(positions)
@@ -191,7 +192,7 @@ def test_remedies_in_priority_order_with_their_effect(built):
     b = built["en-2026"]
     text = squash(pdftotext(b["path"]))
     plan = text[text.find("Actionplan") :]
-    positions = [plan.find(squash(r.title.en)) for r in b["assessment"].remedies]
+    positions = [plan.find(squash(r.title["en"])) for r in b["assessment"].remedies]
     assert all(p >= 0 for p in positions) and positions == sorted(positions)
     first = b["assessment"].remedies[0]
     assert f"{first.reduction}points" in plan
@@ -219,7 +220,7 @@ def test_markdown_escapes_user_text():
     example = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     a = assess(example["answers"], ARTICLE_DAY)
     evil = "<script>alert(1)</script> **Bold** [link](http://x.invalid) # _x_ | `code`"
-    md = build_markdown(a, example["answers"], "en", company=evil, branding={"name": "<img src=x onerror=alert(1)>"})
+    md = build_markdown(a, AnswerSet(example["answers"], evil, "en"), Branding(name="<img src=x onerror=alert(1)>"))
     assert "<script>" not in md and "<img" not in md
     assert "&lt;script&gt;alert\\(1)&lt;/script&gt;" in md or "&lt;script&gt;alert(1)&lt;/script&gt;" in md
     assert "\\*\\*Bold\\*\\*" in md and "\\[link\\]" in md and "\\`code\\`" in md
@@ -231,13 +232,13 @@ def test_unknown_answers_are_shown_honestly(example):
     answers = dict(example["answers"], shares_with_third_parties="unknown", encryption="unknown", past_leak="unknown")
     a = assess(answers, TODAY)
     assert a.unknowns
-    for lang, phrase in (("en", "I don't know (scored as the cautious case)"), ("zh", "不知道（按审慎情形评分）")):
-        data = build_pdf(a, answers, lang, company="Unknowns Ltd")
+    for lang, phrase in (("en", "I don't know (scored as the cautious case)"), ("zh", "不确定（按审慎情形评分）")):
+        data = build_pdf(a, AnswerSet(answers, "Unknowns Ltd", lang))
         text = squash(pdftotext(data))
         assert squash(phrase) in text
         for u in a.unknowns:
             assert squash(u.title.get(lang)) in text
-        md = build_markdown(a, answers, lang)
+        md = build_markdown(a, AnswerSet(answers, lang=lang))
         assert md_escape(phrase) in md
         for u in a.unknowns:
             assert md_escape(u.title.get(lang)) in md
@@ -247,7 +248,7 @@ def test_appendix_lists_every_question_with_hidden_and_unanswered_ones_marked(ex
     a = assess(example["answers"], TODAY)
     answers = dict(example["answers"])
     del answers["company_sector"]  # informational, so the answers stay valid without it
-    content = build_content(a, answers, "en", law=law)
+    content = build_content(a, AnswerSet(answers, lang="en"), law=law)
     rows = [r for s in content.answers for r in s.rows]
     assert [r.question_id for r in rows] == list(law.bank.questions)
     status = {r.question_id: r.status for r in rows}
@@ -262,17 +263,15 @@ def test_branding_logo_and_name_and_bad_logo(example):
     a = assess(example["answers"], ARTICLE_DAY)
     buf = io.BytesIO()
     Image.new("RGB", (60, 20), (31, 58, 96)).save(buf, "PNG")
-    with_logo = build_pdf(a, example["answers"], "en", {"name": "Brand & Co", "logo": buf.getvalue()})
+    with_logo = build_pdf(a, AnswerSet(example["answers"]), Branding(name="Brand & Co", logo=buf.getvalue()))
     reader = PdfReader(io.BytesIO(with_logo))
     assert len(reader.pages[0].images) == 1
     assert "Brand & Co" in pdftotext(with_logo, 1)
     assert reader.metadata.author == "Brand & Co"
 
-    class Obj:
-        name = "Object Branding"
-        logo = b"\x89PNG\r\n\x1a\n not really a png"
-
-    broken = build_pdf(a, example["answers"], "en", Obj())
+    broken = build_pdf(
+        a, AnswerSet(example["answers"]), Branding(name="Object Branding", logo=b"\x89PNG\r\n\x1a\n not really a png")
+    )
     reader = PdfReader(io.BytesIO(broken))
     assert len(reader.pages[0].images) == 0
     assert "Object Branding" in pdftotext(broken, 1)
@@ -281,21 +280,21 @@ def test_branding_logo_and_name_and_bad_logo(example):
 def test_what_if_assessment_says_so_on_the_cover(example, law):
     first = assess(example["answers"], TODAY).remedies[0].remedy
     a = assess(example["answers"], TODAY, apply_remedies=[first])
-    data = build_pdf(a, example["answers"], "en")
+    data = build_pdf(a, AnswerSet(example["answers"]))
     cover = squash(pdftotext(data, 1))
-    assert squash(law.remedies[first].title.en) in cover
+    assert squash(law.remedies[first].title["en"]) in cover
     assert "What-if" in cover
 
 
 def test_unknown_language_is_refused(example):
     a = assess(example["answers"], ARTICLE_DAY)
     with pytest.raises(ValueError, match="language"):
-        build_pdf(a, example["answers"], "fr")
+        build_pdf(a, AnswerSet(example["answers"], lang="fr"))
 
 
 def test_user_text_that_looks_like_the_page_count_alias_stays_literal(example):
     a = assess(example["answers"], ARTICLE_DAY)
-    data = build_pdf(a, example["answers"], "en", {"name": "Brand {nb}"}, company="Acme {nb} Ltd")
+    data = build_pdf(a, AnswerSet(example["answers"], "Acme {nb} Ltd"), Branding(name="Brand {nb}"))
     cover = pdftotext(data, 1)
     assert "Acme {nb} Ltd" in cover and "Brand {nb}" in cover
 
@@ -312,7 +311,7 @@ def test_printable_boxes_what_the_font_cannot_draw():
 
 def test_wrap_fits_the_width_and_keeps_punctuation_off_line_starts(example):
     a = assess(example["answers"], ARTICLE_DAY)
-    pdf = ReportPDF(build_content(a, example["answers"], "zh"))
+    pdf = ReportPDF(build_content(a, AnswerSet(example["answers"], lang="zh")))
     pdf.add_page()
     pdf.set_font(size=9.5)
     text = "依据《中华人民共和国个人信息保护法》第六十六条，情节严重的，可处五千万元以下罚款。" * 5 + " " + "x" * 400
@@ -336,7 +335,7 @@ def test_every_report_string_exists_in_both_languages():
     missing = sorted(used - set(strings))
     assert not missing, missing
     for key, text in strings.items():
-        assert text.en.strip() and text.zh.strip(), key
+        assert text["en"].strip() and text["zh"].strip(), key
 
 
 def test_report_never_imports_streamlit():
@@ -366,10 +365,10 @@ def test_a_report_with_no_findings_says_so(example):
         del answers[hidden]
     a = assess(answers, ARTICLE_DAY)
     assert not a.findings and not a.remedies
-    data = build_pdf(a, answers, "en", company="Clean Co")
+    data = build_pdf(a, AnswerSet(answers, "Clean Co"))
     text = squash(pdftotext(data))
     for phrase in ("None of the rules fired", "No finding on this axis.", "No measures to rank", "0/100"):
         assert squash(phrase) in text
     assert 4 <= len(PdfReader(io.BytesIO(data)).pages) <= 30
-    md = build_markdown(a, answers, "zh")
+    md = build_markdown(a, AnswerSet(answers, lang="zh"))
     assert md_escape("根据所填答案，未触发任何规则") in md

@@ -21,7 +21,8 @@ from store.access import hash_password
 from store.db import make_engine, upgrade
 from store.spreadsheet import template_xlsx
 from ui import nav
-from ui import workspace_state as ws
+from ui.workspace import link as wl
+from ui.workspace import session as ws
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -462,7 +463,7 @@ def test_duplicate_last_years_assessment_change_it_and_compare_the_two(db: Any) 
     assert not at.exception
     assert (at.selectbox(key=ws.COMPARE_A).value, at.selectbox(key=ws.COMPARE_B).value) == (old.id, copy_.id)
     table = at.dataframe[0].value
-    row = table[table["Question"] == LAW.bank.questions["buys_data"].text.en]
+    row = table[table["Question"] == LAW.bank.questions["buys_data"].text["en"]]
     assert list(row["A"]) == ["Yes"] and list(row["B"]) == ["No"]
     a_scores = assess(old.answers, old.law_as_of)
     new_answers = repo.get_assessment(db, copy_.id).answers
@@ -517,7 +518,7 @@ def test_notes_are_written_in_the_questionnaire_and_listed_on_the_assessment_pag
     assert at.text_area(key="ws_note__consumer_facing").value == NASTY
     open_on(at, saved.id, "assessment")
     assert NASTY in [x.value for x in at.get("text")]  # plain text, shown literally
-    assert LAW.bank.questions["consumer_facing"].text.en in texts(at)
+    assert LAW.bank.questions["consumer_facing"].text["en"] in texts(at)
     # Emptying the note deletes it.
     goto(at, "assess")
     at.text_area(key="ws_note__consumer_facing").input("").run()
@@ -532,8 +533,8 @@ def test_the_workshop_highlights_disagreement_and_saves_the_agreed_answer(db: An
     at = open_on(unlocked(), saved.id, "workshop")
     assert not at.exception
     first = LAW.bank.sections[0].questions[0]
-    assert at.title[1].value == first.text.en  # the question, in large type
-    assert first.help.en.split(".")[0].replace("\\", "") in texts(at)
+    assert at.title[1].value == first.text["en"]  # the question, in large type
+    assert first.help["en"].split(".")[0].replace("\\", "") in texts(at)
     for name in ("CTO", "Legal"):
         at.text_input(key="ws_respondent_name").input(name)
         at.button(key="ws_add_respondent").click().run()
@@ -555,9 +556,9 @@ def test_the_workshop_highlights_disagreement_and_saves_the_agreed_answer(db: An
     assert at.get("progress")[0].proto.text.startswith("1 of ")  # live results: partial status
 
     at.button(key="ws_next").click().run()
-    assert at.title[1].value == LAW.bank.sections[0].questions[1].text.en
+    assert at.title[1].value == LAW.bank.sections[0].questions[1].text["en"]
     at.button(key="ws_prev").click().run()
-    assert at.title[1].value == first.text.en
+    assert at.title[1].value == first.text["en"]
 
     # Someone else saves first: the agreed answer is refused, nothing is overwritten.
     repo.set_answer(db, saved.id, "company_sector", "education", expected_version=2, author="Bob")
@@ -615,19 +616,17 @@ def test_branding_is_saved_checked_and_printed_on_the_pdf_cover(db: Any, monkeyp
     assert "must be a PNG or JPEG image" in texts(at)
     assert repo.get_branding(db).name == "Acme Advisory"  # nothing saved
 
-    from ui.workspace_assessments import report_pdf
+    from ui.workspace.assessments import report_pdf
 
     complete = seeded(db, article_answers(), day=dt.date(2012, 9, 4))
-    from report import Branding
-
-    pdf = report_pdf(complete, Branding.coerce(repo.get_branding(db)))
+    pdf = report_pdf(complete, repo.get_branding(db))
     assert pdf.startswith(b"%PDF-")
     assert b"Acme Advisory" in pdf  # the author metadata; the cover prints it too
 
     # The Results page's PDF carries it too while a workspace assessment is open.
     given: list[Any] = []
-    branding = ws.branding
-    monkeypatch.setattr(ws, "branding", lambda: given.append(branding()) or given[-1])
+    branding = wl.branding
+    monkeypatch.setattr(wl, "branding", lambda: given.append(branding()) or given[-1])
     goto(at, "clients")
     at.button(key=f"ws_open__{complete.id}").click().run()
     goto(at, "results")
@@ -681,7 +680,7 @@ def test_a_spreadsheet_template_imports_as_a_new_assessment_and_a_bad_one_saves_
 
 
 def test_export_a_clients_assessments_or_the_whole_portfolio_with_scores(db: Any) -> None:
-    from ui.workspace_sheets import export_table
+    from ui.workspace.sheets import export_table
 
     done = seeded(db, article_answers(), client="Acme", day=dt.date(2012, 9, 4))
     seeded(db, {"company_sector": "finance"}, client="Beta")

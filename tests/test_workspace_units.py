@@ -15,10 +15,10 @@ from store import repo
 from store.access import RateLimiter
 from store.db import make_engine, upgrade
 from store.spreadsheet import template_xlsx, to_csv
-from ui import workspace_state as ws
-from ui.workspace_compare import bars_figure
-from ui.workspace_settings import LOGO_MAX_BYTES, logo_problem
-from ui.workspace_sheets import export_file_name, export_table, import_file
+from ui.workspace import session as ws
+from ui.workspace.compare import bars_figure
+from ui.workspace.settings import LOGO_MAX_BYTES, logo_problem
+from ui.workspace.sheets import export_file_name, export_table, import_file
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "article-2012-internet-company.json"

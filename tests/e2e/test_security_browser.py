@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 30_000
-PAYLOAD = "<script>window.__pwned=1</script><img src=x onerror=\"window.__pwned=2\"> [go](javascript:window.__pwned=3)"
+PAYLOAD = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"> [go](javascript:window.__pwned=3)'
 
 
 def test_html_in_the_company_name_is_shown_literally_and_never_runs(page: Page, app_url: str, tmp_path: Path) -> None:

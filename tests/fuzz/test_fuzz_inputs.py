@@ -20,12 +20,19 @@ from scoring.__main__ import main as scoring_main
 from scoring.answers_file import AnswersFileError, parse_answers
 from scoring.loader import SCORING_DIR, load_law
 
-FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture], derandomize=True, database=None)
+FUZZ = settings(
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    derandomize=True,
+    database=None,
+)
 
 
 def fuzz(cases: int) -> settings:
     """Settings for a fuzz test of `cases` examples (fixed seed, so CI is repeatable)."""
     return settings(FUZZ, max_examples=cases)
+
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLE = json.loads((ROOT / "examples" / "article-2012-internet-company.json").read_text(encoding="utf-8"))
 
@@ -55,7 +62,13 @@ def test_answers_reader_on_random_bytes(data):
 
 
 @fuzz(1000)
-@given(st.dictionaries(st.sampled_from(["format", "bank_version", "company", "lang", "law_as_of", "answers", "notes", "x"]), json_values, max_size=7))
+@given(
+    st.dictionaries(
+        st.sampled_from(["format", "bank_version", "company", "lang", "law_as_of", "answers", "notes", "x"]),
+        json_values,
+        max_size=7,
+    )
+)
 def test_answers_reader_on_random_objects(obj):
     try:
         parse_answers(json.dumps(obj))
@@ -64,7 +77,10 @@ def test_answers_reader_on_random_objects(obj):
 
 
 @fuzz(1000)
-@given(st.dictionaries(question_ids, json_values | st.sampled_from(["unknown", True, False, "none", []]), max_size=10), st.sampled_from(["en", "zh"]))
+@given(
+    st.dictionaries(question_ids, json_values | st.sampled_from(["unknown", True, False, "none", []]), max_size=10),
+    st.sampled_from(["en", "zh"]),
+)
 def test_answers_reader_on_random_answers(answers, lang):
     body = {"bank_version": "2026.11.1", "lang": lang, "answers": {**ARTICLE["answers"], **answers}}
     try:
@@ -106,8 +122,30 @@ def test_extreme_dates_through_the_cli(tmp_path, capsys, day):
 # --- the CLI arguments ----------------------------------------------------------------------
 
 cli_words = st.sampled_from(
-    ["score", "sources", "check", "batch", "--as-of", "--lang", "--format", "-o", "en", "zh", "json", "text", "xml",
-     "2012-09-04", "0001-01-01", "9999-12-31", "2012-02-30", "examples/article-2012-internet-company.json", "missing.json", "-", "--", ""]
+    [
+        "score",
+        "sources",
+        "check",
+        "batch",
+        "--as-of",
+        "--lang",
+        "--format",
+        "-o",
+        "en",
+        "zh",
+        "json",
+        "text",
+        "xml",
+        "2012-09-04",
+        "0001-01-01",
+        "9999-12-31",
+        "2012-02-30",
+        "examples/article-2012-internet-company.json",
+        "missing.json",
+        "-",
+        "--",
+        "",
+    ]
 ) | st.text(alphabet=string.printable, max_size=12)
 
 
@@ -141,18 +179,56 @@ def data_copy(tmp_path_factory):
 
 
 SHIPPED_BANK = load_bank()
-TARGETS = ["bank/profile.yaml", "bank/index.yaml", "scoring/rules/sharing.yaml", "scoring/sources/pipl.yaml", "scoring/remedies.yaml", "scoring/method.yaml"]
-junk = st.sampled_from(["", ":", "- ", "{", "}", "[", "]", "\n", "  ", "&a", "*a", "!!python/object:os.system", "id: x", "2021-13-01", "true", "null", "'", '"', "\t", "\x00", "中文", "{use: x}", "<<: *a"])
+TARGETS = [
+    "bank/profile.yaml",
+    "bank/index.yaml",
+    "scoring/rules/sharing.yaml",
+    "scoring/sources/pipl.yaml",
+    "scoring/remedies.yaml",
+    "scoring/method.yaml",
+]
+junk = st.sampled_from(
+    [
+        "",
+        ":",
+        "- ",
+        "{",
+        "}",
+        "[",
+        "]",
+        "\n",
+        "  ",
+        "&a",
+        "*a",
+        "!!python/object:os.system",
+        "id: x",
+        "2021-13-01",
+        "true",
+        "null",
+        "'",
+        '"',
+        "\t",
+        "\x00",
+        "中文",
+        "{use: x}",
+        "<<: *a",
+    ]
+)
 
 
 @fuzz(1000)
-@given(target=st.sampled_from(TARGETS), position=st.integers(0, 10**6), inserts=st.lists(junk | st.text(max_size=6), min_size=1, max_size=4), delete=st.booleans())
+@given(
+    target=st.sampled_from(TARGETS),
+    position=st.integers(0, 10**6),
+    inserts=st.lists(junk | st.text(max_size=6), min_size=1, max_size=4),
+    delete=st.booleans(),
+)
 def test_yaml_loaders_on_mutated_files(data_copy, target, position, inserts, delete):
     path = data_copy / target
     original = path.read_bytes()
     text = original.decode("utf-8")
     at = position % (len(text) + 1)
-    mutated = text[:at] + "".join(inserts) + text[at + (len(inserts[0]) if delete else 0):]
+    mutated = text[:at] + "".join(inserts) + text[at + (len(inserts[0]) if delete else 0) :]
     path.write_text(mutated, encoding="utf-8", errors="surrogatepass")
     try:
         bank = load_bank(data_copy / "bank") if target.startswith("bank/") else SHIPPED_BANK
@@ -181,7 +257,13 @@ def _workbook(rows: list[list]) -> bytes:
 
 
 printable = st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=15)  # what a worksheet can hold
-cell = st.none() | st.booleans() | st.integers(-10, 10**9) | printable | st.sampled_from(["unknown", "true", "no", "[\"health\"]", "=1+1", "from_1m_to_10m"])
+cell = (
+    st.none()
+    | st.booleans()
+    | st.integers(-10, 10**9)
+    | printable
+    | st.sampled_from(["unknown", "true", "no", '["health"]', "=1+1", "from_1m_to_10m"])
+)
 
 
 @fuzz(400)
@@ -212,7 +294,13 @@ def test_spreadsheet_importer_on_random_bytes(data):
 
 
 @fuzz(300)
-@given(st.dictionaries(st.sampled_from(["[Content_Types].xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml", "docProps/app.xml", "x"]), st.binary(max_size=200), min_size=1))
+@given(
+    st.dictionaries(
+        st.sampled_from(["[Content_Types].xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml", "docProps/app.xml", "x"]),
+        st.binary(max_size=200),
+        min_size=1,
+    )
+)
 def test_spreadsheet_importer_on_random_zips(files):
     from store.spreadsheet import import_xlsx
 

@@ -159,7 +159,7 @@ def test_every_bad_cell_is_reported_by_row_and_question():
     assert "has no choice 'lots'" in found[(rows["user_count"], "user_count")]
     assert "does not offer 'I don't know'" in found[(rows["company_sector"], "company_sector")]
     assert "has no choice 'nonsense'" in found[(rows["data_categories"], "data_categories")]
-    assert "got the number 42" in found[(rows["encryption"], "encryption")]
+    assert "expects true or false, got 42" in found[(rows["encryption"], "encryption")]  # as the batch command says it
     assert "date" in found[(rows["listed_company"], "listed_company")]
     assert "unknown question id" in found[(last + 1, "no_such_question")]
     assert f"listed twice (first on row {rows['biometrics']})" in found[(last + 3, "biometrics")]

@@ -1,0 +1,236 @@
+"""A third language as a data-only change: a pseudo-locale ("xx", English with accented vowels) added
+to a copy of every data and locale file, then every page, the PDF and the Markdown rendered in it.
+
+Run as a script (the test does, in a subprocess) with PIRISK_CONTENT naming the copy made by
+`make_content`; it prints, as JSON, every piece of text on each surface that still holds plain
+English, which would be a string the loaders did not translate (a missing key) or a text written in
+Python instead of the locale files (an untranslated one).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CODE = "xx"
+COMPANY = "QRST XYZ"  # user text with no vowel, so that it is never mistaken for English
+_VOWELS = str.maketrans("aeiouyAEIOUY", "áéíóúýÁÉÍÓÚÝ")
+_PLACEHOLDER = re.compile(r"(\{[^{}]*\})")
+
+
+def pseudo(text: str) -> str:
+    """English with every vowel accented; `{placeholders}` kept as they are."""
+    return "".join(part if _PLACEHOLDER.fullmatch(part) else part.translate(_VOWELS) for part in _PLACEHOLDER.split(text))
+
+
+def _add_locale(node: Any) -> Any:
+    if isinstance(node, dict):
+        if {"en", "zh"} <= set(node) and set(node) <= {"en", "zh"} and all(isinstance(v, str) for v in node.values()):
+            return {**node, CODE: pseudo(node["en"])}
+        return {k: _add_locale(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_add_locale(v) for v in node]
+    return node
+
+
+def make_content(target: Path) -> Path:
+    """Copy the content tree to `target` with the pseudo-locale added beside every English text."""
+    for package, parts in (("questions", ("bank",)), ("scoring", ()), ("assets", ())):
+        source = ROOT / package / Path(*parts)
+        for path in source.rglob("*.yaml"):
+            if "migrations" in path.parts:
+                continue
+            out = target / package / Path(*parts) / path.relative_to(source)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            text = yaml.safe_dump(_add_locale(data), allow_unicode=True, sort_keys=False, width=10**6)
+            out.write_text(text, encoding="utf-8")
+    registry = yaml.safe_load((ROOT / "assets" / "locales.yaml").read_text(encoding="utf-8"))
+    registry.append({"code": CODE, "name": pseudo("Pseudo English"), "html_lang": "en-XA", "style": "en"})
+    (target / "assets" / "locales.yaml").write_text(yaml.safe_dump(registry, allow_unicode=True), encoding="utf-8")
+    (target / "assets" / "fonts").symlink_to(ROOT / "assets" / "fonts", target_is_directory=True)
+    return target
+
+
+# -- finding English that was not translated ---------------------------------------------------------
+
+_ID = re.compile(r"[A-Za-z0-9]+(?:[._@/:-]+[A-Za-z0-9]+)+|\w*_\w*")  # ids, dates, paths, URLs, file names
+_WORD = re.compile(r"[A-Za-z]*[aeiouyAEIOUY][A-Za-z]*")
+# pirisk's name, the test's user text, "UTC", and each language's own name (the language switch shows
+# every language in itself).
+ALLOWED = {"pirisk", "QRST", "XYZ", "UTC", "English"}
+
+
+def english(text: str) -> list[str]:
+    """The words of `text` that are plain English (hold an unaccented vowel), ids and allowed names aside."""
+    stripped = _ID.sub(" ", text.replace("\\", ""))
+    return [w for w in _WORD.findall(stripped) if len(w) >= 2 and w not in ALLOWED]
+
+
+# -- the surfaces --------------------------------------------------------------------------------------
+
+
+def _examples() -> Iterator[tuple[str, dict[str, Any], dt.date]]:
+    for path in sorted((ROOT / "examples").glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        yield path.stem, data["answers"], dt.date.fromisoformat(data.get("law_as_of") or "2026-12-01")
+
+
+def reports() -> dict[str, list[str]]:
+    from questions.answers import AnswerSet
+    from report.branding import Branding
+    from report.markdown import build_markdown
+    from report.pdf import build_pdf
+    from scoring.engine import assess
+    from scoring.text_report import render_text
+
+    found: dict[str, list[str]] = {}
+    for name, answers, day in _examples():
+        a = assess(answers, day)
+        answer_set = AnswerSet(answers, COMPANY, CODE, day)
+        pdf = build_pdf(a, answer_set, Branding(name=COMPANY))
+        text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+        found[f"pdf:{name}"] = english(text)
+        found[f"markdown:{name}"] = english(build_markdown(a, answer_set))
+        found[f"text:{name}"] = english(render_text(a, CODE, company=COMPANY))
+    return found
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list | tuple):
+        for v in value:
+            yield from _strings(v)
+
+
+def _figure_texts(spec: Any) -> Iterator[str]:
+    if isinstance(spec, dict):
+        for key, value in spec.items():
+            if key in ("text", "ticktext", "name", "theta", "title") or (key == "x" and isinstance(value, list)):
+                yield from _strings(value)
+            if key != "hovertemplate":
+                yield from _figure_texts(value)
+    elif isinstance(spec, list):
+        for v in spec:
+            yield from _figure_texts(v)
+
+
+def page_texts(at: Any) -> list[str]:
+    """Everything an AppTest page shows as text: its writing, widget labels, options and help, charts."""
+    out: list[str] = []
+    for kind in ("markdown", "caption", "title", "header", "subheader", "text", "error", "warning", "info", "success"):
+        out += [e.value for e in at.get(kind)]
+    for kind in ("button", "checkbox", "radio", "selectbox", "multiselect", "text_input", "text_area", "date_input", "toggle"):
+        for e in at.get(kind):
+            out += [e.label, getattr(e, "help", None) or "", getattr(e, "placeholder", None) or ""]
+            out += [str(o) for o in getattr(e, "options", None) or []]
+    for kind in ("metric", "expander", "tab"):
+        out += [e.label for e in at.get(kind)]
+    for kind in ("download_button", "file_uploader", "page_link"):
+        for e in at.get(kind):
+            out += [e.proto.label, e.proto.help]
+    for e in at.get("progress"):
+        out.append(e.proto.text)
+    for e in at.get("plotly_chart"):
+        out += list(_figure_texts(json.loads(e.proto.spec)))
+    return [t for t in out if t]
+
+
+def pages() -> dict[str, list[str]]:
+    from streamlit.testing.v1 import AppTest
+
+    from scoring.loader import default_law
+
+    bank = default_law().bank
+    found: dict[str, list[str]] = {}
+
+    def start(**state: Any) -> Any:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.query_params["lang"] = CODE
+        for key, value in state.items():
+            at.session_state[key] = value
+        return at.run()
+
+    def goto(at: Any, url_path: str) -> Any:
+        wanted = "" if url_path == "assess" else url_path
+        at._page_hash = next(h for h, info in at._registered_pages.items() if info.get("url_pathname") == wanted)
+        at.run()
+        at._page_hash = ""
+        return at
+
+    def check(name: str, at: Any) -> None:
+        assert not at.exception, f"{name}: {[e.value for e in at.exception]}"
+        found[name] = [w for t in page_texts(at) for w in english(t)]
+
+    _, answers, day = next(e for e in _examples() if e[0] == "article-2012-internet-company")
+    for step in range(len(bank.sections) + 1):
+        check(f"assess:{step}", start(answers=dict(answers), step=step, company=COMPANY))
+    empty = start()
+    check("assess:empty", empty)
+    at = start(answers=dict(answers), company=COMPANY, law_as_of=day)
+    for page in ("results", "sources", "about"):
+        check(page, goto(at, page))
+    check("results:not-ready", goto(start(), "results"))
+    check("workspace:closed", goto(start(), "workspace"))
+    found.update(workspace_pages(start, goto, check, answers, day))
+    return found
+
+
+def workspace_pages(start: Any, goto: Any, check: Any, answers: dict[str, Any], day: dt.date) -> dict[str, list[str]]:
+    from store import repo
+    from store.access import hash_password
+    from store.db import make_engine, upgrade
+
+    folder = Path(tempfile.mkdtemp(prefix="pirisk-pseudo-"))
+    os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'w.db'}"
+    os.environ["PIRISK_WORKSPACE_PASSWORD_HASH"] = hash_password("pseudo password")
+    engine = make_engine(os.environ["DATABASE_URL"])
+    upgrade(engine)
+    client = repo.create_client(engine, COMPANY)
+    first = repo.create_assessment(engine, client.id, "QRST 1", day, CODE, answers=answers, company=COMPANY)
+    second = repo.duplicate_assessment(engine, first.id, "QRST 2")
+    repo.set_note(engine, first.id, "buys_data", "XYZ", author="QRST")
+    respondent = repo.add_respondent(engine, first.id, "QRST", "XYZ")
+    repo.set_respondent_answer(engine, respondent.id, next(iter(answers)), answers[next(iter(answers))])
+    at = goto(start(), "workspace")
+    at.text_input(key="ws_author_field").input("QRST")
+    at.text_input(key="ws_password").input("pseudo password")
+    at.button(key="ws_unlock").click().run()
+    check("workspace:open", at)
+    at.session_state["ws_client"] = client.id
+    at.session_state["ws_selected"] = first.id
+    at.session_state["ws_compare_a"], at.session_state["ws_compare_b"] = first.id, second.id
+    for page in ("clients", "assessment", "compare", "workshop", "spreadsheets", "settings"):
+        check(f"workspace:{page}", goto(at, page))
+    engine.dispose()
+    shutil.rmtree(folder, ignore_errors=True)
+    return {}
+
+
+def main() -> int:
+    from questions.locales import LOCALES
+
+    if CODE not in LOCALES:
+        print(json.dumps({"error": f"the pseudo-locale is not registered (locales: {LOCALES})"}))
+        return 1
+    found = {**reports(), **pages()}
+    print(json.dumps(found, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main())

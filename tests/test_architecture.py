@@ -1,0 +1,120 @@
+"""The layers point one way, and no module imports another that imports it back.
+
+    questions  <-  scoring  <-  report  <-  store  <-  ui (and app.py)
+
+A package may import its own modules and those of the packages to its left; the pure core never
+imports the browser or database stacks. Imports anywhere in a module count: at the top, inside a
+function, or under TYPE_CHECKING.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LAYERS = ("questions", "scoring", "report", "store", "ui")
+PROJECT = (*LAYERS, "assets", "app")
+STACKS = {
+    "questions": {"streamlit", "sqlalchemy", "alembic", "psycopg", "pandas", "plotly", "fpdf"},
+    "scoring": {"streamlit", "sqlalchemy", "alembic", "psycopg", "plotly", "fpdf"},
+    "report": {"streamlit", "sqlalchemy", "alembic", "psycopg", "plotly"},
+    "store": {"streamlit", "plotly"},
+}
+
+
+def _modules() -> dict[str, Path]:
+    out = {"app": ROOT / "app.py"}
+    for package in LAYERS:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+            out[name] = path
+    return out
+
+
+MODULES = _modules()
+
+
+def _imports(path: Path) -> set[str]:
+    """Every module `path` imports (absolute names; relative imports resolved), wherever the import is."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                package = path.relative_to(ROOT).with_suffix("").parts[: -node.level]
+                base = ".".join([*package, base] if base else package)
+            found.add(base)
+            found |= {f"{base}.{a.name}" for a in node.names}  # `from ui import state` imports ui.state
+    return found
+
+
+def _project_edges() -> dict[str, set[str]]:
+    edges = {}
+    for name, path in MODULES.items():
+        edges[name] = {m for m in _imports(path) if m in MODULES and m != name}
+    return edges
+
+
+def _layer(module: str) -> int:
+    top = module.split(".")[0]
+    return LAYERS.index(top) if top in LAYERS else len(LAYERS)
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_each_module_imports_only_its_own_layer_or_those_below(module: str) -> None:
+    mine = _layer(module)
+    wrong = sorted(m for m in _imports(MODULES[module]) if m.split(".")[0] in PROJECT and _layer(m) > mine)
+    assert wrong == [], f"{module} imports upward: {wrong}"
+
+
+@pytest.mark.parametrize("package", sorted(STACKS))
+def test_the_core_does_not_import_the_browser_or_database_stacks(package: str) -> None:
+    for module, path in MODULES.items():
+        if module.split(".")[0] != package:
+            continue
+        stacks = {m.split(".")[0] for m in _imports(path)} & STACKS[package]
+        assert not stacks, f"{module} imports {sorted(stacks)}"
+
+
+def test_no_two_modules_import_each_other_even_indirectly() -> None:
+    edges = _project_edges()
+    # A package's __init__ that re-exports its modules is not a cycle with them.
+    for name in list(edges):
+        if (ROOT / name.replace(".", "/") / "__init__.py").exists():
+            edges[name] = set()
+    cycles = []
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(edges[node]):
+            if state.get(nxt) == 1:
+                cycles.append([*stack[stack.index(nxt) :], nxt])
+            elif nxt not in state:
+                visit(nxt)
+        stack.pop()
+        state[node] = 2
+
+    for node in sorted(edges):
+        if node not in state:
+            visit(node)
+    assert cycles == [], "import cycles: " + "; ".join(" -> ".join(c) for c in cycles)
+
+
+def test_the_self_assessment_never_mentions_the_workspace() -> None:
+    """The questionnaire reaches the workspace only through ui.link (a registered Link)."""
+    for name in ("ui.state", "ui.widgets", "ui.assess", "ui.results", "ui.present", "ui.charts", "ui.link"):
+        path = MODULES[name]
+        assert not {m for m in _imports(path) if m.startswith(("ui.workspace", "store"))}, name
+        assert "ws_" not in path.read_text(encoding="utf-8"), name

@@ -1,0 +1,34 @@
+"""The documentation states what the code and data do: the method table and the answers-file keys."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from scoring.answers_file import KNOWN_KEYS, REQUIRED_KEYS
+from scoring.axes import LEVEL_KEYS
+from scoring.loader import default_law
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+def test_the_method_table_in_the_docs_is_method_yaml() -> None:
+    method = default_law().method
+    text = (DOCS / "scoring-method.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\s*\| ([1-4]) \|((?: [a-z]+ \(\d+\) \|){4})$", text, flags=re.M)
+    assert [int(r[0]) for r in rows] == [1, 2, 3, 4], "the likelihood x severity table has one row per likelihood"
+    for lik, cells in rows:
+        found = re.findall(r"([a-z]+) \((\d+)\)", cells)
+        expected = [(method.level(int(lik), sev), str(method.base(int(lik), sev))) for sev in (1, 2, 3, 4)]
+        assert found == expected, f"likelihood {lik}: the docs say {found}, method.yaml {expected}"
+    floors = [0] + [method.level_ceiling[k] + 1 for k in LEVEL_KEYS[:-1]]
+    bands = ", ".join(f"{k} {lo}–{method.level_ceiling[k]}" for k, lo in zip(LEVEL_KEYS, floors, strict=True))
+    assert f"({bands})" in " ".join(text.split())
+    assert f"`per_extra_finding` ({method.per_extra_finding})" in text
+
+
+def test_the_answers_file_keys_in_the_docs_are_the_readers() -> None:
+    text = (DOCS / "answers-format.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `([a-z_]+)` \| (yes|no) \|", text, flags=re.M))
+    assert set(rows) == set(KNOWN_KEYS)
+    assert {k for k, required in rows.items() if required == "yes"} == set(REQUIRED_KEYS)
