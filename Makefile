@@ -1,5 +1,5 @@
 # The commands that matter. `make run` starts the app; `make test` runs every test.
-.PHONY: run test lint format check bench
+.PHONY: run test lint typecheck format check bench
 
 run:
 	scripts/run
@@ -9,6 +9,9 @@ test:
 
 lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+typecheck:
+	.venv/bin/mypy
 
 format:
 	.venv/bin/ruff format . && .venv/bin/ruff check --fix .

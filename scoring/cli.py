@@ -38,7 +38,9 @@ def today_or(as_of: dt.date | None) -> dt.date:
     return as_of or dt.date.today()
 
 
-def run_main(parser: argparse.ArgumentParser, argv: Sequence[str] | None, run: Callable[[argparse.Namespace], int] | None = None) -> int:
+def run_main(
+    parser: argparse.ArgumentParser, argv: Sequence[str] | None, run: Callable[[argparse.Namespace], int] | None = None
+) -> int:
     """Parse `argv` and run the command (`run`, or the parser's `run` default). A user's mistake
     (any PiriskError, a usage error, Ctrl-C, end of input) is one line and exit code 2; never a traceback."""
     try:
