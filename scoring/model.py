@@ -64,6 +64,9 @@ class Provision(Strict):
     summary: Text
     figures: dict[str, float | int | list[float | int]] = {}
     not_modelled: Text | None = None
+    # A provision that sets the sanction (a fine, an order, a suspension) rather than the duty.
+    # Every rule with an administrative impact cites at least one (tests/test_legal_data.py).
+    penalty: bool = False
 
     @property
     def base(self) -> str:
@@ -118,6 +121,9 @@ class Remedy(Strict):
     description: Text
     sets: dict[str, Any] = Field(min_length=1)
     cites: tuple[str, ...] = Field(min_length=1)
+    # The period in which the measure is what the law of the day asks for (absent: any date). A
+    # rule may name it only if the remedy covers the rule's whole period.
+    in_force: InForce | None = None
 
 
 class ExposureStatement(Strict):
