@@ -89,3 +89,22 @@ def test_the_critical_infrastructure_tier_of_art_59_is_stated_only_to_operators_
     cii = {e.id for e in assess(dict(article_answers, cii_operator=True), dt.date(2020, 1, 1)).axes["administrative"].exposure}
     assert "administrative.csl_59" in plain and "administrative.csl_59_cii" not in plain
     assert "administrative.csl_59_cii" in cii
+
+
+# --- 2. Notice and consent from 2017-06-01 rest on the Cybersecurity Law, not only on the Decision --
+
+
+def test_notice_and_consent_rest_on_a_verified_provision_from_2017(law):
+    for day in (dt.date(2017, 6, 1), dt.date(2019, 1, 1), dt.date(2021, 10, 31), dt.date(2021, 11, 1), TODAY):
+        rules = [r for r in law.rules if r.id.startswith("sensitive.no_notice_or_consent@") and _in_force(r, day)]
+        assert len(rules) == 1, (day, [r.id for r in rules])
+        cited = [law.resolve(c, day) for c in rules[0].cites]
+        assert any(p.confidence == "V" and p.base != "npcsc.2012" for p in cited if p is not None), (day, rules[0].id)
+    for pid, duty in (("csl.41@2017", "consent"), ("csl.42@2017", "consent"), ("csl.44@2017", "obtain")):
+        assert duty in law.provisions[pid].summary.en, pid
+
+
+@pytest.mark.parametrize("rule_id", ["sharing.selling_administrative@2017", "sourcing.csl_illegal_obtaining@2017"])
+def test_police_fines_under_art_64_2_cite_the_art_44_duty(law, rule_id):
+    rule = next(r for r in law.rules if r.id == rule_id)
+    assert {"csl.44@2017", "csl.64@2017"} <= set(rule.cites)
