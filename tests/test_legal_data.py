@@ -108,3 +108,45 @@ def test_notice_and_consent_rest_on_a_verified_provision_from_2017(law):
 def test_police_fines_under_art_64_2_cite_the_art_44_duty(law, rule_id):
     rule = next(r for r in law.rules if r.id == rule_id)
     assert {"csl.44@2017", "csl.64@2017"} <= set(rule.cites)
+
+
+# --- 3. The crime asks for consent, PIPL for separate consent; volumes count records provided -----
+
+
+def _uses(node) -> set[str]:
+    """The named conditions a raw `when` refers to, directly."""
+    if isinstance(node, dict):
+        out = {node["use"]} if "use" in node else set()
+        for value in node.values():
+            out |= _uses(value)
+        return out
+    if isinstance(node, list):
+        return set().union(*(_uses(v) for v in node)) if node else set()
+    return set()
+
+
+def test_criminal_rules_never_rest_on_the_pipl_notion_of_separate_consent(law):
+    for rule in law.rules:
+        if "criminal" in rule.impacts:
+            assert "provides_without_separate_consent" not in _uses(rule.when), rule.id
+    for name in ("provides_without_any_consent", "provides_under_accepted_clause"):
+        assert "provides_without_separate_consent" in _uses(law.definitions[name]), name
+    for rule_id in ("sharing.pipl_separate_consent@2021", "sharing.pipl_serious_case@2021", "sharing.presumed_fault@2021"):
+        rule = next(r for r in law.rules if r.id == rule_id)
+        assert "provides_without_separate_consent" in _uses(rule.when), rule_id
+
+
+def test_an_accepted_clause_leaves_only_a_residual_criminal_risk_for_providing(article_answers):
+    clause = assess(dict(article_answers, obtains_from_institution_staff=False, buys_data=False), TODAY)
+    providing = [f for f in clause.findings if f.rule.startswith("sharing.") and "criminal" in f.impacts]
+    assert providing and all(f.impacts["criminal"].likelihood == 1 for f in providing)
+    assert "sharing.pipl_separate_consent@2021" in clause.fired_rules
+    assert clause.axes["criminal"].score < 50
+
+
+def test_volume_definitions_count_records_provided_not_held(law):
+    for name in ("serious_volume_2017", "especially_serious_volume_2017", "serious_volume_2017_services", "especially_serious_volume_2017_services"):
+        text = repr(law.definitions[name])
+        assert "provided_" in text and "records_" not in text, name
+    for qid in ("provided_tier1", "provided_tier2", "provided_other"):
+        assert law.bank.questions[qid].past, qid
