@@ -150,3 +150,37 @@ def test_volume_definitions_count_records_provided_not_held(law):
         assert "provided_" in text and "records_" not in text, name
     for qid in ("provided_tier1", "provided_tier2", "provided_other"):
         assert law.bank.questions[qid].past, qid
+
+
+# --- 4. Criminal exposure states the unit's fine and the responsible persons' sentences apart -----
+
+
+@pytest.mark.parametrize(
+    ("day", "offences"),
+    [(ARTICLE_DATE, ["criminal.art253_1_2009"]), (TODAY, ["criminal.art253_1_2015", "criminal.art286_1"])],
+)
+def test_criminal_exposure_states_the_unit_and_the_responsible_persons_separately(article_answers, day, offences):
+    answers = dict(article_answers, rectification_order=True, rectification_obeyed=False)
+    lines = {e.id: e.text for e in assess(answers, day).axes["criminal"].exposure}
+    for offence in offences:
+        unit, persons = lines[f"{offence}.unit"], lines[f"{offence}.persons"]
+        assert "unit" in unit.en and "fine" in unit.en and "year" not in unit.en
+        assert "单位" in unit.zh and "罚金" in unit.zh and "有期徒刑" not in unit.zh
+        assert "directly responsible managers and other directly responsible persons" in persons.en
+        assert "直接负责的主管人员和其他直接责任人员" in persons.zh and "有期徒刑" in persons.zh
+
+
+def test_the_criminal_score_says_whose_exposure_it_is(law):
+    text = law.texts["criminal_whose"]
+    assert "as a unit" in text.en and "directly responsible" in text.en and "employee" in text.en
+    assert "单位" in text.zh and "直接负责的主管人员" in text.zh
+
+
+def test_art_286_1_reaches_only_network_service_providers(law, article_answers):
+    for rule in law.rules:
+        if any(c.startswith("crim.286-1") for c in rule.cites) and "criminal" in rule.impacts:
+            assert "network_service_provider" in law.conditions[rule.id].questions(), rule.id
+    answers = dict(article_answers, network_service_provider=False, rectification_order=True, rectification_obeyed=False)
+    result = assess(answers, TODAY)
+    assert not any(f.rule.startswith("incidents.refusal_to_correct_crime") for f in result.findings)
+    assert not any(e.id.startswith("criminal.art286_1") for e in result.axes["criminal"].exposure)
