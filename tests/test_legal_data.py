@@ -184,3 +184,26 @@ def test_art_286_1_reaches_only_network_service_providers(law, article_answers):
     result = assess(answers, TODAY)
     assert not any(f.rule.startswith("incidents.refusal_to_correct_crime") for f in result.findings)
     assert not any(e.id.startswith("criminal.art286_1") for e in result.axes["criminal"].exposure)
+
+
+# --- 5. An employee's own crime is not the company's --------------------------------------------
+
+
+def test_an_employee_selling_on_their_own_account_puts_nothing_on_the_companys_criminal_axis(law):
+    well_run = _example("well-run-ecommerce-2026.json")
+    for day in (ARTICLE_DATE, dt.date(2015, 11, 1), dt.date(2017, 6, 1), TODAY):
+        clean = assess(well_run, day)
+        own = assess(dict(well_run, staff_misuse=True, staff_misuse_company_role="own_account"), day)
+        assert own.axes["criminal"].score == clean.axes["criminal"].score, day
+        assert own.axes["reputational"].score > clean.axes["reputational"].score, day
+    for rule in law.rules:
+        asked = law.conditions[rule.id].questions()
+        if "criminal" in rule.impacts and asked & {"staff_misuse", "staff_misuse_company_role"}:
+            assert "directed_or_profited" in repr(rule.when), rule.id
+
+
+def test_rules_on_staff_misuse_offer_no_remedy_that_would_erase_it(law):
+    for rule in law.rules:
+        if rule.id.startswith("staff."):
+            assert rule.remedy is None, rule.id
+            assert "administrative" not in rule.impacts or any(law.provisions[p].penalty for c in rule.cites for p in [v.id for v in law.versions(c)])
