@@ -207,3 +207,22 @@ def test_rules_on_staff_misuse_offer_no_remedy_that_would_erase_it(law):
         if rule.id.startswith("staff."):
             assert rule.remedy is None, rule.id
             assert "administrative" not in rule.impacts or any(law.provisions[p].penalty for c in rule.cites for p in [v.id for v in law.versions(c)])
+
+
+# --- 6. A regular practice of obtaining from institution staff is no less likely than providing ---
+
+
+def test_a_practice_of_obtaining_from_institution_staff_is_as_likely_as_the_institutions_providing(law):
+    rules = {r.id: r for r in law.rules}
+    practice = [rules["sourcing.institution_staff_practice@2009"], rules["sourcing.institution_staff_practice@2015"]]
+    providing = [rules["sharing.providing_by_institution@2009"], rules["sharing.providing_in_duties@2015"]]
+    for obtain, provide in zip(practice, providing, strict=True):
+        assert obtain.impacts["criminal"].likelihood >= provide.impacts["criminal"].likelihood, obtain.id
+        assert obtain.impacts["criminal"].severity >= provide.impacts["criminal"].severity, obtain.id
+
+
+def test_the_article_example_answers_occasional_and_keeps_the_articles_narrow_criminal_exposure(article_answers):
+    assert article_answers["institution_staff_frequency"] == "occasional"
+    result = assess(article_answers, ARTICLE_DATE)
+    assert result.axes["criminal"].level == "medium"
+    assert result.axes["criminal"].top_rule == "sourcing.obtaining_from_institution_staff@2009"
