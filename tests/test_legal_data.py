@@ -226,3 +226,22 @@ def test_the_article_example_answers_occasional_and_keeps_the_articles_narrow_cr
     result = assess(article_answers, ARTICLE_DATE)
     assert result.axes["criminal"].level == "medium"
     assert result.axes["criminal"].top_rule == "sourcing.obtaining_from_institution_staff@2009"
+
+
+# --- 7. Questions that describe past events are marked, for the what-if view ---------------------
+
+PAST = {
+    "past_leak", "past_leak_public", "rectification_order", "rectification_obeyed", "staff_misuse", "staff_misuse_company_role",
+    "provided_tier1", "provided_tier2", "provided_other", "recent_complaints", "regulator_action_public", "public_interest_suit",
+}
+
+
+def test_the_questions_that_describe_past_events_are_marked_past(law):
+    assert {q.id for q in law.bank.questions.values() if q.past} == PAST
+
+
+def test_remedies_set_past_answers_only_where_the_engine_must_keep_the_past_event(law):
+    # Complying with an order lowers exposure from now on; the refusal already on record stays. The
+    # what-if view must not erase exposure resting only on rectification_obeyed (engine work, point 7).
+    setters = {rid: sorted(set(r.sets) & PAST) for rid, r in law.remedies.items() if set(r.sets) & PAST}
+    assert setters == {"obey_rectification_order": ["rectification_obeyed"]}
