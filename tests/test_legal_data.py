@@ -10,11 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
+from questions.errors import DataError
+from questions.loader import BANK_DIR, load_bank
 from scoring.engine import assess
+from scoring.loader import SCORING_DIR, load_law
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 29)
@@ -245,3 +249,75 @@ def test_remedies_set_past_answers_only_where_the_engine_must_keep_the_past_even
     # what-if view must not erase exposure resting only on rectification_obeyed (engine work, point 7).
     setters = {rid: sorted(set(r.sets) & PAST) for rid, r in law.remedies.items() if set(r.sets) & PAST}
     assert setters == {"obey_rectification_order": ["rectification_obeyed"]}
+
+
+# --- 8. Remedies are dated: as of 2012, the article's precautions and what the law then asked -----
+
+ARTICLE_MEASURES = {"internal_management", "access_control_and_approval", "sourcing_control", "stop_buying_personal_data", "share_only_as_users_agreed"}
+
+
+def test_as_of_2012_the_measures_are_the_articles_precautions_and_the_law_of_the_day(article_answers, law):
+    result = assess(article_answers, ARTICLE_DATE)
+    offered = [r.remedy for r in result.remedies]
+    assert set(offered) <= ARTICLE_MEASURES, offered
+    assert "obtain_separate_consent_for_sharing" not in offered
+    assert {"internal_management", "access_control_and_approval", "sourcing_control"} <= set(offered)
+    for effect in result.remedies:
+        for c in effect.citations:
+            assert c.kind == "commentary" or c.kind == "contract" or (c.in_force_from <= ARTICLE_DATE), (effect.remedy, c.id)
+            assert c.in_force_to is None or c.in_force_to >= ARTICLE_DATE, (effect.remedy, c.id)
+
+
+def test_as_of_today_separate_consent_is_offered_and_the_pre_pipl_measure_is_not(article_answers):
+    offered = [r.remedy for r in assess(article_answers, TODAY).remedies]
+    assert "obtain_separate_consent_for_sharing" in offered
+    assert "share_only_as_users_agreed" not in offered and "publish_rules_and_get_consent" not in offered
+
+
+@pytest.mark.parametrize("example", ["article-2012-internet-company.json", "regional-bank-2014.json", "healthtech-startup-2026.json", "well-run-ecommerce-2026.json"])
+def test_no_remedy_is_offered_outside_its_period(law, example):
+    answers = _example(example)
+    for day in (ARTICLE_DATE, dt.date(2012, 12, 28), dt.date(2015, 11, 1), dt.date(2017, 5, 31), dt.date(2017, 6, 1), dt.date(2021, 10, 31), dt.date(2021, 11, 1), TODAY):
+        for effect in assess(answers, day).remedies:
+            assert _in_force(law.remedies[effect.remedy], day), (example, day, effect.remedy)
+
+
+def test_every_pipl_concept_remedy_starts_with_pipl(law):
+    for rid, remedy in law.remedies.items():
+        text = remedy.title.en + " " + remedy.description.en
+        if "separate consent" in text or "impact assessment" in text or "protection officer" in text:
+            assert remedy.in_force is not None and remedy.in_force.from_ >= dt.date(2021, 11, 1), rid
+
+
+# --- The loader refuses data that would break these guarantees ----------------------------------
+
+
+def _broken(tmp_path: Path, relpath: str, old: str, new: str) -> str:
+    bank_dir, law_dir = tmp_path / "bank", tmp_path / "scoring"
+    shutil.copytree(BANK_DIR, bank_dir)
+    law_dir.mkdir()
+    for name in ("sources", "rules", "remedies.yaml", "exposure.yaml", "method.yaml", "definitions.yaml"):
+        src = SCORING_DIR / name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, law_dir / name)
+    path = law_dir / relpath
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture is stale: {old!r}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        load_law(law_dir, bank=load_bank(bank_dir))
+    return str(err.value)
+
+
+def test_a_contract_with_an_in_force_date_is_refused(tmp_path):
+    message = _broken(tmp_path, "sources/user_agreement.yaml", "    confidence: V", "    in_force: {from: 2009-02-28}\n    confidence: V")
+    assert "a contract has neither `in_force` nor `published`" in message
+
+
+def test_a_rule_naming_a_remedy_outside_the_rules_period_is_refused(tmp_path):
+    message = _broken(tmp_path, "rules/sharing.yaml", "  remedy: share_only_as_users_agreed", "  remedy: obtain_separate_consent_for_sharing")
+    assert "remedy 'obtain_separate_consent_for_sharing' applies 2021-11-01 onwards, not for all of the rule's" in message
+
+
+def test_a_remedy_citing_a_provision_never_in_force_in_its_period_is_refused(tmp_path):
+    message = _broken(tmp_path, "remedies.yaml", "  cites: [npcsc.2012, csl.41@2017]", "  cites: [npcsc.2012, pipl.13]")
+    assert "'pipl.13' is not in force at any time in 2012-12-28 to 2021-10-31" in message
