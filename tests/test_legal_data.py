@@ -321,3 +321,42 @@ def test_a_rule_naming_a_remedy_outside_the_rules_period_is_refused(tmp_path):
 def test_a_remedy_citing_a_provision_never_in_force_in_its_period_is_refused(tmp_path):
     message = _broken(tmp_path, "remedies.yaml", "  cites: [npcsc.2012, csl.41@2017]", "  cites: [npcsc.2012, pipl.13]")
     assert "'pipl.13' is not in force at any time in 2012-12-28 to 2021-10-31" in message
+
+
+# --- 9. A U or PV fact is never scored silently ----------------------------------------------------
+
+SAYS_EN = ("partly verified", "unconfirmed", "not confirmed")
+SAYS_ZH = ("部分核实", "尚未确认")
+
+
+def test_a_rule_resting_only_on_unverified_provisions_says_so(law):
+    for day in _days(law):
+        for rule in law.rules:
+            if not _in_force(rule, day):
+                continue
+            legal = [p for p in (law.resolve(c, day) for c in rule.cites) if p is not None and law.kind(p.id) not in ("commentary", "case", "contract")]
+            penalties = [p for p in legal if p.penalty]
+            rests_on_unverified = (legal and all(p.confidence != "V" for p in legal)) or (
+                "administrative" in rule.impacts and penalties and all(p.confidence != "V" for p in penalties)
+            )
+            if rests_on_unverified:
+                assert any(w in rule.explain.en for w in SAYS_EN), f"{rule.id} ({day}) rests on unverified provisions but its explanation does not say so"
+                assert any(w in rule.explain.zh for w in SAYS_ZH), f"{rule.id} ({day}): the Chinese explanation does not say so"
+
+
+def test_mps_order_82_is_marked_unconfirmed_not_verified_with_no_end_date(law):
+    p = law.provisions["mps82.4"]
+    assert p.confidence == "U" and p.in_force.to is None
+    assert "not confirmed" in p.not_modelled.en and "尚未确认" in p.not_modelled.zh
+
+
+def test_the_npcsc_decisions_penalty_clause_is_unconfirmed_and_carries_no_figure(law):
+    p = law.provisions["npcsc.2012.penalty"]
+    assert p.confidence == "U" and p.penalty and not p.figures
+    assert law.provisions["npcsc.2012"].confidence == "PV"
+
+
+def test_a_rule_whose_duty_rests_on_mps_order_82_says_its_status_is_unconfirmed(law):
+    for rule in law.rules:
+        if "mps82.4" in rule.cites:
+            assert "not confirmed" in rule.explain.en and "尚未确认" in rule.explain.zh, rule.id
