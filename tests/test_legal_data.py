@@ -360,3 +360,118 @@ def test_a_rule_whose_duty_rests_on_mps_order_82_says_its_status_is_unconfirmed(
     for rule in law.rules:
         if "mps82.4" in rule.cites:
             assert "not confirmed" in rule.explain.en and "尚未确认" in rule.explain.zh, rule.id
+
+
+# --- 11. Chinese legal terms, by date -------------------------------------------------------------
+
+OLD_CHARGES = ("出售、非法提供公民个人信息罪", "非法获取公民个人信息罪")
+NEW_CHARGE = "侵犯公民个人信息罪"
+AMENDMENT_IX = dt.date(2015, 11, 1)
+
+
+def _all_texts(law):
+    """Every bilingual text in the data, with where it is."""
+    from questions.model import Text
+
+    def walk(obj, path):
+        if isinstance(obj, Text):
+            yield path, obj
+        elif hasattr(type(obj), "model_fields"):
+            for name in type(obj).model_fields:
+                yield from walk(getattr(obj, name), f"{path}.{name}")
+        elif isinstance(obj, dict):
+            for k, v in obj.items():
+                yield from walk(v, f"{path}.{k}")
+        elif isinstance(obj, (list, tuple)):
+            for i, v in enumerate(obj):
+                yield from walk(v, f"{path}[{i}]")
+
+    items = [(q.id, q) for q in law.bank.questions.values()] + [(r.id, r) for r in law.rules]
+    items += [(k, r) for k, r in law.remedies.items()] + [(s.id, s) for s in law.exposure]
+    items += [(p.id, p) for p in law.provisions.values()] + [(i.id, i) for i in law.instruments.values()]
+    items += [(k, t) for k, t in law.texts.items()]
+    for where, item in items:
+        yield from walk(item, where)
+
+
+def test_rules_name_the_charges_of_their_own_dates(law):
+    for rule in law.rules:
+        zh = rule.title.zh + rule.explain.zh
+        starts, ends = (rule.in_force.from_, rule.in_force.to) if rule.in_force else (law.method.coverage_from, None)
+        if ends is not None and ends < AMENDMENT_IX:
+            assert NEW_CHARGE not in zh, rule.id
+        if starts >= AMENDMENT_IX and any(name in zh for name in OLD_CHARGES):
+            assert "2009" in zh or "2015" in zh, f"{rule.id} names a pre-2015 charge without dating it"
+        if rule.in_force is None:  # a rule for any date names no charge at all
+            assert not any(name in zh for name in (*OLD_CHARGES, NEW_CHARGE)), rule.id
+
+
+def test_todays_texts_use_todays_charge_name(law):
+    for q in law.bank.questions.values():
+        zh = q.text.zh + q.help.zh
+        if any(name in zh for name in OLD_CHARGES):
+            assert NEW_CHARGE in zh, f"{q.id} names a pre-2015 charge but not today's"
+        if "selling or illegally providing" in q.help.en or "illegally obtaining" in q.help.en:
+            assert "infringing citizens' personal information" in q.help.en, q.id
+
+
+def test_exposure_statements_cite_the_charge_names_of_their_date(law):
+    statements = {s.id: s for s in law.exposure}
+    assert "crim.charges@2009" in statements["criminal.art253_1_2009"].cites
+    assert "crim.charges@2015" in statements["criminal.art253_1_2015"].cites
+    assert all(name in statements["criminal.art253_1_2009"].text.zh for name in OLD_CHARGES)
+    assert NEW_CHARGE in statements["criminal.art253_1_2015"].text.zh
+    assert "拒不履行信息网络安全管理义务罪" in statements["criminal.art286_1"].text.zh
+    assert law.provisions["crim.charges@2009"].in_force.to == dt.date(2015, 10, 31)
+    assert law.provisions["crim.charges@2015"].in_force.from_ == AMENDMENT_IX
+
+
+def test_sentence_ranges_read_in_chinese_words(law):
+    for where, text in _all_texts(law):
+        assert not re.search(r"\d+年(以下|以上)[^，。；]*?(有期徒刑|拘役)", text.zh), f"{where}: {text.zh}"
+        assert "最高处" not in text.zh, f"{where}: {text.zh}"
+    persons = {s.id: s.text.zh for s in law.exposure}
+    assert "三年以下有期徒刑" in persons["criminal.art253_1_2015.persons"]
+    assert "三年以上七年以下有期徒刑" in persons["criminal.art253_1_2015.persons"]
+
+
+def test_book_title_marks_enclose_only_the_title(law):
+    for where, text in _all_texts(law):
+        assert not re.search(r"《[^》]*令第[^》]*》", text.zh), f"{where}: {text.zh}"
+    for inst in law.instruments.values():
+        assert "令第" not in inst.title.zh, inst.id
+    result = assess(_example("article-2012-internet-company.json"), ARTICLE_DATE)
+    labels = {c.id: c.label("zh") for f in result.findings for c in f.citations}
+    assert labels["mps82.4"].startswith("《互联网安全保护技术措施规定》（公安部令第82号）第四条")
+
+
+def test_a_user_agreement_has_no_statutory_date(law, article_answers):
+    p = law.provisions["contract.user_agreement"]
+    assert law.kind(p.id) == "contract" and p.in_force is None and p.published is None
+    for day in (ARTICLE_DATE, TODAY):
+        cites = [c for f in assess(article_answers, day).findings for c in f.citations if c.id == "contract.user_agreement"]
+        assert cites and all("施行" not in c.label("zh") and "in force" not in c.label("en") for c in cites)
+
+
+# --- 12. English legal elements -------------------------------------------------------------------
+
+
+def test_art_253_1_of_2015_states_the_element_in_violation_of_state_provisions(law):
+    assert "in violation of state provisions" in law.provisions["crim.253-1@2015"].summary.en
+    statement = next(s for s in law.exposure if s.id == "criminal.art253_1_2015")
+    assert "in violation of state provisions" in statement.text.en
+
+
+def test_the_2009_subjects_are_the_listed_units_and_similar_units(law):
+    for where, text in _all_texts(law):
+        for match in re.finditer(r"transport, education[^.;:]*", text.en):
+            assert re.match(r"transport, education, medical (and|or) similar unit", match.group(0)), f"{where}: {match.group(0)}"
+    assert "similar_unit" in law.bank.questions["institution_type"].choice_ids
+    assert "similar units" in law.provisions["crim.253-1@2009"].summary.en
+
+
+def test_yixia_includes_the_amount_so_fines_read_up_to(law, article_answers):
+    for where, text in _all_texts(law):
+        assert not re.search(r"(under|below) (RMB|\{money)", text.en), f"{where}: {text.en}"
+    exposure = " ".join(e.text.en for e in assess(article_answers, ARTICLE_DATE).axes["administrative"].exposure)
+    assert "up to RMB 15,000" in exposure and "up to RMB 5,000" in exposure
