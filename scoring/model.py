@@ -14,7 +14,9 @@ from scoring.axes import AXIS_KEYS, LEVEL_KEYS
 _ID = r"^[a-z][A-Za-z0-9_.\-]*(@[0-9]{4})?$"
 _RULE_ID = r"^[a-z][a-z0-9_.\-]*(@[0-9]{4})?$"
 Confidence = Literal["V", "PV", "U"]
-SourceKind = Literal["statute", "interpretation", "regulation", "departmental_rule", "standard", "contract", "commentary", "case"]
+SourceKind = Literal[
+    "statute", "interpretation", "regulation", "departmental_rule", "announcement", "standard", "contract", "commentary", "case"
+]
 
 
 class InForce(Strict):

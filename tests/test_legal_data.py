@@ -475,3 +475,25 @@ def test_yixia_includes_the_amount_so_fines_read_up_to(law, article_answers):
         assert not re.search(r"(under|below) (RMB|\{money)", text.en), f"{where}: {text.en}"
     exposure = " ".join(e.text.en for e in assess(article_answers, ARTICLE_DATE).axes["administrative"].exposure)
     assert "up to RMB 15,000" in exposure and "up to RMB 5,000" in exposure
+
+
+# --- 13. PIPL Art 52: the officer threshold is law from 2025-05-01 ---------------------------------
+
+
+def test_the_officer_threshold_is_the_law_from_2025_05_01_and_pirisks_own_before(law):
+    rules = {r.id: r for r in law.rules}
+    before, after = rules["governance.no_pi_officer@2021"], rules["governance.no_pi_officer@2025"]
+    assert before.in_force.to == dt.date(2025, 4, 30) and after.in_force.from_ == dt.date(2025, 5, 1)
+    assert "pirisk's own" in before.explain.en and "自行设定" in before.explain.zh
+    assert "pirisk's own" not in after.explain.en and "自行设定" not in after.explain.zh
+    assert "audit.2025.art12" in after.cites
+    assert law.provisions["audit.2025.art12"].figures["people_threshold"] == 1_000_000
+    assert {"people_count": {"gte": 1000000}} in after.when["all"] and {"use": "many_people"} not in after.when["all"]
+
+
+def test_the_officer_report_follows_the_cacs_announcement(law):
+    p = law.provisions["cac.2025.officer_report"]
+    assert p.in_force.from_ == dt.date(2025, 7, 18) and p.figures["report_working_days"] == 30
+    report = next(r for r in law.rules if r.id == "governance.pi_officer_report@2025")
+    assert report.in_force.from_ == dt.date(2025, 8, 30)  # the day after the 2025-08-29 deadline
+    assert "cac.2025.officer_report" in report.cites
