@@ -234,7 +234,8 @@ def load_law(directory: Path | None = None, bank: Bank | None = None) -> Law:
             span = rule.in_force or InForce.model_validate({"from": method.coverage_from})
             if not remedy_span.contains(span):
                 raise DataError(
-                    rule_file[rule.id], f"{rule.id}.remedy",
+                    rule_file[rule.id],
+                    f"{rule.id}.remedy",
                     f"remedy '{rule.remedy}' applies {remedy_span.label()}, not for all of the rule's {span.label()}",
                 )
 

@@ -65,7 +65,16 @@ def test_every_administrative_finding_cites_a_penalty_provision_in_force(law):
 
 def test_penalty_marks_sit_on_sanctions_not_on_duties(law):
     marked = {pid for pid, p in law.provisions.items() if p.penalty}
-    for pid in ("csl.59@2017", "csl.64@2017", "csl.duties@2026", "pipl.66", "dsl.45", "ndsmr.55", "netmeasures.20", "npcsc.2012.penalty"):
+    for pid in (
+        "csl.59@2017",
+        "csl.64@2017",
+        "csl.duties@2026",
+        "pipl.66",
+        "dsl.45",
+        "ndsmr.55",
+        "netmeasures.20",
+        "npcsc.2012.penalty",
+    ):
         assert pid in marked, pid
     for pid in ("csl.21@2017", "csl.25@2017", "csl.cii@2017", "csl.42@2017", "pipl.23", "pipl.51", "mps82.4"):
         assert pid not in marked, pid
@@ -149,7 +158,12 @@ def test_an_accepted_clause_leaves_only_a_residual_criminal_risk_for_providing(a
 
 
 def test_volume_definitions_count_records_provided_not_held(law):
-    for name in ("serious_volume_2017", "especially_serious_volume_2017", "serious_volume_2017_services", "especially_serious_volume_2017_services"):
+    for name in (
+        "serious_volume_2017",
+        "especially_serious_volume_2017",
+        "serious_volume_2017_services",
+        "especially_serious_volume_2017_services",
+    ):
         text = repr(law.definitions[name])
         assert "provided_" in text and "records_" not in text, name
     for qid in ("provided_tier1", "provided_tier2", "provided_other"):
@@ -210,7 +224,9 @@ def test_rules_on_staff_misuse_offer_no_remedy_that_would_erase_it(law):
     for rule in law.rules:
         if rule.id.startswith("staff."):
             assert rule.remedy is None, rule.id
-            assert "administrative" not in rule.impacts or any(law.provisions[p].penalty for c in rule.cites for p in [v.id for v in law.versions(c)])
+            assert "administrative" not in rule.impacts or any(
+                law.provisions[p].penalty for c in rule.cites for p in [v.id for v in law.versions(c)]
+            )
 
 
 # --- 6. A regular practice of obtaining from institution staff is no less likely than providing ---
@@ -235,8 +251,18 @@ def test_the_article_example_answers_occasional_and_keeps_the_articles_narrow_cr
 # --- 7. Questions that describe past events are marked, for the what-if view ---------------------
 
 PAST = {
-    "past_leak", "past_leak_public", "rectification_order", "rectification_obeyed", "staff_misuse", "staff_misuse_company_role",
-    "provided_tier1", "provided_tier2", "provided_other", "recent_complaints", "regulator_action_public", "public_interest_suit",
+    "past_leak",
+    "past_leak_public",
+    "rectification_order",
+    "rectification_obeyed",
+    "staff_misuse",
+    "staff_misuse_company_role",
+    "provided_tier1",
+    "provided_tier2",
+    "provided_other",
+    "recent_complaints",
+    "regulator_action_public",
+    "public_interest_suit",
 }
 
 
@@ -253,7 +279,13 @@ def test_remedies_set_past_answers_only_where_the_engine_must_keep_the_past_even
 
 # --- 8. Remedies are dated: as of 2012, the article's precautions and what the law then asked -----
 
-ARTICLE_MEASURES = {"internal_management", "access_control_and_approval", "sourcing_control", "stop_buying_personal_data", "share_only_as_users_agreed"}
+ARTICLE_MEASURES = {
+    "internal_management",
+    "access_control_and_approval",
+    "sourcing_control",
+    "stop_buying_personal_data",
+    "share_only_as_users_agreed",
+}
 
 
 def test_as_of_2012_the_measures_are_the_articles_precautions_and_the_law_of_the_day(article_answers, law):
@@ -274,10 +306,27 @@ def test_as_of_today_separate_consent_is_offered_and_the_pre_pipl_measure_is_not
     assert "share_only_as_users_agreed" not in offered and "publish_rules_and_get_consent" not in offered
 
 
-@pytest.mark.parametrize("example", ["article-2012-internet-company.json", "regional-bank-2014.json", "healthtech-startup-2026.json", "well-run-ecommerce-2026.json"])
+@pytest.mark.parametrize(
+    "example",
+    [
+        "article-2012-internet-company.json",
+        "regional-bank-2014.json",
+        "healthtech-startup-2026.json",
+        "well-run-ecommerce-2026.json",
+    ],
+)
 def test_no_remedy_is_offered_outside_its_period(law, example):
     answers = _example(example)
-    for day in (ARTICLE_DATE, dt.date(2012, 12, 28), dt.date(2015, 11, 1), dt.date(2017, 5, 31), dt.date(2017, 6, 1), dt.date(2021, 10, 31), dt.date(2021, 11, 1), TODAY):
+    for day in (
+        ARTICLE_DATE,
+        dt.date(2012, 12, 28),
+        dt.date(2015, 11, 1),
+        dt.date(2017, 5, 31),
+        dt.date(2017, 6, 1),
+        dt.date(2021, 10, 31),
+        dt.date(2021, 11, 1),
+        TODAY,
+    ):
         for effect in assess(answers, day).remedies:
             assert _in_force(law.remedies[effect.remedy], day), (example, day, effect.remedy)
 
@@ -309,12 +358,16 @@ def _broken(tmp_path: Path, relpath: str, old: str, new: str) -> str:
 
 
 def test_a_contract_with_an_in_force_date_is_refused(tmp_path):
-    message = _broken(tmp_path, "sources/user_agreement.yaml", "    confidence: V", "    in_force: {from: 2009-02-28}\n    confidence: V")
+    message = _broken(
+        tmp_path, "sources/user_agreement.yaml", "    confidence: V", "    in_force: {from: 2009-02-28}\n    confidence: V"
+    )
     assert "a contract has neither `in_force` nor `published`" in message
 
 
 def test_a_rule_naming_a_remedy_outside_the_rules_period_is_refused(tmp_path):
-    message = _broken(tmp_path, "rules/sharing.yaml", "  remedy: share_only_as_users_agreed", "  remedy: obtain_separate_consent_for_sharing")
+    message = _broken(
+        tmp_path, "rules/sharing.yaml", "  remedy: share_only_as_users_agreed", "  remedy: obtain_separate_consent_for_sharing"
+    )
     assert "remedy 'obtain_separate_consent_for_sharing' applies 2021-11-01 onwards, not for all of the rule's" in message
 
 
@@ -334,13 +387,19 @@ def test_a_rule_resting_only_on_unverified_provisions_says_so(law):
         for rule in law.rules:
             if not _in_force(rule, day):
                 continue
-            legal = [p for p in (law.resolve(c, day) for c in rule.cites) if p is not None and law.kind(p.id) not in ("commentary", "case", "contract")]
+            legal = [
+                p
+                for p in (law.resolve(c, day) for c in rule.cites)
+                if p is not None and law.kind(p.id) not in ("commentary", "case", "contract")
+            ]
             penalties = [p for p in legal if p.penalty]
             rests_on_unverified = (legal and all(p.confidence != "V" for p in legal)) or (
                 "administrative" in rule.impacts and penalties and all(p.confidence != "V" for p in penalties)
             )
             if rests_on_unverified:
-                assert any(w in rule.explain.en for w in SAYS_EN), f"{rule.id} ({day}) rests on unverified provisions but its explanation does not say so"
+                assert any(w in rule.explain.en for w in SAYS_EN), (
+                    f"{rule.id} ({day}) rests on unverified provisions but its explanation does not say so"
+                )
                 assert any(w in rule.explain.zh for w in SAYS_ZH), f"{rule.id} ({day}): the Chinese explanation does not say so"
 
 
@@ -497,3 +556,16 @@ def test_the_officer_report_follows_the_cacs_announcement(law):
     report = next(r for r in law.rules if r.id == "governance.pi_officer_report@2025")
     assert report.in_force.from_ == dt.date(2025, 8, 30)  # the day after the 2025-08-29 deadline
     assert "cac.2025.officer_report" in report.cites
+
+
+# --- The article's 2012 conclusions survive every correction above --------------------------------
+
+
+def test_the_article_example_still_reproduces_the_articles_conclusions(article_answers):
+    result = assess(article_answers, ARTICLE_DATE)
+    levels = {axis: r.level for axis, r in result.axes.items()}
+    assert levels == {"civil": "low", "criminal": "medium", "administrative": "low", "reputational": "high"}
+    criminal = [f.rule for f in result.findings if "criminal" in f.impacts]
+    assert criminal and all(rule.startswith("sourcing.") for rule in criminal), criminal  # only via acquisition
+    fines = " ".join(e.text.en for e in result.axes["administrative"].exposure)
+    assert "up to RMB 15,000" in fines  # small administrative fines
