@@ -129,6 +129,9 @@ class Question(Strict):
     show_if: Any = None
     article: tuple[str, ...] = ()
     informational: bool = False
+    # The question describes something that has already happened (a leak, a sale, a refused order,
+    # data already provided). A remedy can lower exposure from now on but cannot undo such an event.
+    past: bool = False
 
     @field_validator("article", mode="before")
     @classmethod

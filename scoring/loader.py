@@ -146,7 +146,11 @@ def load_law(directory: Path | None = None, bank: Bank | None = None) -> Law:
             key = f"provisions[{i}] ({p.id})"
             if p.id in provisions:
                 raise DataError(name, key, f"duplicate provision id (also in {provision_file[p.id]})")
-            if inst.kind in UNDATED_KINDS:
+            if inst.kind == "contract":
+                # A user agreement is not a law: it has no in-force date of its own, and none is invented.
+                if p.in_force is not None or p.published is not None:
+                    raise DataError(name, key, "a contract has neither `in_force` nor `published`")
+            elif inst.kind in UNDATED_KINDS:
                 if p.in_force is not None or p.published is None:
                     raise DataError(name, key, f"a {inst.kind} has `published`, not `in_force`")
             elif p.in_force is None:
@@ -173,7 +177,7 @@ def load_law(directory: Path | None = None, bank: Bank | None = None) -> Law:
             if span is None:
                 continue
             kind = law_stub.kind(versions[0].id)
-            if kind == "commentary":
+            if kind in ("commentary", "contract"):  # cited on any date
                 continue
             if kind == "case":  # a case is cited only from its date; earlier, it is simply not shown
                 continue
@@ -220,10 +224,23 @@ def load_law(directory: Path | None = None, bank: Bank | None = None) -> Law:
             if problem:
                 raise DataError(name, f"{key}.sets.{qid}", problem)
         check_cites(remedy.cites, name, key, None)
+        if remedy.in_force is not None:
+            for cite in remedy.cites:  # a citation the remedy can never show is an error
+                if not _in_force_within(law_stub, cite, remedy.in_force):
+                    raise DataError(name, f"{key}.cites", f"'{cite}' is not in force at any time in {remedy.in_force.label()}")
         remedies[remedy.id] = remedy
     for rule in rules:
         if rule.remedy is not None and rule.remedy not in remedies:
             raise DataError(rule_file[rule.id], f"{rule.id}.remedy", f"unknown remedy id '{rule.remedy}'")
+        remedy_span = remedies[rule.remedy].in_force if rule.remedy is not None else None
+        if remedy_span is not None:
+            span = rule.in_force or InForce.model_validate({"from": method.coverage_from})
+            if not remedy_span.contains(span):
+                raise DataError(
+                    rule_file[rule.id],
+                    f"{rule.id}.remedy",
+                    f"remedy '{rule.remedy}' applies {remedy_span.label()}, not for all of the rule's {span.label()}",
+                )
 
     # Exposure statements.
     exposure: list[ExposureStatement] = []
@@ -261,6 +278,20 @@ def load_law(directory: Path | None = None, bank: Bank | None = None) -> Law:
         texts,
         definitions,
     )
+
+
+def _in_force_within(law: Law, cite: str, span: InForce) -> bool:
+    """True if some version of `cite` applies on some day of `span` (commentary and contracts: always)."""
+    versions = law.versions(cite)
+    if law.kind(versions[0].id) in ("commentary", "contract"):
+        return True
+    for p in versions:
+        if p.in_force is not None:
+            if p.in_force.from_ <= (span.to or p.in_force.from_) and (p.in_force.to is None or p.in_force.to >= span.from_):
+                return True
+        elif p.published is None or span.to is None or p.published <= span.to:
+            return True
+    return False
 
 
 def _check_placeholder(law: Law, kind: str, arg: str, name: str, key: str) -> None:

@@ -14,7 +14,9 @@ from scoring.axes import AXIS_KEYS, LEVEL_KEYS
 _ID = r"^[a-z][A-Za-z0-9_.\-]*(@[0-9]{4})?$"
 _RULE_ID = r"^[a-z][a-z0-9_.\-]*(@[0-9]{4})?$"
 Confidence = Literal["V", "PV", "U"]
-SourceKind = Literal["statute", "interpretation", "regulation", "departmental_rule", "standard", "contract", "commentary", "case"]
+SourceKind = Literal[
+    "statute", "interpretation", "regulation", "departmental_rule", "announcement", "standard", "contract", "commentary", "case"
+]
 
 
 class InForce(Strict):
@@ -64,6 +66,9 @@ class Provision(Strict):
     summary: Text
     figures: dict[str, float | int | list[float | int]] = {}
     not_modelled: Text | None = None
+    # A provision that sets the sanction (a fine, an order, a suspension) rather than the duty.
+    # Every rule with an administrative impact cites at least one (tests/test_legal_data.py).
+    penalty: bool = False
 
     @property
     def base(self) -> str:
@@ -118,6 +123,9 @@ class Remedy(Strict):
     description: Text
     sets: dict[str, Any] = Field(min_length=1)
     cites: tuple[str, ...] = Field(min_length=1)
+    # The period in which the measure is what the law of the day asks for (absent: any date). A
+    # rule may name it only if the remedy covers the rule's whole period.
+    in_force: InForce | None = None
 
 
 class ExposureStatement(Strict):

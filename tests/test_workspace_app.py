@@ -651,7 +651,7 @@ def test_a_spreadsheet_template_imports_as_a_new_assessment_and_a_bad_one_saves_
     imported = repo.list_assessments(db, client.id)
     assert [a.title for a in imported] == ["From the client's sheet"]
     assert normalised(imported[0].answers) == normalised(article_answers())
-    assert "with 55 answers" in texts(at)
+    assert f"with {len(article_answers())} answers" in texts(at)
 
     from openpyxl import load_workbook
 
