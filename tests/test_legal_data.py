@@ -114,7 +114,7 @@ def test_notice_and_consent_rest_on_a_verified_provision_from_2017(law):
         cited = [law.resolve(c, day) for c in rules[0].cites]
         assert any(p.confidence == "V" and p.base != "npcsc.2012" for p in cited if p is not None), (day, rules[0].id)
     for pid, duty in (("csl.41@2017", "consent"), ("csl.42@2017", "consent"), ("csl.44@2017", "obtain")):
-        assert duty in law.provisions[pid].summary.en, pid
+        assert duty in law.provisions[pid].summary["en"], pid
 
 
 @pytest.mark.parametrize("rule_id", ["sharing.selling_administrative@2017", "sourcing.csl_illegal_obtaining@2017"])
@@ -182,16 +182,16 @@ def test_criminal_exposure_states_the_unit_and_the_responsible_persons_separatel
     lines = {e.id: e.text for e in assess(answers, day).axes["criminal"].exposure}
     for offence in offences:
         unit, persons = lines[f"{offence}.unit"], lines[f"{offence}.persons"]
-        assert "unit" in unit.en and "fine" in unit.en and "year" not in unit.en
-        assert "单位" in unit.zh and "罚金" in unit.zh and "有期徒刑" not in unit.zh
-        assert "directly responsible managers and other directly responsible persons" in persons.en
-        assert "直接负责的主管人员和其他直接责任人员" in persons.zh and "有期徒刑" in persons.zh
+        assert "unit" in unit["en"] and "fine" in unit["en"] and "year" not in unit["en"]
+        assert "单位" in unit["zh"] and "罚金" in unit["zh"] and "有期徒刑" not in unit["zh"]
+        assert "directly responsible managers and other directly responsible persons" in persons["en"]
+        assert "直接负责的主管人员和其他直接责任人员" in persons["zh"] and "有期徒刑" in persons["zh"]
 
 
 def test_the_criminal_score_says_whose_exposure_it_is(law):
     text = law.texts["criminal_whose"]
-    assert "as a unit" in text.en and "directly responsible" in text.en and "employee" in text.en
-    assert "单位" in text.zh and "直接负责的主管人员" in text.zh
+    assert "as a unit" in text["en"] and "directly responsible" in text["en"] and "employee" in text["en"]
+    assert "单位" in text["zh"] and "直接负责的主管人员" in text["zh"]
 
 
 def test_art_286_1_reaches_only_network_service_providers(law, article_answers):
@@ -333,7 +333,7 @@ def test_no_remedy_is_offered_outside_its_period(law, example):
 
 def test_every_pipl_concept_remedy_starts_with_pipl(law):
     for rid, remedy in law.remedies.items():
-        text = remedy.title.en + " " + remedy.description.en
+        text = remedy.title["en"] + " " + remedy.description["en"]
         if "separate consent" in text or "impact assessment" in text or "protection officer" in text:
             assert remedy.in_force is not None and remedy.in_force.from_ >= dt.date(2021, 11, 1), rid
 
@@ -397,16 +397,18 @@ def test_a_rule_resting_only_on_unverified_provisions_says_so(law):
                 "administrative" in rule.impacts and penalties and all(p.confidence != "V" for p in penalties)
             )
             if rests_on_unverified:
-                assert any(w in rule.explain.en for w in SAYS_EN), (
+                assert any(w in rule.explain["en"] for w in SAYS_EN), (
                     f"{rule.id} ({day}) rests on unverified provisions but its explanation does not say so"
                 )
-                assert any(w in rule.explain.zh for w in SAYS_ZH), f"{rule.id} ({day}): the Chinese explanation does not say so"
+                assert any(w in rule.explain["zh"] for w in SAYS_ZH), (
+                    f"{rule.id} ({day}): the Chinese explanation does not say so"
+                )
 
 
 def test_mps_order_82_is_marked_unconfirmed_not_verified_with_no_end_date(law):
     p = law.provisions["mps82.4"]
     assert p.confidence == "U" and p.in_force.to is None
-    assert "not confirmed" in p.not_modelled.en and "尚未确认" in p.not_modelled.zh
+    assert "not confirmed" in p.not_modelled["en"] and "尚未确认" in p.not_modelled["zh"]
 
 
 def test_the_npcsc_decisions_penalty_clause_is_unconfirmed_and_carries_no_figure(law):
@@ -418,7 +420,7 @@ def test_the_npcsc_decisions_penalty_clause_is_unconfirmed_and_carries_no_figure
 def test_a_rule_whose_duty_rests_on_mps_order_82_says_its_status_is_unconfirmed(law):
     for rule in law.rules:
         if "mps82.4" in rule.cites:
-            assert "not confirmed" in rule.explain.en and "尚未确认" in rule.explain.zh, rule.id
+            assert "not confirmed" in rule.explain["en"] and "尚未确认" in rule.explain["zh"], rule.id
 
 
 # --- 11. Chinese legal terms, by date -------------------------------------------------------------
@@ -455,7 +457,7 @@ def _all_texts(law):
 
 def test_rules_name_the_charges_of_their_own_dates(law):
     for rule in law.rules:
-        zh = rule.title.zh + rule.explain.zh
+        zh = rule.title["zh"] + rule.explain["zh"]
         starts, ends = (rule.in_force.from_, rule.in_force.to) if rule.in_force else (law.method.coverage_from, None)
         if ends is not None and ends < AMENDMENT_IX:
             assert NEW_CHARGE not in zh, rule.id
@@ -467,38 +469,38 @@ def test_rules_name_the_charges_of_their_own_dates(law):
 
 def test_todays_texts_use_todays_charge_name(law):
     for q in law.bank.questions.values():
-        zh = q.text.zh + q.help.zh
+        zh = q.text["zh"] + q.help["zh"]
         if any(name in zh for name in OLD_CHARGES):
             assert NEW_CHARGE in zh, f"{q.id} names a pre-2015 charge but not today's"
-        if "selling or illegally providing" in q.help.en or "illegally obtaining" in q.help.en:
-            assert "infringing citizens' personal information" in q.help.en, q.id
+        if "selling or illegally providing" in q.help["en"] or "illegally obtaining" in q.help["en"]:
+            assert "infringing citizens' personal information" in q.help["en"], q.id
 
 
 def test_exposure_statements_cite_the_charge_names_of_their_date(law):
     statements = {s.id: s for s in law.exposure}
     assert "crim.charges@2009" in statements["criminal.art253_1_2009"].cites
     assert "crim.charges@2015" in statements["criminal.art253_1_2015"].cites
-    assert all(name in statements["criminal.art253_1_2009"].text.zh for name in OLD_CHARGES)
-    assert NEW_CHARGE in statements["criminal.art253_1_2015"].text.zh
-    assert "拒不履行信息网络安全管理义务罪" in statements["criminal.art286_1"].text.zh
+    assert all(name in statements["criminal.art253_1_2009"].text["zh"] for name in OLD_CHARGES)
+    assert NEW_CHARGE in statements["criminal.art253_1_2015"].text["zh"]
+    assert "拒不履行信息网络安全管理义务罪" in statements["criminal.art286_1"].text["zh"]
     assert law.provisions["crim.charges@2009"].in_force.to == dt.date(2015, 10, 31)
     assert law.provisions["crim.charges@2015"].in_force.from_ == AMENDMENT_IX
 
 
 def test_sentence_ranges_read_in_chinese_words(law):
     for where, text in _all_texts(law):
-        assert not re.search(r"\d+年(以下|以上)[^，。；]*?(有期徒刑|拘役)", text.zh), f"{where}: {text.zh}"
-        assert "最高处" not in text.zh, f"{where}: {text.zh}"
-    persons = {s.id: s.text.zh for s in law.exposure}
+        assert not re.search(r"\d+年(以下|以上)[^，。；]*?(有期徒刑|拘役)", text["zh"]), f"{where}: {text['zh']}"
+        assert "最高处" not in text["zh"], f"{where}: {text['zh']}"
+    persons = {s.id: s.text["zh"] for s in law.exposure}
     assert "三年以下有期徒刑" in persons["criminal.art253_1_2015.persons"]
     assert "三年以上七年以下有期徒刑" in persons["criminal.art253_1_2015.persons"]
 
 
 def test_book_title_marks_enclose_only_the_title(law):
     for where, text in _all_texts(law):
-        assert not re.search(r"《[^》]*令第[^》]*》", text.zh), f"{where}: {text.zh}"
+        assert not re.search(r"《[^》]*令第[^》]*》", text["zh"]), f"{where}: {text['zh']}"
     for inst in law.instruments.values():
-        assert "令第" not in inst.title.zh, inst.id
+        assert "令第" not in inst.title["zh"], inst.id
     result = assess(_example("article-2012-internet-company.json"), ARTICLE_DATE)
     labels = {c.id: c.label("zh") for f in result.findings for c in f.citations}
     assert labels["mps82.4"].startswith("《互联网安全保护技术措施规定》（公安部令第82号）第四条")
@@ -516,23 +518,23 @@ def test_a_user_agreement_has_no_statutory_date(law, article_answers):
 
 
 def test_art_253_1_of_2015_states_the_element_in_violation_of_state_provisions(law):
-    assert "in violation of state provisions" in law.provisions["crim.253-1@2015"].summary.en
+    assert "in violation of state provisions" in law.provisions["crim.253-1@2015"].summary["en"]
     statement = next(s for s in law.exposure if s.id == "criminal.art253_1_2015")
-    assert "in violation of state provisions" in statement.text.en
+    assert "in violation of state provisions" in statement.text["en"]
 
 
 def test_the_2009_subjects_are_the_listed_units_and_similar_units(law):
     for where, text in _all_texts(law):
-        for match in re.finditer(r"transport, education[^.;:]*", text.en):
+        for match in re.finditer(r"transport, education[^.;:]*", text["en"]):
             assert re.match(r"transport, education, medical (and|or) similar unit", match.group(0)), f"{where}: {match.group(0)}"
     assert "similar_unit" in law.bank.questions["institution_type"].choice_ids
-    assert "similar units" in law.provisions["crim.253-1@2009"].summary.en
+    assert "similar units" in law.provisions["crim.253-1@2009"].summary["en"]
 
 
 def test_yixia_includes_the_amount_so_fines_read_up_to(law, article_answers):
     for where, text in _all_texts(law):
-        assert not re.search(r"(under|below) (RMB|\{money)", text.en), f"{where}: {text.en}"
-    exposure = " ".join(e.text.en for e in assess(article_answers, ARTICLE_DATE).axes["administrative"].exposure)
+        assert not re.search(r"(under|below) (RMB|\{money)", text["en"]), f"{where}: {text['en']}"
+    exposure = " ".join(e.text["en"] for e in assess(article_answers, ARTICLE_DATE).axes["administrative"].exposure)
     assert "up to RMB 15,000" in exposure and "up to RMB 5,000" in exposure
 
 
@@ -543,8 +545,8 @@ def test_the_officer_threshold_is_the_law_from_2025_05_01_and_pirisks_own_before
     rules = {r.id: r for r in law.rules}
     before, after = rules["governance.no_pi_officer@2021"], rules["governance.no_pi_officer@2025"]
     assert before.in_force.to == dt.date(2025, 4, 30) and after.in_force.from_ == dt.date(2025, 5, 1)
-    assert "pirisk's own" in before.explain.en and "自行设定" in before.explain.zh
-    assert "pirisk's own" not in after.explain.en and "自行设定" not in after.explain.zh
+    assert "pirisk's own" in before.explain["en"] and "自行设定" in before.explain["zh"]
+    assert "pirisk's own" not in after.explain["en"] and "自行设定" not in after.explain["zh"]
     assert "audit.2025.art12" in after.cites
     assert law.provisions["audit.2025.art12"].figures["people_threshold"] == 1_000_000
     assert {"people_count": {"gte": 1000000}} in after.when["all"] and {"use": "many_people"} not in after.when["all"]
@@ -567,5 +569,5 @@ def test_the_article_example_still_reproduces_the_articles_conclusions(article_a
     assert levels == {"civil": "low", "criminal": "medium", "administrative": "low", "reputational": "high"}
     criminal = [f.rule for f in result.findings if "criminal" in f.impacts]
     assert criminal and all(rule.startswith("sourcing.") for rule in criminal), criminal  # only via acquisition
-    fines = " ".join(e.text.en for e in result.axes["administrative"].exposure)
+    fines = " ".join(e.text["en"] for e in result.axes["administrative"].exposure)
     assert "up to RMB 15,000" in fines  # small administrative fines
