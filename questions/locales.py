@@ -36,10 +36,13 @@ class _English:
 
 
 class _Chinese:
-    """No thousands separators, 万 for ten thousands: 100万元; 5000; 1至10."""
+    """No thousands separators; 亿 for hundred millions and 万 for ten thousands: 5亿元, 100万元; 5000; 1至10."""
 
     def money(self, amount: float) -> str:
         amount = round(amount)
+        if amount >= 100_000_000 and amount % 10_000 == 0:
+            yi = amount / 100_000_000
+            return f"{yi:.4f}".rstrip("0").rstrip(".") + "亿元"
         if amount >= 10_000 and amount % 10_000 == 0:
             return f"{amount // 10_000}万元"
         return f"{amount}元"

@@ -77,6 +77,7 @@ class AxisView:
     likelihood_label: str
     severity_label: str
     reason: str
+    caveat: str
     exposure: tuple[ExposureView, ...]
     findings: tuple[AxisFinding, ...]
 
@@ -92,6 +93,8 @@ class AfterView:
 
 @dataclass(frozen=True)
 class MeasureView:
+    """A measure. Ranked ones lower a score; the others are "also required by law", with `why`."""
+
     rank: int
     remedy: str
     title: str
@@ -100,6 +103,8 @@ class MeasureView:
     after: tuple[AfterView, ...]
     addresses: tuple[str, ...]
     cited: tuple[str, ...]
+    why: str = ""  # why its effect does not show in the scores (past event; outweighed); "" for a ranked one
+    past_note: str = ""  # for a ranked measure that also meets a past event: that event remains
 
 
 @dataclass(frozen=True)
@@ -140,7 +145,8 @@ class ReportContent:
     first_measure: str
     unknowns: tuple[UnknownView, ...]
     notes: tuple[str, ...]
-    measures: tuple[MeasureView, ...]
+    measures: tuple[MeasureView, ...]  # the ones that lower a score, most effective first
+    also_required: tuple[MeasureView, ...]  # the ones that lower none here, each with why
     answers: tuple[SectionAnswers, ...]
     sources: tuple[SourceView, ...]
 
@@ -156,9 +162,8 @@ def check_lang(lang: str) -> str:
 
 
 def cite_label(c: Citation, lang: str) -> str:
-    """A pinpoint citation with its confidence mark when it is not verified."""
-    label = c.label(lang)
-    return label if c.confidence == "V" else f"{label} [{c.confidence}]"
+    """A pinpoint citation with its confidence mark: [V], [PV] or [U]."""
+    return c.marked(lang)
 
 
 def answer_text(q: Question, value: Any, lang: str) -> tuple[str, str]:
@@ -269,6 +274,7 @@ def build_content(
                 likelihood_label=LIKELIHOOD_LABELS[r.likelihood - 1].get(lang),
                 severity_label=SEVERITY_LABELS[r.severity - 1].get(lang),
                 reason=r.reason.get(lang),
+                caveat=r.caveat.get(lang) if r.caveat else "",
                 exposure=tuple(
                     ExposureView(e.text.get(lang), tuple(cite_label(c, lang) for c in e.citations)) for e in r.exposure
                 ),
@@ -291,7 +297,10 @@ def build_content(
 
     refs = {v.rule: v.ref for v in findings}
     order = {v.rule: i for i, v in enumerate(findings)}
-    measures = tuple(
+    common = lambda key: tr("common", key, lang)  # noqa: E731
+    ranked = [r for r in assessment.remedies if r.lowers_a_score]
+    also = [r for r in assessment.remedies if not r.lowers_a_score]
+    views = tuple(
         MeasureView(
             rank=i,
             remedy=r.remedy,
@@ -311,9 +320,12 @@ def build_content(
             ),
             addresses=tuple(refs[rule] for rule in sorted((a for a in r.addresses if a in refs), key=order.__getitem__)),
             cited=tuple(cite_label(c, lang) for c in r.citations),
+            why="" if r.lowers_a_score else common(f"unchanged_{r.unchanged_because}"),
+            past_note=common("unchanged_past") if r.lowers_a_score and r.past_remains else "",
         )
-        for i, r in enumerate(assessment.remedies, 1)
+        for i, r in enumerate([*ranked, *also], 1)
     )
+    measures, also_required = views[: len(ranked)], views[len(ranked) :]
     first_measure = (
         t("summary_first_measure", title=measures[0].title, n=measures[0].reduction)
         if measures and measures[0].reduction > 0
@@ -351,6 +363,7 @@ def build_content(
         unknowns=tuple(UnknownView(u.title.get(lang), u.explain.get(lang)) for u in assessment.unknowns),
         notes=tuple(n.get(lang) for n in assessment.notes),
         measures=measures,
+        also_required=also_required,
         answers=_appendix(law, answer_set.answers, lang),
         sources=sources,
     )

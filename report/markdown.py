@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable
 
 from questions.answers import AnswerSet
+from questions.strings import tr
 from report.branding import Branding
 from report.content import HIDDEN, UNKNOWN_ANSWER, AnswerView, AxisFinding, ReportContent, build_content
 from report.fonts import plain
@@ -114,7 +115,10 @@ def render_markdown(c: ReportContent, *, branding_name: str = "") -> str:
     out += [f"## {md_escape(t('sec_findings'))}", ""]
     for a in c.axes:
         out += [f"### {md_escape(t('axis_heading', axis=a.label, level=a.level_label, score=a.score))}", ""]
-        out += [f"*{md_escape(a.description)}*", "", md_escape(t("axis_reason", reason=a.reason)), ""]
+        out += [f"*{md_escape(a.description)}*", ""]
+        if a.caveat:
+            out += [f"> {md_escape(a.caveat)}", ""]
+        out += [md_escape(t("axis_reason", reason=a.reason)), ""]
         if a.exposure:
             out += [f"**{md_escape(t('axis_exposure'))}**", ""]
             for e in a.exposure:
@@ -144,6 +148,8 @@ def render_markdown(c: ReportContent, *, branding_name: str = "") -> str:
             measure = f"**{md_escape(m.title)}**<br>{md_escape(m.description)}"
             if m.addresses:
                 measure += "<br>" + md_escape(t("plan_addresses", refs=", ".join(m.addresses)))
+            if m.past_note:
+                measure += "<br>*" + md_escape(m.past_note) + "*"
             rows.append(
                 (
                     str(m.rank),
@@ -159,6 +165,12 @@ def render_markdown(c: ReportContent, *, branding_name: str = "") -> str:
         )
     else:
         out += [md_escape(t("plan_none")), ""]
+    if c.also_required:
+        out += [f"### {md_escape(tr('common', 'also_required_title', c.lang))}", ""]
+        out += [md_escape(tr("common", "also_required_intro", c.lang)), ""]
+        for m in c.also_required:
+            out += [f"- **{md_escape(m.title)}**: {md_escape(m.description)} *{md_escape(m.why)}*"]
+        out.append("")
 
     out += [f"## {md_escape(t('sec_answers'))}", "", md_escape(t("answers_intro")), ""]
     for s in c.answers:

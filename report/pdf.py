@@ -14,6 +14,7 @@ from fpdf import FPDF
 from fpdf.enums import TextMode
 
 from questions.answers import AnswerSet
+from questions.strings import tr
 from report.branding import Branding
 from report.charts import draw_grid, draw_radar
 from report.content import HIDDEN, UNANSWERED, UNKNOWN_ANSWER, AxisFinding, AxisView, ReportContent, build_content
@@ -499,6 +500,8 @@ def _axis(pdf: ReportPDF, c: ReportContent, ax: AxisView) -> None:
         pdf.cell(pdf.epw - 8, 6, pdf.fit(c.t("axis_heading", axis=ax.label, level=ax.level_label, score=ax.score), pdf.epw - 8))
     pdf.set_y(y + 12)
     pdf.para(ax.description, size=8.5, color=MUTED, gap=0.5)
+    if ax.caveat:
+        pdf.para(ax.caveat, size=8.5, color=AMBER_TEXT, gap=0.5)
     pdf.para(c.t("axis_reason", reason=ax.reason), size=9, gap=2)
     if ax.exposure:
         pdf.label(c.t("axis_exposure"), size=8)
@@ -536,14 +539,30 @@ def _unknowns_and_notes(pdf: ReportPDF, c: ReportContent) -> None:
         pdf.bullets(c.notes, size=9)
 
 
+def _also_required(pdf: ReportPDF, c: ReportContent) -> None:
+    """The measures that lower no score here, each with why: not "0 points", which reads as useless."""
+    if not c.also_required:
+        return
+    pdf.ln(3)
+    pdf.heading(tr("common", "also_required_title", c.lang), level=1)
+    pdf.para(tr("common", "also_required_intro", c.lang), size=9, color=MUTED, gap=2)
+    for m in c.also_required:
+        pdf.need(14)
+        with pdf.bold(INK):
+            pdf.para(m.title, size=9.5, gap=0.5)
+        pdf.para(m.description, size=9, gap=0.5)
+        pdf.para(m.why, size=8.5, color=AMBER_TEXT, gap=2)
+
+
 def _plan(pdf: ReportPDF, c: ReportContent) -> None:
-    if c.measures:
+    if c.measures or c.also_required:
         pdf.add_page()
     else:  # one line: no need for a page of its own
         pdf.ln(6)
     pdf.heading(c.t("sec_plan"))
     if not c.measures:
         pdf.para(c.t("plan_none"))
+        _also_required(pdf, c)
         return
     pdf.para(c.t("plan_intro"), size=9, color=MUTED, gap=3)
     rows = []
@@ -551,6 +570,8 @@ def _plan(pdf: ReportPDF, c: ReportContent) -> None:
         measure = [(m.title, INK, True), (m.description, INK, False)]
         if m.addresses:
             measure.append((c.t("plan_addresses", refs=", ".join(m.addresses)), MUTED, False))
+        if m.past_note:
+            measure.append((m.past_note, AMBER_TEXT, False))
         rows.append(
             (
                 Cell.of(str(m.rank)),
@@ -566,6 +587,7 @@ def _plan(pdf: ReportPDF, c: ReportContent) -> None:
         [c.t(k) for k in ("col_no", "col_measure", "col_reduction", "col_after", "col_owner", "col_due")],
         rows,
     )
+    _also_required(pdf, c)
 
 
 def _answers(pdf: ReportPDF, c: ReportContent) -> None:

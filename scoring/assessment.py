@@ -34,6 +34,7 @@ class Citation:
     confidence: str
     summary: Text
     not_modelled: Text | None = None
+    penalty: bool = False  # it sets a sanction (a fine, a sentence), not a duty
 
     @property
     def is_commentary(self) -> bool:
@@ -50,6 +51,10 @@ class Citation:
             return tr("common", "cite_since", lang, head=head, start=self.in_force_from.isoformat())
         return tr("common", "cite_span", lang, head=head, start=self.in_force_from.isoformat(), end=self.in_force_to.isoformat())
 
+    def marked(self, lang: str) -> str:
+        """The pinpoint citation with its confidence mark: V (verified), PV (partly verified) or U (unconfirmed)."""
+        return f"{self.label(lang)} {tr('common', 'confidence_mark', lang, mark=self.confidence)}"
+
     def to_dict(self, lang: str) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -61,6 +66,7 @@ class Citation:
             "in_force_to": _iso(self.in_force_to),
             "published": _iso(self.published),
             "confidence": self.confidence,
+            "penalty": self.penalty,
             "summary": self.summary.get(lang),
             "label": self.label(lang),
         }
@@ -132,7 +138,7 @@ class ExposureLine:
     citations: tuple[Citation, ...]
 
     def to_dict(self, lang: str) -> dict[str, Any]:
-        return {"id": self.id, "text": self.text.get(lang), "citations": [c.id for c in self.citations]}
+        return {"id": self.id, "text": self.text.get(lang), "citations": [c.to_dict(lang) for c in self.citations]}
 
 
 @dataclass(frozen=True)
@@ -148,6 +154,7 @@ class AxisResult:
     findings: tuple[Finding, ...]
     no_finding: Text
     exposure: tuple[ExposureLine, ...] = ()
+    caveat: Text | None = None  # e.g. whose exposure the criminal score is; that the reputational one is a judgement
 
     @property
     def top_rule(self) -> str | None:
@@ -165,6 +172,7 @@ class AxisResult:
             "score": self.score,
             "top_rule": self.top_rule,
             "reason": self.reason.get(lang),
+            "caveat": self.caveat.get(lang) if self.caveat else None,
             "exposure": [e.to_dict(lang) for e in self.exposure],
         }
 
@@ -187,6 +195,20 @@ class RemedyEffect:
     sets: dict[str, Any]
     after: dict[str, AxisScore]
     reduction: int
+    levels: int = 0  # risk levels lowered, summed over the axes
+    past_remains: tuple[str, ...] = ()  # the addressed findings that rest on past events and stay
+
+    @property
+    def lowers_a_score(self) -> bool:
+        return self.reduction > 0 or self.levels > 0
+
+    @property
+    def unchanged_because(self) -> str | None:
+        """Why a measure lowers no score: "past" (what it addresses rests on past events) or
+        "outweighed" (other findings keep each axis where it is); None when it lowers one."""
+        if self.lowers_a_score:
+            return None
+        return "past" if self.past_remains else "outweighed"
 
     def to_dict(self, lang: str) -> dict[str, Any]:
         return {
@@ -195,8 +217,11 @@ class RemedyEffect:
             "description": self.description.get(lang),
             "addresses": list(self.addresses),
             "reduction": self.reduction,
+            "levels_lowered": self.levels,
+            "unchanged_because": self.unchanged_because,
+            "past_remains": list(self.past_remains),
             "after": {k: {"level": v.level, "score": v.score} for k, v in self.after.items()},
-            "citations": [c.id for c in self.citations],
+            "citations": [c.to_dict(lang) for c in self.citations],
         }
 
 
@@ -248,6 +273,8 @@ class Assessment:
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         return {
             "law_as_of": self.law_as_of.isoformat(),
+            "disclaimer": tr("common", "disclaimer", lang, as_of=self.law_as_of.isoformat()),
+            "method_version": self.rules_version,
             "bank_version": self.bank_version,
             "rules_version": self.rules_version,
             "axes": {k: self.axes[k].to_dict(lang) for k in AXIS_KEYS},

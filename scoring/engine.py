@@ -204,11 +204,21 @@ def _axes(p: Plan, fired: Mapping[int, int]) -> dict[str, tuple[tuple[int, ...],
     return out
 
 
-def _with_sets(answers: Mapping[str, Any], remedy_ids: Iterable[str], law: Law) -> dict[str, Any]:
+def _with_sets(answers: Mapping[str, Any], remedy_ids: Iterable[str], p: Plan) -> dict[str, Any]:
+    """The answers as they would be from now on with these measures in place (past events unchanged)."""
     out = dict(answers)
     for rid in remedy_ids:
-        out.update(law.remedies[rid].sets)
+        out.update(p.remedies[rid].future_sets)
     return out
+
+
+def _keep_past(p: Plan, before: Mapping[int, int], after: dict[int, int]) -> dict[int, int]:
+    """`after`, with every finding of `before` that rests on a past event put back: a measure taken
+    now cannot undo a leak, a sale, a refused order or data already provided."""
+    for k, result in before.items():
+        if p.rules[k].anchored and k not in after:
+            after[k] = result
+    return after
 
 
 def assess(
@@ -228,18 +238,27 @@ def assess(
     day = check_date(as_of, law)
     clean = check_answers(answers, law)
     applied = tuple(apply_remedies)
+    scoring_plan = plan(law, day)
     for rid in applied:
         if rid not in law.remedies:
             raise AnswersError([f"unknown remedy id '{rid}'"])
-    effective = _with_sets(clean, applied, law)
+        if rid not in scoring_plan.remedies:
+            raise AnswersError([f"remedy '{rid}' is not in force on {day.isoformat()}"])
+    effective = _with_sets(clean, applied, scoring_plan)
 
     compiled = _compiled(law)
-    scoring_plan = plan(law, day)
     state = _state(compiled, effective)
     fired = _fire(scoring_plan, compiled.rule_tests, state)
+    fired_in = dict.fromkeys(fired, state)
+    if applied:  # what-if: the findings that rest on past events stay, as they were
+        before = _state(compiled, clean)
+        kept = _keep_past(scoring_plan, _fire(scoring_plan, compiled.rule_tests, before), {})
+        for k, result in kept.items():
+            if k not in fired:
+                fired[k], fired_in[k] = result, before
     axes_fired = _axes(scoring_plan, fired)
 
-    built = {k: _finding(scoring_plan.rules[k], state, uncertain=result == MAYBE) for k, result in fired.items()}
+    built = {k: _finding(scoring_plan.rules[k], fired_in[k], uncertain=result == MAYBE) for k, result in fired.items()}
     findings = tuple(built[k] for k in scoring_plan.finding_order if k in built)
 
     axes = {}
@@ -250,7 +269,17 @@ def assess(
             for e in scoring_plan.exposure[axis]
             if e.statement.id not in compiled.exposure_tests or compiled.exposure_tests[e.statement.id](state) != FALSE
         )
-        axes[axis] = AxisResult(axis, lik, sev, lv, score, tuple(built[k] for k in touching), law.texts["no_finding"], exposure)
+        axes[axis] = AxisResult(
+            axis,
+            lik,
+            sev,
+            lv,
+            score,
+            tuple(built[k] for k in touching),
+            law.texts["no_finding"],
+            exposure,
+            scoring_plan.caveats.get(axis),
+        )
 
     unknowns = _unknown_findings(law, compiled, state, findings)
     remedies = _rank_remedies(scoring_plan, compiled, effective, axes_fired, fired) if rank_remedies else ()
@@ -327,17 +356,21 @@ def _rank_remedies(
     fired: Mapping[int, int],
 ) -> tuple[RemedyEffect, ...]:
     """Rank the remedies of the fired rules by the plan's key: how much re-assessing with each applied
-    lowers the scores (summed over the axes), then levels lowered, then findings addressed."""
+    lowers the scores (summed over the axes), then levels lowered, then findings addressed. A remedy
+    addresses its fired rules unless every answer it sets is already so; the findings that rest on past
+    events stay whatever it does (`_keep_past`)."""
     law = scoring_plan.law
     addresses: dict[str, list[str]] = {}
     for k in sorted(fired):
         rule = scoring_plan.rules[k].rule
         if rule.remedy and any(answers.get(q) != v for q, v in law.remedies[rule.remedy].sets.items()):
             addresses.setdefault(rule.remedy, []).append(rule.id)
+    anchored = {r.id for r in scoring_plan.rules if r.anchored}
     effects = []
     for rid, rule_ids in addresses.items():
         planned = scoring_plan.remedies[rid]
-        after = _axes(scoring_plan, _fire(scoring_plan, compiled.rule_tests, _state(compiled, _with_sets(answers, (rid,), law))))
+        state = _state(compiled, _with_sets(answers, (rid,), scoring_plan))
+        after = _axes(scoring_plan, _keep_past(scoring_plan, fired, _fire(scoring_plan, compiled.rule_tests, state)))
         reduction = sum(before[k][1][3] - after[k][1][3] for k in AXIS_KEYS)
         levels = sum(LEVEL_RANK[before[k][1][2]] - LEVEL_RANK[after[k][1][2]] for k in AXIS_KEYS)
         effect = RemedyEffect(
@@ -349,6 +382,8 @@ def _rank_remedies(
             sets=dict(planned.remedy.sets),
             after={k: AxisScore(after[k][1][2], after[k][1][3]) for k in AXIS_KEYS},
             reduction=reduction,
+            levels=levels,
+            past_remains=tuple(r for r in rule_ids if r in anchored),
         )
         effects.append((Plan.rank_key(rid, reduction, levels, len(rule_ids)), effect))
     return tuple(e for _, e in sorted(effects, key=lambda e: e[0]))

@@ -312,6 +312,8 @@ class _Program:
     level_rank: np.ndarray
     remedy_ids: tuple[str, ...]
     remedy_sets: tuple[tuple[tuple[int, Any], ...], ...]  # per remedy, (question index, value)
+    remedy_future_sets: tuple[tuple[tuple[int, Any], ...], ...]  # the same without answers about past events
+    anchored: np.ndarray  # per active rule: it rests on a past event, so no remedy removes it
 
 
 class _Compiler:
@@ -427,7 +429,7 @@ def _program(law: Law, day: dt.date) -> _Program:
         axis_tables.append(np.array(table, dtype=np.int64).reshape(-1, 4).T)
 
     lik, sev, lv, score = scoring_plan.no_finding
-    remedy_ids = tuple(scoring_plan.remedies)
+    remedy_ids = scoring_plan.candidates()
     index = compiler.index
     return _Program(
         questions=questions,
@@ -449,6 +451,10 @@ def _program(law: Law, day: dt.date) -> _Program:
         level_rank=np.array([LEVEL_RANK[k] for k in LEVEL_KEYS], dtype=np.int64),
         remedy_ids=remedy_ids,
         remedy_sets=tuple(tuple((index[qid], value) for qid, value in law.remedies[rid].sets.items()) for rid in remedy_ids),
+        remedy_future_sets=tuple(
+            tuple((index[qid], value) for qid, value in scoring_plan.remedies[rid].future_sets.items()) for rid in remedy_ids
+        ),
+        anchored=np.array([r.anchored for r in active], dtype=bool),
     )
 
 
@@ -555,7 +561,7 @@ def _rank_remedies(
     reduction = np.zeros((n, m), dtype=np.int64)
     levels = np.zeros((n, m), dtype=np.int64)
     addressed = np.zeros((n, m), dtype=np.int64)
-    for r, sets in enumerate(program.remedy_sets):
+    for r, (sets, future) in enumerate(zip(program.remedy_sets, program.remedy_future_sets, strict=True)):
         count = fired[:, program.rule_remedy == r].sum(axis=1)
         # A remedy addresses its fired rules unless every answer it sets is already so.
         done = np.ones(n, dtype=bool)
@@ -570,11 +576,13 @@ def _rank_remedies(
         addressed[rows, r] = count[rows]
         sub = inputs.take(rows)
         code, known = list(sub.code), list(sub.known)
-        for qi, value in sets:
+        for qi, value in future:  # what it changes from now on: answers about past events stay
             c, k = _code_of(program.questions[qi], value)
             code[qi] = np.full(len(rows), c, dtype=sub.code[qi].dtype)
             known[qi] = np.full(len(rows), k, dtype=bool)
-        after = _scores(program, _fired(program, _run(program, _Inputs(tuple(code), tuple(known))), len(rows)))
+        fired_after = _fired(program, _run(program, _Inputs(tuple(code), tuple(known))), len(rows))
+        fired_after |= fired[rows] & program.anchored  # the findings that rest on past events stay
+        after = _scores(program, fired_after)
         reduction[rows, r] = (before[rows, :, 3] - after[:, :, 3]).sum(axis=1)
         rank = program.level_rank
         levels[rows, r] = (rank[before[rows, :, 2]] - rank[after[:, :, 2]]).sum(axis=1)

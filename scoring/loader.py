@@ -25,6 +25,7 @@ from questions.loader import default_bank
 from questions.locales import LOCALES
 from questions.model import UNKNOWN, Bank, Text
 from questions.yamlfile import display_path, read_yaml, validation_error
+from scoring.axes import AXIS_KEYS
 from scoring.model import Definition, ExposureStatement, InForce, Instrument, Method, Provision, Remedy, Rule, SourceFile
 
 SCORING_DIR = content_path("scoring")
@@ -256,6 +257,12 @@ def load_law(directory: Path | None = None, bank: Bank | None = None) -> Law:
             for kind, arg in PLACEHOLDER.findall(statement.text.get(lang)):
                 _check_placeholder(law_stub, kind, arg, name, f"{key}.text.{lang}")
         exposure.append(statement)
+
+    for axis_key, text_key in method.axis_caveats.items():
+        if axis_key not in AXIS_KEYS:
+            raise DataError(method_name, f"axis_caveats.{axis_key}", f"unknown axis '{axis_key}' (axes: {', '.join(AXIS_KEYS)})")
+        if text_key not in texts:
+            raise DataError(method_name, f"axis_caveats.{axis_key}", f"no text '{text_key}' under texts")
 
     for sid in method.source_allowlist:
         if sid not in provisions:

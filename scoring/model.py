@@ -103,6 +103,9 @@ class Rule(Strict):
     explain: Text
     remedy: str | None = None
     in_force: InForce | None = None
+    # The finding describes conduct that has already happened (data already provided, an order already
+    # refused): no measure taken now removes it. A rule that asks only about past events is so anyway.
+    past: bool = False
 
     @field_validator("impacts")
     @classmethod
@@ -163,6 +166,7 @@ class Method(Strict):
     level_ceiling: dict[str, int]
     per_extra_finding: int = Field(ge=0)
     source_allowlist: tuple[str, ...] = ()
+    axis_caveats: dict[str, str] = {}  # axis -> key of a text printed beside that axis's score
 
     @model_validator(mode="after")
     def _complete(self) -> Method:

@@ -35,6 +35,7 @@ class PlannedRule:
     questions: tuple[str, ...]  # the questions its condition asks, in bank order
     citations: tuple[Citation, ...]  # resolved to the versions in force on the day
     impacts: Mapping[str, AxisImpact]  # per axis: likelihood, severity, base score and level
+    anchored: bool  # it rests on past events (`Rule.past`, or it asks only about them): no measure removes it
 
     @property
     def id(self) -> str:
@@ -57,6 +58,7 @@ class PlannedExposure:
 class PlannedRemedy:
     remedy: Remedy
     citations: tuple[Citation, ...]
+    future_sets: Mapping[str, object]  # the answers it changes from now on: never an answer about a past event
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,12 +71,13 @@ class Plan:
     finding_order: tuple[int, ...]  # indexes into `rules`: the order of Assessment.findings
     axis_order: Mapping[str, tuple[int, ...]]  # per axis, the rules touching it, most serious first
     exposure: Mapping[str, tuple[PlannedExposure, ...]]  # per axis, the statements whose sources are in force
-    remedies: Mapping[str, PlannedRemedy]  # the remedies of the rules in force, by id, in id order
+    remedies: Mapping[str, PlannedRemedy]  # the remedies in force, by id, in id order (the rules' candidates among them)
     required: tuple[str, ...]  # the required questions, in bank order; missing = shown for certain and not answered
     ceilings: Mapping[str, int]  # the cap of each level's band
     per_extra: int  # points each further finding on an axis adds, up to its level's cap
     no_finding: tuple[int, int, str, int]  # likelihood, severity, level and score of an axis with no finding
     notes: tuple[Text, ...]  # said on every assessment of this day
+    caveats: Mapping[str, Text]  # per axis, what its score is where a reader could take it for something else
 
     def axis_score(self, top: AxisImpact | None, count: int) -> tuple[int, int, str, int]:
         """(likelihood, severity, level, score) of an axis whose most serious finding is `top`, of `count`.
@@ -84,6 +87,10 @@ class Plan:
         if top is None or count == 0:
             return self.no_finding
         return top.likelihood, top.severity, top.level, min(self.ceilings[top.level], top.base + self.per_extra * (count - 1))
+
+    def candidates(self) -> tuple[str, ...]:
+        """The remedy ids that rules in force name: what ranking considers."""
+        return tuple(sorted({r.rule.remedy for r in self.rules if r.rule.remedy}))
 
     @staticmethod
     def rank_key(remedy_id: str, reduction: int, levels: int, addressed: int) -> tuple[int, int, int, str]:
@@ -110,6 +117,7 @@ def citation(law: Law, cite: str, day: dt.date) -> Citation:
         confidence=p.confidence,
         summary=p.summary,
         not_modelled=p.not_modelled,
+        penalty=p.penalty,
     )
 
 
@@ -139,6 +147,7 @@ def plan(law: Law, day: dt.date) -> Plan:
                 questions=tuple(sorted(condition.questions(), key=order.__getitem__)),
                 citations=resolvable(law, rule.cites, day),  # a rule's laws always resolve (checked on load)
                 impacts={axis: _impact(law, imp.likelihood, imp.severity) for axis, imp in rule.impacts.items()},
+                anchored=rule.past or all(law.bank.questions[q].past for q in condition.questions()),
             )
         )
 
@@ -164,8 +173,18 @@ def plan(law: Law, day: dt.date) -> Plan:
         )
         for axis in AXIS_KEYS
     }
-    remedy_ids = sorted({r.rule.remedy for r in rules if r.rule.remedy})
-    remedies = {rid: PlannedRemedy(law.remedies[rid], resolvable(law, law.remedies[rid].cites, day)) for rid in remedy_ids}
+    # A measure changes what the company does from now on: the answers it sets about past events
+    # (a leak, an order refused, data already provided) stay as they are, and so do the findings that
+    # rest on them (`PlannedRule.anchored`): "this lowers future exposure; the past event remains".
+    remedies = {
+        rid: PlannedRemedy(
+            remedy,
+            resolvable(law, remedy.cites, day),
+            {q: v for q, v in remedy.sets.items() if not law.bank.questions[q].past},
+        )
+        for rid, remedy in sorted(law.remedies.items())
+        if remedy.in_force is None or remedy.in_force.covers(day)
+    }
 
     method = law.method
     notes = []
@@ -185,4 +204,5 @@ def plan(law: Law, day: dt.date) -> Plan:
         per_extra=method.per_extra_finding,
         no_finding=(none.likelihood, none.severity, none.level, 0),
         notes=tuple(notes),
+        caveats={axis: law.texts[key] for axis, key in method.axis_caveats.items()},
     )

@@ -8,7 +8,10 @@ from scoring.axes import AXES, level
 
 
 def render_text(assessment: Assessment, lang: str, company: str = "") -> str:
+    """The assessment as terminal text: scores (with each axis's caveat), findings with marked citations,
+    measures that lower a score, then those also required by law with the reason they do not."""
     t = lambda key, **kw: tr("cli", key, lang, **kw)  # noqa: E731
+    common = lambda key, **kw: tr("common", key, lang, **kw)  # noqa: E731
     lines = []
     if company:
         lines.append(company)
@@ -20,6 +23,8 @@ def render_text(assessment: Assessment, lang: str, company: str = "") -> str:
             f"{axis.label.get(lang):15} {level(r.level).label.get(lang):8} {r.score:3}/100  "
             f"L{r.likelihood} S{r.severity}  {r.reason.get(lang)}"
         )
+        if r.caveat is not None:
+            lines.append(f"{'':15} {r.caveat.get(lang)}")
     for axis in AXES:
         findings = assessment.findings_for(axis.key)
         if not findings:
@@ -30,17 +35,25 @@ def render_text(assessment: Assessment, lang: str, company: str = "") -> str:
             flag = t("assumed") if f.uncertain else ""
             lines.append(f"- [{f.rule}] {f.title.get(lang)} (L{imp.likelihood} S{imp.severity}){flag}")
             for c in f.citations:
-                lines.append(f"    {c.label(lang)}")
+                lines.append(f"    {c.marked(lang)}")
         for e in assessment.axes[axis.key].exposure:
             lines.append(f"  * {e.text.get(lang)}")
     if assessment.unknowns:
         lines += ["", f"== {t('unknowns')}"]
         lines += [f"- {u.title.get(lang)}" for u in assessment.unknowns]
-    if assessment.remedies:
+    ranked = [m for m in assessment.remedies if m.lowers_a_score]
+    also = [m for m in assessment.remedies if not m.lowers_a_score]
+    if ranked:
         lines += ["", f"== {t('remedies')}"]
-        for i, m in enumerate(assessment.remedies, 1):
+        for i, m in enumerate(ranked, 1):
             lines.append(f"{i:2}. {m.title.get(lang)} ({t('points', n=m.reduction)})")
+            if m.past_remains:
+                lines.append(f"    {common('unchanged_past')}")
+    if also:
+        lines += ["", f"== {common('also_required_title')}", common("also_required_intro")]
+        for m in also:
+            lines.append(f"- {m.title.get(lang)}: {common('unchanged_' + (m.unchanged_because or 'outweighed'))}")
     for note in assessment.notes:
         lines += ["", note.get(lang)]
-    lines += ["", t("disclaimer", as_of=assessment.law_as_of.isoformat())]
+    lines += ["", common("disclaimer", as_of=assessment.law_as_of.isoformat())]
     return "\n".join(lines)

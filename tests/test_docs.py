@@ -32,3 +32,21 @@ def test_the_answers_file_keys_in_the_docs_are_the_readers() -> None:
     rows = dict(re.findall(r"^\| `([a-z_]+)` \| (yes|no) \|", text, flags=re.M))
     assert set(rows) == set(KNOWN_KEYS)
     assert {k for k, required in rows.items() if required == "yes"} == set(REQUIRED_KEYS)
+
+
+def test_no_figure_pirisk_prints_comes_from_an_unconfirmed_provision() -> None:
+    """docs/scoring-method.md: "no exposure statement fills a placeholder from a U provision"."""
+    from scoring.loader import PLACEHOLDER
+
+    law = default_law()
+    used = 0
+    for statement in law.exposure:
+        for lang in statement.text:
+            for kind, arg in PLACEHOLDER.findall(statement.text[lang]):
+                ref = arg.split(":", 1)[1] if kind == "share_of" else arg
+                provision = law.provisions[ref.rpartition(".")[0]]
+                assert provision.confidence != "U", f"{statement.id} uses a figure of {provision.id}, which is unconfirmed"
+                used += 1
+    assert used
+    text = " ".join((DOCS / "scoring-method.md").read_text(encoding="utf-8").split())
+    assert "no exposure statement fills a placeholder from a U provision" in text

@@ -1,0 +1,94 @@
+"""Every output says how sure each citation is, what each axis's score is, and why a measure lowers
+no score, instead of printing "-0 points" (issue 12, points 9 to 11)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from questions.answers import AnswerSet
+from questions.locales import style
+from report.markdown import build_markdown
+from report.pdf import build_pdf
+from scoring.__main__ import main as scoring_main
+from scoring.engine import assess
+from scoring.text_report import render_text
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "article-2012-internet-company.json"
+TODAY = dt.date(2026, 12, 1)
+MARK = re.compile(r"\[(V|PV|U)\]")
+
+
+@pytest.fixture(scope="module")
+def answers() -> dict:
+    return json.loads(EXAMPLE.read_text(encoding="utf-8"))["answers"]
+
+
+@pytest.fixture(scope="module")
+def today(answers):
+    return assess(answers, TODAY)
+
+
+def _pdf_text(data: bytes) -> str:
+    assert shutil.which("pdftotext"), "pdftotext (poppler-utils) is needed"
+    return subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+
+
+def test_every_citation_carries_its_mark_in_text_markdown_and_pdf(today, answers) -> None:
+    count = sum(len(f.citations) for f in today.findings)
+    for lang in ("en", "zh"):
+        text = render_text(today, lang)
+        assert len(MARK.findall(text)) >= count  # every finding's citations, V included
+        md = build_markdown(today, AnswerSet(answers, lang=lang))
+        assert len(re.findall(r"\\\[(?:V|PV|U)\\\]", md)) >= count
+        pdf = _pdf_text(build_pdf(today, AnswerSet(answers, lang=lang)))
+        assert len(MARK.findall(pdf)) >= count
+
+
+def test_json_carries_marks_the_disclaimer_and_the_method_version(today, capsys) -> None:
+    assert scoring_main(["score", str(EXAMPLE), "--as-of", TODAY.isoformat(), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["method_version"] == today.rules_version and "not legal advice" in data["disclaimer"]
+    cited = [c for f in data["findings"] for c in f["citations"]]
+    cited += [c for a in data["axes"].values() for e in a["exposure"] for c in e["citations"]]
+    cited += [c for r in data["remedies"] for c in r["citations"]]
+    assert cited and all(c["confidence"] in ("V", "PV", "U") for c in cited)
+
+
+def test_the_reputational_score_says_it_is_a_judgement_and_the_criminal_one_whose_it_is(today, answers) -> None:
+    rep, crim = today.axes["reputational"].caveat, today.axes["criminal"].caveat
+    assert rep is not None and "judgement" in rep["en"] and "判断" in rep["zh"]
+    assert crim is not None and "unit" in crim["en"] and "单位" in crim["zh"]
+    assert today.to_dict("en")["axes"]["reputational"]["caveat"] == rep["en"]
+    for lang in ("en", "zh"):
+        assert rep[lang] in render_text(today, lang)
+        assert rep[lang].split("：")[0].split(":")[0] in build_markdown(today, AnswerSet(answers, lang=lang))
+        pdf = " ".join(_pdf_text(build_pdf(today, AnswerSet(answers, lang=lang))).split())
+        assert " ".join(rep[lang].split())[:20] in pdf
+
+
+def test_measures_that_lower_no_score_are_also_required_by_law_with_the_reason(today, answers) -> None:
+    zero = [m for m in today.remedies if not m.lowers_a_score]
+    assert zero, "the example has measures whose effect the scores do not show"
+    assert all(m.unchanged_because in ("past", "outweighed") for m in zero)
+    text = render_text(today, "en")
+    assert "Also required by law" in text and "-0 points" not in text
+    pdf = " ".join(_pdf_text(build_pdf(today, AnswerSet(answers))).split())
+    assert "Also required by law" in pdf and "0 points" not in pdf
+    for m in zero:
+        assert m.title["en"][:30] in pdf
+    md = build_markdown(today, AnswerSet(answers, lang="zh"))
+    assert "法律同样要求的措施" in md
+
+
+def test_chinese_amounts_use_wan_and_yi() -> None:
+    zh = style("zh")
+    assert zh.money(500_000_000) == "5亿元" and zh.money(50_000_000) == "5000万元" and zh.money(1_000_000) == "100万元"
+    assert style("en").money(50_000_000) == "RMB 50,000,000"
