@@ -514,6 +514,47 @@ def test_a_user_agreement_has_no_statutory_date(law, article_answers):
         assert cites and all("施行" not in c.label("zh") and "in force" not in c.label("en") for c in cites)
 
 
+# Risk levels and the two GB/T 39335 scales are pirisk's words, shown beside statutory tiers ("刑事
+# 严重 … 情节特别严重" was the collision): none of them may read as 情节严重 / 情节特别严重 or as an
+# incident grade (较大 / 重大 / 特别重大), in either language.
+TIER_WORDS_ZH = ("严重", "特别", "重大", "较大")
+TIER_WORDS_EN = ("serious", "severe", "grave", "major")
+
+
+def test_level_and_scale_words_cannot_be_read_as_statutory_tiers():
+    from scoring.axes import LEVELS, LIKELIHOOD_LABELS, SEVERITY_LABELS
+
+    scales = {
+        "levels": [lv.label for lv in LEVELS],
+        "likelihood": list(LIKELIHOOD_LABELS),
+        "impact": list(SEVERITY_LABELS),
+    }
+    for name, words in scales.items():
+        for word in words:
+            assert not any(t in word["zh"] for t in TIER_WORDS_ZH), f"{name}: {word['zh']}"
+            assert not any(t in word["en"].lower() for t in TIER_WORDS_EN), f"{name}: {word['en']}"
+        for lang in ("en", "zh"):
+            assert len({w[lang] for w in words}) == len(words), f"{name} repeats a word in {lang}"
+    # Likelihood words read as likelihood, not as a level.
+    assert all("可能" in w["zh"] for w in scales["likelihood"])
+    assert all("likely" in w["en"].lower() or w["en"] == "Possible" for w in scales["likelihood"])
+
+
+def test_one_chinese_term_for_the_impact_scale_on_every_surface(law):
+    """GB/T 39335 speaks of 影响程度 (the impact on individuals' rights); the cards, the PDF and the
+    Markdown all say so, and nothing calls it 严重程度."""
+    from questions.strings import load_strings, tr
+
+    for surface in ("ui", "report", "cli", "common", "sheets"):
+        for key, text in load_strings(surface).items():
+            assert "严重程度" not in text["zh"], f"{surface}.{key}"
+    assert tr("report", "col_severity", "zh") == tr("report", "chart_severity", "zh") == "影响程度"
+    assert tr("ui", "grid_severity", "zh") == "影响程度" and "影响程度" in tr("ui", "scale_line", "zh")
+    assert "影响程度" in tr("report", "finding_impact", "zh") and "影响程度" in tr("report", "about_method", "zh")
+    for where, text in _all_texts(law):
+        assert "严重程度" not in text["zh"], f"{where}: {text['zh']}"
+
+
 # --- 12. English legal elements -------------------------------------------------------------------
 
 
