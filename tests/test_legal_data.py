@@ -379,7 +379,7 @@ def test_a_remedy_citing_a_provision_never_in_force_in_its_period_is_refused(tmp
 # --- 9. A U or PV fact is never scored silently ----------------------------------------------------
 
 SAYS_EN = ("partly verified", "unconfirmed", "not confirmed")
-SAYS_ZH = ("部分核实", "尚未确认")
+SAYS_ZH = ("部分核实", "未经证实")  # the words of the confidence marks on screen and in the PDF
 
 
 def test_a_rule_resting_only_on_unverified_provisions_says_so(law):
@@ -408,7 +408,7 @@ def test_a_rule_resting_only_on_unverified_provisions_says_so(law):
 def test_mps_order_82_is_marked_unconfirmed_not_verified_with_no_end_date(law):
     p = law.provisions["mps82.4"]
     assert p.confidence == "U" and p.in_force.to is None
-    assert "not confirmed" in p.not_modelled["en"] and "尚未确认" in p.not_modelled["zh"]
+    assert "not confirmed" in p.not_modelled["en"] and "未经证实" in p.not_modelled["zh"]
 
 
 def test_the_npcsc_decisions_penalty_clause_is_unconfirmed_and_carries_no_figure(law):
@@ -420,7 +420,7 @@ def test_the_npcsc_decisions_penalty_clause_is_unconfirmed_and_carries_no_figure
 def test_a_rule_whose_duty_rests_on_mps_order_82_says_its_status_is_unconfirmed(law):
     for rule in law.rules:
         if "mps82.4" in rule.cites:
-            assert "not confirmed" in rule.explain["en"] and "尚未确认" in rule.explain["zh"], rule.id
+            assert "not confirmed" in rule.explain["en"] and "未经证实" in rule.explain["zh"], rule.id
 
 
 # --- 11. Chinese legal terms, by date -------------------------------------------------------------
@@ -553,6 +553,23 @@ def test_one_chinese_term_for_the_impact_scale_on_every_surface(law):
     assert "影响程度" in tr("report", "finding_impact", "zh") and "影响程度" in tr("report", "about_method", "zh")
     for where, text in _all_texts(law):
         assert "严重程度" not in text["zh"], f"{where}: {text['zh']}"
+
+
+def test_one_term_each_for_i_dont_know_not_modelled_and_unconfirmed(law):
+    """The screen, the PDF, the Markdown, the terminal and the data say 不确定 for "I don't know",
+    未纳入模型 for "not modelled" and 未经证实 for U, as the answer buttons and the marks do."""
+    from questions.strings import load_strings, tr
+
+    assert tr("common", "answer_unknown", "zh") == "不确定"
+    assert tr("ui", "not_modelled", "zh", text="x") == tr("report", "not_modelled", "zh", text="x") == "未纳入模型：x"
+    assert "未经证实" in tr("ui", "confidence_U", "zh") and "[U] 未经证实" in tr("report", "confidence_legend", "zh")
+    for surface in ("ui", "report", "cli", "common", "sheets"):
+        for key, text in load_strings(surface).items():
+            for other in ("不知道", "未知", "未建模", "尚未确认"):
+                assert other not in text["zh"], f"{surface}.{key}: {text['zh']}"
+    for where, text in _all_texts(law):
+        for other in ("未知", "未建模", "尚未确认"):
+            assert other not in text["zh"], f"{where}: {text['zh']}"
 
 
 # --- 12. English legal elements -------------------------------------------------------------------
