@@ -572,6 +572,17 @@ def test_one_term_each_for_i_dont_know_not_modelled_and_unconfirmed(law):
             assert other not in text["zh"], f"{where}: {text['zh']}"
 
 
+def test_chinese_amounts_are_written_in_figures_with_wan_and_yi(law):
+    """Amounts in the Chinese data read as the exposure statements render them: 5000元, 100万元,
+    80.26亿元; never 一百万元 beside 100万元, never 50000万元 for 5亿元, never 万万."""
+    for where, text in _all_texts(law):
+        zh = text["zh"]
+        assert not re.search(r"[一二两三四五六七八九十百千]+[万亿]?元", zh), f"{where}: {zh}"
+        assert "万万" not in zh and "百分之" not in zh, f"{where}: {zh}"
+        assert not re.search(r"\d{5,}(\.\d+)?万元|\d{9,}元", zh), f"{where}: {zh}"
+    assert "80.26亿元" in law.provisions["case.didi2022"].summary["zh"]
+
+
 # --- 12. English legal elements -------------------------------------------------------------------
 
 
