@@ -467,6 +467,25 @@ def test_rules_name_the_charges_of_their_own_dates(law):
             assert not any(name in zh for name in (*OLD_CHARGES, NEW_CHARGE)), rule.id
 
 
+def test_the_2009_text_of_art_253_1_holds_two_charges(law):
+    summary = law.provisions["crim.253-1@2009"].summary
+    assert all(name in summary["zh"] for name in OLD_CHARGES) and "两" in summary["zh"]
+    assert "Two offences" in summary["en"] and "either offence" in summary["en"]
+
+
+def test_criminal_sentences_are_stated_with_their_threshold(law):
+    """A sentence range applies only in serious cases (情节严重) or, for Art 286-1, on serious
+    consequences (严重后果): a rule that names the range names the condition too."""
+    for rule in law.rules:
+        if "criminal" not in rule.impacts:
+            continue
+        zh, en = rule.explain["zh"], rule.explain["en"]
+        if re.search(r"三年以下|三年以上七年以下", zh):
+            assert "情节严重" in zh or "情节特别严重" in zh or "严重后果" in zh, rule.id
+        if re.search(r"up to three years|three to seven", en):
+            assert "serious" in en, rule.id
+
+
 def test_todays_texts_use_todays_charge_name(law):
     for q in law.bank.questions.values():
         zh = q.text["zh"] + q.help["zh"]
