@@ -88,6 +88,28 @@ def test_security_duties_cite_csl_art_59_not_the_personal_information_penalty(la
     assert "csl.59@2017" in rule.cites and "csl.64@2017" not in rule.cites
 
 
+def _asks(node) -> set[str]:
+    """The question ids a raw `when` tests, directly."""
+    if isinstance(node, dict):
+        return {k for k in node if k not in ("all", "any", "not", "use")} | set().union(*(_asks(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_asks(v) for v in node)) if node else set()
+    return set()
+
+
+def test_the_six_month_log_duty_is_not_scored_once_its_fate_is_unconfirmed(law):
+    """The 2017 log duty (Art 21) ends on 2025-12-31 because what the 2025 amendment made of it is U:
+    no rule in force from 2026-01-01 may score short log retention, and the amended-law rule cites
+    only its own (PV) penalty provision, not the personal-information Art 42."""
+    amended = dt.date(2026, 1, 1)
+    for rule in law.rules:
+        if _in_force(rule, amended):
+            assert "access_log_retention" not in _asks(rule.when), rule.id
+    rule = next(r for r in law.rules if r.id == "security.csl_duties@2026")
+    assert list(rule.cites) == ["csl.duties@2026"]
+    assert "(U)" in rule.explain["en"] and "未经证实（U）" in rule.explain["zh"]
+
+
 def test_csl_art_59_figures_match_the_brief(law):
     figures = law.provisions["csl.59@2017"].figures
     assert figures["operator_fine_rmb"] == [10_000, 100_000]
