@@ -631,6 +631,15 @@ def test_art_253_1_of_2015_states_the_element_in_violation_of_state_provisions(l
     assert "in violation of state provisions" in law.provisions["crim.253-1@2015"].summary["en"]
     statement = next(s for s in law.exposure if s.id == "criminal.art253_1_2015")
     assert "in violation of state provisions" in statement.text["en"]
+    rules = {r.id: r for r in law.rules}
+    for rule_id in (
+        "sharing.providing_crime@2015",
+        "sharing.providing_crime@2017",
+        "sharing.providing_under_clause@2015",
+        "sharing.providing_under_clause@2021",
+    ):
+        assert "state provision" in rules[rule_id].explain["en"], rule_id
+        assert "国家有关规定" in rules[rule_id].explain["zh"], rule_id
 
 
 def test_the_2009_subjects_are_the_listed_units_and_similar_units(law):
