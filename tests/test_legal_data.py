@@ -547,6 +547,19 @@ def test_book_title_marks_enclose_only_the_title(law):
     assert labels["mps82.4"].startswith("《互联网安全保护技术措施规定》（公安部令第82号）第四条")
 
 
+def test_a_pinpoint_does_not_repeat_the_kind_of_instrument_after_its_title(law):
+    """《…办法》办法（…） and 'Decision, Decision (whole text)' read as slips in a citation."""
+    for p in law.provisions.values():
+        for kind_zh, kind_en in (
+            ("办法", "Measures"),
+            ("决定", "Decision"),
+            ("解释", "Interpretation"),
+            ("公告", "Announcement"),
+        ):
+            assert not p.article["zh"].startswith(kind_zh), f"{p.id}: {p.article['zh']}"
+            assert not p.article["en"].startswith(kind_en), f"{p.id}: {p.article['en']}"
+
+
 def test_a_user_agreement_has_no_statutory_date(law, article_answers):
     p = law.provisions["contract.user_agreement"]
     assert law.kind(p.id) == "contract" and p.in_force is None and p.published is None
