@@ -445,6 +445,15 @@ def test_a_rule_whose_duty_rests_on_mps_order_82_says_its_status_is_unconfirmed(
             assert "not confirmed" in rule.explain["en"] and "未经证实" in rule.explain["zh"], rule.id
 
 
+def test_a_rule_on_the_incident_grades_says_the_lower_thresholds_are_unconfirmed(law):
+    """The 2025 Reporting Measures' people thresholds below 'especially major' are U: a rule that
+    scores the four-hour (or one-hour) report says it cannot tell whether a given leak triggers it."""
+    citing = [r for r in law.rules if "incident.2025" in r.cites]
+    assert citing
+    for rule in citing:
+        assert "(U)" in rule.explain["en"] and "未经证实（U）" in rule.explain["zh"], rule.id
+
+
 # --- 11. Chinese legal terms, by date -------------------------------------------------------------
 
 OLD_CHARGES = ("出售、非法提供公民个人信息罪", "非法获取公民个人信息罪")
