@@ -88,6 +88,28 @@ def test_security_duties_cite_csl_art_59_not_the_personal_information_penalty(la
     assert "csl.59@2017" in rule.cites and "csl.64@2017" not in rule.cites
 
 
+def _asks(node) -> set[str]:
+    """The question ids a raw `when` tests, directly."""
+    if isinstance(node, dict):
+        return {k for k in node if k not in ("all", "any", "not", "use")} | set().union(*(_asks(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_asks(v) for v in node)) if node else set()
+    return set()
+
+
+def test_the_six_month_log_duty_is_not_scored_once_its_fate_is_unconfirmed(law):
+    """The 2017 log duty (Art 21) ends on 2025-12-31 because what the 2025 amendment made of it is U:
+    no rule in force from 2026-01-01 may score short log retention, and the amended-law rule cites
+    only its own (PV) penalty provision, not the personal-information Art 42."""
+    amended = dt.date(2026, 1, 1)
+    for rule in law.rules:
+        if _in_force(rule, amended):
+            assert "access_log_retention" not in _asks(rule.when), rule.id
+    rule = next(r for r in law.rules if r.id == "security.csl_duties@2026")
+    assert list(rule.cites) == ["csl.duties@2026"]
+    assert "(U)" in rule.explain["en"] and "未经证实（U）" in rule.explain["zh"]
+
+
 def test_csl_art_59_figures_match_the_brief(law):
     figures = law.provisions["csl.59@2017"].figures
     assert figures["operator_fine_rmb"] == [10_000, 100_000]
@@ -379,7 +401,7 @@ def test_a_remedy_citing_a_provision_never_in_force_in_its_period_is_refused(tmp
 # --- 9. A U or PV fact is never scored silently ----------------------------------------------------
 
 SAYS_EN = ("partly verified", "unconfirmed", "not confirmed")
-SAYS_ZH = ("部分核实", "尚未确认")
+SAYS_ZH = ("部分核实", "未经证实")  # the words of the confidence marks on screen and in the PDF
 
 
 def test_a_rule_resting_only_on_unverified_provisions_says_so(law):
@@ -408,7 +430,7 @@ def test_a_rule_resting_only_on_unverified_provisions_says_so(law):
 def test_mps_order_82_is_marked_unconfirmed_not_verified_with_no_end_date(law):
     p = law.provisions["mps82.4"]
     assert p.confidence == "U" and p.in_force.to is None
-    assert "not confirmed" in p.not_modelled["en"] and "尚未确认" in p.not_modelled["zh"]
+    assert "not confirmed" in p.not_modelled["en"] and "未经证实" in p.not_modelled["zh"]
 
 
 def test_the_npcsc_decisions_penalty_clause_is_unconfirmed_and_carries_no_figure(law):
@@ -420,7 +442,16 @@ def test_the_npcsc_decisions_penalty_clause_is_unconfirmed_and_carries_no_figure
 def test_a_rule_whose_duty_rests_on_mps_order_82_says_its_status_is_unconfirmed(law):
     for rule in law.rules:
         if "mps82.4" in rule.cites:
-            assert "not confirmed" in rule.explain["en"] and "尚未确认" in rule.explain["zh"], rule.id
+            assert "not confirmed" in rule.explain["en"] and "未经证实" in rule.explain["zh"], rule.id
+
+
+def test_a_rule_on_the_incident_grades_says_the_lower_thresholds_are_unconfirmed(law):
+    """The 2025 Reporting Measures' people thresholds below 'especially major' are U: a rule that
+    scores the four-hour (or one-hour) report says it cannot tell whether a given leak triggers it."""
+    citing = [r for r in law.rules if "incident.2025" in r.cites]
+    assert citing
+    for rule in citing:
+        assert "(U)" in rule.explain["en"] and "未经证实（U）" in rule.explain["zh"], rule.id
 
 
 # --- 11. Chinese legal terms, by date -------------------------------------------------------------
@@ -467,6 +498,25 @@ def test_rules_name_the_charges_of_their_own_dates(law):
             assert not any(name in zh for name in (*OLD_CHARGES, NEW_CHARGE)), rule.id
 
 
+def test_the_2009_text_of_art_253_1_holds_two_charges(law):
+    summary = law.provisions["crim.253-1@2009"].summary
+    assert all(name in summary["zh"] for name in OLD_CHARGES) and "两" in summary["zh"]
+    assert "Two offences" in summary["en"] and "either offence" in summary["en"]
+
+
+def test_criminal_sentences_are_stated_with_their_threshold(law):
+    """A sentence range applies only in serious cases (情节严重) or, for Art 286-1, on serious
+    consequences (严重后果): a rule that names the range names the condition too."""
+    for rule in law.rules:
+        if "criminal" not in rule.impacts:
+            continue
+        zh, en = rule.explain["zh"], rule.explain["en"]
+        if re.search(r"三年以下|三年以上七年以下", zh):
+            assert "情节严重" in zh or "情节特别严重" in zh or "严重后果" in zh, rule.id
+        if re.search(r"up to three years|three to seven", en):
+            assert "serious" in en, rule.id
+
+
 def test_todays_texts_use_todays_charge_name(law):
     for q in law.bank.questions.values():
         zh = q.text["zh"] + q.help["zh"]
@@ -506,12 +556,94 @@ def test_book_title_marks_enclose_only_the_title(law):
     assert labels["mps82.4"].startswith("《互联网安全保护技术措施规定》（公安部令第82号）第四条")
 
 
+def test_a_pinpoint_does_not_repeat_the_kind_of_instrument_after_its_title(law):
+    """《…办法》办法（…） and 'Decision, Decision (whole text)' read as slips in a citation."""
+    for p in law.provisions.values():
+        for kind_zh, kind_en in (
+            ("办法", "Measures"),
+            ("决定", "Decision"),
+            ("解释", "Interpretation"),
+            ("公告", "Announcement"),
+        ):
+            assert not p.article["zh"].startswith(kind_zh), f"{p.id}: {p.article['zh']}"
+            assert not p.article["en"].startswith(kind_en), f"{p.id}: {p.article['en']}"
+
+
 def test_a_user_agreement_has_no_statutory_date(law, article_answers):
     p = law.provisions["contract.user_agreement"]
     assert law.kind(p.id) == "contract" and p.in_force is None and p.published is None
     for day in (ARTICLE_DATE, TODAY):
         cites = [c for f in assess(article_answers, day).findings for c in f.citations if c.id == "contract.user_agreement"]
         assert cites and all("施行" not in c.label("zh") and "in force" not in c.label("en") for c in cites)
+
+
+# Risk levels and the two GB/T 39335 scales are pirisk's words, shown beside statutory tiers ("刑事
+# 严重 … 情节特别严重" was the collision): none of them may read as 情节严重 / 情节特别严重 or as an
+# incident grade (较大 / 重大 / 特别重大), in either language.
+TIER_WORDS_ZH = ("严重", "特别", "重大", "较大")
+TIER_WORDS_EN = ("serious", "severe", "grave", "major")
+
+
+def test_level_and_scale_words_cannot_be_read_as_statutory_tiers():
+    from scoring.axes import LEVELS, LIKELIHOOD_LABELS, SEVERITY_LABELS
+
+    scales = {
+        "levels": [lv.label for lv in LEVELS],
+        "likelihood": list(LIKELIHOOD_LABELS),
+        "impact": list(SEVERITY_LABELS),
+    }
+    for name, words in scales.items():
+        for word in words:
+            assert not any(t in word["zh"] for t in TIER_WORDS_ZH), f"{name}: {word['zh']}"
+            assert not any(t in word["en"].lower() for t in TIER_WORDS_EN), f"{name}: {word['en']}"
+        for lang in ("en", "zh"):
+            assert len({w[lang] for w in words}) == len(words), f"{name} repeats a word in {lang}"
+    # Likelihood words read as likelihood, not as a level.
+    assert all("可能" in w["zh"] for w in scales["likelihood"])
+    assert all("likely" in w["en"].lower() or w["en"] == "Possible" for w in scales["likelihood"])
+
+
+def test_one_chinese_term_for_the_impact_scale_on_every_surface(law):
+    """GB/T 39335 speaks of 影响程度 (the impact on individuals' rights); the cards, the PDF and the
+    Markdown all say so, and nothing calls it 严重程度."""
+    from questions.strings import load_strings, tr
+
+    for surface in ("ui", "report", "cli", "common", "sheets"):
+        for key, text in load_strings(surface).items():
+            assert "严重程度" not in text["zh"], f"{surface}.{key}"
+    assert tr("report", "col_severity", "zh") == tr("report", "chart_severity", "zh") == "影响程度"
+    assert tr("ui", "grid_severity", "zh") == "影响程度" and "影响程度" in tr("ui", "scale_line", "zh")
+    assert "影响程度" in tr("report", "finding_impact", "zh") and "影响程度" in tr("report", "about_method", "zh")
+    for where, text in _all_texts(law):
+        assert "严重程度" not in text["zh"], f"{where}: {text['zh']}"
+
+
+def test_one_term_each_for_i_dont_know_not_modelled_and_unconfirmed(law):
+    """The screen, the PDF, the Markdown, the terminal and the data say 不确定 for "I don't know",
+    未纳入模型 for "not modelled" and 未经证实 for U, as the answer buttons and the marks do."""
+    from questions.strings import load_strings, tr
+
+    assert tr("common", "answer_unknown", "zh") == "不确定"
+    assert tr("ui", "not_modelled", "zh", text="x") == tr("report", "not_modelled", "zh", text="x") == "未纳入模型：x"
+    assert "未经证实" in tr("ui", "confidence_U", "zh") and "[U] 未经证实" in tr("report", "confidence_legend", "zh")
+    for surface in ("ui", "report", "cli", "common", "sheets"):
+        for key, text in load_strings(surface).items():
+            for other in ("不知道", "未知", "未建模", "尚未确认"):
+                assert other not in text["zh"], f"{surface}.{key}: {text['zh']}"
+    for where, text in _all_texts(law):
+        for other in ("未知", "未建模", "尚未确认"):
+            assert other not in text["zh"], f"{where}: {text['zh']}"
+
+
+def test_chinese_amounts_are_written_in_figures_with_wan_and_yi(law):
+    """Amounts in the Chinese data read as the exposure statements render them: 5000元, 100万元,
+    80.26亿元; never 一百万元 beside 100万元, never 50000万元 for 5亿元, never 万万."""
+    for where, text in _all_texts(law):
+        zh = text["zh"]
+        assert not re.search(r"[一二两三四五六七八九十百千]+[万亿]?元", zh), f"{where}: {zh}"
+        assert "万万" not in zh and "百分之" not in zh, f"{where}: {zh}"
+        assert not re.search(r"\d{5,}(\.\d+)?万元|\d{9,}元", zh), f"{where}: {zh}"
+    assert "80.26亿元" in law.provisions["case.didi2022"].summary["zh"]
 
 
 # --- 12. English legal elements -------------------------------------------------------------------
@@ -521,6 +653,15 @@ def test_art_253_1_of_2015_states_the_element_in_violation_of_state_provisions(l
     assert "in violation of state provisions" in law.provisions["crim.253-1@2015"].summary["en"]
     statement = next(s for s in law.exposure if s.id == "criminal.art253_1_2015")
     assert "in violation of state provisions" in statement.text["en"]
+    rules = {r.id: r for r in law.rules}
+    for rule_id in (
+        "sharing.providing_crime@2015",
+        "sharing.providing_crime@2017",
+        "sharing.providing_under_clause@2015",
+        "sharing.providing_under_clause@2021",
+    ):
+        assert "state provision" in rules[rule_id].explain["en"], rule_id
+        assert "国家有关规定" in rules[rule_id].explain["zh"], rule_id
 
 
 def test_the_2009_subjects_are_the_listed_units_and_similar_units(law):
