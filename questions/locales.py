@@ -43,8 +43,8 @@ class _Chinese:
         if amount >= 100_000_000 and amount % 10_000 == 0:
             yi = amount / 100_000_000
             return f"{yi:.4f}".rstrip("0").rstrip(".") + "亿元"
-        if amount >= 10_000 and amount % 10_000 == 0:
-            return f"{amount // 10_000}万元"
+        if amount >= 10_000 and amount % 1_000 == 0:
+            return f"{amount / 10_000:g}万元"  # 100万元, 1.5万元
         return f"{amount}元"
 
     def number(self, value: float) -> str:

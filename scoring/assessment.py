@@ -45,6 +45,8 @@ class Citation:
         # Book-title marks (in Chinese) belong to documents (laws, regulations, the article), not to a list of cases.
         key = "cite_titled" if self.kind in TITLED_KINDS else "cite_untitled"
         head = tr("common", key, lang, title=self.instrument_title.get(lang), article=self.article.get(lang))
+        if self.kind == "announcement" and self.in_force_from is not None:  # issued, not brought into force
+            return tr("common", "cite_issued", lang, head=head, date=self.in_force_from.isoformat())
         if self.in_force_from is None:
             return tr("common", "cite_published", lang, head=head, date=self.published.isoformat()) if self.published else head
         if self.in_force_to is None:

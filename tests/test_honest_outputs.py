@@ -92,3 +92,14 @@ def test_chinese_amounts_use_wan_and_yi() -> None:
     zh = style("zh")
     assert zh.money(500_000_000) == "5亿元" and zh.money(50_000_000) == "5000万元" and zh.money(1_000_000) == "100万元"
     assert style("en").money(50_000_000) == "RMB 50,000,000"
+    assert zh.money(15_000) == "1.5万元"  # the 1997 Measures' unit fine, as Chinese texts write it
+
+
+def test_an_announcement_is_issued_not_brought_into_force() -> None:
+    from scoring.loader import default_law
+    from scoring.plan import citation
+
+    c = citation(default_law(), "cac.2025.officer_report", TODAY)
+    assert c.kind == "announcement"
+    assert "2025-07-18发布" in c.label("zh") and "施行" not in c.label("zh")
+    assert "issued 2025-07-18" in c.label("en") and "in force" not in c.label("en")
