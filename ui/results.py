@@ -31,7 +31,25 @@ def _level_text(key: str, lang: str) -> str:
     return level(key).label.get(lang)
 
 
+def card_headlines(assessment: Assessment, lang: str) -> dict[str, str]:
+    """Each axis card's headline: its main finding (the engine's reason). A finding that is already the
+    headline of a card to its left is named as that card's, so no two cards read the same."""
+    first: dict[str, str] = {}  # a main finding's rule -> the axis whose card shows it
+    out: dict[str, str] = {}
+    for axis in AXES:
+        r = assessment.axes[axis.key]
+        rule = r.top_rule
+        if rule is not None and rule in first:
+            out[axis.key] = t("card_same_finding", axis=first[rule], title=r.reason.get(lang))
+        else:
+            out[axis.key] = r.reason.get(lang)
+            if rule is not None:
+                first[rule] = axis.label.get(lang)
+    return out
+
+
 def _axis_cards(assessment: Assessment, lang: str) -> None:
+    headlines = card_headlines(assessment, lang)
     for column, axis in zip(st.columns(len(AXES)), AXES, strict=True):
         r = assessment.axes[axis.key]
         with column.container(border=True, key=f"axis__{axis.key}", height="stretch"):
@@ -46,7 +64,7 @@ def _axis_cards(assessment: Assessment, lang: str) -> None:
                     )
                 )
             )
-            st.markdown(md(r.reason.get(lang)))
+            st.markdown(md(headlines[axis.key]))
 
 
 def _citation(c: Citation, lang: str) -> None:
@@ -265,10 +283,10 @@ def results_page() -> None:
     lang = state.lang()
     ss = st.session_state
     day: dt.date = ss[state.LAW_AS_OF]
-    st.title(t("results_title"))
+    st.title(t("results_title"), anchor=state.page_anchor("results"))
     link.current().banner()
     if ss[state.COMPANY]:
-        st.subheader(md(ss[state.COMPANY]))
+        st.header(md(ss[state.COMPANY]), anchor=False)
     st.markdown(md(t("law_as_of_line", date=day.isoformat(), rules=law.method.rules_version, bank=law.bank.version)))
     widgets.disclaimer(prominent=True)
 

@@ -7,6 +7,7 @@ except in CI (CI set), where a missing browser is a failure.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -103,3 +104,31 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     _need_chromium()
     with running_app(tmp_path_factory.mktemp("app")) as url:
         yield url
+
+
+# -- what the browser tests share (helpers in browsing.py) ------------------------------------------
+
+
+@pytest.fixture()
+def runs(page: Any) -> Any:
+    from browsing import ScriptRuns
+
+    return ScriptRuns(page)  # attached before the page opens the app
+
+
+LOCAL = re.compile(r"^(https?|wss?)://127\.0\.0\.1:\d+/|^(data|blob):")
+
+
+@pytest.fixture(autouse=True)
+def nothing_leaves_the_machine(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every browser test also checks that the page loads nothing from outside (no CDN, fonts or
+    telemetry): only this machine's app servers (on the loopback address) are asked for anything."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    yield
+    outside = sorted({url for url in requested if not LOCAL.match(url)})
+    assert outside == [], f"the app loaded something from outside this machine: {outside}"
