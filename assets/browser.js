@@ -6,10 +6,27 @@
 // - keeps the answers in this browser's localStorage, only while the user has opted in;
 // - offers the kept answers back once per page load;
 // - warns before the page is left while answers are kept nowhere;
-// - gives the sidebar's sectioned page list a structure assistive technology can follow.
+// - gives the sidebar's sectioned page list a structure assistive technology can follow;
+// - once the questionnaire is open, loads the chart code while the browser is idle.
 const KEY = "pirisk.answers";
 const DOWNLOAD = '[class*="st-key-download_answers"] button';
-const page = (window.__pirisk = window.__pirisk || { move: null, offered: false, downloaded: null, data: {}, listening: false });
+const page = (window.__pirisk = window.__pirisk || {
+  move: null,
+  offered: false,
+  downloaded: null,
+  data: {},
+  listening: false,
+  preloaded: false,
+});
+
+// Load (and run) the chart code while the browser is idle: the same module Streamlit imports when the
+// results draw their first chart, which then needs no loading.
+function preload(url) {
+  if (page.preloaded || !url) return;
+  page.preloaded = true;
+  const idle = window.requestIdleCallback || ((callback) => setTimeout(callback, 200));
+  setTimeout(() => idle(() => import(new URL(url, document.baseURI).href).catch(() => {})), 1000);
+}
 
 // The element a move lands on: the first match of `selector` drawn by this run (not a stale one).
 function target(selector) {
@@ -98,6 +115,7 @@ export default function (component) {
     page.listening = true;
     listen();
   }
+  preload(data.preload);
   if (page.move === null) page.move = data.move;
   else if (data.move !== page.move) {
     page.move = data.move;

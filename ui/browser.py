@@ -10,7 +10,9 @@ only to this app's own page.
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import resources
+from pathlib import Path
 
 import streamlit as st
 
@@ -23,6 +25,14 @@ _KEY = "pirisk_browser_bridge"
 _component = st.components.v2.component(
     "pirisk_browser", js=resources.files("assets").joinpath("browser.js").read_text(encoding="utf-8"), isolate_styles=False
 )
+
+
+@cache
+def _chart_code() -> str | None:
+    """Where Streamlit serves its Plotly chart code (a 4.7 MB bundle loaded on first use), relative to
+    the app's address; None if this Streamlit names it otherwise."""
+    found = sorted((Path(st.__file__).parent / "static" / "static" / "js").glob("PlotlyChart.*.js"))
+    return f"./static/js/{found[0].name}" if found else None
 
 
 def _offered() -> None:
@@ -66,6 +76,9 @@ def sync(page: str) -> None:
         "forget": bool(ss[state.FORGET]) and not keep,
         "restored": bool(ss[state.RESTORED]),
         "unsaved": state.unsaved(ss),
+        # Once the questionnaire is open, the browser loads the chart code while idle, so that the
+        # results draw their charts without waiting for it (the welcome, the first view, stays light).
+        "preload": _chart_code() if ss[state.STARTED] or ss[state.ANSWERS] else None,
         "fingerprint": state.fingerprint(ss),
     }
     with st.container(key=BRIDGE):

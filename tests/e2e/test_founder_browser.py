@@ -5,6 +5,7 @@ results show whole (chart labels, buttons, the what-if panel)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -21,6 +22,8 @@ from browsing import (
     open_questions,
 )
 from playwright.sync_api import Browser, Page, expect
+
+from scoring.engine import assess
 
 pytestmark = pytest.mark.e2e
 
@@ -255,6 +258,21 @@ def test_the_review_and_results_show_whole(page: Page, runs: ScriptRuns, app_url
     severities = [(t.text_content() or "").replace(" ", "") for t in grid.locator(".xtick text").all()]
     assert severities == ["Minor", "Moderate", "Serious", "Veryserious"]  # all four drawn, inside the chart (above)
     assert cut_off_buttons(page) == []
+
+    # Only the open findings tab and opened source lists are drawn (the page was slow with them all).
+    example = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    day = dt.date.today() if size == "desktop" else dt.date.fromisoformat(example["law_as_of"])
+    scores = {axis: result.score for axis, result in assess(example["answers"], day).axes.items()}
+    top = max(scores, key=scores.__getitem__)  # the most exposed axis opens first
+    expect(page.locator("[role=tab][aria-selected=true]")).to_contain_text(top.capitalize())
+    sources = page.locator(f"[class*='st-key-sources__{top}__']").first
+    expect(sources.locator("[data-testid=stMarkdown]")).to_have_count(0)
+    runs.click(sources.locator("summary"))
+    expect(sources.locator("[data-testid=stMarkdown]")).to_have_count(1, timeout=TIMEOUT)
+    other = next(axis for axis in scores if axis != top)
+    runs.click(page.get_by_role("tab").filter(has_text=other.capitalize()))
+    expect(page.locator(f"[class*='st-key-sources__{other}__']").first).to_be_visible(timeout=TIMEOUT)
+    assert page.locator(f"[class*='st-key-sources__{top}__']").count() == 0
 
     if size == "desktop":  # side by side: the what-if panel stays in view beside the list it updates
         first = page.locator("[class*='st-key-remedy_card__']").first
