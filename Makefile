@@ -1,5 +1,5 @@
 # The commands that matter. `make run` starts the app; `make test` runs every test.
-.PHONY: run test lint typecheck format check bench
+.PHONY: run test lint typecheck format check bench install-check
 
 run:
 	scripts/run
@@ -21,3 +21,6 @@ check:
 
 bench:
 	.venv/bin/python bench/run_all.py
+
+install-check:
+	scripts/check-install

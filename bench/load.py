@@ -108,7 +108,7 @@ async def one_session(browser: Any, url: str, index: int, seed: int, folder: Pat
     try:
         start = time.perf_counter()
         await page.goto(url + "/?lang=en")
-        await expect(page.locator(".stProgress")).to_be_visible(timeout=STEP_TIMEOUT_MS)
+        await expect(page.locator(".st-key-welcome_start button")).to_be_visible(timeout=STEP_TIMEOUT_MS)
         result.timings["open"] = time.perf_counter() - start
 
         start = time.perf_counter()

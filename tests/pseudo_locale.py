@@ -178,8 +178,8 @@ def pages() -> dict[str, list[str]]:
     _, answers, day = next(e for e in _examples() if e[0] == "article-2012-internet-company")
     for step in range(len(bank.sections) + 1):
         check(f"assess:{step}", start(answers=dict(answers), step=step, company=COMPANY))
-    empty = start()
-    check("assess:empty", empty)
+    check("welcome", start())
+    check("assess:empty", start(started=True))
     at = start(answers=dict(answers), company=COMPANY, law_as_of=day)
     for page in ("results", "sources", "about"):
         check(page, goto(at, page))

@@ -26,7 +26,9 @@ REVIEW_STEP = len(BANK.sections)
 
 
 def start(**state: Any) -> AppTest:
+    """The app past its welcome (tests/test_founder.py tests the welcome itself), with `state` set."""
     at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["started"] = True
     for key, value in state.items():
         at.session_state[key] = value
     return at.run()
@@ -382,6 +384,7 @@ def test_what_if_remedies_project_scores_beside_the_current_ones() -> None:
 def test_chinese_from_the_address_changes_questions_results_and_charts() -> None:
     at = AppTest.from_file(APP, default_timeout=30)
     at.query_params["lang"] = "zh"
+    at.session_state["started"] = True
     at.session_state["answers"] = article_answers()
     at.session_state["law_as_of"] = dt.date(2012, 9, 4)
     at.run()

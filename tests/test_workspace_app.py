@@ -84,7 +84,9 @@ def normalised(answers: dict[str, Any]) -> dict[str, Any]:
 
 
 def start(**state: Any) -> AppTest:
+    """The app past the founder's welcome, with `state` set."""
     at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["started"] = True
     for key, value in state.items():
         at.session_state[key] = value
     return at.run()
@@ -260,7 +262,9 @@ def test_workspace_addresses_fall_back_to_the_questionnaire_while_locked(db: Any
 def test_every_workspace_page_guards_itself_even_if_navigation_let_it_through(db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     seeded(db, client="Secret Client Ltd")
     everything = (*nav.PAGES, *nav.WORKSPACE_PAGES)
-    monkeypatch.setattr(nav, "pages", lambda unlocked=False: [nav.page(n) for n in everything])  # a navigation bug, simulated
+    monkeypatch.setattr(
+        nav, "pages", lambda unlocked=False, workspace=True: [nav.page(n) for n in everything]
+    )  # a navigation bug, simulated
     at = start()
     for path in sorted(WORKSPACE_ONLY):
         goto(at, path)

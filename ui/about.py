@@ -27,7 +27,7 @@ def about_page() -> None:
     law = state.law()
     lang = state.lang()
     method = law.method
-    st.title(t("about_title"))
+    st.title(t("about_title"), anchor=state.page_anchor("about"))
     st.markdown(md(t("about_intro")))
 
     st.header(t("about_axes"))

@@ -8,7 +8,7 @@ from questions.answers import answer_words
 from questions.model import Bank, Section
 from scoring.answers_file import MAX_COMPANY
 from scoring.engine import visibility
-from ui import link, nav, state, widgets
+from ui import link, nav, state, welcome, widgets
 from ui.present import HIDDEN, SectionStatus, colon, md, progress, section_status
 from ui.state import t
 
@@ -16,8 +16,7 @@ COMPANY_WIDGET = "company_input"
 
 
 def _goto(step: int) -> None:
-    st.session_state[state.STEP] = step
-    st.session_state[state.BLOCKED] = []
+    state.go_to_step(step)
 
 
 def _next(step: int) -> None:
@@ -25,6 +24,7 @@ def _next(step: int) -> None:
     status = section_status(state.law(), state.answers())[step]
     if status.missing:
         st.session_state[state.BLOCKED] = [step, *status.missing]
+        state.move_to(".st-key-blocked_notice")  # the list of what is missing takes the focus
         return
     _goto(step + 1)
 
@@ -87,7 +87,7 @@ def _company_field() -> None:
 def _section(
     bank: Bank, section: Section, step: int, visible: dict[str, int], status: SectionStatus, complete: bool, lang: str
 ) -> None:
-    st.subheader(t("step_of", n=step + 1, total=len(bank.sections), title=section.title.get(lang)))
+    st.header(t("step_of", n=step + 1, total=len(bank.sections), title=section.title.get(lang)), anchor=state.step_anchor(step))
     st.caption(md(section.description.get(lang)))
     if step == 0:
         _company_field()
@@ -100,7 +100,8 @@ def _section(
             widgets.question(q, visible[q.id], lang, missing=q.id in flagged)
     if flagged:
         names = "\n".join(f"- {md(bank.questions[qid].text.get(lang))}" for qid in status.missing if qid in flagged)
-        st.error(f"{md(t('blocked'))}\n\n{names}", icon=":material/warning:")
+        with st.container(key="blocked_notice"):
+            st.error(f"{md(t('blocked'))}\n\n{names}", icon=":material/warning:")
     back, forward, review = st.columns([1, 1, 2])
     back.button(
         t("back"),
@@ -128,10 +129,11 @@ def _section(
 
 def _review(bank: Bank, statuses: list[SectionStatus], visible: dict[str, int], lang: str) -> None:
     answers = state.answers()
-    st.subheader(t("review_title"))
+    st.header(t("review_title"), anchor=state.step_anchor(len(bank.sections)))
     st.caption(md(t("review_intro")))
     company = st.session_state[state.COMPANY]
-    st.markdown(f"**{md(t('company_short'))}{colon(lang)}**{md(company) if company else md(t('company_none'))}")
+    # The colon stays outside the bold: "**Company:** x", never "**Company: **x" (which Markdown leaves as it is).
+    st.markdown(f"**{md(t('company_short'))}**{colon(lang)}{md(company) if company else md(t('company_none'))}")
     for i, (section, status) in enumerate(zip(bank.sections, statuses, strict=True)):
         with st.container(border=True, key=f"review__{section.id}"):
             head, edit = st.columns([4, 1], vertical_alignment="center")
@@ -144,12 +146,18 @@ def _review(bank: Bank, statuses: list[SectionStatus], visible: dict[str, int], 
                 if visible[q.id] == HIDDEN:
                     continue
                 value = answers.get(q.id)
-                text, answer, change = st.columns([6, 4, 1], vertical_alignment="center")
+                text, answer, change = st.columns([5, 4, 2], vertical_alignment="center")
                 text.markdown(md(q.text.get(lang)))
                 shown = md(answer_words(q, value, lang))
                 answer.markdown(f"**{shown}**" if q.is_answered(value) else f":red[{shown}]")
                 change.button(
-                    t("change"), key=f"change__{q.id}", on_click=_goto, args=(i,), type="tertiary", help=t("change_help")
+                    t("change"),
+                    key=f"change__{q.id}",
+                    on_click=_goto,
+                    args=(i,),
+                    type="tertiary",
+                    help=t("change_help"),
+                    icon=":material/edit:",
                 )
     incomplete = [(i, bank.sections[i]) for i, s in enumerate(statuses) if s.missing]
     back, forward = st.columns([1, 3])
@@ -163,6 +171,9 @@ def _review(bank: Bank, statuses: list[SectionStatus], visible: dict[str, int], 
 
 def assess_page() -> None:
     """The questionnaire: progress bar, the list of sections, the current step and its buttons."""
+    if welcome.shown():
+        welcome.welcome()
+        return
     law = state.law()
     bank = law.bank
     lang = state.lang()
@@ -172,19 +183,23 @@ def assess_page() -> None:
     step = min(max(int(st.session_state[state.STEP]), 0), len(bank.sections))
     st.session_state[state.STEP] = step
 
-    st.title(t("assess_title"))
+    st.title(t("assess_title"), anchor=state.page_anchor("assess"))
     link.current().banner()
+    if state.KEPT_LOADED in st.session_state:  # said once, after the browser gave back what it kept
+        st.success(md(t("kept_restored", n=st.session_state.pop(state.KEPT_LOADED))), icon=":material/history:")
     answered, shown = progress(statuses)
     pct = round(100 * answered / shown) if shown else 0
     st.progress(pct / 100, text=t("progress", pct=pct, answered=answered, total=shown))
 
-    side, body = st.columns([1, 3], gap="large")
-    with side.container(key="section_list"):
-        _section_list(bank, statuses, step, lang)
+    # The step first and the list of sections beside it (after it, on a phone): the first question is
+    # on the first screen, and the keyboard reaches the step before the list.
+    body, side = st.columns([3, 1], gap="large")
     with body:
         if step == len(bank.sections):
             _review(bank, statuses, visible, lang)
         else:
             complete = not any(s.missing for s in statuses)
             _section(bank, bank.sections[step], step, visible, statuses[step], complete, lang)
+    with side.container(key="section_list"):
+        _section_list(bank, statuses, step, lang)
     widgets.disclaimer()

@@ -21,10 +21,25 @@ _MARKERS = ("circle", "diamond", "square", "triangle-up")
 _PALETTE = ("#1f5f8b", "#2e7d32", "#8e6c8a")
 
 
+def label_room(label: str, size: int) -> int:
+    """Pixels beside a radar's circle that an axis label needs at font `size` (a CJK character is about
+    one em wide, a Latin one about 0.6 em). Plotly's polar charts make no room for their labels."""
+    return round(sum(1.0 if ord(c) >= 0x2E80 else 0.62 for c in label) * size) + 16
+
+
+def wrapped(label: str) -> str:
+    """A tick label broken at its spaces, so that it fits under its column on a phone."""
+    return "<br>".join(label.split())
+
+
 def radar_figure(series: list[tuple[str, Assessment]], lang: str, *, compact: bool = False) -> dict[str, Any]:
     """A radar of the four axes' scores (0-100); one trace per (name, assessment), the first is current.
-    `compact` leaves more room for the axis labels, for a narrow column."""
+    The margins beside the circle fit the longest axis label at any width; `compact` is for a narrow column."""
     labels = [a.label.get(lang) for a in AXES]
+    size = 12 if compact else 13
+    # The first axis is drawn to the right of the circle and the third to its left (Plotly's default
+    # rotation), the others above and below it: each side gets the room its own label needs.
+    right, left = label_room(labels[0], size), label_room(labels[2], size)
     data = []
     for i, (name, assessment) in enumerate(series):
         scores = [assessment.axes[a.key].score for a in AXES]
@@ -42,7 +57,7 @@ def radar_figure(series: list[tuple[str, Assessment]], lang: str, *, compact: bo
         )
     layout = {
         "polar": {
-            "domain": {"x": [0.32, 0.68] if compact else [0.24, 0.76], "y": [0.08, 0.92]},
+            "domain": {"x": [0, 1], "y": [0, 1]},
             "radialaxis": {
                 "range": [0, 100],
                 "tickvals": [25, 50, 75, 100],
@@ -50,12 +65,12 @@ def radar_figure(series: list[tuple[str, Assessment]], lang: str, *, compact: bo
                 "tickangle": 45,
                 "tickfont": {"size": 10, "color": "#666"},
             },
-            "angularaxis": {"tickfont": {"size": 13}},
+            "angularaxis": {"tickfont": {"size": size}, "rotation": 0, "direction": "counterclockwise"},
         },
         "showlegend": len(series) > 1,
         "legend": {"orientation": "h", "y": -0.08, "x": 0.5, "xanchor": "center"},
-        "margin": {"l": 10, "r": 10, "t": 30, "b": 30},
-        "height": 300 if compact else 400,
+        "margin": {"l": left, "r": right, "t": 36, "b": 60 if len(series) > 1 else 36},
+        "height": 260 if compact else 400,
         "font": _FONT,
     }
     return {"data": data, "layout": layout}
@@ -127,7 +142,8 @@ def grid_figure(assessment: Assessment, method: Method, lang: str) -> dict[str, 
         "xaxis": {
             **axis_style,
             "title": {"text": tr("ui", "grid_severity", lang)},
-            "ticktext": [s.get(lang) for s in SEVERITY_LABELS],
+            "ticktext": [wrapped(s.get(lang)) for s in SEVERITY_LABELS],
+            "tickangle": 0,
         },
         "yaxis": {
             **axis_style,
@@ -135,7 +151,7 @@ def grid_figure(assessment: Assessment, method: Method, lang: str) -> dict[str, 
             "ticktext": [s.get(lang) for s in LIKELIHOOD_LABELS],
         },
         "showlegend": False,
-        "margin": {"l": 90, "r": 20, "t": 30, "b": 50},
+        "margin": {"l": 80, "r": 16, "t": 30, "b": 70},
         "height": 400,
         "font": _FONT,
         "plot_bgcolor": "white",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from collections.abc import Callable
 
 import streamlit as st
@@ -35,6 +36,16 @@ _PAGE_FUNCTIONS: dict[str, tuple[str, str]] = {
 }
 
 
+# What the workspace needs beyond a founder's install: `pip install pirisk[workspace]` brings them.
+WORKSPACE_MODULES: tuple[str, ...] = ("sqlalchemy", "alembic", "argon2")
+
+
+def workspace_available() -> bool:
+    """Whether the workspace's database stack is installed (the `workspace` extra). Without it a founder's
+    pages run as they are, and the workspace is not offered."""
+    return all(importlib.util.find_spec(module) is not None for module in WORKSPACE_MODULES)
+
+
 def _function(name: str) -> Callable[[], None]:
     # Imported here, not at module level: the pages import this module to switch pages.
     module, function = _PAGE_FUNCTIONS[name]
@@ -46,15 +57,23 @@ def page(name: str) -> StreamlitPage:
     return st.Page(_function(name), title=state.t(f"nav_{name}"), url_path=name, default=name == PAGES[0])
 
 
-def pages(unlocked: bool = False) -> list[StreamlitPage] | dict[str, list[StreamlitPage]]:
-    """The pages to register: the self-assessment and the workspace's door; every workspace page once unlocked."""
+def pages(unlocked: bool = False, workspace: bool = True) -> list[StreamlitPage] | dict[str, list[StreamlitPage]]:
+    """The pages to register: the self-assessment and the workspace's door (if the workspace is installed);
+    every workspace page once unlocked."""
     own = [page(name) for name in PAGES]
+    if not workspace:
+        return own
     if not unlocked:
         return [*own, page(WORKSPACE_PAGES[0])]
     return {
         state.t("nav_section_self"): own,
         state.t("nav_section_workspace"): [page(name) for name in WORKSPACE_PAGES],
     }
+
+
+def name_of(current: StreamlitPage) -> str:
+    """The name (one of PAGES or WORKSPACE_PAGES) of a registered page; the default page's is PAGES[0]."""
+    return current.url_path or PAGES[0]
 
 
 def go(name: str) -> None:

@@ -31,7 +31,25 @@ def _level_text(key: str, lang: str) -> str:
     return level(key).label.get(lang)
 
 
+def card_headlines(assessment: Assessment, lang: str) -> dict[str, str]:
+    """Each axis card's headline: its main finding (the engine's reason). A finding that is already the
+    headline of a card to its left is named as that card's, so no two cards read the same."""
+    first: dict[str, str] = {}  # a main finding's rule -> the axis whose card shows it
+    out: dict[str, str] = {}
+    for axis in AXES:
+        r = assessment.axes[axis.key]
+        rule = r.top_rule
+        if rule is not None and rule in first:
+            out[axis.key] = t("card_same_finding", axis=first[rule], title=r.reason.get(lang))
+        else:
+            out[axis.key] = r.reason.get(lang)
+            if rule is not None:
+                first[rule] = axis.label.get(lang)
+    return out
+
+
 def _axis_cards(assessment: Assessment, lang: str) -> None:
+    headlines = card_headlines(assessment, lang)
     for column, axis in zip(st.columns(len(AXES)), AXES, strict=True):
         r = assessment.axes[axis.key]
         with column.container(border=True, key=f"axis__{axis.key}", height="stretch"):
@@ -46,15 +64,26 @@ def _axis_cards(assessment: Assessment, lang: str) -> None:
                     )
                 )
             )
-            st.markdown(md(r.reason.get(lang)))
+            st.markdown(md(headlines[axis.key]))
 
 
-def _citation(c: Citation, lang: str) -> None:
+def _citation(c: Citation, lang: str) -> str:
+    """One cited provision as Markdown: its label, confidence mark, summary and what is not modelled."""
     mark = "" if c.confidence == "V" else f" :orange-badge[{md(t('confidence_' + c.confidence))}]"
-    st.markdown(f"**{md(c.label(lang))}**{mark}")
-    st.markdown(md(c.summary.get(lang)))
+    text = f"**{md(c.label(lang))}**{mark}\n\n{md(c.summary.get(lang))}"
     if c.not_modelled is not None:
-        st.caption(md(t("not_modelled", text=c.not_modelled.get(lang))))
+        text += f"\n\n_{md(t('not_modelled', text=c.not_modelled.get(lang)))}_"
+    return text
+
+
+def _sources(citations: tuple[Citation, ...], key: str, lang: str) -> None:
+    """The citations behind a finding or a measure, in an expander drawn only once it is opened: the
+    results page holds dozens of them, and drawing them all made it slow to show."""
+    if not citations:
+        return
+    box = st.expander(t("sources_n", n=len(citations)), icon=":material/gavel:", key=key, on_change="rerun")
+    if box.open:
+        box.markdown("\n\n".join(_citation(c, lang) for c in citations))
 
 
 def _fired_by(f: Finding, bank: Bank, lang: str) -> str:
@@ -70,34 +99,32 @@ def _fired_by(f: Finding, bank: Bank, lang: str) -> str:
 
 def _finding(f: Finding, axis: str, law: Law, lang: str) -> None:
     with st.container(border=True):
-        st.markdown(f"**{md(f.title.get(lang))}**")
         imp = f.impacts[axis]
         lv = imp.level
-        st.markdown(
-            f":{LEVEL_BADGES[lv]}-badge[{md(_level_text(lv, lang))}] "
-            + md(
-                t(
-                    "scale_line",
-                    likelihood=LIKELIHOOD_LABELS[imp.likelihood - 1].get(lang),
-                    severity=SEVERITY_LABELS[imp.severity - 1].get(lang),
-                )
-            )
+        scale = t(
+            "scale_line",
+            likelihood=LIKELIHOOD_LABELS[imp.likelihood - 1].get(lang),
+            severity=SEVERITY_LABELS[imp.severity - 1].get(lang),
         )
+        parts = [f"**{md(f.title.get(lang))}**", f":{LEVEL_BADGES[lv]}-badge[{md(_level_text(lv, lang))}] {md(scale)}"]
         if f.uncertain:
-            st.caption(f":orange[{md(t('finding_uncertain'))}]")
-        st.markdown(md(f.explain.get(lang)))
+            parts.append(f":orange[{md(t('finding_uncertain'))}]")
+        parts.append(md(f.explain.get(lang)))
         if f.answers:
-            st.markdown(f"{md(t('fired_by'))}\n\n{_fired_by(f, law.bank, lang)}")
-        if f.citations:
-            with st.expander(t("sources_n", n=len(f.citations)), icon=":material/gavel:"):
-                for c in f.citations:
-                    _citation(c, lang)
+            parts.append(f"{md(t('fired_by'))}\n\n{_fired_by(f, law.bank, lang)}")
+        st.markdown("\n\n".join(parts))  # one element per finding: the page has many
+        _sources(f.citations, f"sources__{axis}__{f.rule}", lang)
 
 
 def _findings(assessment: Assessment, law: Law, lang: str) -> None:
     st.header(t("findings_title"))
-    tabs = st.tabs([f"{a.label.get(lang)} ({len(assessment.findings_for(a.key))})" for a in AXES])
+    labels = [f"{a.label.get(lang)} ({len(assessment.findings_for(a.key))})" for a in AXES]
+    # The most exposed axis opens first. Only the open tab is drawn (a tab click reruns the page).
+    first = max(range(len(AXES)), key=lambda i: assessment.axes[AXES[i].key].score)
+    tabs = st.tabs(labels, key="findings_axis", default=labels[first], on_change="rerun")
     for tab, axis in zip(tabs, AXES, strict=True):
+        if not tab.open:
+            continue
         with tab:
             st.caption(md(axis.description.get(lang)))
             exposure = assessment.axes[axis.key].exposure
@@ -168,21 +195,17 @@ def _remedies(assessment: Assessment, law: Law, lang: str) -> None:
         with listing.container(border=True, key=f"remedy_card__{r.remedy}"):
             ss[f"remedy__{r.remedy}"] = r.remedy in ticked
             st.checkbox(f"{i}. {r.title.get(lang)}", key=f"remedy__{r.remedy}", on_change=_toggle_remedy, args=(r.remedy,))
-            st.caption(
-                md(t("remedy_reduction", n=r.reduction) if r.reduction > 0 else t("remedy_no_reduction", n=len(r.addresses)))
-            )
-            st.markdown(md(r.description.get(lang)))
+            effect = t("remedy_reduction", n=r.reduction) if r.reduction > 0 else t("remedy_no_reduction", n=len(r.addresses))
+            parts = [f"_{md(effect)}_", md(r.description.get(lang))]
             after = " · ".join(
                 f"{a.label.get(lang)} {assessment.axes[a.key].score} → {r.after[a.key].score}"
                 for a in AXES
                 if r.after[a.key].score != assessment.axes[a.key].score
             )
             if after:
-                st.caption(md(t("remedy_after", changes=after)))
-            if r.citations:
-                with st.expander(t("sources_n", n=len(r.citations)), icon=":material/gavel:"):
-                    for c in r.citations:
-                        _citation(c, lang)
+                parts.append(f"_{md(t('remedy_after', changes=after))}_")
+            st.markdown("\n\n".join(parts))
+            _sources(r.citations, f"sources__remedy__{r.remedy}", lang)
 
 
 def _compare(assessment: Assessment, then: Assessment, law: Law, lang: str) -> None:
@@ -207,10 +230,9 @@ def _compare(assessment: Assessment, then: Assessment, law: Law, lang: str) -> N
     if new:
         for f in new:
             axes = ", ".join(a.label.get(lang) for a in AXES if a.key in f.impacts)
-            with st.expander(f"{f.title.get(lang)} ({axes})"):
-                st.markdown(md(f.explain.get(lang)))
-                for c in f.legal_citations:
-                    st.caption(md(c.label(lang)))
+            box = st.expander(f"{f.title.get(lang)} ({axes})", key=f"new__{f.rule}", on_change="rerun")
+            if box.open:  # drawn once opened, like the sources
+                box.markdown("\n\n".join([md(f.explain.get(lang)), *(f"- {md(c.label(lang))}" for c in f.legal_citations)]))
     else:
         st.caption(md(t("compare_none_new")))
     if gone:
@@ -265,10 +287,10 @@ def results_page() -> None:
     lang = state.lang()
     ss = st.session_state
     day: dt.date = ss[state.LAW_AS_OF]
-    st.title(t("results_title"))
+    st.title(t("results_title"), anchor=state.page_anchor("results"))
     link.current().banner()
     if ss[state.COMPANY]:
-        st.subheader(md(ss[state.COMPANY]))
+        st.header(md(ss[state.COMPANY]), anchor=False)
     st.markdown(md(t("law_as_of_line", date=day.isoformat(), rules=law.method.rules_version, bank=law.bank.version)))
     widgets.disclaimer(prominent=True)
 

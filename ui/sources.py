@@ -56,7 +56,7 @@ def sources_page() -> None:
     """The cited provisions, with their in-force dates, confidence and summary, from the source files."""
     law = state.law()
     lang = state.lang()
-    st.title(t("sources_title"))
+    st.title(t("sources_title"), anchor=state.page_anchor("sources"))
     st.caption(md(t("sources_intro")))
     cited = cited_axes(law)
 

@@ -9,15 +9,17 @@ take, and `load_answer_set()` the one way to put one into the session.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 import streamlit as st
 
 from questions.answers import AnswerSet
-from questions.locales import DEFAULT_LOCALE, LOCALES
+from questions.locales import DEFAULT_LOCALE, pick
 from questions.strings import tr
-from scoring.answers_file import AnswersFileError, dump_answers, parse_answers
+from scoring.answers_file import MAX_BYTES, AnswersFileError, dump_answers, parse_answers
 from scoring.loader import Law, default_law
 from ui import link
 
@@ -32,7 +34,19 @@ BLOCKED = "blocked"  # question ids that stopped "Next" on the last click
 UPLOAD_ERROR = "upload_error"  # one-line reason the last answers file was refused
 UPLOAD_OK = "upload_ok"  # summary of the last answers file loaded
 UPLOADER_ROUND = "uploader_round"  # bumped to clear the file uploader after each upload
-STATE_KEYS = (ANSWERS, LANG, LAW_AS_OF, STEP, COMPANY, WHAT_IF, BLOCKED, UPLOAD_ERROR, UPLOAD_OK, UPLOADER_ROUND)
+STARTED = "started"  # the welcome is behind the user (the start button, or answers loaded or restored)
+KEEP = "keep"  # opted in: the browser keeps the answers in its own storage (ui/browser.py)
+FORGET = "forget"  # opted out after opting in: the browser deletes what it kept
+RESTORED = "restored"  # the answers the browser kept were offered to this session (so: at most once)
+MOVE = "move"  # counts the moves (Next, Back, a jump, a page change); after each the browser lands on FOCUS
+FOCUS = "focus"  # a CSS selector of what the last move lands on (a heading): the view scrolls to it and it takes the focus
+PAGE = "page"  # the page the last run showed, to tell a page change
+KEPT_LOADED = "kept_loaded"  # how many answers the browser's kept copy brought back (said once)
+STATE_KEYS = (
+    ANSWERS, LANG, LAW_AS_OF, STEP, COMPANY, WHAT_IF, BLOCKED, UPLOAD_ERROR, UPLOAD_OK, UPLOADER_ROUND,
+    STARTED, KEEP, FORGET, RESTORED, MOVE, FOCUS, PAGE, KEPT_LOADED,
+)  # fmt: skip
+KEPT_FORMAT = "pirisk-kept"  # what the browser keeps: {"format", "step", "file": an answers file}
 
 DEFAULT_LANG = DEFAULT_LOCALE
 
@@ -47,12 +61,18 @@ def today() -> dt.date:
     return dt.date.today()
 
 
+def choose_lang(asked: str | None, browser: str | None) -> str:
+    """The session's first language: `?lang=` if it names a language pirisk speaks, else the browser's
+    (any zh* is Chinese, through the locale registry's `pick`), else the default."""
+    return pick(asked) or pick(browser) or DEFAULT_LANG
+
+
 def init_state() -> None:
-    """Give every key a value on a session's first run; `?lang=zh` picks the starting language."""
+    """Give every key a value on a session's first run; `?lang=zh`, else the browser's language, picks
+    the starting language."""
     ss = st.session_state
     if LANG not in ss:
-        wanted = st.query_params.get("lang", DEFAULT_LANG)
-        ss[LANG] = wanted if wanted in LOCALES else DEFAULT_LANG
+        ss[LANG] = choose_lang(st.query_params.get("lang"), st.context.locale)
     ss.setdefault(ANSWERS, {})
     ss.setdefault(LAW_AS_OF, today())
     ss.setdefault(STEP, 0)
@@ -60,6 +80,11 @@ def init_state() -> None:
     ss.setdefault(WHAT_IF, [])
     ss.setdefault(BLOCKED, [])
     ss.setdefault(UPLOADER_ROUND, 0)
+    for flag in (STARTED, KEEP, FORGET, RESTORED):
+        ss.setdefault(flag, False)
+    ss.setdefault(MOVE, 0)
+    ss.setdefault(FOCUS, "")
+    ss.setdefault(PAGE, "")
     # Keep the language in the address, so a reload or a shared link opens in the same language.
     if st.query_params.get("lang") != ss[LANG]:
         st.query_params["lang"] = ss[LANG]
@@ -129,3 +154,78 @@ def apply_answers_file(state: MutableMapping[str, Any], data: bytes, law: Law) -
         return str(err)
     load_answer_set(file, state)
     return None
+
+
+# -- moving between steps and pages ------------------------------------------------------------------
+
+
+def step_anchor(step: int) -> str:
+    """The id of a questionnaire step's heading (the review is the step after the last section)."""
+    return f"step-{step}"
+
+
+def page_anchor(page: str) -> str:
+    """The id of a page's title."""
+    return f"page-{page}"
+
+
+def move_to(target: str) -> None:
+    """Record a move: after this run the browser scrolls to `target` (a CSS selector) and gives it the focus."""
+    ss = st.session_state
+    ss[MOVE] = int(ss.get(MOVE, 0)) + 1
+    ss[FOCUS] = target
+
+
+def go_to_step(step: int) -> None:
+    """Open a step of the questionnaire and land on its heading."""
+    st.session_state[STEP] = step
+    st.session_state[BLOCKED] = []
+    move_to(f"#{step_anchor(step)}")
+
+
+# -- answers kept in the browser (opt-in) ------------------------------------------------------------
+
+
+def unsaved(state: Mapping[str, Any]) -> bool:
+    """Whether the session holds answers that nothing keeps: not kept in the browser, not in a record."""
+    return bool(state.get(ANSWERS)) and not state.get(KEEP) and link.current() is link.DETACHED
+
+
+def fingerprint(state: Mapping[str, Any]) -> str:
+    """A short digest of what an answers file saves (answers, company, law date), to tell whether the
+    answers changed since they were last downloaded."""
+    body = json.dumps(
+        [state.get(ANSWERS, {}), state.get(COMPANY, ""), str(state.get(LAW_AS_OF, ""))], sort_keys=True, default=str
+    )
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
+
+
+def kept_text(state: Mapping[str, Any], law: Law) -> str:
+    """What the browser keeps for a session that opted in: the answers file and the step it is on."""
+    file = json.loads(answers_json(state, law))
+    return json.dumps({"format": KEPT_FORMAT, "step": int(state.get(STEP, 0)), "file": file}, ensure_ascii=False)
+
+
+def restore_kept(state: MutableMapping[str, Any], text: Any, law: Law) -> bool:
+    """Put what the browser kept back into a session that has no answers yet: the answers, company, law
+    date and step, checked like an answers file. Returns False, leaving `state` as it was, for anything
+    that is not a kept answer set (the browser is then told to forget it)."""
+    if state.get(ANSWERS) or not isinstance(text, str) or len(text) > 2 * MAX_BYTES:
+        return False
+    try:
+        kept = json.loads(text)
+    except (ValueError, RecursionError):
+        return False
+    if not isinstance(kept, dict) or kept.get("format") != KEPT_FORMAT or not isinstance(kept.get("file"), dict):
+        return False
+    try:
+        file = parse_answers(json.dumps(kept["file"], ensure_ascii=False), law=law)
+    except AnswersFileError:
+        return False
+    step = kept.get("step")
+    load_answer_set(file, state)
+    state[STEP] = min(max(step, 0), len(law.bank.sections)) if isinstance(step, int) and not isinstance(step, bool) else 0
+    state[KEEP] = True
+    state[STARTED] = True
+    state[KEPT_LOADED] = len(file.answers)
+    return True

@@ -4,10 +4,12 @@ resume) and the disclaimer. Every widget is seeded from session state and writes
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from typing import Any
 
 import streamlit as st
 
+from questions.conditions import parse
 from questions.locales import LOCALE_NAMES, LOCALES
 from questions.model import UNKNOWN, Question
 from questions.strings import tr
@@ -60,6 +62,27 @@ def option_names(q: Question, lang: str) -> dict[Any, str]:
     return names
 
 
+@cache
+def _depends_on(qid: str) -> frozenset[str]:
+    """Every earlier question whose answer decides whether `qid` is shown, directly or through others."""
+    bank = state.law().bank
+    q = bank.questions[qid]
+    if q.show_if is None:
+        return frozenset()
+    direct = parse(q.show_if, bank.questions).questions()
+    return direct.union(*(_depends_on(d) for d in direct))
+
+
+def _optional_note(q: Question, shown: int) -> str:
+    """Why a question is optional: it is, or it is shown only because an answer it depends on is
+    "I don't know", or because that answer is not given yet."""
+    if shown != MAYBE:
+        return t("optional")
+    answers = state.answers()
+    marked = any(answers.get(d) == UNKNOWN for d in _depends_on(q.id))
+    return t("optional_maybe") if marked else t("optional_pending")
+
+
 def question(q: Question, shown: int, lang: str, *, missing: bool = False) -> None:
     """One question: its widget (seeded from the answers dict), a note if optional, and "why we ask"."""
     value = state.answers().get(q.id)
@@ -93,7 +116,7 @@ def question(q: Question, shown: int, lang: str, *, missing: bool = False) -> No
     if missing:
         st.caption(f":red[{md(t('needs_answer'))}]")
     elif shown == MAYBE or not q.required:
-        st.caption(md(t("optional_maybe") if shown == MAYBE else t("optional")))
+        st.caption(md(_optional_note(q, shown)))
     with st.expander(t("why_we_ask"), icon=":material/help_outline:"):
         st.markdown(md(q.help.get(lang)))
         for aid in q.article:
@@ -106,24 +129,55 @@ def question(q: Question, shown: int, lang: str, *, missing: bool = False) -> No
 # -- sidebar -----------------------------------------------------------------------------------------
 
 
-def _set_lang() -> None:
-    choice = st.session_state.get("lang_switch")
+def _set_lang(widget: str) -> None:
+    choice = st.session_state.get(widget)
     if choice in LOCALES:
         st.session_state[state.LANG] = choice
         st.query_params["lang"] = choice
 
 
+def language_switch(widget: str) -> None:
+    """The language switch: every language in its own name, so that anyone finds theirs."""
+    st.session_state[widget] = state.lang()
+    st.radio(
+        t("language_switch"),
+        list(LOCALES),
+        format_func=LOCALE_NAMES.__getitem__,
+        key=widget,
+        on_change=_set_lang,
+        args=(widget,),
+        horizontal=True,
+    )
+
+
+def _set_keep(widget: str) -> None:
+    keep = bool(st.session_state.get(widget))
+    st.session_state[state.KEEP] = keep
+    st.session_state[state.FORGET] = not keep
+
+
+def keep_box(widget: str) -> None:
+    """The opt-in "Keep my answers in this browser", and exactly what it keeps and where. Not offered
+    while the answers are kept in a record elsewhere (the workspace)."""
+    if link.current() is not link.DETACHED:
+        return
+    st.session_state[widget] = bool(st.session_state[state.KEEP])
+    st.checkbox(t("keep_label"), key=widget, on_change=_set_keep, args=(widget,))
+    st.caption(md(t("keep_note")))
+
+
 def _set_law_date() -> None:
     picked = st.session_state.get("law_date")
     if isinstance(picked, dt.date):
-        _law_date_to(picked)
+        set_law_date(picked)
 
 
 def _set_law_preset(day: dt.date) -> None:
-    _law_date_to(day)
+    set_law_date(day)
 
 
-def _law_date_to(day: dt.date) -> None:
+def set_law_date(day: dt.date) -> None:
+    """Apply the law as of `day` (and tell the linked record, if any)."""
     st.session_state[state.LAW_AS_OF] = day
     link.current().law_date_changed(day)
 
@@ -161,15 +215,7 @@ def sidebar() -> None:
     ss = st.session_state
     law = state.law()
     with st.sidebar:
-        ss["lang_switch"] = state.lang()
-        st.radio(
-            t("language_switch"),
-            list(LOCALES),
-            format_func=LOCALE_NAMES.__getitem__,
-            key="lang_switch",
-            on_change=_set_lang,
-            horizontal=True,
-        )
+        language_switch("lang_switch")
 
         st.markdown(f"**{md(t('law_as_of'))}**")
         day = ss[state.LAW_AS_OF]
@@ -226,12 +272,14 @@ def sidebar() -> None:
                 max_upload_size=MAX_UPLOAD_MB,
                 help=t("resume_help"),
             )
+            st.caption(md(t("uploader_note")))  # pirisk's own words beside Streamlit's (untranslated) drop zone
         if state.UPLOAD_ERROR in ss:
             name, error = ss[state.UPLOAD_ERROR]
             st.error(t("upload_refused", name=md(name), reason=md(error)), icon=":material/error:")
         elif state.UPLOAD_OK in ss:
             name, count = ss.pop(state.UPLOAD_OK)  # said once; the next click clears it
             st.success(t("upload_loaded", name=md(name), count=count), icon=":material/check_circle:")
+        keep_box("keep_sidebar")
         st.caption(md(t("privacy_note")))
 
 

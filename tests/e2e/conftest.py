@@ -7,19 +7,14 @@ except in CI (CI set), where a missing browser is a failure.
 from __future__ import annotations
 
 import os
+import re
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browsing import running_app
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -55,51 +50,37 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
     return {**browser_context_args, "viewport": {"width": 1400, "height": 1000}, "accept_downloads": True}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def running_app(folder: Path, env: dict[str, str] | None = None) -> Iterator[str]:
-    """Start `streamlit run app.py` on a free loopback port and yield its URL; stop it (by its process
-    group) at the end. `env` replaces the environment (e.g. a database and a password hash)."""
-    port = _free_port()
-    log = folder / "streamlit.log"
-    command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    with log.open("wb") as out:
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the app did not start:\n{log.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.1)
-        yield url
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-
-
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One app server for the whole session, with the environment as it is."""
     _need_chromium()
     with running_app(tmp_path_factory.mktemp("app")) as url:
         yield url
+
+
+# -- what the browser tests share (helpers in browsing.py) ------------------------------------------
+
+
+@pytest.fixture()
+def runs(page: Any) -> Any:
+    from browsing import ScriptRuns
+
+    return ScriptRuns(page)  # attached before the page opens the app
+
+
+LOCAL = re.compile(r"^(https?|wss?)://127\.0\.0\.1:\d+/|^(data|blob):")
+
+
+@pytest.fixture(autouse=True)
+def nothing_leaves_the_machine(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every browser test also checks that the page loads nothing from outside (no CDN, fonts or
+    telemetry): only this machine's app servers (on the loopback address) are asked for anything."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    yield
+    outside = sorted({url for url in requested if not LOCAL.match(url)})
+    assert outside == [], f"the app loaded something from outside this machine: {outside}"

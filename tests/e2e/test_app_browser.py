@@ -5,117 +5,25 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
-import time
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from google.protobuf.message import DecodeError
-from playwright.sync_api import Download, Locator, Page, expect
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from browsing import (
+    BANK,
+    EXAMPLE,
+    TIMEOUT,
+    ScriptRuns,
+    choose,
+    downloaded_json,
+    key,
+    open_app,
+    open_questions,
+)
+from playwright.sync_api import Page, expect
 
 from scoring.engine import assess
-from scoring.loader import default_law
 
 pytestmark = pytest.mark.e2e
-
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "examples" / "article-2012-internet-company.json"
-BANK = default_law().bank
-TIMEOUT = 20_000
-
-
-class ScriptRuns:
-    """Counts the app's finished script runs, read from Streamlit's own websocket messages, so a test
-    can wait for exactly the rerun a click causes (however fast it is)."""
-
-    def __init__(self, page: Page) -> None:
-        self.page = page
-        self.finished = 0
-        page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
-
-    def _frame(self, payload: bytes | str) -> None:
-        if isinstance(payload, str):
-            return
-        msg = ForwardMsg()
-        try:
-            msg.ParseFromString(payload)
-        except DecodeError:
-            return
-        if msg.WhichOneof("type") == "script_finished" and msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
-            self.finished += 1
-
-    def wait(self, after: int) -> None:
-        """Wait until a run has finished since the count was `after`."""
-        deadline = time.monotonic() + TIMEOUT / 1000
-        while self.finished <= after:
-            if time.monotonic() > deadline:
-                raise AssertionError("the app did not finish a run in time")
-            self.page.wait_for_timeout(20)  # lets Playwright deliver websocket events
-
-    def click(self, locator: Locator) -> None:
-        """Click, then wait for the rerun the click causes."""
-        before = self.finished
-        locator.click()
-        self.wait(before)
-
-
-@pytest.fixture()
-def runs(page: Page) -> ScriptRuns:
-    return ScriptRuns(page)  # attached before the page opens the app
-
-
-@pytest.fixture(autouse=True)
-def nothing_leaves_the_machine(page: Page, app_url: str) -> Iterator[None]:
-    """Every test also checks that the page loads nothing from outside (no CDN, fonts or telemetry)."""
-    requested: list[str] = []
-    page.on("request", lambda request: requested.append(request.url))
-    yield
-    outside = sorted({url for url in requested if not url.startswith((app_url, "data:", "blob:"))})
-    assert outside == [], "the app loaded something from outside this machine"
-
-
-def open_app(page: Page, runs: ScriptRuns, url: str) -> None:
-    before = runs.finished
-    page.goto(url)
-    runs.wait(before)
-    expect(page.locator(".stProgress")).to_be_visible(timeout=TIMEOUT)
-
-
-def key(page: Page, name: str) -> Locator:
-    """The element a widget key names (Streamlit marks it with the class st-key-<key>)."""
-    return page.locator(f".st-key-{name}")
-
-
-def downloaded_json(download: Download) -> dict[str, Any]:
-    return json.loads(Path(download.path()).read_text(encoding="utf-8"))
-
-
-def choose(page: Page, runs: ScriptRuns, qid: str) -> str:
-    """Answer one question on screen by clicking, as a person would. Returns the label clicked."""
-    q = BANK.questions[qid]
-    box = key(page, f"question__{qid}")
-    if q.type == "multi":
-        label = q.choices[-1].label["en"]
-        runs.click(box.locator("[data-testid=stCheckbox]").filter(has_text=label).locator("label"))
-        expect(box.get_by_role("checkbox", name=label, exact=True)).to_be_checked(timeout=TIMEOUT)
-    else:
-        label = "No" if q.type == "yes_no" else q.choices[0].label["en"]
-        runs.click(box.get_by_text(label, exact=True))
-        expect(box.get_by_role("radio", name=label, exact=True)).to_be_checked(timeout=TIMEOUT)
-    return label
-
-
-def open_questions(page: Page) -> list[str]:
-    """Question ids on screen whose widget has nothing chosen yet (read in one go, so never half-updated)."""
-    found = page.evaluate(
-        """() => Array.from(document.querySelectorAll("[class*='st-key-question__']"))
-             .filter(box => !box.querySelector("input:checked"))
-             .map(box => box.className)"""
-    )
-    return [re.search(r"st-key-question__([a-z0-9_]+)", names).group(1) for names in found]
 
 
 def test_a_whole_questionnaire_clicked_through_to_results_in_english_and_chinese(

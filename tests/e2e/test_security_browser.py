@@ -24,7 +24,7 @@ def test_html_in_the_company_name_is_shown_literally_and_never_runs(page: Page, 
     upload.write_text(json.dumps(example), encoding="utf-8")
 
     page.goto(app_url + "/?lang=en")
-    expect(page.locator(".stProgress")).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator(".st-key-welcome_start button")).to_be_visible(timeout=TIMEOUT)  # the welcome: the app is up
     page.locator(".st-key-resume_file_0 input[type=file]").set_input_files(str(upload))
     expect(page.get_by_text(f"Loaded {len(example['answers'])} answers")).to_be_visible(timeout=TIMEOUT)
     # The review step shows the name as text.

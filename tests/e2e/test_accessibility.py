@@ -1,0 +1,103 @@
+"""Accessibility (WCAG 2.1 AA) checked by axe-core in Debian's chromium, through axe-playwright-python
+(pinned; it bundles axe-core): no critical and no serious violation on the welcome, a questionnaire
+step in each language, the results, the sources page and a workspace page; and a keyboard focus ring
+that shows."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from browsing import (
+    EXAMPLE,
+    TIMEOUT,
+    ScriptRuns,
+    key,
+    open_app,
+)
+from playwright.sync_api import Page, expect
+from test_workspace_browser import PASSWORD, workspace_server  # noqa: F401 - a fixture
+
+pytestmark = pytest.mark.e2e
+
+# Every rule axe runs by default (WCAG 2.0/2.1 A and AA, and best practices such as heading order).
+OPTIONS = {"resultTypes": ["violations"]}
+BLOCKING = {"critical", "serious"}
+
+
+def violations(page: Page) -> list[dict[str, Any]]:
+    """axe's violations on the page as it is now, each with its impact, rule and first few elements."""
+    found = Axe().run(page, options=OPTIONS).response["violations"]
+    return [
+        {"impact": v["impact"], "rule": v["id"], "nodes": [n["target"] for n in v["nodes"][:3]], "count": len(v["nodes"])}
+        for v in found
+    ]
+
+
+def assert_accessible(page: Page) -> list[dict[str, Any]]:
+    page.wait_for_timeout(500)  # let Streamlit finish drawing (skeletons fade in)
+    found = violations(page)
+    blocking = [v for v in found if v["impact"] in BLOCKING]
+    assert blocking == [], blocking
+    return found
+
+
+def test_the_welcome(page: Page, runs: ScriptRuns, app_url: str) -> None:
+    open_app(page, runs, app_url + "/?lang=en", start=False)
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_questionnaire_step_in_each_language(page: Page, runs: ScriptRuns, app_url: str, lang: str) -> None:
+    open_app(page, runs, app_url + f"/?lang={lang}")
+    runs.click(key(page, "goto__1").locator("button:visible").first)  # a step with tick boxes, choices and notes
+    expect(page.locator("#step-1")).to_be_visible(timeout=TIMEOUT)
+    found = assert_accessible(page)
+    assert not [v for v in found if v["rule"] == "heading-order"], found
+    assert page.evaluate("document.documentElement.lang") == ("zh-CN" if lang == "zh" else "en")
+
+
+def test_the_results_and_the_sources(page: Page, runs: ScriptRuns, app_url: str) -> None:
+    open_app(page, runs, app_url + "/?lang=en", start=False)
+    before = runs.finished
+    key(page, "resume_file_0").locator("input[type=file]").set_input_files(str(EXAMPLE))
+    runs.wait(before)
+    runs.click(key(page, "see_results").locator("button"))
+    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=TIMEOUT)
+    found = assert_accessible(page)
+    assert not [v for v in found if v["rule"] == "heading-order"], found
+    runs.click(page.get_by_test_id("stSidebarNav").get_by_role("link", name="Sources", exact=True))
+    expect(page.locator("#page-sources")).to_be_visible(timeout=TIMEOUT)
+    assert_accessible(page)
+
+
+def test_a_workspace_page(page: Page, workspace_server: tuple[str, str]) -> None:  # noqa: F811 - the imported fixture
+    url, _ = workspace_server
+    runs = ScriptRuns(page)
+    before = runs.finished
+    page.goto(f"{url}/workspace?lang=en")
+    runs.wait(before)
+    expect(page.get_by_role("heading", name="Consultant workspace")).to_be_visible(timeout=TIMEOUT)
+    assert_accessible(page)  # the door, with its password form
+    key(page, "ws_author_field").locator("input").fill("Ann")
+    key(page, "ws_password").locator("input").fill(PASSWORD)
+    runs.click(key(page, "ws_unlock").locator("button"))
+    expect(page.get_by_text("The workspace is unlocked")).to_be_visible(timeout=TIMEOUT)
+    runs.click(page.get_by_test_id("stSidebarNav").get_by_role("link", name="Clients", exact=True))
+    expect(page.get_by_role("heading", name="Clients", exact=True).first).to_be_visible(timeout=TIMEOUT)
+    assert_accessible(page)  # the unlocked sidebar lists every workspace page
+
+
+def test_the_keyboard_focus_ring_shows(page: Page, runs: ScriptRuns, app_url: str) -> None:
+    open_app(page, runs, app_url + "/?lang=en", start=False)
+    start = key(page, "welcome_start").locator("button")
+    start.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # focus by keyboard, so that :focus-visible applies
+    ring = start.evaluate("b => { const s = getComputedStyle(b); return [s.outlineStyle, s.outlineWidth, s.outlineColor]; }")
+    style, width, color = ring
+    assert style == "solid" and float(width.removesuffix("px")) >= 2, ring
+    red, green, blue = (int(c) for c in re.findall(r"\d+", color)[:3])
+    assert (red, green, blue) == (31, 95, 139), ring  # the theme's primary colour, 7:1 on white

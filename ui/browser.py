@@ -1,0 +1,85 @@
+"""pirisk's one piece of browser code (assets/browser.js), mounted hidden at the end of every run.
+
+It sets the page's `lang` attribute from the locale registry; after each move (Next, Back, a jump in
+the section list, a page change) it scrolls to the new heading and gives it the keyboard focus; while
+the user has opted in, it keeps the answers in the browser's own storage (localStorage, on this
+computer, for this site) and offers them back once when the page loads again; and it warns before
+the page is left while the answers are kept nowhere. Nothing is sent anywhere: the component talks
+only to this app's own page.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import streamlit as st
+
+from questions.locales import locale
+from ui import nav, state
+
+MAIN_TITLE = '[data-testid="stMain"] h1'
+BRIDGE = "pirisk_browser"  # the hidden container's key (assets/style.css hides it)
+_KEY = "pirisk_browser_bridge"
+_component = st.components.v2.component(
+    "pirisk_browser", js=resources.files("assets").joinpath("browser.js").read_text(encoding="utf-8"), isolate_styles=False
+)
+
+
+@cache
+def _chart_code() -> str | None:
+    """Where Streamlit serves its Plotly chart code (a 4.7 MB bundle loaded on first use), relative to
+    the app's address; None if this Streamlit names it otherwise."""
+    found = sorted((Path(st.__file__).parent / "static" / "static" / "js").glob("PlotlyChart.*.js"))
+    return f"./static/js/{found[0].name}" if found else None
+
+
+def _offered() -> None:
+    """The browser offered the answers it kept (once per page load): restore them into an empty session."""
+    ss = st.session_state
+    ss[state.RESTORED] = True
+    if ss[state.ANSWERS]:
+        return  # answers were given or loaded in the meantime: they stay, and so does what the browser kept
+    kept = (ss.get(_KEY) or {}).get("kept")
+    if state.restore_kept(ss, kept, state.law()):
+        ss[state.FORGET] = False
+    else:
+        ss[state.FORGET] = True  # not a kept answer set (damaged, or from another version): the browser drops it
+
+
+def landing(page: str) -> str:
+    """What a page change lands on (a CSS selector): the current step's heading (or the welcome's title)
+    on the questionnaire, the page's title elsewhere (the first one, on pages without an anchor)."""
+    ss = st.session_state
+    if page == "assess" and (ss[state.STARTED] or ss[state.ANSWERS]):
+        return f"#{state.step_anchor(int(ss[state.STEP]))}"
+    if page in nav.PAGES:
+        return f"#{state.page_anchor(page)}"
+    return MAIN_TITLE
+
+
+def sync(page: str) -> None:
+    """Mount the browser code with what it needs to know after this run. Call it after the page ran."""
+    ss = st.session_state
+    if ss[state.PAGE] != page:
+        if ss[state.PAGE]:  # a page change, not the first page of the session
+            state.move_to(landing(page))
+        ss[state.PAGE] = page
+    keep = bool(ss[state.KEEP])
+    data = {
+        "html_lang": locale(state.lang()).html_lang,
+        "move": ss[state.MOVE],
+        "focus": ss[state.FOCUS],
+        "keep": keep,
+        "kept": state.kept_text(ss, state.law()) if keep else None,
+        "forget": bool(ss[state.FORGET]) and not keep,
+        "restored": bool(ss[state.RESTORED]),
+        "unsaved": state.unsaved(ss),
+        # Once the questionnaire is open, the browser loads the chart code while idle, so that the
+        # results draw their charts without waiting for it (the welcome, the first view, stays light).
+        "preload": _chart_code() if ss[state.STARTED] or ss[state.ANSWERS] else None,
+        "fingerprint": state.fingerprint(ss),
+    }
+    with st.container(key=BRIDGE):
+        _component(key=_KEY, data=data, on_kept_change=_offered)
