@@ -203,8 +203,9 @@ def test_charts_follow_the_language_and_place_each_axis_in_its_cell() -> None:
     assert radar["data"][0]["r"][:4] == [a.axes[k].score for k in ("civil", "criminal", "administrative", "reputational")]
     grid = go.Figure(charts.grid_figure(a, LAW.method, "en")).to_dict()
     assert grid["layout"]["yaxis"]["ticktext"] == ["Unlikely", "Possible", "Likely", "Very likely"]
-    # Severity labels break at their spaces, so that "Very serious" fits under its column on a phone.
-    assert grid["layout"]["xaxis"]["ticktext"] == ["Minor", "Moderate", "Serious", "Very<br>serious"]
+    # Impact labels break at their spaces, so that "Very large" fits under its column on a phone
+    # (the words are the lawyer's, chosen so that none reads as a statutory tier).
+    assert grid["layout"]["xaxis"]["ticktext"] == ["Small", "Moderate", "Large", "Very<br>large"]
     placed = {tr["name"]: (round(tr["x"][0]), round(tr["y"][0])) for tr in grid["data"] if tr.get("mode") == "markers+text"}
     assert placed == {ax.label["en"]: (a.axes[ax.key].severity, a.axes[ax.key].likelihood) for ax in AXES}
 

@@ -103,3 +103,32 @@ def test_an_announcement_is_issued_not_brought_into_force() -> None:
     assert c.kind == "announcement"
     assert "2025-07-18发布" in c.label("zh") and "施行" not in c.label("zh")
     assert "issued 2025-07-18" in c.label("en") and "in force" not in c.label("en")
+
+
+def test_the_results_page_marks_every_citation_and_says_what_each_score_is(answers) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from scoring.loader import default_law
+    from scoring.plan import citation
+    from tests.test_app_flow import goto_page
+    from ui.results import _citation
+
+    verified = citation(default_law(), "pipl.66", TODAY)
+    assert verified.confidence == "V" and ":gray-badge[verified \\(V\\)]" in _citation(verified, "en")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in {"answers": dict(answers), "law_as_of": TODAY, "started": True}.items():
+        at.session_state[key] = value
+    at.run()
+    at = goto_page(at, "results")
+    assert not at.exception
+    said = " ".join(m.value.replace("\\", "") for m in [*at.markdown, *at.caption, *at.subheader])
+    today = assess(answers, TODAY)
+    assert today.axes["reputational"].caveat["en"] in said  # a judgement, not a legal finding
+    assert today.axes["criminal"].caveat["en"] in said  # whose exposure
+    assert "Also required by law" in said
+    for m in today.remedies:
+        if not m.lowers_a_score:
+            assert m.title["en"] in said
+    assert not [
+        c for c in at.checkbox if c.key and any(c.key == f"remedy__{m.remedy}" for m in today.remedies if not m.lowers_a_score)
+    ]

@@ -10,7 +10,8 @@ import streamlit as st
 
 from questions.answers import AnswerSet, answer_words
 from questions.model import Bank
-from scoring.assessment import Assessment, Citation, Finding
+from questions.strings import tr
+from scoring.assessment import Assessment, Citation, Finding, RemedyEffect
 from scoring.axes import AXES, LIKELIHOOD_LABELS, SEVERITY_LABELS, level
 from scoring.engine import Incomplete, assess, assess_answers
 from scoring.errors import AnswersError
@@ -65,11 +66,14 @@ def _axis_cards(assessment: Assessment, lang: str) -> None:
                 )
             )
             st.markdown(md(headlines[axis.key]))
+            if r.caveat is not None:  # whose exposure the criminal score is; that the reputational one is a judgement
+                st.caption(md(r.caveat.get(lang)))
 
 
 def _citation(c: Citation, lang: str) -> str:
     """One cited provision as Markdown: its label, confidence mark, summary and what is not modelled."""
-    mark = "" if c.confidence == "V" else f" :orange-badge[{md(t('confidence_' + c.confidence))}]"
+    color = "gray" if c.confidence == "V" else "orange"  # every citation shows its mark, V included
+    mark = f" :{color}-badge[{md(t('confidence_' + c.confidence))}]"
     text = f"**{md(c.label(lang))}**{mark}\n\n{md(c.summary.get(lang))}"
     if c.not_modelled is not None:
         text += f"\n\n_{md(t('not_modelled', text=c.not_modelled.get(lang)))}_"
@@ -191,12 +195,14 @@ def _remedies(assessment: Assessment, law: Law, lang: str) -> None:
             )
         else:
             st.caption(md(t("what_if_hint")))
-    for i, r in enumerate(assessment.remedies, 1):
+    ranked = [r for r in assessment.remedies if r.lowers_a_score]
+    for i, r in enumerate(ranked, 1):
         with listing.container(border=True, key=f"remedy_card__{r.remedy}"):
             ss[f"remedy__{r.remedy}"] = r.remedy in ticked
             st.checkbox(f"{i}. {r.title.get(lang)}", key=f"remedy__{r.remedy}", on_change=_toggle_remedy, args=(r.remedy,))
-            effect = t("remedy_reduction", n=r.reduction) if r.reduction > 0 else t("remedy_no_reduction", n=len(r.addresses))
-            parts = [f"_{md(effect)}_", md(r.description.get(lang))]
+            parts = [f"_{md(t('remedy_reduction', n=r.reduction))}_", md(r.description.get(lang))]
+            if r.past_remains:
+                parts.append(f"_{md(tr('common', 'unchanged_past', lang))}_")
             after = " · ".join(
                 f"{a.label.get(lang)} {assessment.axes[a.key].score} → {r.after[a.key].score}"
                 for a in AXES
@@ -206,6 +212,22 @@ def _remedies(assessment: Assessment, law: Law, lang: str) -> None:
                 parts.append(f"_{md(t('remedy_after', changes=after))}_")
             st.markdown("\n\n".join(parts))
             _sources(r.citations, f"sources__remedy__{r.remedy}", lang)
+    _also_required([r for r in assessment.remedies if not r.lowers_a_score], listing, lang)
+
+
+def _also_required(measures: list[RemedyEffect], where: Any, lang: str) -> None:
+    """The measures that lower no score here: grouped as also required by law, each with the reason, not
+    listed as "0 points" (which reads as useless) and not offered in the what-if."""
+    if not measures:
+        return
+    with where.container(key="also_required"):
+        st.subheader(tr("common", "also_required_title", lang), anchor=False)
+        st.caption(md(tr("common", "also_required_intro", lang)))
+        for r in measures:
+            with st.container(border=True, key=f"also_required__{r.remedy}"):
+                why = tr("common", f"unchanged_{r.unchanged_because}", lang)
+                st.markdown(f"**{md(r.title.get(lang))}**\n\n{md(r.description.get(lang))}\n\n_{md(why)}_")
+                _sources(r.citations, f"sources__remedy__{r.remedy}", lang)
 
 
 def _compare(assessment: Assessment, then: Assessment, law: Law, lang: str) -> None:
