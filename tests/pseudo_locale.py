@@ -75,7 +75,8 @@ ALLOWED = {"pirisk", "QRST", "XYZ", "UTC", "English"}
 
 def english(text: str) -> list[str]:
     """The words of `text` that are plain English (hold an unaccented vowel), ids and allowed names aside."""
-    stripped = _ID.sub(" ", text.replace("\\", ""))
+    shown = text.replace("&#58;", ":").replace("\u2060", "")  # ui.present.md's colon entity and word joiner
+    stripped = _ID.sub(" ", shown.replace("\\", ""))
     return [w for w in _WORD.findall(stripped) if len(w) >= 2 and w not in ALLOWED]
 
 

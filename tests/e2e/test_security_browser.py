@@ -193,15 +193,21 @@ def test_the_metrics_endpoint_the_proxy_blocks_exists(app_url: str) -> None:
         assert response.status == 200 and b"session" in response.read()  # so it must not be reachable from outside
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    # Responses fulfilled by the test (with the documented headers) count as public pages to Chromium's
-    # local-network checks, which would then stop the page's own websocket to 127.0.0.1.
+@pytest.fixture()
+def header_page(playwright: Any, browser_type_launch_args: dict[str, Any]) -> Iterator[Page]:
+    """A page in a browser of its own: responses fulfilled by the test (with the documented headers) count as
+    public pages to Chromium's local-network checks, which would stop the page's own websocket to 127.0.0.1;
+    this browser has them off (the session's shared browser keeps them)."""
     args = [*browser_type_launch_args.get("args", []), "--disable-features=LocalNetworkAccessChecks"]
-    return {**browser_type_launch_args, "args": args}
+    browser = playwright.chromium.launch(**{**browser_type_launch_args, "args": args})
+    try:
+        yield browser.new_page(viewport={"width": 1400, "height": 1000})
+    finally:
+        browser.close()
 
 
-def test_the_app_works_under_the_documented_headers(page: Page, app_url: str) -> None:
+def test_the_app_works_under_the_documented_headers(header_page: Page, app_url: str) -> None:
+    page = header_page
     headers = {k.lower(): v for k, v in _documented_headers().items()}
     types: list[tuple[str, str, str]] = []
 
