@@ -11,7 +11,7 @@ from questions.locales import LOCALES
 from report.formats import FORMAT_KEYS, export_format, format_for_suffix
 from scoring.cli import OneLineParser as _Parser
 from scoring.cli import fail as _fail
-from scoring.cli import parse_date, run_main
+from scoring.cli import parse_date, run_main, same_file, write_atomic
 from scoring.cli import today_or as _today_or
 
 
@@ -42,6 +42,8 @@ def run(args: argparse.Namespace) -> int:
     to_stdout = args.output in (None, "-")
     if fmt.key != "md" and to_stdout:
         return _fail(f"a {fmt.key.upper()} needs an output file: add -o OUT{fmt.suffix} (or use --format md)")
+    if not to_stdout and same_file(args.output, args.file):
+        return _fail(f"the output {args.output} would overwrite the answers file; choose another file name")
     file = read_answers(args.file)
     answer_set = file.replace(lang=args.lang or file.lang)
     assessment = assess(file.answers, args.as_of or file.law_as_of or _today_or(None))
@@ -50,8 +52,10 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(data.decode("utf-8"))
         return 0
     out = Path(args.output)
+    if out.is_dir():
+        return _fail(f"{out} is a directory; give a file name such as {out / ('report' + fmt.suffix)}")
     try:
-        out.write_bytes(data)
+        write_atomic(out, data)  # a new file renamed into place: never half a report, never a damaged input
     except OSError as err:
         return _fail(f"cannot write {out}: {err.strerror or err}")
     return 0

@@ -16,7 +16,10 @@ from scoring.answers_file import MAX_COMPANY
 from scoring.assessment import Assessment
 from scoring.loader import Law
 
-_INLINE = re.compile(r"([\\`*_\[\]|~])")
+_INLINE = re.compile(r"([\\`*_\[\]|~$])")  # `$`: math in GitHub and other renderers
+# Bare addresses that GitHub-flavoured renderers turn into links: a scheme's "://", "www.", "name@host".
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|(?<![\w.])(www)(\.)|(?<=\w)(@)(?=\w)")
+_SHORTCODE = re.compile(r":(?=[a-z0-9_+-]+:)", re.IGNORECASE)  # :emoji: shortcodes
 _LINE_START = re.compile(r"^(\s*)([#>+=-])")
 _ORDERED = re.compile(r"^(\s*\d+)([.)])")
 _SLOT = "\ue000"  # stands for an inline code span while the text around it is escaped
@@ -26,6 +29,8 @@ def md_escape(text: object) -> str:
     """`text` as one line of literal Markdown: markup characters are escaped and HTML is shown, not run."""
     line = html.escape(plain(text), quote=False)
     line = _INLINE.sub(r"\\\1", line)
+    line = _AUTOLINK.sub(lambda m: "\\:" if m.group(1) else f"{m.group(2)}\\." if m.group(2) else "\\@", line)
+    line = _SHORTCODE.sub(r"\\:", line)
     line = _ORDERED.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
     return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
 

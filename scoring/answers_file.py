@@ -3,20 +3,27 @@
     {"format": "pirisk-answers", "bank_version": "2026.11.1", "company": "Example Ltd",
      "lang": "en", "law_as_of": "2026-11-29", "answers": {"consumer_facing": true, ...}}
 
-`company` and `law_as_of` are optional. See docs/answers-format.md.
+`company`, `law_as_of` and `notes` are optional. See docs/answers-format.md.
+
+The reader is strict: at most 1 MB, read through a bounded reader (a pipe or a device cannot make it
+read forever), UTF-8, JSON with no repeated key and no number pirisk cannot hold, text that is valid
+Unicode, `law_as_of` as YYYY-MM-DD only, `company` as text. Every refusal is an AnswersFileError whose
+message says what is wrong in plain words, in the reader's language on a page (`err.text(lang)`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
 from questions.answers import AnswerSet
-from questions.errors import PiriskError
 from questions.locales import LOCALES
-from scoring.engine import check_answers
+from questions.model import UNKNOWN, Question
+from scoring.errors import UserError
 from scoring.loader import Law, default_law
 
 FORMAT = "pirisk-answers"
@@ -25,10 +32,57 @@ MAX_DEPTH = 8
 REQUIRED_KEYS = ("bank_version", "lang", "answers")
 KNOWN_KEYS = frozenset(("format", "bank_version", "company", "lang", "law_as_of", "answers", "notes"))
 MAX_COMPANY = 200
+MAX_SHOWN = 60  # characters of a value quoted back in a message
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
-class AnswersFileError(PiriskError):
+class AnswersFileError(UserError):
     """An answers file that cannot be used. The message names the problem in one line."""
+
+
+def shown(value: Any) -> str:
+    """A value from a file, quoted back in a message: one line, clipped, control characters visible."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    text = CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text.encode("utf-8", "backslashreplace").decode("utf-8"))
+    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
+
+
+def answer_problem(question: Question, value: Any) -> tuple[str, dict[str, Any]] | None:
+    """Why `value` does not answer `question`, as a message key and its values (errors.yaml); None if it does.
+
+    The same decision as `Question.check_value`, said in words a person understands, in any language."""
+    if question.check_value(value) is None:
+        return None
+    options = ", ".join(sorted(question.choice_ids))
+    about: dict[str, Any] = {"question": question.text, "id": question.id}
+    if value == UNKNOWN:
+        return "answer_no_unknown", about
+    if question.type == "yes_no":
+        return "answer_not_yes_no", {**about, "value": shown(value)}
+    if question.type == "single":
+        if not isinstance(value, str):
+            return "answer_not_one_choice", {**about, "value": shown(value), "options": options}
+        return "answer_no_such_choice", {**about, "value": shown(value), "options": options}
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return "answer_not_a_list", {**about, "value": shown(value), "options": options}
+    bad = [v for v in value if v not in question.choice_ids]
+    if bad:
+        return "answer_no_such_choice", {**about, "value": shown(bad[0]), "options": options}
+    return "answer_choice_twice", about
+
+
+def _no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise AnswersFileError(key="file_repeated_key", name=shown(key))
+        out[key] = value
+    return out
+
+
+def _no_constant(name: str) -> Any:
+    raise AnswersFileError(key="file_not_json", line=1, column=1, detail=name)
 
 
 def _depth(value: Any, level: int = 0) -> int:
@@ -41,84 +95,134 @@ def _depth(value: Any, level: int = 0) -> int:
     return level
 
 
+def _check_text(value: Any) -> None:
+    """Every string (keys too) must be valid Unicode: JSON can spell a lone surrogate, which no file, page or terminal can show."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                raise AnswersFileError(key="file_bad_character") from None
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def load_json(data: bytes | str, *, limit: int = MAX_BYTES) -> Any:
+    """JSON from bytes or text, strictly: UTF-8, no repeated key, no NaN or Infinity, no number too long to
+    read, nesting a parser can follow, valid Unicode. Raises AnswersFileError. (The batch reader uses it too.)"""
+    size = len(data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data)
+    if size > limit:
+        raise AnswersFileError(key="file_too_big", size=f"{size:,}", limit=f"{limit:,}")
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            raise AnswersFileError(key="file_not_utf8", position=err.start) from None
+    try:
+        raw = json.loads(data, object_pairs_hook=_no_repeats, parse_constant=_no_constant)
+    except RecursionError:
+        raise AnswersFileError(key="file_too_deep") from None
+    except json.JSONDecodeError as err:
+        raise AnswersFileError(key="file_not_json", line=err.lineno, column=err.colno, detail=err.msg) from None
+    except ValueError:  # a number of thousands of digits (Python's int limit) and the like
+        raise AnswersFileError(key="file_number_too_long") from None
+    _check_text(raw)
+    return raw
+
+
 def parse_answers(data: bytes | str, *, law: Law | None = None, validate: bool = True) -> AnswerSet:
     """Parse an answers file from bytes or text. Raises AnswersFileError with a one-line reason.
 
     With `validate`, the answers are checked against the bank (ids, types, choices), but required
     answers may be missing: a file saved half-way through is a valid file to resume from."""
     law = law or default_law()
-    size = len(data.encode("utf-8") if isinstance(data, str) else data)
-    if size > MAX_BYTES:
-        raise AnswersFileError(f"the file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes (1 MB)")
-    if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError as err:
-            raise AnswersFileError(f"the file is not UTF-8 text (bad byte at position {err.start})") from None
-    try:
-        raw = json.loads(data)
-    except RecursionError:
-        raise AnswersFileError("the file is nested too deeply to be an answers file") from None
-    except json.JSONDecodeError as err:
-        raise AnswersFileError(f"the file is not valid JSON ({err.msg} at line {err.lineno}, column {err.colno})") from None
+    raw = load_json(data)
     if not isinstance(raw, dict):
-        raise AnswersFileError(f"the file must hold a JSON object with an 'answers' key, not a {type(raw).__name__}")
+        raise AnswersFileError(key="file_not_an_object")
     if _depth(raw) > MAX_DEPTH:
-        raise AnswersFileError("the file is nested too deeply to be an answers file")
-    if raw.get("format", FORMAT) != FORMAT:
-        raise AnswersFileError(f"'format' is {raw.get('format')!r}; expected {FORMAT!r}")
+        raise AnswersFileError(key="file_too_deep")
+    if "format" in raw and raw["format"] != FORMAT:
+        raise AnswersFileError(key="file_wrong_format", value=shown(raw["format"]))
     unknown = sorted(set(raw) - KNOWN_KEYS)
     if unknown:
-        raise AnswersFileError(f"unknown top-level key {unknown[0]!r} (allowed: {', '.join(sorted(KNOWN_KEYS))})")
+        raise AnswersFileError(key="file_unknown_key", name=shown(unknown[0]))
     missing = [k for k in REQUIRED_KEYS if k not in raw]
     if missing:
-        raise AnswersFileError(f"missing top-level key {missing[0]!r}")
+        raise AnswersFileError(key="file_missing_key", name=missing[0])
     answers, version, lang = raw["answers"], raw["bank_version"], raw["lang"]
     if not isinstance(answers, dict):
-        raise AnswersFileError(f"'answers' must be an object of question id to value, not a {type(answers).__name__}")
+        raise AnswersFileError(key="file_answers_not_object")
     if not isinstance(version, str):
-        raise AnswersFileError("'bank_version' must be a string")
-    if lang not in LOCALES:
-        raise AnswersFileError(f"'lang' is {lang!r}; expected one of {', '.join(LOCALES)}")
-    company = raw.get("company", "") or ""
-    if not isinstance(company, str) or len(company) > MAX_COMPANY:
-        raise AnswersFileError(f"'company' must be a string of at most {MAX_COMPANY} characters")
-    notes = raw.get("notes", {}) or {}
-    if not isinstance(notes, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in notes.items()):
-        raise AnswersFileError("'notes' must be an object of question id to text")
-    law_as_of = None
-    if raw.get("law_as_of") is not None:
-        try:
-            law_as_of = dt.date.fromisoformat(str(raw["law_as_of"]))
-        except ValueError:
-            raise AnswersFileError(f"'law_as_of' is {raw['law_as_of']!r}; expected a date like 2026-11-29") from None
+        raise AnswersFileError(key="file_bank_version_not_text")
+    if not isinstance(lang, str) or lang not in LOCALES:
+        raise AnswersFileError(key="file_bad_lang", value=shown(lang), allowed=", ".join(LOCALES))
+    company = raw.get("company") if raw.get("company") is not None else ""
+    if not isinstance(company, str):
+        raise AnswersFileError(key="file_company_not_text", value=shown(company))
+    company = unicodedata.normalize("NFC", company.strip())
+    if len(company) > MAX_COMPANY:
+        raise AnswersFileError(key="file_company_too_long", n=len(company), limit=MAX_COMPANY)
+    if CONTROL.search(company):
+        raise AnswersFileError(key="file_company_control")
+    notes = raw.get("notes") if raw.get("notes") is not None else {}
+    if not isinstance(notes, dict) or not all(isinstance(v, str) for v in notes.values()):
+        raise AnswersFileError(key="file_notes_not_object")
+    law_as_of = _date(raw["law_as_of"]) if raw.get("law_as_of") is not None else None
     if validate:
-        from scoring.errors import AnswersError
-
-        try:
-            check_answers(answers, law, require=False)
-        except AnswersError as err:
-            raise AnswersFileError(f"the answers do not fit the question bank: {err}") from None
-        bad_notes = sorted(set(notes) - set(law.bank.questions))
-        if bad_notes:
-            raise AnswersFileError(f"a note refers to unknown question id {bad_notes[0]!r}")
+        _check_answers(answers, notes, law)
     return AnswerSet(dict(answers), company, lang, law_as_of, dict(notes), version)
 
 
+def _date(value: Any) -> dt.date:
+    """`law_as_of`: a YYYY-MM-DD string and nothing else (not 20120904, not 2012W365, not a number)."""
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise AnswersFileError(key="file_bad_date", value=shown(value))
+
+
+def _check_answers(answers: dict[str, Any], notes: dict[str, str], law: Law) -> None:
+    questions = law.bank.questions
+    for qid, value in answers.items():
+        if qid not in questions:
+            raise AnswersFileError(key="file_unknown_question", id=shown(qid))
+        problem = answer_problem(questions[qid], value) if value is not None else None
+        if problem is not None:
+            raise AnswersFileError(key=problem[0], **problem[1])
+    bad_notes = sorted(set(notes) - set(questions))
+    if bad_notes:
+        raise AnswersFileError(key="file_note_unknown_question", id=shown(bad_notes[0]))
+
+
+def read_bounded(path: str | Path, limit: int = MAX_BYTES) -> bytes:
+    """At most `limit` bytes of a file, read through a bounded reader: a file whose size the system cannot
+    tell (a pipe, /dev/stdin, a link to /dev/zero) is refused as soon as it passes the limit, never read
+    to the end. Raises AnswersFileError for one that is too big; OSError otherwise."""
+    with open(path, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise AnswersFileError(key="file_larger_than", limit=f"{limit:,}")
+    return data
+
+
 def read_answers(path: str | Path, *, law: Law | None = None) -> AnswerSet:
-    """Read an answers file from disk (size-checked before reading)."""
+    """Read an answers file from disk, or from a pipe or device, at most 1 MB."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise AnswersFileError(f"{path.name} is {size:,} bytes; the limit is {MAX_BYTES:,} bytes (1 MB)")
-        data = path.read_bytes()
+        data = read_bounded(path)
     except FileNotFoundError:
-        raise AnswersFileError(f"no such file: {path}") from None
+        raise AnswersFileError(key="file_missing", path=str(path)) from None
     except IsADirectoryError:
-        raise AnswersFileError(f"{path} is a directory, not an answers file") from None
+        raise AnswersFileError(key="file_is_directory", path=str(path)) from None
     except OSError as err:
-        raise AnswersFileError(f"cannot read {path}: {err.strerror}") from None
+        raise AnswersFileError(key="file_unreadable", path=str(path), reason=err.strerror or str(err)) from None
     return parse_answers(data, law=law)
 
 

@@ -22,15 +22,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from questions.errors import PiriskError
+from scoring.answers_file import AnswersFileError
+from scoring.cli import same_file, write_atomic
+from scoring.tables import XLSX_MAX_ROWS
 
 if TYPE_CHECKING:  # pandas is imported when a batch runs, not when the CLI starts
     import pandas as pd
@@ -38,7 +39,7 @@ if TYPE_CHECKING:  # pandas is imported when a batch runs, not when the CLI star
 INPUT_SUFFIXES = (".csv", ".xlsx", ".json")
 OUTPUT_SUFFIXES = (".csv", ".xlsx")
 CHUNK_ROWS = 10_000  # rows scored per step of the progress bar
-XLSX_MAX_ROWS = 1_048_575  # an Excel sheet holds 1,048,576 rows, one of them the header
+JSON_MAX_BYTES = 200_000_000  # a JSON batch is read whole; larger batches belong in CSV
 
 
 class BatchError(PiriskError):
@@ -59,8 +60,10 @@ def run_batch(args: argparse.Namespace) -> int:
     source, target = Path(args.input), Path(args.output)
     _check_target(target, source)
     table = read_table(source)
-    if target.suffix.lower() == ".xlsx" and len(table) > XLSX_MAX_ROWS:
-        raise BatchError(f"{len(table):,} rows do not fit in one Excel sheet (at most {XLSX_MAX_ROWS:,}); write a .csv instead")
+    if target.suffix.lower() == ".xlsx" and len(table) >= XLSX_MAX_ROWS:
+        raise BatchError(
+            f"{len(table):,} rows do not fit in one Excel sheet (at most {XLSX_MAX_ROWS - 1:,}); write a .csv instead"
+        )
 
     remedies = bool(getattr(args, "remedies", False))
     parts = []
@@ -100,12 +103,14 @@ def _check_target(target: Path, source: Path) -> None:
         raise BatchError(f"cannot write {target}: the folder {parent} does not exist")
     if not os.access(parent, os.W_OK):
         raise BatchError(f"cannot write {target}: the folder {parent} is not writable")
-    if target.exists() and source.exists() and target.resolve() == source.resolve():
+    if same_file(target, source):
         raise BatchError(f"the output {target} would overwrite the input; choose another file name")
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
-    """Read answer sets from a .csv, .xlsx or .json file into a DataFrame, one row per answer set."""
+    """Read answer sets from a .csv, .xlsx or .json file into a DataFrame, one row per answer set.
+
+    The file must be a regular file (not a pipe or a device: those could be read without end)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in INPUT_SUFFIXES:
@@ -114,6 +119,8 @@ def read_table(path: str | Path) -> pd.DataFrame:
         raise BatchError(f"no such file: {path}")
     if path.is_dir():
         raise BatchError(f"{path} is a directory, not a {suffix} file")
+    if not path.is_file():
+        raise BatchError(f"{path} is not a regular file (a pipe or a device cannot be read as a table)")
     try:
         if suffix == ".csv":
             return _read_csv(path)
@@ -138,28 +145,24 @@ def _read_csv(path: Path) -> pd.DataFrame:
 
 
 def _read_xlsx(path: Path) -> pd.DataFrame:
-    import pandas as pd
+    from scoring.answers_file import read_bounded
+    from scoring.tables import BATCH_LIMITS, TableError, read_xlsx
 
     try:
-        return pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl", keep_default_na=False, na_values=[""])
-    except OSError:
-        raise
-    except Exception as err:  # openpyxl and zipfile raise many types for a damaged or foreign file
-        raise BatchError(f"{path} is not a readable .xlsx workbook ({type(err).__name__}: {_one_line(err)})") from None
+        return read_xlsx(read_bounded(path, BATCH_LIMITS.max_bytes), BATCH_LIMITS)
+    except (TableError, AnswersFileError) as err:
+        raise BatchError(f"{path} is not a readable .xlsx workbook: {err}") from None
 
 
 def _read_json(path: Path) -> pd.DataFrame:
     import pandas as pd
 
-    data = path.read_bytes()
+    from scoring.answers_file import load_json, read_bounded
+
     try:
-        raw = json.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError as err:
-        raise BatchError(f"{path} is not UTF-8 text (bad byte at position {err.start})") from None
-    except RecursionError:
-        raise BatchError(f"{path} is nested too deeply to hold answer sets") from None
-    except json.JSONDecodeError as err:
-        raise BatchError(f"{path} is not valid JSON ({err.msg} at line {err.lineno}, column {err.colno})") from None
+        raw = load_json(read_bounded(path, JSON_MAX_BYTES), limit=JSON_MAX_BYTES)
+    except AnswersFileError as err:  # the strict JSON reader of answers files; said here as about a batch
+        raise BatchError(_json_problem(path, err)) from None
     if not isinstance(raw, list):
         raise BatchError(f"{path} must hold a JSON array of answer objects, not a {_json_type(raw)}")
     records = []
@@ -176,35 +179,31 @@ def _read_json(path: Path) -> pd.DataFrame:
 
 
 def write_table(df: pd.DataFrame, path: str | Path) -> None:
-    """Write the scored table to .csv (UTF-8) or .xlsx, through a temporary file so a failure leaves no half file."""
+    """Write the scored table to .csv (UTF-8) or .xlsx through the shared writer (`scoring.tables`: text that
+    a spreadsheet would run as a formula is neutralised), atomically: a failure leaves no half file."""
+    from scoring.tables import TableError, write_csv, write_xlsx
+
     path = Path(path)
-    suffix = path.suffix.lower()
-    tmp = None
     try:
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.stem}-", suffix=suffix, delete=False) as handle:
-            tmp = Path(handle.name)
-        if suffix == ".xlsx":
-            _write_xlsx(df, tmp, path)
+        if path.suffix.lower() == ".xlsx":
+            write_atomic(path, write_xlsx({"scores": df}))
         else:
-            df.to_csv(tmp, index=False, encoding="utf-8")
-        os.replace(tmp, path)
-        tmp = None
+            write_atomic(path, lambda tmp: write_csv(df, tmp, bom=False))
+    except TableError as err:
+        raise BatchError(f"cannot write {path}: {err}") from None
     except OSError as err:
         raise BatchError(f"cannot write {path}: {err.strerror or err}") from None
-    finally:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
 
 
-def _write_xlsx(df: pd.DataFrame, tmp: Path, path: Path) -> None:
-    from openpyxl.utils.exceptions import IllegalCharacterError
-
-    try:
-        df.to_excel(tmp, index=False, engine="openpyxl", sheet_name="scores")
-    except IllegalCharacterError:
-        raise BatchError(
-            f"cannot write {path}: a cell holds a control character that Excel refuses; write a .csv instead"
-        ) from None
+def _json_problem(path: Path, err: AnswersFileError) -> str:
+    values = err.values
+    if err.key == "file_not_json":
+        return f"{path} is not valid JSON ({values['detail']} at line {values['line']}, column {values['column']})"
+    if err.key == "file_too_deep":
+        return f"{path} is nested too deeply to hold answer sets"
+    if err.key == "file_not_utf8":
+        return f"{path} is not UTF-8 text (bad byte at position {values['position']})"
+    return f"{path}: {err}"
 
 
 def _one_line(err: BaseException) -> str:

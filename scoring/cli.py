@@ -1,11 +1,16 @@
-"""What every pirisk command line shares: one-line errors with exit code 2, dates, and the main loop."""
+"""What every pirisk command line shares: one-line errors with exit code 2, strict dates, text that is safe
+in a terminal, atomic writes of output files, and the main loop."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
+import re
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from questions.errors import PiriskError
 
@@ -19,18 +24,61 @@ class OneLineParser(argparse.ArgumentParser):
         raise SystemExit(fail(f"{self.prog}: {message}"))
 
 
+# C0 and C1 control characters (ESC starts a terminal escape sequence; 0x9b is CSI on its own), and the
+# bidirectional overrides that make text display in another order than it is stored.
+_TERMINAL_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with every control character and bidirectional override removed (tabs and newlines kept), and
+    any broken character (a lone surrogate) replaced: safe to print to a terminal that runs escape sequences."""
+    clean = _TERMINAL_UNSAFE.sub("", str(text))
+    return clean.encode("utf-8", "replace").decode("utf-8")
+
+
 def fail(message: str) -> int:
-    """Print `error: <message>` as one line on stderr; return the usage exit code."""
-    print(f"error: {' '.join(str(message).split())}", file=sys.stderr)
+    """Print `error: <message>` as one line on stderr, with no control character; return the usage exit code."""
+    print(f"error: {' '.join(terminal_safe(message).split())}", file=sys.stderr)
     return EXIT_USAGE
 
 
 def parse_date(text: str) -> dt.date:
-    """A YYYY-MM-DD date, for --as-of."""
+    """A YYYY-MM-DD date, for --as-of, and nothing else (not 20120904, not 2012W365)."""
     try:
+        if not (isinstance(text, str) and _ISO_DATE.fullmatch(text)):
+            raise ValueError(text)
         return dt.date.fromisoformat(text)
     except (ValueError, TypeError):
-        raise argparse.ArgumentTypeError(f"invalid date {text!r}; expected YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(f"invalid date {terminal_safe(repr(text))}; expected YYYY-MM-DD") from None
+
+
+def same_file(a: str | Path, b: str | Path) -> bool:
+    """Whether two paths name one file (through links too); False when either does not exist."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def write_atomic(path: str | Path, data: bytes | Callable[[Path], object]) -> None:
+    """Write `data` (bytes, or a function writing to the path it is given) to a new temporary file beside
+    `path`, then rename it over `path`: a reader never sees half a file, and a failure leaves none behind.
+    Raises OSError (the caller names the file)."""
+    path = Path(path)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".partial")
+    tmp = Path(name)
+    try:
+        if isinstance(data, bytes | bytearray):
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+        else:
+            os.close(fd)
+            data(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def today_or(as_of: dt.date | None) -> dt.date:

@@ -1,10 +1,14 @@
-"""Plain-text rendering of an Assessment for the terminal (`python -m scoring score`)."""
+"""Plain-text rendering of an Assessment for the terminal (`python -m scoring score`).
+
+User text (the company name) is printed through `scoring.cli.terminal_safe`: no escape sequence or
+other control character in it reaches the terminal."""
 
 from __future__ import annotations
 
 from questions.strings import tr
 from scoring.assessment import Assessment
 from scoring.axes import AXES, level
+from scoring.cli import terminal_safe
 
 
 def render_text(assessment: Assessment, lang: str, company: str = "") -> str:
@@ -13,6 +17,7 @@ def render_text(assessment: Assessment, lang: str, company: str = "") -> str:
     t = lambda key, **kw: tr("cli", key, lang, **kw)  # noqa: E731
     common = lambda key, **kw: tr("common", key, lang, **kw)  # noqa: E731
     lines = []
+    company = " ".join(terminal_safe(company).split())
     if company:
         lines.append(company)
     lines.append(t("header", as_of=assessment.law_as_of.isoformat(), rules=assessment.rules_version))

@@ -1,4 +1,4 @@
-"""The store CLI: `python -m store upgrade|info|backup|restore|hash-password`. User mistakes exit 2 with one line."""
+"""The store CLI: `python -m store upgrade|info|backup|restore|checkpoint|hash-password`. User mistakes exit 2 with one line."""
 
 from __future__ import annotations
 
@@ -23,7 +23,9 @@ def _engine(args: argparse.Namespace) -> Engine:
 
 
 def _shown_url(engine: Engine) -> str:
-    return engine.url.render_as_string(hide_password=True)
+    from store.db import shown_url
+
+    return shown_url(engine.url)  # the password and any secret in the query masked
 
 
 def _cmd_upgrade(args: argparse.Namespace) -> int:
@@ -63,6 +65,19 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_checkpoint(args: argparse.Namespace) -> int:
+    from store.records import checkpoint
+
+    engine = _engine(args)
+    try:
+        if not checkpoint(engine):
+            return _fail("the write-ahead log could not be emptied: a reader still holds an old snapshot; try again later")
+    finally:
+        engine.dispose()
+    print(f"ok: {_shown_url(engine)} has nothing left in its write-ahead log")
+    return 0
+
+
 def _cmd_hash_password(args: argparse.Namespace) -> int:
     from store.access import hash_password
 
@@ -90,9 +105,15 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("out", metavar="OUT", help="the backup file to create (must not exist)")
     backup.set_defaults(run=_cmd_backup)
 
-    restore = sub.add_parser("restore", help="replace the SQLite database with a verified backup (stop the app first)")
+    restore = sub.add_parser(
+        "restore", help="replace the SQLite database with a verified backup (refused while the app has it open)"
+    )
     restore.add_argument("backup", metavar="IN", help="a file made by `python -m store backup`")
     restore.set_defaults(run=_cmd_restore)
+
+    sub.add_parser(
+        "checkpoint", help="empty SQLite's write-ahead log (deleted data leaves the disk); safe while the app runs"
+    ).set_defaults(run=_cmd_checkpoint)
 
     hashing = sub.add_parser(
         "hash-password", help="print the argon2id hash of a workspace password (asked twice, or read from stdin)"

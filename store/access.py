@@ -1,20 +1,26 @@
-"""The workspace password: argon2id hashing and checking, where the hash is configured, and a login rate limiter."""
+"""The workspace password: argon2id hashing and checking, where the hash is configured, a login rate
+limiter, and the client address it counts failures by (trusting forwarded headers only from the proxies
+the operator names)."""
 
 from __future__ import annotations
 
+import ipaddress
+import logging
 import os
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from scoring.errors import Term
 from store.errors import StoreError
 
 HASH_ENV = "PIRISK_WORKSPACE_PASSWORD_HASH"
+TRUSTED_PROXIES_ENV = "PIRISK_TRUSTED_PROXIES"  # comma-separated addresses or networks of the operator's proxies
 HASH_SECRET = "workspace_password_hash"  # noqa: S105 - the name of a key in Streamlit secrets, not a secret
 MIN_PASSWORD = 8
 MAX_PASSWORD = 1024  # argon2 takes any length; this only stops absurd input
@@ -29,9 +35,9 @@ class AccessError(StoreError):
 def hash_password(plain: str) -> str:
     """The argon2id hash of a password, salted, as one `$argon2id$...` string to put in the config."""
     if not isinstance(plain, str) or len(plain) < MIN_PASSWORD:
-        raise AccessError(f"the password must be at least {MIN_PASSWORD} characters")
+        raise AccessError(key="access_password_short", n=MIN_PASSWORD)
     if len(plain) > MAX_PASSWORD:
-        raise AccessError(f"the password must be at most {MAX_PASSWORD} characters")
+        raise AccessError(key="access_password_long", n=MAX_PASSWORD)
     return _hasher.hash(plain)
 
 
@@ -41,17 +47,17 @@ def password_hash_configured(secrets: Mapping[str, Any] | None = None) -> str | 
 
     Raises AccessError when the value set is not an argon2 hash (a plain password pasted by mistake)."""
     value: Any = os.environ.get(HASH_ENV)
-    where = HASH_ENV
+    where: str = HASH_ENV
     if not (isinstance(value, str) and value.strip()) and secrets is not None:
         try:
             value = secrets.get(HASH_SECRET)
         except Exception:  # Streamlit raises when there is no secrets file: not configured
             value = None
-        where = f"{HASH_SECRET} in the secrets"
+        where = Term("access_in_secrets")
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if not isinstance(value, str) or not value.strip().startswith("$argon2"):
-        raise AccessError(f"{where} is not an argon2 hash; create one with `python -m store hash-password`")
+        raise AccessError(key="access_not_a_hash", where=where)
     return value.strip()
 
 
@@ -129,3 +135,67 @@ class RateLimiter:
         """Forget `key`'s failures (after a successful login)."""
         with self._lock:
             self._failures.pop(key, None)
+
+
+# ----------------------------------------------------------------------------------------------
+# Who is trying: the client address behind the operator's proxies
+
+log = logging.getLogger("pirisk.access")
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def trusted_proxies(value: str | None = None) -> tuple[Network, ...]:
+    """The proxies whose X-Forwarded-For pirisk believes: env PIRISK_TRUSTED_PROXIES, a comma-separated list of
+    addresses or networks (say `127.0.0.1` for an nginx on the same machine). None by default: then the
+    header is never believed. An entry that is not an address is ignored, and logged."""
+    raw = os.environ.get(TRUSTED_PROXIES_ENV, "") if value is None else value
+    out = []
+    for part in raw.replace(" ", ",").split(","):
+        if not part:
+            continue
+        try:
+            out.append(ipaddress.ip_network(part, strict=False))
+        except ValueError:
+            log.warning("%s: %r is not an address or network; ignored", TRUSTED_PROXIES_ENV, part[:60])
+    return tuple(out)
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    text = text.strip().strip('"')
+    if text.startswith("[") and "]" in text:  # [v6]:port
+        text = text[1 : text.index("]")]
+    elif text.count(":") == 1:  # v4:port
+        text = text.split(":")[0]
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+def client_address(peer: str | None, forwarded_for: Iterable[str] = (), trusted: Iterable[Network] = ()) -> str:
+    """The address to count a client's failed logins by.
+
+    `peer` is the connection's address as the web server reports it (None for loopback), `forwarded_for`
+    the X-Forwarded-For headers, `trusted` the operator's proxies. The hops are read from the right (the
+    connection itself, then what each proxy appended); each hop that is a trusted proxy hands over to the
+    one before it, and the first hop that is not trusted is the client. So the header moves the key only
+    as far as the operator's own proxies vouch for it: with none configured it never does, and a client
+    cannot choose its own key by sending the header itself.
+
+    The web server (uvicorn) already replaces the peer by the header's last entry when the connection
+    comes from 127.0.0.1; that is undone here (such a peer counts as 127.0.0.1)."""
+    proxies = tuple(trusted)
+    hops = [h for header in forwarded_for for h in str(header).split(",") if h.strip()]
+    entries = [_address(h) for h in hops]
+    peer_address = _address(peer) if peer else None
+    if peer is None or (hops and peer_address is not None and peer_address in entries):
+        peer_address = ipaddress.ip_address("127.0.0.1")  # loopback, or rewritten from the header by the server
+    if peer_address is None:
+        return "unknown"
+    chain = [*entries, peer_address]
+    for hop in reversed(chain):
+        if hop is None:
+            return "unknown"  # a proxy vouched for something that is not an address
+        if not any(hop in net for net in proxies):
+            return str(hop)
+    return str(chain[0])  # every hop is a trusted proxy: the first one is as far as anyone can see

@@ -34,15 +34,15 @@ def get_branding(engine: Engine) -> Branding:
 
 def set_branding(engine: Engine, name: str, logo: bytes | None) -> Branding:
     """Set the consultancy's name and logo (PNG or JPEG, at most 5 MB; None removes it)."""
-    name = clean_name(name, "consultancy name", allow_empty=True)
+    name = clean_name(name, "field_consultancy_name", allow_empty=True)
     if logo is not None:
         if not isinstance(logo, bytes | bytearray | memoryview):
-            raise StoreError("the logo must be the bytes of a PNG or JPEG image")
+            raise StoreError(key="store_logo_not_image")
         logo = bytes(logo)
         if len(logo) > LOGO_MAX_BYTES:
-            raise StoreError(f"the logo is {len(logo):,} bytes; the limit is {LOGO_MAX_BYTES:,} bytes (5 MB)")
+            raise StoreError(key="store_logo_too_big", size=f"{len(logo):,}", limit=f"{LOGO_MAX_BYTES:,}")
         if not (logo.startswith(b"\x89PNG\r\n\x1a\n") or logo.startswith(b"\xff\xd8\xff")):
-            raise StoreError("the logo must be a PNG or JPEG image")
+            raise StoreError(key="store_logo_not_image")
     with writing(engine) as s:
         _put_setting(s, BRANDING_NAME, text=name)
         _put_setting(s, BRANDING_LOGO, data=logo or None)

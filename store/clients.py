@@ -1,4 +1,8 @@
-"""Clients: create, rename, list and delete (with everything they have)."""
+"""Clients: create, rename, list and delete (with everything they have).
+
+Names are unique, compared in Unicode NFC. Name changes run one at a time (`records.serialise`), so the
+check for a taken name decides, and the database never has to refuse a duplicate (a refusal the
+PostgreSQL server would log, with the name)."""
 
 from __future__ import annotations
 
@@ -12,40 +16,56 @@ from sqlalchemy.orm import Session
 from store.db import reading, writing
 from store.errors import StoreError
 from store.models import AnswerChangeRow, AssessmentRow, ClientRow, NoteRow, RespondentAnswerRow, RespondentRow
-from store.records import Client, checkpoint, clean_name, client_record, client_row, utc_now
+from store.records import (
+    CLIENT_NAMES_LOCK,
+    Client,
+    Deleted,
+    checkpoint,
+    clean_name,
+    client_record,
+    client_row,
+    serialise,
+    utc_now,
+)
+
+
+def _taken(name: str) -> StoreError:
+    return StoreError(key="store_client_taken", name=name)
 
 
 def create_client(engine: Engine, name: str) -> Client:
     """Add a client. Names are unique; raises StoreError for an empty, over-long or taken name."""
-    name = clean_name(name, "client name")
+    name = clean_name(name, "field_client_name")
     now = utc_now()
     try:
         with writing(engine) as s:
+            serialise(s, CLIENT_NAMES_LOCK)
             if s.scalar(select(ClientRow.id).where(ClientRow.name == name)) is not None:
-                raise StoreError(f"a client named '{name}' already exists")
+                raise _taken(name)
             row = ClientRow(name=name, created_at=now, updated_at=now)
             s.add(row)
             s.flush()
             return client_record(row)
-    except IntegrityError:  # two people adding the same name at once
-        raise StoreError(f"a client named '{name}' already exists") from None
+    except IntegrityError:  # another program adding the same name at once
+        raise _taken(name) from None
 
 
 def rename_client(engine: Engine, client_id: int, name: str) -> Client:
     """Rename a client; raises NotFound, or StoreError if the name is taken."""
-    name = clean_name(name, "client name")
+    name = clean_name(name, "field_client_name")
     try:
         with writing(engine) as s:
+            serialise(s, CLIENT_NAMES_LOCK)
             row = client_row(s, client_id)
             taken = s.scalar(select(ClientRow.id).where(ClientRow.name == name, ClientRow.id != client_id))
             if taken is not None:
-                raise StoreError(f"a client named '{name}' already exists")
+                raise _taken(name)
             row.name, row.updated_at = name, utc_now()
             s.flush()
             count = s.scalar(select(func.count()).select_from(AssessmentRow).where(AssessmentRow.client_id == client_id)) or 0
             return client_record(row, count)
     except IntegrityError:
-        raise StoreError(f"a client named '{name}' already exists") from None
+        raise _taken(name) from None
 
 
 def get_client(engine: Engine, client_id: int) -> Client:
@@ -83,13 +103,14 @@ def counts_under(s: Session, assessment_ids: Any) -> dict[str, int]:
     }
 
 
-def delete_client(engine: Engine, client_id: int) -> dict[str, int]:
+def delete_client(engine: Engine, client_id: int) -> Deleted:
     """Delete a client and everything it has (cascading in the database). Returns the rows deleted per table.
 
-    On SQLite the write-ahead log is then checkpointed, so with secure_delete the data leaves the disk."""
+    On SQLite the write-ahead log is then checkpointed, so with secure_delete the data leaves the disk;
+    `complete` is False if a reader kept the checkpoint from finishing (see records.checkpoint)."""
     with writing(engine) as s:
         client_row(s, client_id)
-        counts = {"clients": 1, **counts_under(s, select(AssessmentRow.id).where(AssessmentRow.client_id == client_id))}
+        counts = Deleted(clients=1, **counts_under(s, select(AssessmentRow.id).where(AssessmentRow.client_id == client_id)))
         s.execute(delete(ClientRow).where(ClientRow.id == client_id))
-    checkpoint(engine)
+    counts.complete = checkpoint(engine)
     return counts

@@ -1,4 +1,9 @@
-"""Connecting to the workspace database (`make_engine`), sessions for reading and writing, and `upgrade`."""
+"""Connecting to the workspace database (`make_engine`), sessions for reading and writing, and `upgrade`.
+
+Every connection to a SQLite file holds a shared lock on `<file>.inuse` for as long as it is open (the
+app keeps pooled connections open while it runs); `exclusive_use` takes that lock exclusively, so that a
+restore is refused while the app, or anything else, has the database open.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlencode
 
 import sqlalchemy as sa
 from sqlalchemy import event, exc
@@ -27,7 +33,14 @@ URL_SECRET = "database_url"  # noqa: S105 - the name of a key in Streamlit secre
 BUSY_TIMEOUT_MS = 15_000  # how long a SQLite writer waits for another one before giving up
 SUPPORTED = ("sqlite", "postgresql")
 PG_CONNECT_TIMEOUT = 10  # seconds
-NO_TABLES = "the database has no pirisk tables yet; run `python -m store upgrade`"
+NO_TABLES = "store_no_tables"  # the message key: "the database has no pirisk tables yet; run `python -m store upgrade`"
+INUSE_SUFFIX = ".inuse"
+# Query parameters of a database URL that are safe to show; the value of any other is masked.
+SHOWN_QUERY = frozenset(("sslmode", "connect_timeout", "application_name", "target_session_attrs", "gssencmode", "options"))
+MASK = "***"
+# PostgreSQL: never write statement parameters (client names, notes) into the server log when a statement
+# fails. The server's default is already 0; pirisk's connections insist on it (a user may set it).
+PG_OPTIONS = "-c log_parameter_max_length_on_error=0"
 
 # The `begin` hook reads this execution option: write transactions on SQLite start with BEGIN IMMEDIATE,
 # so they take the write lock up front and wait (busy_timeout) instead of failing half-way.
@@ -44,9 +57,9 @@ def data_dir() -> Path:
     try:
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as err:
-        raise StoreError(f"cannot create the data folder {path}: {err.strerror}") from None
+        raise StoreError(key="store_data_folder", path=str(path), reason=err.strerror or str(err)) from None
     if not path.is_dir():
-        raise StoreError(f"the data folder {path} is not a folder")
+        raise StoreError(key="store_data_folder_not_folder", path=str(path))
     return path
 
 
@@ -73,10 +86,24 @@ def parse_url(url: str) -> URL:
     try:
         parsed = sa.make_url(text)
     except (exc.ArgumentError, ValueError):
-        raise StoreError("the database URL is not a URL like postgresql://user@host/db or sqlite:///path/pirisk.db") from None
+        raise StoreError(key="store_bad_url") from None
     if parsed.get_backend_name() not in SUPPORTED:
-        raise StoreError(f"pirisk stores its workspace in SQLite or PostgreSQL, not {parsed.get_backend_name()}")
+        raise StoreError(key="store_unsupported_url", backend=parsed.get_backend_name())
     return parsed
+
+
+def shown_url(url: URL | str) -> str:
+    """A database URL fit to print or show on a page: the password and every query parameter that could hold
+    a secret (`?password=`, `sslpassword`, a token...) masked; only harmless ones (sslmode...) are shown."""
+    parsed = url if isinstance(url, URL) else parse_url(url)
+    text = parsed.set(query={}).render_as_string(hide_password=True)
+    if not parsed.query:
+        return text
+    pairs = []
+    for key, value in parsed.query.items():
+        for one in value if isinstance(value, tuple) else (value,):
+            pairs.append((key, one if key.lower() in SHOWN_QUERY else MASK))
+    return f"{text}?{urlencode(pairs, safe='*', quote_via=quote)}"
 
 
 def default_sqlite_path() -> Path:
@@ -86,7 +113,7 @@ def default_sqlite_path() -> Path:
         try:
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
         except OSError as err:
-            raise StoreError(f"cannot create the database file {path}: {err.strerror}") from None
+            raise StoreError(key="store_db_file", path=str(path), reason=err.strerror or str(err)) from None
     return path
 
 
@@ -102,12 +129,70 @@ def make_engine(url: str | None = None, *, secrets: Mapping[str, Any] | None = N
         _configure_sqlite(engine)
         return engine
     # pre_ping: replicas outlive database restarts and idle timeouts; connect_timeout: fail in seconds, not minutes.
-    return sa.create_engine(parsed, pool_pre_ping=True, connect_args={"connect_timeout": PG_CONNECT_TIMEOUT})
+    return sa.create_engine(
+        parsed, pool_pre_ping=True, connect_args={"connect_timeout": PG_CONNECT_TIMEOUT, "options": PG_OPTIONS}
+    )
+
+
+def inuse_path(database: str | Path) -> Path:
+    """The lock file beside a SQLite database: shared by every open connection, exclusive during a restore."""
+    path = Path(database)
+    return path.with_name(path.name + INUSE_SUFFIX)
+
+
+def _lock(path: Path, exclusive: bool) -> int | None:
+    """An open descriptor holding a flock on `path` (created 0600), or None where flock does not exist.
+    Raises BlockingIOError if the lock is held the other way."""
+    try:
+        import fcntl
+    except ImportError:  # not a POSIX system: no locking (documented)
+        return None
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0), 0o600)
+    try:
+        fcntl.flock(fd, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+@contextmanager
+def exclusive_use(database: str | Path) -> Iterator[Any]:
+    """Hold the database file for oneself: raises StoreError at once if any connection (the app's, another
+    command's) has it open. Yields a function that turns the lock into a shared one (to reconnect)."""
+    try:
+        fd = _lock(inuse_path(database), exclusive=True)
+    except BlockingIOError:
+        raise StoreError(key="store_in_use", path=str(database)) from None
+    except OSError as err:
+        raise StoreError(key="store_db_file", path=str(inuse_path(database)), reason=err.strerror or str(err)) from None
+
+    def share() -> None:
+        if fd is not None:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_SH)
+
+    try:
+        yield share
+    finally:
+        if fd is not None:
+            os.close(fd)
 
 
 def _configure_sqlite(engine: Engine) -> None:
+    file_backed = engine.url.database not in (None, "", ":memory:") and not str(engine.url.database).startswith("file:")
+
     @event.listens_for(engine, "connect")
-    def _connect(dbapi_connection: Any, _record: Any) -> None:
+    def _connect(dbapi_connection: Any, record: Any) -> None:
+        if file_backed:
+            try:
+                record.info["pirisk_inuse"] = _lock(inuse_path(str(engine.url.database)), exclusive=False)
+            except BlockingIOError:
+                dbapi_connection.close()
+                raise StoreError(key="store_restoring") from None
+            except OSError:
+                record.info["pirisk_inuse"] = None  # a read-only folder: no lock, as before
         # SQLAlchemy, not the sqlite3 module, emits BEGIN (see the `begin` hook): SELECTs then run inside
         # the transaction too, so a read-then-write transaction sees one snapshot.
         dbapi_connection.isolation_level = None
@@ -118,6 +203,13 @@ def _configure_sqlite(engine: Engine) -> None:
         if engine.url.database not in (None, "", ":memory:"):
             _set_wal(cursor)
         cursor.close()
+
+    def _release(_dbapi_connection: Any, record: Any) -> None:
+        fd = record.info.pop("pirisk_inuse", None)
+        if fd is not None:
+            os.close(fd)
+
+    event.listen(engine, "close", _release)
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
@@ -155,13 +247,15 @@ def database_errors() -> Iterator[None]:
     try:
         yield
     except exc.OperationalError as err:
-        raise StoreError(_operational_message(err)) from None
+        raise _operational_error(err) from None
     except exc.ProgrammingError as err:
         if getattr(err.orig, "sqlstate", None) == "42P01":  # PostgreSQL: undefined table
-            raise StoreError(NO_TABLES) from None
+            raise StoreError(key=NO_TABLES) from None
         raise
+    except exc.DataError:  # a value the database cannot hold (say, a NUL on PostgreSQL) that the checks missed
+        raise StoreError(key="store_bad_value") from None
     except exc.InterfaceError as err:
-        raise StoreError(f"the database connection failed: {_first_line(err.orig)}") from None
+        raise StoreError(key="store_connection_failed", reason=_first_line(err.orig)) from None
 
 
 def _first_line(value: Any) -> str:
@@ -169,13 +263,13 @@ def _first_line(value: Any) -> str:
     return text.splitlines()[0].strip() if text else type(value).__name__
 
 
-def _operational_message(err: exc.OperationalError) -> str:
+def _operational_error(err: exc.OperationalError) -> StoreError:
     reason = _first_line(err.orig)
     if "database is locked" in reason or "database is busy" in reason:
-        return "the database is busy with another change; try again"
+        return StoreError(key="store_busy")
     if "no such table" in reason or ("relation" in reason and "does not exist" in reason):
-        return NO_TABLES
-    return f"the database cannot be used: {reason}"
+        return StoreError(key=NO_TABLES)
+    return StoreError(key="store_unusable", reason=reason)
 
 
 @contextmanager
@@ -203,17 +297,35 @@ def alembic_config() -> Any:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Run `alembic upgrade head` on `engine`, in one transaction. Safe to call at every app start.
+@contextmanager
+def migration_connection(engine: Engine) -> Iterator[Connection]:
+    """A connection in one transaction for running migrations, committed at the end.
 
-    Two processes starting together migrate one after the other (BEGIN IMMEDIATE on SQLite, an
-    advisory lock on PostgreSQL)."""
+    Two processes migrating together go one after the other (BEGIN IMMEDIATE on SQLite, an advisory lock on
+    PostgreSQL). On SQLite, foreign keys are off for the transaction (a migration that rebuilds a table
+    would otherwise cascade the old table's deletion to its children) and checked before it commits."""
+    with writer_engine(engine).connect() as connection:
+        raw = connection.connection.driver_connection if is_sqlite(engine) else None
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys = OFF")  # before BEGIN: inside a transaction it does nothing
+        try:
+            with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+                yield connection
+                if raw is not None and connection.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                    raise StoreError(key="store_migration_orphans")
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys = ON")
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Run `alembic upgrade head` on `engine`, in one transaction. Safe to call at every app start."""
     from alembic import command
 
     config = alembic_config()
-    with database_errors(), writer_engine(engine).begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+    with database_errors(), migration_connection(engine) as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 

@@ -33,6 +33,11 @@ NAMING_CONVENTION = {
 }
 
 STATUSES: tuple[str, ...] = ("draft", "final", "archived")
+CHANGE_KINDS: tuple[str, ...] = ("answer", "detail", "note")  # what a history row changed
+DETAILS: tuple[str, ...] = ("title", "law_as_of", "lang", "company", "status")  # an assessment's versioned details
+# Ids are never reused: AUTOINCREMENT on SQLite (which otherwise hands out the highest id again after a
+# delete), sequences on PostgreSQL. A session holding an id can never write into a record made later.
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
 NAME_MAX = 200  # client, title, company, author, respondent name and role
 ID_MAX = 64  # question ids
 JSONValue = Any  # an answer: true/false, a choice id, a list of choice ids, or "unknown"
@@ -71,6 +76,7 @@ class ClientRow(Base):
     """A consultant's client: a company with its assessments."""
 
     __tablename__ = "clients"
+    __table_args__ = (NEVER_REUSE_IDS,)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(NAME_MAX), unique=True)
@@ -82,7 +88,7 @@ class AssessmentRow(Base):
     """One assessment of a client: the agreed answers, their law date, and a version for optimistic locking."""
 
     __tablename__ = "assessments"
-    __table_args__ = (CheckConstraint("status IN ('draft', 'final', 'archived')", name="status"),)
+    __table_args__ = (CheckConstraint("status IN ('draft', 'final', 'archived')", name="status"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
@@ -91,7 +97,8 @@ class AssessmentRow(Base):
     lang: Mapped[str] = mapped_column(String(8))
     bank_version: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16))
-    # Bumped by every change of `answers`; an edit states the version it was based on (see repo.set_answers).
+    # Bumped by every change of its answers, details (title, law date, language, company, status) and notes;
+    # every write states the version it was based on (see store/assessments.py).
     version: Mapped[int] = mapped_column(Integer)
     answers: Mapped[dict[str, JSONValue]] = mapped_column(JSON())
     company: Mapped[str] = mapped_column(String(NAME_MAX))
@@ -100,13 +107,20 @@ class AssessmentRow(Base):
 
 
 class AnswerChangeRow(Base):
-    """One answer changed: the value before and after, who changed it, and the assessment version it made."""
+    """One change of an assessment: an answer, a detail or a note, its value before and after, who changed it,
+    and the version it made. `kind` says which: "answer" (question_id is the question), "detail" (question_id
+    names the detail: title, law_as_of, lang, company or status) or "note" (the note on question_id)."""
 
     __tablename__ = "answer_changes"
-    __table_args__ = (Index("ix_answer_changes_assessment_question", "assessment_id", "question_id"),)
+    __table_args__ = (
+        Index("ix_answer_changes_assessment_question", "assessment_id", "question_id"),
+        CheckConstraint("kind IN ('answer', 'detail', 'note')", name="kind"),
+        NEVER_REUSE_IDS,
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(8), server_default="answer")
     question_id: Mapped[str] = mapped_column(String(ID_MAX))
     old_value: Mapped[JSONValue] = mapped_column(answer_json(), nullable=True)
     new_value: Mapped[JSONValue] = mapped_column(answer_json(), nullable=True)
@@ -119,7 +133,7 @@ class NoteRow(Base):
     """The consultant's note on one question of one assessment."""
 
     __tablename__ = "notes"
-    __table_args__ = (UniqueConstraint("assessment_id", "question_id"),)
+    __table_args__ = (UniqueConstraint("assessment_id", "question_id"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
@@ -133,7 +147,7 @@ class RespondentRow(Base):
     """A person answering in a workshop (the client's CTO, legal, HR...). Names are unique per assessment."""
 
     __tablename__ = "respondents"
-    __table_args__ = (UniqueConstraint("assessment_id", "name"),)
+    __table_args__ = (UniqueConstraint("assessment_id", "name"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
@@ -145,7 +159,7 @@ class RespondentAnswerRow(Base):
     """One respondent's answer to one question. The agreed answer is the assessment's own."""
 
     __tablename__ = "respondent_answers"
-    __table_args__ = (UniqueConstraint("respondent_id", "question_id"),)
+    __table_args__ = (UniqueConstraint("respondent_id", "question_id"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     respondent_id: Mapped[int] = mapped_column(ForeignKey("respondents.id", ondelete="CASCADE"))

@@ -1,50 +1,42 @@
-"""Notes: one consultant's note per question of an assessment."""
+"""Notes: one consultant's note per question of an assessment, versioned with it (see store/assessments.py)."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from store.assessments import write_changes
 from store.db import reading, writing
-from store.errors import StoreError
 from store.models import NoteRow
 from store.records import (
-    NOTE_MAX,
     Note,
+    Target,
     assessment_row,
     bank_question,
     bank_questions,
+    check_target,
     clean_author,
+    clean_note,
     note_record,
-    upsert_insert,
-    utc_now,
 )
 
 
-def set_note(engine: Engine, assessment_id: int, question_id: str, text: str, *, author: str) -> Note:
-    """Write the note on a question (replacing any); empty text deletes it and returns a note with empty text."""
+def set_note(engine: Engine, target: Target, question_id: str, text: str, *, expected_version: int, author: str) -> int:
+    """Write the note on a question (replacing any; empty text deletes it) on top of `expected_version`.
+
+    A changed note bumps the assessment's version and is a history row; returns the new version (the same
+    one if the note already said that). Raises ConflictError, NotFound or StoreError (nothing written)."""
     bank_question(question_id)
-    if not isinstance(text, str):
-        raise StoreError("a note must be text")
-    text = text.strip()
-    if len(text) > NOTE_MAX:
-        raise StoreError(f"the note is {len(text)} characters; the limit is {NOTE_MAX}")
+    check_target(target)
+    text = clean_note(text)
     author = clean_author(author)
-    now = utc_now()
     with writing(engine) as s:
-        assessment_row(s, assessment_id)
-        if not text:
-            s.execute(delete(NoteRow).where(NoteRow.assessment_id == assessment_id, NoteRow.question_id == question_id))
-            return Note(assessment_id, question_id, "", author, now)
-        insert = upsert_insert(s)(NoteRow).values(
-            assessment_id=assessment_id, question_id=question_id, text=text, author=author, updated_at=now
-        )
-        s.execute(
-            insert.on_conflict_do_update(
-                index_elements=["assessment_id", "question_id"], set_={"text": text, "author": author, "updated_at": now}
-            )
-        )
-        return Note(assessment_id, question_id, text, author, now)
+        return write_changes(s, target, expected_version=expected_version, author=author, notes={question_id: text})
+
+
+def delete_note(engine: Engine, target: Target, question_id: str, *, expected_version: int, author: str) -> int:
+    """Delete the note on a question (a versioned change, as `set_note` with empty text); returns the version."""
+    return set_note(engine, target, question_id, "", expected_version=expected_version, author=author)
 
 
 def get_notes(engine: Engine, assessment_id: int) -> dict[str, Note]:
@@ -55,10 +47,3 @@ def get_notes(engine: Engine, assessment_id: int) -> dict[str, Note]:
     order = {qid: i for i, qid in enumerate(bank_questions())}
     rows.sort(key=lambda r: (order.get(r.question_id, len(order)), r.question_id))
     return {r.question_id: note_record(r) for r in rows}
-
-
-def delete_note(engine: Engine, assessment_id: int, question_id: str) -> bool:
-    """Delete the note on a question; False if there was none."""
-    with writing(engine) as s:
-        result = s.execute(delete(NoteRow).where(NoteRow.assessment_id == assessment_id, NoteRow.question_id == question_id))
-        return result.rowcount > 0

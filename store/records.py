@@ -2,14 +2,23 @@
 
 Repository functions return these frozen records, never ORM objects, so callers can cache and pass
 them around freely. Every value a user gives is checked here before it is written.
+
+A write to an assessment names it by a `Target`: anything with its `id` and its `client_id` (a
+`SavedAssessment` is one; so is an `AssessmentRef`). `target_row` refuses a target whose record is gone
+or now belongs to another client, so that a session holding a stale view can never write into
+another client's record.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import re
+import time
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -19,6 +28,7 @@ from sqlalchemy.orm import Session
 from questions.answers import AnswerSet
 from questions.locales import LOCALES
 from questions.model import UNKNOWN, Question
+from scoring.errors import Term
 from store.db import is_sqlite
 from store.errors import NotFound, StoreError
 from store.models import (
@@ -35,6 +45,37 @@ from store.models import (
 Status = Literal["draft", "final", "archived"]
 NOTE_MAX = 20_000
 EDITABLE = "draft"  # only drafts take answer changes; a final or archived one is reopened first
+# Control characters have no place in a name (a NUL cannot even be stored by PostgreSQL); notes keep
+# their line breaks and tabs.
+_NAME_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_NOTE_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# PostgreSQL advisory-lock keys: changes of clients' names (and of one assessment's respondents' names)
+# run one at a time, so that the uniqueness check before the write never loses a race and no unique
+# violation (whose log line would name the client) reaches the server log.
+CLIENT_NAMES_LOCK = 7_268_133_502
+RESPONDENT_NAMES_LOCK = 7_268_133_503
+CHECKPOINT_ATTEMPTS = 4
+CHECKPOINT_WAIT_MS = 2_000  # per attempt; a reader holding an old snapshot makes the checkpoint wait
+
+log = logging.getLogger("pirisk.store")
+
+
+class Target(Protocol):
+    """Which assessment a write is for: its id and the client it was read under."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def client_id(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class AssessmentRef:
+    """An assessment's id and its client's: what a session keeps to write to it later."""
+
+    id: int
+    client_id: int
 
 
 @dataclass(frozen=True)
@@ -48,7 +89,7 @@ class Client:
 
 @dataclass(frozen=True)
 class SavedAssessment:
-    """An assessment as stored. `answers` are the agreed answers; pass `version` back when editing them."""
+    """An assessment as stored. Pass it (or its `ref`) and its `version` back when changing it."""
 
     id: int
     client_id: int
@@ -64,6 +105,10 @@ class SavedAssessment:
     created_at: dt.datetime
     updated_at: dt.datetime
 
+    @property
+    def ref(self) -> AssessmentRef:
+        return AssessmentRef(self.id, self.client_id)
+
     def answer_set(self, notes: Mapping[str, str] | None = None) -> AnswerSet:
         """The assessment's answers with its company, language, law date and (if given) notes."""
         return AnswerSet(self.answers, self.company, self.lang, self.law_as_of, dict(notes or {}), self.bank_version)
@@ -71,7 +116,9 @@ class SavedAssessment:
 
 @dataclass(frozen=True)
 class AnswerChange:
-    """One answer changed. `old_value`/`new_value` are None when the question was (or became) unanswered."""
+    """One change of an assessment. `kind` is "answer" (`question_id` is the question), "detail"
+    (`question_id` names it: title, law_as_of, lang, company or status) or "note" (the note on
+    `question_id`). `old_value`/`new_value` are None when it was (or became) empty."""
 
     id: int
     assessment_id: int
@@ -81,6 +128,7 @@ class AnswerChange:
     version: int
     author: str
     changed_at: dt.datetime
+    kind: str = "answer"
 
 
 @dataclass(frozen=True)
@@ -100,6 +148,14 @@ class Respondent:
     role: str
 
 
+class Deleted(dict[str, int]):
+    """The rows a delete removed, per table. `complete` is False when the database's write-ahead log could not
+    be emptied (a reader held an old snapshot): copies of the deleted text may stay in it until the next
+    checkpoint (`python -m store checkpoint`)."""
+
+    complete: bool = True
+
+
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -117,13 +173,37 @@ def current_bank_version() -> str:
 
 
 def clean_name(value: Any, what: str, *, allow_empty: bool = False, limit: int = NAME_MAX) -> str:
+    """A name as stored: text, one line with single spaces, in Unicode NFC (two spellings of one name are
+    one name), no control character, within `limit`. `what` is an errors.yaml key naming the field."""
     if not isinstance(value, str):
-        raise StoreError(f"the {what} must be text")
-    text = " ".join(value.split())  # one line: no tabs or newlines in names
+        raise StoreError(key="name_not_text", what=Term(what))
+    if _NAME_CONTROL.search(value.replace("\t", " ").replace("\n", " ").replace("\r", " ")):
+        raise StoreError(key="name_control", what=Term(what))
+    text = unicodedata.normalize("NFC", " ".join(value.split()))  # one line: no tabs or newlines in names
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise StoreError(key="name_control", what=Term(what)) from None
     if not text and not allow_empty:
-        raise StoreError(f"the {what} cannot be empty")
+        raise StoreError(key="name_empty", what=Term(what))
     if len(text) > limit:
-        raise StoreError(f"the {what} is {len(text)} characters; the limit is {limit}")
+        raise StoreError(key="name_too_long", what=Term(what), n=len(text), limit=limit)
+    return text
+
+
+def clean_note(text: Any) -> str:
+    """A note as stored: text, trimmed, NFC, within NOTE_MAX, with no control character but line breaks and tabs."""
+    if not isinstance(text, str):
+        raise StoreError(key="note_not_text")
+    text = unicodedata.normalize("NFC", text.strip())
+    if _NOTE_CONTROL.search(text):
+        raise StoreError(key="note_control")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise StoreError(key="note_control") from None
+    if len(text) > NOTE_MAX:
+        raise StoreError(key="note_too_long", n=len(text), limit=NOTE_MAX)
     return text
 
 
@@ -131,17 +211,19 @@ def bank_question(question_id: Any) -> Question:
     questions = bank_questions()
     if not isinstance(question_id, str) or question_id not in questions:
         shown = question_id if isinstance(question_id, str) and len(question_id) <= ID_MAX else "?"
-        raise StoreError(f"unknown question id '{shown}'")
+        raise StoreError(key="store_unknown_question", id=shown)
     return questions[question_id]
 
 
 def clean_value(question: Question, value: Any) -> Any:
     """Validate an answer against the bank; a multi answer is stored in the bank's choice order."""
+    from scoring.answers_file import answer_problem
+
     if value is None:
         return None
-    problem = question.check_value(value)
-    if problem:
-        raise StoreError(f"'{question.id}' {problem}")
+    problem = answer_problem(question, value)
+    if problem is not None:
+        raise StoreError(key=problem[0], **problem[1])
     if question.type == "multi" and value != UNKNOWN:
         order = [c.id for c in question.choices]
         return sorted(value, key=order.index)
@@ -152,7 +234,7 @@ def clean_answers(answers: Mapping[str, Any] | None) -> dict[str, Any]:
     if answers is None:
         return {}
     if not isinstance(answers, Mapping):
-        raise StoreError("answers must be a mapping of question id to value")
+        raise StoreError(key="store_answers_not_mapping")
     out = {}
     for qid, value in answers.items():
         clean = clean_value(bank_question(qid), value)
@@ -162,34 +244,47 @@ def clean_answers(answers: Mapping[str, Any] | None) -> dict[str, Any]:
 
 
 def clean_lang(value: Any) -> str:
-    if value not in LOCALES:
-        raise StoreError(f"the language must be one of {', '.join(LOCALES)}, not {value!r}")
+    if not isinstance(value, str) or value not in LOCALES:
+        raise StoreError(key="store_bad_lang", value=str(value)[:20], allowed=", ".join(LOCALES))
     return value
 
 
 def clean_date(value: Any) -> dt.date:
     from scoring.engine import check_date
     from scoring.errors import DateError
+    from scoring.loader import default_law
 
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise StoreError(key="store_date_not_a_date", value=str(value)[:40])
     try:
         return check_date(value)
-    except DateError as err:
-        raise StoreError(str(err)) from None
+    except DateError:
+        start = default_law().method.coverage_from.isoformat()
+        raise StoreError(key="store_date_too_early", date=value.isoformat(), start=start) from None
 
 
 def clean_status(value: Any) -> str:
-    if value not in STATUSES:
-        raise StoreError(f"the status must be one of {', '.join(STATUSES)}, not {value!r}")
+    if not isinstance(value, str) or value not in STATUSES:
+        raise StoreError(key="store_bad_status", value=str(value)[:20], allowed=", ".join(STATUSES))
     return value
 
 
 def clean_author(value: Any) -> str:
-    return clean_name(value, "author", allow_empty=True)
+    return clean_name(value, "field_author", allow_empty=True)
 
 
 def upsert_insert(session: Session) -> Any:
     """The dialect's INSERT, which has ON CONFLICT on both SQLite and PostgreSQL."""
     return sqlite.insert if session.get_bind().dialect.name == "sqlite" else postgresql.insert
+
+
+def serialise(session: Session, key: int, sub: int = 0) -> None:
+    """On PostgreSQL, wait for (and hold, until commit) the advisory lock `key`/`sub`. SQLite needs nothing:
+    its write transactions already run one at a time (BEGIN IMMEDIATE)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy import text
+
+        session.execute(text("SELECT pg_advisory_xact_lock(:key, :sub)"), {"key": key % 2**31, "sub": sub % 2**31})
 
 
 def client_record(row: ClientRow, count: int = 0) -> Client:
@@ -216,7 +311,15 @@ def assessment_record(row: AssessmentRow, client_name: str) -> SavedAssessment:
 
 def change_record(row: AnswerChangeRow) -> AnswerChange:
     return AnswerChange(
-        row.id, row.assessment_id, row.question_id, row.old_value, row.new_value, row.version, row.author, row.changed_at
+        row.id,
+        row.assessment_id,
+        row.question_id,
+        row.old_value,
+        row.new_value,
+        row.version,
+        row.author,
+        row.changed_at,
+        row.kind or "answer",
     )
 
 
@@ -231,14 +334,33 @@ def respondent_record(row: RespondentRow) -> Respondent:
 def client_row(session: Session, client_id: int) -> ClientRow:
     row = session.get(ClientRow, client_id)
     if row is None:
-        raise NotFound(f"no client with id {client_id}")
+        raise NotFound(key="store_no_client", id=client_id)
     return row
 
 
 def assessment_row(session: Session, assessment_id: int) -> AssessmentRow:
     row = session.get(AssessmentRow, assessment_id)
     if row is None:
-        raise NotFound(f"no assessment with id {assessment_id}")
+        raise NotFound(key="store_no_assessment", id=assessment_id)
+    return row
+
+
+def check_target(target: Any) -> tuple[int, int]:
+    """A write's target as (assessment id, client id); refuses anything that does not name both."""
+    assessment_id, client_id = getattr(target, "id", None), getattr(target, "client_id", None)
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (assessment_id, client_id)):
+        raise StoreError(key="store_bad_target")
+    return assessment_id, client_id
+
+
+def target_row(session: Session, target: Target) -> AssessmentRow:
+    """The assessment a write is for, if it still exists under the client it was read under; else NotFound."""
+    assessment_id, client_id = check_target(target)
+    row = session.get(AssessmentRow, assessment_id)
+    if row is None:
+        raise NotFound(key="store_assessment_gone", id=assessment_id)
+    if row.client_id != client_id:
+        raise NotFound(key="store_assessment_replaced", id=assessment_id)
     return row
 
 
@@ -246,8 +368,25 @@ def client_name(session: Session, client_id: int) -> str:
     return session.scalar(select(ClientRow.name).where(ClientRow.id == client_id)) or ""
 
 
-def checkpoint(engine: Engine) -> None:
-    """After a delete on SQLite, copy the WAL into the file (where secure_delete zeroes freed pages) and truncate it."""
-    if is_sqlite(engine):
+def checkpoint(engine: Engine, *, attempts: int | None = None, wait_ms: int | None = None) -> bool:
+    """On SQLite, copy the write-ahead log into the file (where secure_delete has zeroed freed pages) and truncate
+    it, so that deleted text leaves the disk. A reader holding an old snapshot makes this wait, then fail: it is
+    retried, and False returned (and logged) if it still fails. True on PostgreSQL (see docs/security.md)."""
+    if not is_sqlite(engine):
+        return True
+    attempts = attempts or CHECKPOINT_ATTEMPTS
+    wait_ms = CHECKPOINT_WAIT_MS if wait_ms is None else wait_ms
+    for attempt in range(attempts):
         with engine.connect() as connection:
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            raw = connection.connection.driver_connection  # no BEGIN: a checkpoint runs outside a transaction
+            previous = raw.execute("PRAGMA busy_timeout").fetchone()[0]
+            raw.execute(f"PRAGMA busy_timeout = {int(wait_ms)}")
+            try:
+                busy, _log, _done = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            finally:
+                raw.execute(f"PRAGMA busy_timeout = {int(previous)}")
+        if busy == 0:
+            return True
+        time.sleep(min(0.05 * 2**attempt, 1.0))
+    log.warning("the write-ahead log could not be checkpointed: a reader holds an old snapshot; deleted data may remain in it")
+    return False

@@ -4,7 +4,10 @@
 
 Every function takes the Engine first and runs in one transaction of its own (`store.db.writing` or
 `store.db.reading`). They return frozen records, never ORM objects. Errors are StoreError (bad
-input), NotFound, or ConflictError (someone else saved first).
+input), NotFound (gone, or no longer the client's), or ConflictError (someone else saved first).
+
+A write to an existing assessment names it by its id and client (a `SavedAssessment`, or its `ref`)
+and the version it was read at (`expected_version`); see store/assessments.py.
 """
 
 from __future__ import annotations
@@ -31,7 +34,20 @@ from store.clients import create_client, delete_client, get_client, list_clients
 from store.errors import ConflictError, NotFound, StoreError
 from store.models import NAME_MAX
 from store.notes import delete_note, get_notes, set_note
-from store.records import EDITABLE, NOTE_MAX, AnswerChange, Client, Note, Respondent, SavedAssessment, Status
+from store.records import (
+    EDITABLE,
+    NOTE_MAX,
+    AnswerChange,
+    AssessmentRef,
+    Client,
+    Deleted,
+    Note,
+    Respondent,
+    SavedAssessment,
+    Status,
+    Target,
+    checkpoint,
+)
 from store.workshops import (
     add_respondent,
     disagreements,
@@ -50,18 +66,22 @@ __all__ = [
     "NAME_MAX",
     "NOTE_MAX",
     "AnswerChange",
+    "AssessmentRef",
     "Branding",
     "Client",
     "ConflictError",
+    "Deleted",
     "NotFound",
     "Note",
     "Respondent",
     "SavedAssessment",
     "Status",
     "StoreError",
+    "Target",
     "add_respondent",
     "answer_differences",
     "archive_assessment",
+    "checkpoint",
     "create_assessment",
     "create_client",
     "delete_assessment",

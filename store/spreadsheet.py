@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
-import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +23,7 @@ from questions.errors import PiriskError
 from questions.locales import LOCALES
 from questions.model import UNKNOWN, Question
 from questions.strings import tr
+from scoring import tables
 from scoring.axes import AXIS_KEYS
 from store.errors import StoreError
 
@@ -33,14 +32,10 @@ ANSWERS_SHEET = "answers"
 CHOICES_SHEET = "choices"
 ABOUT_SHEET = "about"
 
-# Refuse before opening: an answers workbook is a few tens of KB.
-MAX_BYTES = 5_000_000
-MAX_UNPACKED = 50_000_000  # the sum of the zip's declared sizes (zipfile refuses to read past them)
-MAX_ENTRIES = 200
-MAX_RATIO = 200  # uncompressed / compressed, for any entry over 1 MB
+# Refuse before opening (scoring.tables.IMPORT_LIMITS): an answers workbook is a few tens of KB.
+MAX_BYTES = tables.IMPORT_LIMITS.max_bytes
 MAX_ROWS = 2_000
 MAX_COLUMNS = 30
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 HEADING_KEYS: tuple[str, ...] = ("question_id", "section", "question", "allowed", "required", "answer")
 
@@ -56,15 +51,25 @@ def _heading(key: str, lang: str) -> str:
 
 @dataclass(frozen=True)
 class SheetProblem:
-    """One bad cell of an imported sheet: its row number (as Excel shows it), question id and what is wrong."""
+    """One bad cell of an imported sheet: its row number (as Excel shows it), question id and what is wrong.
+
+    `message` is the English the batch command also gives; `text(lang)` says it in the page's language."""
 
     row: int
     question_id: str
     message: str
+    key: str = ""
+    values: tuple[tuple[str, Any], ...] = ()
 
     def __str__(self) -> str:
         where = f"row {self.row}" + (f" ({self.question_id})" if self.question_id else "")
         return f"{where}: {self.message}"
+
+    def text(self, lang: str) -> str:
+        """What is wrong, in `lang`."""
+        if not self.key:
+            return self.message
+        return StoreError(key=self.key, **dict(self.values)).text(lang)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -99,7 +104,7 @@ def template_xlsx(lang: str = "en", answers: Mapping[str, Any] | None = None) ->
     from openpyxl.worksheet.datavalidation import DataValidation
 
     if lang not in LOCALES:
-        raise StoreError(f"the language must be one of {', '.join(LOCALES)}, not {lang!r}")
+        raise StoreError(key="store_bad_lang", value=str(lang)[:20], allowed=", ".join(LOCALES))
     bank = _bank()
     answers = dict(answers or {})
     wb = Workbook()
@@ -175,39 +180,13 @@ def _add_validation(ws: Any, validation: Any, q: Question, row: int) -> None:
 
 
 def check_xlsx(data: bytes) -> None:
-    """Refuse, with a one-line StoreError, anything that is not a plausible, small .xlsx workbook.
-
-    Runs before openpyxl sees the file: the size, the zip's entry count and declared unpacked size (a
-    zip bomb declares a huge one; zipfile refuses to unpack past the declared sizes), and the ratio."""
-    if not isinstance(data, bytes | bytearray | memoryview):
-        raise StoreError("the spreadsheet must be given as bytes")
-    data = bytes(data)
-    if len(data) > MAX_BYTES:
-        raise StoreError(f"the spreadsheet is {len(data):,} bytes; the limit is {MAX_BYTES:,} bytes (5 MB)")
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise StoreError("this is an old .xls file (or a password-protected workbook); save it as .xlsx and import that")
-    if not data.startswith(b"PK\x03\x04"):
-        raise StoreError("the file is not an Excel .xlsx workbook")
+    """Refuse, with a one-line StoreError, anything that is not a plausible, small .xlsx workbook (the shared
+    guard `scoring.tables.check_xlsx` with the limits of an answers template: size, parts, unpacked size,
+    compression ratio and cell count, all checked before openpyxl sees the file)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        raise StoreError("the .xlsx file is damaged (it is not a readable zip archive)") from None
-    if len(entries) > MAX_ENTRIES:
-        raise StoreError(f"the .xlsx file holds {len(entries):,} parts; a workbook pirisk reads has at most {MAX_ENTRIES}")
-    unpacked = sum(e.file_size for e in entries)
-    if unpacked > MAX_UNPACKED:
-        raise StoreError(f"the .xlsx file would unpack to {unpacked:,} bytes; the limit is {MAX_UNPACKED:,} (is it a zip bomb?)")
-    for e in entries:
-        if e.file_size > 1_000_000 and e.file_size > MAX_RATIO * max(e.compress_size, 1):
-            raise StoreError(
-                f"the .xlsx file's part {e.filename[:60]!r} is compressed {e.file_size // max(e.compress_size, 1):,} to 1 (is it a zip bomb?)"
-            )
-        if e.flag_bits & 0x1:
-            raise StoreError("the .xlsx file is encrypted; remove its password and import it again")
-    names = {e.filename for e in entries}
-    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
-        raise StoreError("the file is a zip archive but not an Excel .xlsx workbook")
+        tables.check_xlsx(data, tables.IMPORT_LIMITS)
+    except tables.TableError as err:
+        raise StoreError(key=err.key, **err.values) from None
 
 
 def _heading_key(value: Any) -> str | None:
@@ -232,14 +211,14 @@ def import_xlsx(data: bytes) -> tuple[dict[str, Any], list[SheetProblem]]:
     try:
         wb = load_workbook(io.BytesIO(bytes(data)), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for a damaged part; the user needs one sentence
-        raise StoreError("the .xlsx file is damaged or is not a workbook pirisk can read") from None
+        raise StoreError(key="table_unreadable") from None
     try:
         if ANSWERS_SHEET not in wb.sheetnames:
-            raise StoreError(f"the workbook has no '{ANSWERS_SHEET}' sheet; start from pirisk's template")
+            raise StoreError(key="sheet_no_answers_sheet", sheet=ANSWERS_SHEET)
         try:
             rows = list(wb[ANSWERS_SHEET].iter_rows(max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS, values_only=True))
         except Exception:
-            raise StoreError("the .xlsx file is damaged or is not a workbook pirisk can read") from None
+            raise StoreError(key="table_unreadable") from None
     finally:
         wb.close()
     return _read_rows(rows)
@@ -253,9 +232,9 @@ def _read_rows(rows: list[tuple[Any, ...]]) -> tuple[dict[str, Any], list[SheetP
             header_at, columns = i, found
             break
     if header_at is None:
-        raise StoreError("the 'answers' sheet has no 'question id' and 'answer' headings; start from pirisk's template")
+        raise StoreError(key="sheet_no_headings", sheet=ANSWERS_SHEET)
     if len(rows) > MAX_ROWS + header_at + 1:
-        raise StoreError(f"the 'answers' sheet has more than {MAX_ROWS:,} rows; a template has one row per question")
+        raise StoreError(key="sheet_too_many_rows", sheet=ANSWERS_SHEET, limit=f"{MAX_ROWS:,}")
     questions = _bank().questions
     answers: dict[str, Any] = {}
     seen: dict[str, int] = {}
@@ -268,21 +247,35 @@ def _read_rows(rows: list[tuple[Any, ...]]) -> tuple[dict[str, Any], list[SheetP
         blank_answer = raw is None or (isinstance(raw, str) and not raw.strip())
         if qid in (None, ""):
             if not blank_answer:
-                problems.append(SheetProblem(i, "", "an answer with no question id"))
+                problems.append(SheetProblem(i, "", "an answer with no question id", "sheet_no_question_id"))
             continue
         if not isinstance(qid, str) or qid not in questions:
-            problems.append(SheetProblem(i, str(qid)[:64], "unknown question id"))
+            problems.append(SheetProblem(i, str(qid)[:64], "unknown question id", "sheet_unknown_question"))
             continue
         if qid in seen:
-            problems.append(SheetProblem(i, qid, f"the question is listed twice (first on row {seen[qid]})"))
+            first = seen[qid]
+            problems.append(
+                SheetProblem(
+                    i, qid, f"the question is listed twice (first on row {first})", "sheet_listed_twice", (("first", first),)
+                )
+            )
             continue
         seen[qid] = i
         value, problem = parse_cell(questions[qid], raw)
         if problem:
-            problems.append(SheetProblem(i, qid, problem))
+            about = (("question", questions[qid].text), ("value", _cell_shown(raw)))
+            problems.append(SheetProblem(i, qid, problem, "sheet_bad_answer", about))
         elif value is not None:
             answers[qid] = value
     return answers, problems
+
+
+def _cell_shown(raw: Any) -> str:
+    from scoring.answers_file import shown
+
+    if isinstance(raw, dt.date | dt.time | dt.timedelta):
+        return str(raw)
+    return shown(raw)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -387,60 +380,17 @@ def _plain(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
-def _safe_text(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe (CSV/formula injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def _cell(value: Any) -> Any:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, pd.Timestamp):
-        value = value.to_pydatetime()
-    if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        return value.astimezone(dt.UTC).replace(tzinfo=None)  # Excel has no time zones: UTC, as the heading says
-    if hasattr(value, "item") and not isinstance(value, str):
-        return value.item()
-    return value
-
-
 def to_xlsx(df: pd.DataFrame, sheet: str = "assessments") -> bytes:
-    """A table as .xlsx bytes: bold headings, frozen first row, times in UTC. Text is never taken as a formula."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = sheet[:31]
-    headings = [str(c) + (" (UTC)" if c == "updated_at" else "") for c in df.columns]
-    ws.append(headings)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for values in df.itertuples(index=False, name=None):
-        ws.append([_cell(v) for v in values])
-        for cell in ws[ws.max_row]:
-            if isinstance(cell.value, str) and cell.data_type == "f":
-                cell.data_type = "s"  # openpyxl takes text starting with "=" as a formula; it is data here
-            if isinstance(cell.value, dt.datetime):
-                cell.number_format = "yyyy-mm-dd hh:mm"
-            elif isinstance(cell.value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
-    for i, heading in enumerate(headings):
-        ws.column_dimensions[ws.cell(row=1, column=i + 1).column_letter].width = max(12, min(40, len(heading) + 2))
-    ws.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    """A table as .xlsx bytes, by the one table writer (`scoring.tables.write_xlsx`): bold, frozen headings,
+    times in UTC, and no text (a client named "=HYPERLINK(...)") ever taken as a formula."""
+    try:
+        return tables.write_xlsx({sheet[: tables.SHEET_NAME_MAX]: df})
+    except tables.TableError as err:
+        raise StoreError(key=err.key, **err.values) from None
 
 
 def to_csv(df: pd.DataFrame) -> bytes:
-    """A table as UTF-8 CSV with a byte-order mark (so Excel shows Chinese correctly); formula-like text is escaped."""
-    safe = df.copy()
-    for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(_safe_text)
-    return safe.to_csv(index=False, date_format="%Y-%m-%dT%H:%M:%S%z").encode("utf-8-sig")
+    """A table as UTF-8 CSV with a byte-order mark, by the one table writer (formula-like text neutralised)."""
+    data = tables.write_csv(df)
+    assert data is not None
+    return data

@@ -8,51 +8,62 @@ from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from scoring.errors import Term
 from store.db import reading, writing
 from store.errors import NotFound, StoreError
 from store.models import AssessmentRow, RespondentAnswerRow, RespondentRow
 from store.records import (
     EDITABLE,
+    RESPONDENT_NAMES_LOCK,
     Respondent,
+    Target,
     assessment_row,
     bank_question,
     bank_questions,
     clean_name,
     clean_value,
     respondent_record,
+    serialise,
+    target_row,
     upsert_insert,
     utc_now,
 )
 
 
-def add_respondent(engine: Engine, assessment_id: int, name: str, role: str = "") -> Respondent:
-    """Add a workshop respondent; names are unique within an assessment."""
-    name, role = clean_name(name, "respondent's name"), clean_name(role, "respondent's role", allow_empty=True)
+def _taken(name: str) -> StoreError:
+    return StoreError(key="store_respondent_taken", name=name)
+
+
+def add_respondent(engine: Engine, target: Target, name: str, role: str = "") -> Respondent:
+    """Add a workshop respondent to the assessment `target` (its id and client); names are unique within it."""
+    name, role = clean_name(name, "field_respondent_name"), clean_name(role, "field_respondent_role", allow_empty=True)
     try:
         with writing(engine) as s:
-            assessment_row(s, assessment_id)
+            assessment_id = target_row(s, target).id
+            serialise(s, RESPONDENT_NAMES_LOCK, assessment_id)
             taken = s.scalar(
                 select(RespondentRow.id).where(RespondentRow.assessment_id == assessment_id, RespondentRow.name == name)
             )
             if taken is not None:
-                raise StoreError(f"this assessment already has a respondent named '{name}'")
+                raise _taken(name)
             row = RespondentRow(assessment_id=assessment_id, name=name, role=role)
             s.add(row)
             s.flush()
             return respondent_record(row)
     except IntegrityError:
-        raise StoreError(f"this assessment already has a respondent named '{name}'") from None
+        raise _taken(name) from None
 
 
 def rename_respondent(engine: Engine, respondent_id: int, name: str, role: str | None = None) -> Respondent:
     """Change a respondent's name (and, if given, role)."""
-    name = clean_name(name, "respondent's name")
-    role = clean_name(role, "respondent's role", allow_empty=True) if role is not None else None
+    name = clean_name(name, "field_respondent_name")
+    role = clean_name(role, "field_respondent_role", allow_empty=True) if role is not None else None
     try:
         with writing(engine) as s:
             row = s.get(RespondentRow, respondent_id)
             if row is None:
-                raise NotFound(f"no respondent with id {respondent_id}")
+                raise NotFound(key="store_no_respondent", id=respondent_id)
+            serialise(s, RESPONDENT_NAMES_LOCK, row.assessment_id)
             taken = s.scalar(
                 select(RespondentRow.id).where(
                     RespondentRow.assessment_id == row.assessment_id,
@@ -61,21 +72,21 @@ def rename_respondent(engine: Engine, respondent_id: int, name: str, role: str |
                 )
             )
             if taken is not None:
-                raise StoreError(f"this assessment already has a respondent named '{name}'")
+                raise _taken(name)
             row.name = name
             if role is not None:
                 row.role = role
             s.flush()
             return respondent_record(row)
     except IntegrityError:
-        raise StoreError(f"this assessment already has a respondent named '{name}'") from None
+        raise _taken(name) from None
 
 
 def remove_respondent(engine: Engine, respondent_id: int) -> None:
     """Remove a respondent and their answers; raises NotFound."""
     with writing(engine) as s:
         if s.execute(delete(RespondentRow).where(RespondentRow.id == respondent_id)).rowcount == 0:
-            raise NotFound(f"no respondent with id {respondent_id}")
+            raise NotFound(key="store_no_respondent", id=respondent_id)
 
 
 def list_respondents(engine: Engine, assessment_id: int) -> list[Respondent]:
@@ -94,10 +105,10 @@ def set_respondent_answer(engine: Engine, respondent_id: int, question_id: str, 
     with writing(engine) as s:
         respondent = s.get(RespondentRow, respondent_id)
         if respondent is None:
-            raise NotFound(f"no respondent with id {respondent_id}")
+            raise NotFound(key="store_no_respondent", id=respondent_id)
         status = s.scalar(select(AssessmentRow.status).where(AssessmentRow.id == respondent.assessment_id))
         if status != EDITABLE:
-            raise StoreError(f"assessment {respondent.assessment_id} is {status}; reopen it as a draft to change its answers")
+            raise StoreError(key="store_not_editable", id=respondent.assessment_id, status=Term(f"status_{status}"))
         where = (RespondentAnswerRow.respondent_id == respondent_id, RespondentAnswerRow.question_id == question_id)
         if clean is None:
             s.execute(delete(RespondentAnswerRow).where(*where))

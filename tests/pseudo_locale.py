@@ -75,7 +75,8 @@ ALLOWED = {"pirisk", "QRST", "XYZ", "UTC", "English"}
 
 def english(text: str) -> list[str]:
     """The words of `text` that are plain English (hold an unaccented vowel), ids and allowed names aside."""
-    stripped = _ID.sub(" ", text.replace("\\", ""))
+    shown = text.replace("&#58;", ":").replace("\u2060", "")  # ui.present.md's colon entity and word joiner
+    stripped = _ID.sub(" ", shown.replace("\\", ""))
     return [w for w in _WORD.findall(stripped) if len(w) >= 2 and w not in ALLOWED]
 
 
@@ -201,9 +202,9 @@ def workspace_pages(start: Any, goto: Any, check: Any, answers: dict[str, Any], 
     upgrade(engine)
     client = repo.create_client(engine, COMPANY)
     first = repo.create_assessment(engine, client.id, "QRST 1", day, CODE, answers=answers, company=COMPANY)
-    second = repo.duplicate_assessment(engine, first.id, "QRST 2")
-    repo.set_note(engine, first.id, "buys_data", "XYZ", author="QRST")
-    respondent = repo.add_respondent(engine, first.id, "QRST", "XYZ")
+    second = repo.duplicate_assessment(engine, first, "QRST 2")
+    repo.set_note(engine, first, "buys_data", "XYZ", expected_version=first.version, author="QRST")
+    respondent = repo.add_respondent(engine, first, "QRST", "XYZ")
     repo.set_respondent_answer(engine, respondent.id, next(iter(answers)), answers[next(iter(answers))])
     at = goto(start(), "workspace")
     at.text_input(key="ws_author_field").input("QRST")

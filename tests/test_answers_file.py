@@ -45,15 +45,21 @@ def test_a_half_finished_file_is_valid_to_resume():
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('{"format": "other", "bank_version": "1", "lang": "en", "answers": {}}', "'format' is 'other'"),
-        ('{"bank_version": "1", "lang": "fr", "answers": {}}', "'lang' is 'fr'"),
-        ('{"bank_version": 1, "lang": "en", "answers": {}}', "'bank_version' must be a string"),
-        ('{"bank_version": "1", "lang": "en", "answers": []}', "'answers' must be an object"),
-        ('{"bank_version": "1", "lang": "en", "answers": {}, "extra": 1}', "unknown top-level key 'extra'"),
-        ('{"bank_version": "1", "lang": "en", "answers": {}, "law_as_of": "2012-13-01"}', "'law_as_of' is"),
-        ('{"bank_version": "1", "lang": "en", "answers": {}, "notes": {"nope": "x"}}', "unknown question id 'nope'"),
-        ('{"bank_version": "1", "lang": "en", "answers": {"data_categories": ["health", "health"]}}', "lists a choice twice"),
-        ('{"bank_version": "1", "lang": "en", "answers": {"data_categories": "health"}}', "expects a list"),
+        ('{"format": "other", "bank_version": "1", "lang": "en", "answers": {}}', "says it is “other”"),
+        ('{"bank_version": "1", "lang": "fr", "answers": {}}', "(“lang”) is “fr”"),
+        ('{"bank_version": 1, "lang": "en", "answers": {}}', "(“bank_version”) is not text"),
+        ('{"bank_version": "1", "lang": "en", "answers": []}', "“answers” entry does not hold answers"),
+        ('{"bank_version": "1", "lang": "en", "answers": {}, "extra": 1}', "an entry “extra” that pirisk does not know"),
+        ('{"bank_version": "1", "lang": "en", "answers": {}, "law_as_of": "2012-13-01"}', "(“law_as_of”) is “2012-13-01”"),
+        (
+            '{"bank_version": "1", "lang": "en", "answers": {}, "notes": {"nope": "x"}}',
+            "a note on a question pirisk does not have (“nope”)",
+        ),
+        (
+            '{"bank_version": "1", "lang": "en", "answers": {"data_categories": ["health", "health"]}}',
+            "lists the same option twice",
+        ),
+        ('{"bank_version": "1", "lang": "en", "answers": {"data_categories": "health"}}', "must be a list of its options"),
     ],
 )
 def test_bad_files_name_the_problem(text, message):
@@ -63,5 +69,5 @@ def test_bad_files_name_the_problem(text, message):
 
 
 def test_oversized_file_is_refused_before_parsing():
-    with pytest.raises(AnswersFileError, match="limit is 1,000,000 bytes"):
+    with pytest.raises(AnswersFileError, match="at most 1,000,000 bytes"):
         parse_answers(b" " * (MAX_BYTES + 1))

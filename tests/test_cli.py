@@ -53,7 +53,7 @@ def test_check_validates_the_data():
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["score", "missing.json"], "no such file"),
+        (["score", "missing.json"], "There is no file missing.json"),
         (["score", ARTICLE, "--as-of", "2001-01-01"], "before the earliest law"),
         (["score", ARTICLE, "--as-of", "0001-01-01"], "before the earliest law"),
         (["score", ARTICLE, "--as-of", "2012-02-30"], "invalid date"),
@@ -75,15 +75,15 @@ def test_user_mistakes_exit_2_with_one_line(capsys, args, message):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"not json", "not valid JSON"),
-        (b"[1, 2]", "JSON object"),
-        (b'{"bank_version": "x", "lang": "en"}', "missing top-level key 'answers'"),
-        (b'{"bank_version": "x", "lang": "en", "answers": {"nope": 1}}', "unknown question id 'nope'"),
-        (b'{"bank_version": "x", "lang": "en", "answers": {"sells_data": "perhaps"}}', "expects true or false"),
+        (b"not json", "not a pirisk answers file"),
+        (b"[1, 2]", "does not hold a set of answers"),
+        (b'{"bank_version": "x", "lang": "en"}', "lacks “answers”"),
+        (b'{"bank_version": "x", "lang": "en", "answers": {"nope": 1}}', "a question pirisk does not have (“nope”)"),
+        (b'{"bank_version": "x", "lang": "en", "answers": {"sells_data": "perhaps"}}', "must be yes or no"),
         (b'{"bank_version": "x", "lang": "en", "answers": {}}', "required answers missing"),
-        (b"\xff\xfe\x00garbage", "not UTF-8"),
-        (b"[" * 100000 + b"]" * 100000, "nested too deeply"),
-        (b'{"a": "' + b"x" * 1_100_000 + b'"}', "limit is 1,000,000 bytes"),
+        (b"\xff\xfe\x00garbage", "not saved as UTF-8"),
+        (b"[" * 100000 + b"]" * 100000, "nested far too deeply"),
+        (b'{"a": "' + b"x" * 1_100_000 + b'"}', "larger than 1,000,000 bytes"),
     ],
 )
 def test_bad_answers_files_exit_2_with_one_line(tmp_path, capsys, content, message):
@@ -97,4 +97,4 @@ def test_bad_answers_files_exit_2_with_one_line(tmp_path, capsys, content, messa
 
 def test_a_directory_is_refused(tmp_path, capsys):
     assert main(["score", str(tmp_path)]) == 2
-    assert "is a directory" in capsys.readouterr().err
+    assert "is a folder, not an answers file" in capsys.readouterr().err

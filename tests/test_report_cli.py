@@ -61,7 +61,7 @@ def test_markdown_to_standard_output(capsys):
 @pytest.mark.parametrize(
     ("make_args", "reason"),
     [
-        (lambda tmp: ["missing.json", "-o", str(tmp / "x.pdf")], "no such file"),
+        (lambda tmp: ["missing.json", "-o", str(tmp / "x.pdf")], "There is no file missing.json"),
         (lambda tmp: [str(EXAMPLE), "-o", str(tmp / "x.pdf"), "--as-of", "2012-13-45"], "invalid date"),
         (lambda tmp: [str(EXAMPLE), "-o", str(tmp / "x.pdf"), "--as-of", "2009-02-27"], "before the earliest law"),
         (lambda tmp: [str(EXAMPLE), "-o", str(tmp / "x.pdf"), "--lang", "fr"], "invalid choice"),
@@ -82,11 +82,11 @@ def test_bad_input_exits_2_with_one_line(tmp_path, capsys, make_args, reason):
 @pytest.mark.parametrize(
     ("content", "reason"),
     [
-        ("{not json", "not valid JSON"),
-        ('["a list"]', "JSON object"),
+        ("{not json", "not a pirisk answers file"),
+        ('["a list"]', "does not hold a set of answers"),
         (
             json.dumps({"format": "pirisk-answers", "bank_version": "x", "lang": "en", "answers": {"nope": True}}),
-            "unknown question id",
+            "a question pirisk does not have",
         ),
         (json.dumps({"format": "pirisk-answers", "bank_version": "x", "lang": "en", "answers": {}}), "required answers missing"),
     ],

@@ -20,6 +20,7 @@ from store import repo
 from store.access import hash_password
 from store.db import make_engine, upgrade
 from store.spreadsheet import template_xlsx
+from tests.ui_text import as_read
 from ui import nav
 from ui.workspace import link as wl
 from ui.workspace import session as ws
@@ -122,9 +123,9 @@ def unlocked(**state: Any) -> AppTest:
 
 def texts(at: AppTest) -> str:
     """Everything written on the page (markdown unescaped, plain text, captions, alerts) as one string."""
-    parts = [m.value.replace("\\", "") for m in [*at.markdown, *at.caption]]
+    parts = [as_read(m.value) for m in [*at.markdown, *at.caption]]
     parts += [x.value for x in at.get("text")]
-    parts += [x.value.replace("\\", "") for x in [*at.error, *at.warning, *at.info, *at.success]]
+    parts += [as_read(x.value) for x in [*at.error, *at.warning, *at.info, *at.success]]
     return "\n".join(parts)
 
 
@@ -277,7 +278,7 @@ def test_every_workspace_page_guards_itself_even_if_navigation_let_it_through(db
 def test_unlocking_does_not_touch_the_self_assessment_and_locking_clears_workspace_data(db: Any) -> None:
     mine = {"buys_data": True, "company_sector": "finance"}
     saved = seeded(db, article_answers())
-    repo.set_note(db, saved.id, "buys_data", "client said yes", author="Ann")
+    repo.set_note(db, saved, "buys_data", "client said yes", expected_version=saved.version, author="Ann")
     at = unlocked(answers=copy.deepcopy(mine), company="Self Ltd")
     assert at.session_state["answers"] == mine  # unlocking alone changes nothing
     goto(at, "clients")
@@ -365,7 +366,7 @@ def test_create_a_client_and_an_assessment_open_it_and_each_answer_is_saved_with
 
 def test_rename_and_delete_a_client_with_confirmation(db: Any) -> None:
     saved = seeded(db, {"company_sector": "finance"}, client="Old Name")
-    repo.set_note(db, saved.id, "company_sector", "a note", author="Ann")
+    repo.set_note(db, saved, "company_sector", "a note", expected_version=saved.version, author="Ann")
     at = goto(unlocked(), "clients")
     at.text_input(key="ws_rename_client").input("New Name")
     at.button(key="ws_rename").click().run()
@@ -404,7 +405,7 @@ def test_status_archive_and_delete_an_assessment(db: Any) -> None:
 
 def test_a_final_assessment_refuses_answers_in_the_questionnaire_and_puts_the_old_one_back(db: Any) -> None:
     saved = seeded(db, {"company_sector": "finance"})
-    repo.set_status(db, saved.id, "final")
+    repo.set_status(db, saved, "final", expected_version=saved.version, author="Ann")
     at = goto(unlocked(), "clients")
     at.button(key=f"ws_open__{saved.id}").click().run()
     assert "not a draft" in texts(at)
@@ -421,7 +422,7 @@ def test_a_change_made_by_someone_else_is_a_conflict_and_nothing_is_overwritten(
     at.button(key=f"ws_open__{saved.id}").click().run()
     assert at.session_state["ws_open"]["version"] == 1
     # Someone else, in another session or replica, saves first.
-    repo.set_answer(db, saved.id, "company_sector", "healthcare", expected_version=1, author="Bob")
+    repo.set_answer(db, saved, "company_sector", "healthcare", expected_version=1, author="Bob")
     at.radio(key="company_sector").set_value("education").run()
     assert not at.exception
     assert "Changed by someone else; reload" in texts(at)
@@ -488,8 +489,8 @@ def test_duplicate_last_years_assessment_change_it_and_compare_the_two(db: Any) 
 
 def test_history_shows_each_change_and_restores_an_earlier_value(db: Any) -> None:
     saved = seeded(db, {"company_sector": "finance"})
-    v2 = repo.set_answer(db, saved.id, "company_sector", "healthcare", expected_version=1, author="Bob")
-    repo.set_answer(db, saved.id, "consumer_facing", True, expected_version=v2, author="Carol")
+    v2 = repo.set_answer(db, saved, "company_sector", "healthcare", expected_version=1, author="Bob")
+    repo.set_answer(db, saved, "consumer_facing", True, expected_version=v2, author="Carol")
     at = open_on(unlocked(), saved.id, "assessment")
     assert not at.exception
     changes = repo.history(db, saved.id)
@@ -506,7 +507,7 @@ def test_history_shows_each_change_and_restores_an_earlier_value(db: Any) -> Non
     assert "Answer restored" in texts(at)
 
     # A restore based on a version someone else has moved on from is refused.
-    repo.set_answer(db, saved.id, "consumer_facing", False, expected_version=4, author="Bob")
+    repo.set_answer(db, saved, "consumer_facing", False, expected_version=4, author="Bob")
     at.button(key=f"ws_restore__{first.id}").click().run()  # the button still carries version 4
     assert "Changed by someone else; reload" in texts(at)
     assert repo.get_assessment(db, saved.id).version == 5
@@ -537,7 +538,7 @@ def test_the_workshop_highlights_disagreement_and_saves_the_agreed_answer(db: An
     at = open_on(unlocked(), saved.id, "workshop")
     assert not at.exception
     first = LAW.bank.sections[0].questions[0]
-    assert at.title[1].value == first.text["en"]  # the question, in large type
+    assert as_read(at.title[1].value) == first.text["en"]  # the question, in large type
     assert first.help["en"].split(".")[0].replace("\\", "") in texts(at)
     for name in ("CTO", "Legal"):
         at.text_input(key="ws_respondent_name").input(name)
@@ -560,12 +561,12 @@ def test_the_workshop_highlights_disagreement_and_saves_the_agreed_answer(db: An
     assert at.get("progress")[0].proto.text.startswith("1 of ")  # live results: partial status
 
     at.button(key="ws_next").click().run()
-    assert at.title[1].value == LAW.bank.sections[0].questions[1].text["en"]
+    assert as_read(at.title[1].value) == LAW.bank.sections[0].questions[1].text["en"]
     at.button(key="ws_prev").click().run()
-    assert at.title[1].value == first.text["en"]
+    assert as_read(at.title[1].value) == first.text["en"]
 
     # Someone else saves first: the agreed answer is refused, nothing is overwritten.
-    repo.set_answer(db, saved.id, "company_sector", "education", expected_version=2, author="Bob")
+    repo.set_answer(db, saved, "company_sector", "education", expected_version=2, author="Bob")
     at.radio(key="ws_agreed__company_sector").set_value("telecom").run()
     assert "Changed by someone else; reload" in texts(at)
     assert repo.get_assessment(db, saved.id).answers["company_sector"] == "education"
@@ -585,7 +586,7 @@ def test_the_workshops_live_results_follow_the_agreed_answers(db: Any) -> None:
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert spec["data"][0]["type"] == "scatterpolar"
     # Clearing a required agreed answer turns the panel back to a partial status.
-    repo.set_answer(db, saved.id, "company_sector", None, expected_version=1, author="Ann")
+    repo.set_answer(db, saved, "company_sector", None, expected_version=1, author="Ann")
     at.run()
     assert not at.metric
     assert "Scores appear once every required question has an agreed answer (1 to go)" in texts(at)
@@ -680,7 +681,7 @@ def test_a_spreadsheet_template_imports_as_a_new_assessment_and_a_bad_one_saves_
     at.file_uploader(key="ws_import_file_1").set_value(("notes.xlsx", b"not a workbook", "application/octet-stream"))
     at.run()
     at.button(key="ws_import").click().run()
-    assert "Could not import the file: the file is not an Excel .xlsx workbook" in texts(at)
+    assert "Could not import the file: The file is not an Excel .xlsx workbook" in texts(at)
 
 
 def test_export_a_clients_assessments_or_the_whole_portfolio_with_scores(db: Any) -> None:
@@ -714,9 +715,9 @@ def _inert(markdown_text: str) -> None:
 def test_client_names_titles_notes_and_respondents_show_literally(db: Any) -> None:
     client = repo.create_client(db, NASTY)
     saved = repo.create_assessment(db, client.id, NASTY, dt.date(2025, 1, 1), "en", answers=article_answers(), company=NASTY)
-    repo.duplicate_assessment(db, saved.id, NASTY[:-1])
-    repo.add_respondent(db, saved.id, NASTY, NASTY)
-    repo.set_note(db, saved.id, "buys_data", NASTY, author=NASTY)
+    repo.duplicate_assessment(db, saved, NASTY[:-1])
+    repo.add_respondent(db, saved, NASTY, NASTY)
+    repo.set_note(db, saved, "buys_data", NASTY, expected_version=saved.version, author=NASTY)
     repo.set_branding(db, NASTY, None)
     at = unlock(start(), author=NASTY)
     at.session_state[ws.SELECTED] = saved.id
@@ -742,8 +743,8 @@ def test_client_names_titles_notes_and_respondents_show_literally(db: Any) -> No
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_every_workspace_page_runs_in_both_languages(db: Any, lang: str) -> None:
     saved = seeded(db, article_answers(), day=dt.date(2012, 9, 4))
-    repo.duplicate_assessment(db, saved.id, "Copy")
-    repo.add_respondent(db, saved.id, "CTO")
+    repo.duplicate_assessment(db, saved, "Copy")
+    repo.add_respondent(db, saved, "CTO")
     at = unlock(start(lang=lang))
     for page in nav.WORKSPACE_PAGES:
         at.session_state[ws.SELECTED] = saved.id

@@ -20,12 +20,30 @@ LEVEL_COLORS: dict[str, str] = {"low": "#2e7d32", "medium": "#f2b705", "high": "
 LEVEL_TINTS: dict[str, str] = {"low": "#c8e6c9", "medium": "#fff3b0", "high": "#ffd3a6", "severe": "#f8b4b4"}
 LEVEL_BADGES: dict[str, str] = {"low": "green", "medium": "yellow", "high": "orange", "severe": "red"}
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|$~])")
+# Every ASCII punctuation character: CommonMark lets a backslash make any of them literal.
+_MD_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
+# U+2060 WORD JOINER: invisible, and it breaks a pattern Streamlit matches in text after escapes are undone.
+WORD_JOINER = "\u2060"
+_WWW = re.compile(r"(?i)(?<![0-9a-z])(www)(?=\\\.)")
+_EMAIL_AT = re.compile(r"(?<=[0-9A-Za-z_])(\\@)")
 
 
-def md(text: str) -> str:
-    """Escape text for st.markdown, so that data and user text render literally (no markup, no LaTeX)."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+def md(text: object) -> str:
+    """`text` as literal Markdown for every Streamlit surface that renders Markdown: st.markdown, captions,
+    titles, alerts, and the labels and help of widgets, tabs, expanders, metrics and buttons. The one
+    escaping function for user text on a page; ui tests check every such call.
+
+    * every ASCII punctuation character is backslash-escaped: no emphasis, link, image, table, heading,
+      list, HTML, LaTeX (`$`) or colour directive can start;
+    * a colon becomes the entity `&#58;`: Streamlit replaces `:shortcode:` emoji and `:material/icon:`
+      after escapes are undone, but not across an entity;
+    * GitHub-style autolinks (`www.`, `http://`, `name@host`), which Streamlit also finds after escapes
+      are undone, are broken by an invisible word joiner, so no bare address becomes a link.
+    The text reads the same on screen."""
+    out = _MD_PUNCTUATION.sub(lambda m: "&#58;" if m.group() == ":" else "\\" + m.group(), str(text))
+    out = out.replace("&#58;\\/\\/", "&#58;" + WORD_JOINER + "\\/\\/")  # scheme://
+    out = _WWW.sub(r"\1" + WORD_JOINER, out)
+    return _EMAIL_AT.sub(WORD_JOINER + r"\1", out)
 
 
 def colon(lang: str) -> str:

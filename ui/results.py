@@ -269,7 +269,7 @@ def _downloads(assessment: Assessment, answer_set: AnswerSet, law: Law) -> None:
     columns = st.columns(1 + len(FORMATS))
     columns[0].download_button(
         t("download_answers"),
-        data=state.answers_json(st.session_state, law),
+        data=state.answers_download(),  # built when clicked, as the reports are
         file_name=f"pirisk-answers-{state.today().isoformat()}.json",
         mime="application/json",
         key="download_answers",

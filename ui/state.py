@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from typing import Any
 
 import streamlit as st
@@ -31,7 +31,7 @@ STEP = "step"  # index into the questionnaire's steps (sections, then the review
 COMPANY = "company"  # optional company or project name, saved in the answers file
 WHAT_IF = "what_if"  # remedy ids ticked in the what-if view
 BLOCKED = "blocked"  # question ids that stopped "Next" on the last click
-UPLOAD_ERROR = "upload_error"  # one-line reason the last answers file was refused
+UPLOAD_ERROR = "upload_error"  # (file name, AnswersFileError): why the last answers file was refused
 UPLOAD_OK = "upload_ok"  # summary of the last answers file loaded
 UPLOADER_ROUND = "uploader_round"  # bumped to clear the file uploader after each upload
 STARTED = "started"  # the welcome is behind the user (the start button, or answers loaded or restored)
@@ -145,13 +145,28 @@ def answers_json(state: Mapping[str, Any], law: Law) -> str:
     return dump_answers(answer_set(state, law))
 
 
-def apply_answers_file(state: MutableMapping[str, Any], data: bytes, law: Law) -> str | None:
+def answers_download(state: Mapping[str, Any] | None = None, law: Law | None = None) -> Callable[[], bytes]:
+    """The "Download answers" button's data, built only when it is clicked (as the reports are): no copy of
+    the answers sits at a /media address that anyone could fetch without the session.
+
+    The answers are captured now, as they are on screen: the function runs outside the session, so it
+    never reads st.session_state."""
+    captured = answer_set(state, law)
+
+    def build() -> bytes:
+        return dump_answers(captured).encode("utf-8", "replace")
+
+    return build
+
+
+def apply_answers_file(state: MutableMapping[str, Any], data: bytes, law: Law) -> AnswersFileError | None:
     """Resume from an answers file. On success replace the answers (and company and law date) and
-    return None; on any problem return the one-line reason and leave `state` exactly as it was."""
+    return None; on any problem return the error (say it with `scoring.errors.error_text` in the
+    session's language) and leave `state` exactly as it was."""
     try:
         file = parse_answers(data, law=law)
     except AnswersFileError as err:
-        return str(err)
+        return err
     load_answer_set(file, state)
     return None
 

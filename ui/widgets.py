@@ -14,7 +14,7 @@ from questions.locales import LOCALE_NAMES, LOCALES
 from questions.model import UNKNOWN, Question
 from questions.strings import tr
 from scoring.engine import check_date
-from scoring.errors import DateError
+from scoring.errors import DateError, error_text
 from ui import link, state
 from ui.present import MAYBE, md, resume_step
 from ui.state import t
@@ -252,7 +252,7 @@ def sidebar() -> None:
         st.markdown(f"**{md(t('save_resume'))}**")
         st.download_button(
             t("download_answers"),
-            data=state.answers_json(ss, law),
+            data=state.answers_download(),  # built when clicked: no /media copy of the answers
             file_name=f"pirisk-answers-{state.today().isoformat()}.json",
             mime="application/json",
             key="download_answers_sidebar",
@@ -274,8 +274,8 @@ def sidebar() -> None:
             )
             st.caption(md(t("uploader_note")))  # pirisk's own words beside Streamlit's (untranslated) drop zone
         if state.UPLOAD_ERROR in ss:
-            name, error = ss[state.UPLOAD_ERROR]
-            st.error(t("upload_refused", name=md(name), reason=md(error)), icon=":material/error:")
+            name, error = ss[state.UPLOAD_ERROR]  # said in the language on screen now, in plain words
+            st.error(t("upload_refused", name=md(name), reason=md(error_text(error, state.lang()))), icon=":material/error:")
         elif state.UPLOAD_OK in ss:
             name, count = ss.pop(state.UPLOAD_OK)  # said once; the next click clears it
             st.success(t("upload_loaded", name=md(name), count=count), icon=":material/check_circle:")

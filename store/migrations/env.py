@@ -25,11 +25,11 @@ def run_migrations_online() -> None:
     if connection is not None:  # store.db.upgrade: already in its transaction, holding the migration lock
         _run(connection)
         return
-    from store.db import make_engine, writer_engine
+    from store.db import make_engine, migration_connection
 
     engine = make_engine()
     try:
-        with writer_engine(engine).begin() as conn:
+        with migration_connection(engine) as conn:  # foreign keys off on SQLite: a rebuilt table must not cascade
             _run(conn)
     finally:
         engine.dispose()

@@ -23,11 +23,12 @@ def main() -> None:
     rng = random.Random(name)
     saves = 0
     while True:
-        version = repo.get_assessment(engine, assessment_id).version
+        saved = repo.get_assessment(engine, assessment_id)
+        version = saved.version
         picked = rng.sample(QUESTIONS, rng.randint(1, len(QUESTIONS)))
         values = {q: rng.choice([*(c.id for c in bank[q].choices), None]) for q in picked}
         try:
-            repo.set_answers(engine, assessment_id, values, expected_version=version, author=name)
+            repo.set_answers(engine, saved, values, expected_version=version, author=name)
         except ConflictError:
             continue  # the other writer saved first: reload and try again
         saves += 1

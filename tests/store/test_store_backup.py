@@ -31,7 +31,7 @@ def sqlite_engine(tmp_path):
 def fill(engine, name="Acme"):
     client = repo.create_client(engine, name)
     a = repo.create_assessment(engine, client.id, "review", dt.date(2026, 11, 29), "en", None, {"consumer_facing": True})
-    repo.set_note(engine, a.id, "consumer_facing", "note", author="ana")
+    repo.set_note(engine, a, "consumer_facing", "note", expected_version=1, author="ana")
     return a
 
 
@@ -60,11 +60,11 @@ def test_backup_is_consistent_while_someone_writes(sqlite_engine, tmp_path):
     stop = threading.Event()
 
     def write() -> None:
-        version = 1
+        version = repo.get_assessment(sqlite_engine, a.id).version
         while not stop.is_set():
             version = repo.set_answer(
                 sqlite_engine,
-                a.id,
+                a,
                 "user_count",
                 "under_10k" if version % 2 else "over_100m",
                 expected_version=version,

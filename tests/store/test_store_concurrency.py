@@ -30,7 +30,7 @@ def new_assessment(engine, answers=None):
     return repo.create_assessment(engine, client.id, "review", DAY, "en", None, answers)
 
 
-def race(engine, assessment_id: int, version: int, values: dict[str, object]) -> tuple[dict, dict]:
+def race(engine, target: repo.Target, version: int, values: dict[str, object]) -> tuple[dict, dict]:
     """Save each author's value on top of the same version at the same moment; return (wins, conflicts)."""
     barrier = threading.Barrier(len(values))
     wins: dict[str, int] = {}
@@ -40,7 +40,7 @@ def race(engine, assessment_id: int, version: int, values: dict[str, object]) ->
     def save(author: str, value: object) -> None:
         try:
             barrier.wait(timeout=10)
-            wins[author] = repo.set_answer(engine, assessment_id, "user_count", value, expected_version=version, author=author)
+            wins[author] = repo.set_answer(engine, target, "user_count", value, expected_version=version, author=author)
         except ConflictError as err:
             conflicts[author] = err
         except BaseException as err:
@@ -59,7 +59,7 @@ def test_two_people_saving_on_the_same_version_one_wins_one_is_told_to_reload(en
     a = new_assessment(engine)
     version = a.version
     for _ in range(5):
-        wins, conflicts = race(engine, a.id, version, {"ana": "under_10k", "ben": "over_100m"})
+        wins, conflicts = race(engine, a, version, {"ana": "under_10k", "ben": "over_100m"})
         assert len(wins) == 1 and len(conflicts) == 1
         (winner, new_version), (_loser, err) = next(iter(wins.items())), next(iter(conflicts.items()))
         assert new_version == version + 1 and "reload" in str(err)
@@ -69,7 +69,7 @@ def test_two_people_saving_on_the_same_version_one_wins_one_is_told_to_reload(en
         latest = repo.history(engine, a.id)
         assert [c.version for c in latest].count(new_version) == 1 and latest[0].author == winner
         version = new_version
-        repo.set_answer(engine, a.id, "user_count", None, expected_version=version, author="reset")
+        repo.set_answer(engine, a, "user_count", None, expected_version=version, author="reset")
         version += 1
 
 
@@ -82,14 +82,14 @@ def test_the_conditional_update_catches_a_writer_that_read_the_same_version(engi
     @event.listens_for(engine, "before_cursor_execute")
     def slow_update(conn, cursor, statement, parameters, context, executemany):
         text = " ".join(statement.split())
-        if text.startswith("SELECT assessments.version"):
+        if text.startswith("SELECT assessments.id"):
             log.append(("read", threading.current_thread().name))
         if text.startswith("UPDATE assessments"):
             time.sleep(0.3)  # give the other transaction time to read the version too
             log.append(("update", threading.current_thread().name))
 
     try:
-        wins, conflicts = race(engine, a.id, 1, {"ana": "under_10k", "ben": "over_100m"})
+        wins, conflicts = race(engine, a, 1, {"ana": "under_10k", "ben": "over_100m"})
     finally:
         event.remove(engine, "before_cursor_execute", slow_update)
     assert len(wins) == 1 and len(conflicts) == 1
@@ -160,7 +160,7 @@ def test_writers_killed_mid_save_leave_a_consistent_database(engine, engine_url)
         version = assert_consistent(fresh, a.id, initial)
         assert version >= 40
         # Nothing is left locked: the next save goes through at once.
-        assert repo.set_answer(fresh, a.id, "consumer_facing", False, expected_version=version, author="after") == version + 1
+        assert repo.set_answer(fresh, a, "consumer_facing", False, expected_version=version, author="after") == version + 1
         assert_consistent(fresh, a.id, initial)
     finally:
         fresh.dispose()
@@ -181,7 +181,7 @@ def test_many_threads_saving_in_a_loop_lose_nothing(engine, threads):
                 try:
                     repo.set_answer(
                         engine,
-                        a.id,
+                        a,
                         "user_count",
                         rng.choice(["under_10k", "over_100m", None]),
                         expected_version=version,

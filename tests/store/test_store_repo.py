@@ -54,16 +54,17 @@ def test_deleting_a_client_deletes_all_its_data_and_nothing_else(engine):
     keep = new_assessment(engine, client="Keep Co", answers={"consumer_facing": True})
     gone = new_assessment(engine, client="Gone Co", answers={"consumer_facing": True})
     for a in (keep, gone):
-        repo.set_answer(engine, a.id, "consumer_facing", False, expected_version=1, author="ana")
-        repo.set_note(engine, a.id, "consumer_facing", "checked with the CTO", author="ana")
-        r = repo.add_respondent(engine, a.id, "CTO")
+        v = repo.set_answer(engine, a, "consumer_facing", False, expected_version=1, author="ana")
+        repo.set_note(engine, a, "consumer_facing", "checked with the CTO", expected_version=v, author="ana")
+        r = repo.add_respondent(engine, a, "CTO")
         repo.set_respondent_answer(engine, r.id, "biometrics", True)
-    repo.duplicate_assessment(engine, gone.id, "2027 review")
+    repo.duplicate_assessment(engine, gone, "2027 review")
     before = table_counts(engine)
 
     counts = repo.delete_client(engine, gone.client_id)
 
-    assert counts == {"clients": 1, "assessments": 2, "answer_changes": 1, "notes": 2, "respondents": 1, "respondent_answers": 1}
+    assert counts == {"clients": 1, "assessments": 2, "answer_changes": 2, "notes": 2, "respondents": 1, "respondent_answers": 1}
+    assert counts.complete
     after = table_counts(engine)
     assert {t: before[t] - after[t] for t in TABLES} == {**counts, "settings": 0}
     with engine.connect() as conn:
@@ -72,7 +73,7 @@ def test_deleting_a_client_deletes_all_its_data_and_nothing_else(engine):
             sa.text("SELECT count(*) FROM answer_changes WHERE assessment_id NOT IN (SELECT id FROM assessments)")
         ).scalar()
         assert orphans == 0
-    assert repo.get_assessment(engine, keep.id).version == 2
+    assert repo.get_assessment(engine, keep.id).version == 3
     with pytest.raises(NotFound):
         repo.delete_client(engine, gone.client_id)
 
@@ -85,7 +86,7 @@ def test_a_deleted_client_leaves_no_trace_in_the_sqlite_files(tmp_path):
     try:
         upgrade(engine)
         a = new_assessment(engine, client="Secretive Client Co", company="Confidential Subsidiary Ltd")
-        repo.set_note(engine, a.id, "biometrics", "they keep face scans of every visitor", author="ana")
+        repo.set_note(engine, a, "biometrics", "they keep face scans of every visitor", expected_version=1, author="ana")
         repo.delete_client(engine, a.client_id)
         # secure_delete zeroes the freed pages, and the write-ahead log was checkpointed and truncated.
         files = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("pirisk.db"))
@@ -108,23 +109,36 @@ def test_create_get_list_update_archive_delete(engine):
     assert a.answers["data_categories"] == ["transactions", "identity_contact"]  # stored in the bank's order
     b = repo.create_assessment(engine, a.client_id, "2025 review", dt.date(2025, 6, 30), "zh", "2025.1")
     assert [x.title for x in repo.list_assessments(engine, a.client_id)] == ["2026 review", "2025 review"]
-    repo.archive_assessment(engine, b.id)
+    archived = repo.archive_assessment(engine, b, expected_version=1, author="ana")
     assert [x.id for x in repo.list_assessments(engine, a.client_id)] == [a.id]
     assert {x.id for x in repo.list_assessments(engine, a.client_id, include_archived=True)} == {a.id, b.id}
-    assert repo.unarchive_assessment(engine, b.id).status == "final"
+    assert repo.unarchive_assessment(engine, b, expected_version=archived.version, author="ana").status == "final"
     updated = repo.update_assessment(
-        engine, a.id, title="Annual review", law_as_of=dt.date(2024, 1, 1), lang="zh", company="Acme Group"
+        engine,
+        a,
+        expected_version=1,
+        author="ana",
+        title="Annual review",
+        law_as_of=dt.date(2024, 1, 1),
+        lang="zh",
+        company="Acme Group",
     )
     assert (updated.title, updated.law_as_of, updated.lang, updated.company, updated.version) == (
         "Annual review",
         dt.date(2024, 1, 1),
         "zh",
         "Acme Group",
-        1,
+        2,  # one version for the four details, each a history row
     )
+    assert sorted((c.kind, c.question_id, c.old_value, c.new_value) for c in repo.history(engine, a.id)) == [
+        ("detail", "company", "Acme", "Acme Group"),
+        ("detail", "lang", "en", "zh"),
+        ("detail", "law_as_of", "2026-11-29", "2024-01-01"),
+        ("detail", "title", "2026 review", "Annual review"),
+    ]
     other = new_assessment(engine, client="Zeta")
     assert [x.client_name for x in repo.list_assessments(engine)] == ["Acme Ltd", "Acme Ltd", "Zeta"]
-    assert repo.delete_assessment(engine, other.id)["assessments"] == 1
+    assert repo.delete_assessment(engine, other, expected_version=1)["assessments"] == 1
     with pytest.raises(NotFound):
         repo.get_assessment(engine, other.id)
     with pytest.raises(NotFound):
@@ -137,9 +151,9 @@ def test_create_get_list_update_archive_delete(engine):
         ({"lang": "fr"}, "language must be one of"),
         ({"law_as_of": dt.date(2001, 1, 1)}, "before the earliest law"),
         ({"law_as_of": "2026-01-01"}, "must be a date"),
-        ({"answers": {"no_such_question": True}}, "unknown question id 'no_such_question'"),
-        ({"answers": {"consumer_facing": "yes"}}, "expects true or false"),
-        ({"answers": {"consumer_facing": "unknown"}}, "does not offer 'I don't know'"),
+        ({"answers": {"no_such_question": True}}, "no question with the id 'no_such_question'"),
+        ({"answers": {"consumer_facing": "yes"}}, "must be yes or no"),
+        ({"answers": {"consumer_facing": "unknown"}}, "no “I don't know” option"),
         ({"title": ""}, "title cannot be empty"),
     ],
 )
@@ -158,11 +172,11 @@ def test_create_assessment_refuses_bad_input(engine, kwargs, message):
 
 def test_set_answer_bumps_the_version_and_records_history(engine):
     a = new_assessment(engine)
-    v2 = repo.set_answer(engine, a.id, "consumer_facing", True, expected_version=1, author="ana")
-    v3 = repo.set_answer(engine, a.id, "user_count", "unknown", expected_version=v2, author="ben")
+    v2 = repo.set_answer(engine, a, "consumer_facing", True, expected_version=1, author="ana")
+    v3 = repo.set_answer(engine, a, "user_count", "unknown", expected_version=v2, author="ben")
     assert (v2, v3) == (2, 3)
-    assert repo.set_answer(engine, a.id, "user_count", "unknown", expected_version=3, author="ben") == 3  # no change, no bump
-    v4 = repo.set_answer(engine, a.id, "consumer_facing", None, expected_version=3, author="ana")  # None clears
+    assert repo.set_answer(engine, a, "user_count", "unknown", expected_version=3, author="ben") == 3  # no change, no bump
+    v4 = repo.set_answer(engine, a, "consumer_facing", None, expected_version=3, author="ana")  # None clears
     saved = repo.get_assessment(engine, a.id)
     assert saved.version == v4 == 4
     assert saved.answers == {"user_count": "unknown"}
@@ -181,7 +195,7 @@ def test_set_answers_is_one_version_and_one_row_per_question(engine):
     a = new_assessment(engine)
     v = repo.set_answers(
         engine,
-        a.id,
+        a,
         {"consumer_facing": True, "biometrics": False, "data_categories": ["health"]},
         expected_version=1,
         author="ana",
@@ -197,56 +211,56 @@ def test_set_answers_is_one_version_and_one_row_per_question(engine):
 @pytest.mark.parametrize(
     ("qid", "value", "message"),
     [
-        ("nope", True, "unknown question id 'nope'"),
-        ("user_count", "lots", "has no choice 'lots'"),
-        ("data_categories", "health", "expects a list of choices"),
-        ("data_categories", ["health", "health"], "lists a choice twice"),
-        ("consumer_facing", "unknown", "does not offer 'I don't know'"),
+        ("nope", True, "no question with the id 'nope'"),
+        ("user_count", "lots", "“lots” is not one of the options"),
+        ("data_categories", "health", "must be a list of its options"),
+        ("data_categories", ["health", "health"], "lists the same option twice"),
+        ("consumer_facing", "unknown", "no “I don't know” option"),
     ],
 )
 def test_bad_values_are_refused_and_nothing_is_written(engine, qid, value, message):
     a = new_assessment(engine)
     with pytest.raises(StoreError, match=message):
-        repo.set_answer(engine, a.id, qid, value, expected_version=1, author="ana")
+        repo.set_answer(engine, a, qid, value, expected_version=1, author="ana")
     with pytest.raises(StoreError, match=message):
-        repo.set_answers(engine, a.id, {"biometrics": True, qid: value}, expected_version=1, author="ana")
+        repo.set_answers(engine, a, {"biometrics": True, qid: value}, expected_version=1, author="ana")
     assert repo.get_assessment(engine, a.id).version == 1
     assert repo.history(engine, a.id) == []
 
 
 def test_a_stale_version_is_a_conflict_and_writes_nothing(engine):
     a = new_assessment(engine)
-    repo.set_answer(engine, a.id, "consumer_facing", True, expected_version=1, author="ana")
+    repo.set_answer(engine, a, "consumer_facing", True, expected_version=1, author="ana")
     with pytest.raises(ConflictError, match=r"changed by someone else.*reload") as err:
-        repo.set_answer(engine, a.id, "consumer_facing", False, expected_version=1, author="ben")
+        repo.set_answer(engine, a, "consumer_facing", False, expected_version=1, author="ben")
     assert (err.value.expected, err.value.current) == (1, 2)
     saved = repo.get_assessment(engine, a.id)
     assert (saved.version, saved.answers) == (2, {"consumer_facing": True})
     assert len(repo.history(engine, a.id)) == 1
     with pytest.raises(NotFound):
-        repo.set_answer(engine, 999, "consumer_facing", True, expected_version=1, author="ana")
+        repo.set_answer(engine, repo.AssessmentRef(999, a.client_id), "consumer_facing", True, expected_version=1, author="ana")
 
 
 def test_only_drafts_take_answer_changes(engine):
     a = new_assessment(engine)
-    repo.set_status(engine, a.id, "final")
+    final = repo.set_status(engine, a, "final", expected_version=1, author="ana")
     with pytest.raises(StoreError, match="is final; reopen it as a draft"):
-        repo.set_answer(engine, a.id, "consumer_facing", True, expected_version=1, author="ana")
-    repo.set_status(engine, a.id, "draft")
-    assert repo.set_answer(engine, a.id, "consumer_facing", True, expected_version=1, author="ana") == 2
+        repo.set_answer(engine, a, "consumer_facing", True, expected_version=final.version, author="ana")
+    draft = repo.set_status(engine, a, "draft", expected_version=final.version, author="ana")
+    assert repo.set_answer(engine, a, "consumer_facing", True, expected_version=draft.version, author="ana") == 4
     with pytest.raises(StoreError, match="status must be one of"):
-        repo.set_status(engine, a.id, "deleted")
+        repo.set_status(engine, a, "deleted", expected_version=4, author="ana")
 
 
 def test_duplicate_copies_answers_and_notes_but_not_history(engine):
     a = new_assessment(engine, answers={"consumer_facing": True})
-    repo.set_answer(engine, a.id, "biometrics", True, expected_version=1, author="ana")
-    repo.set_note(engine, a.id, "biometrics", "face login only", author="ana")
-    r = repo.add_respondent(engine, a.id, "CTO")
+    v = repo.set_answer(engine, a, "biometrics", True, expected_version=1, author="ana")
+    v = repo.set_note(engine, a, "biometrics", "face login only", expected_version=v, author="ana")
+    r = repo.add_respondent(engine, a, "CTO")
     repo.set_respondent_answer(engine, r.id, "biometrics", True)
-    repo.set_status(engine, a.id, "final")
+    repo.set_status(engine, a, "final", expected_version=v, author="ana")
 
-    copy = repo.duplicate_assessment(engine, a.id, "2027 review", law_as_of=dt.date(2027, 1, 1))
+    copy = repo.duplicate_assessment(engine, a, "2027 review", law_as_of=dt.date(2027, 1, 1))
 
     assert (copy.status, copy.version, copy.title, copy.law_as_of, copy.client_id) == (
         "draft",
@@ -259,31 +273,31 @@ def test_duplicate_copies_answers_and_notes_but_not_history(engine):
     assert repo.history(engine, copy.id) == []
     assert {q: n.text for q, n in repo.get_notes(engine, copy.id).items()} == {"biometrics": "face login only"}
     assert repo.list_respondents(engine, copy.id) == []
-    repo.set_answer(engine, copy.id, "biometrics", False, expected_version=1, author="ana")
+    repo.set_answer(engine, copy, "biometrics", False, expected_version=1, author="ana")
     assert repo.get_assessment(engine, a.id).answers["biometrics"] is True  # the original is untouched
     assert repo.answer_differences(engine, a.id, copy.id) == {"biometrics": (True, False)}
 
 
 def test_restore_undoes_or_reapplies_a_change(engine):
     a = new_assessment(engine)
-    v = repo.set_answer(engine, a.id, "user_count", "under_10k", expected_version=1, author="ana")
-    v = repo.set_answer(engine, a.id, "user_count", "over_100m", expected_version=v, author="ben")
+    v = repo.set_answer(engine, a, "user_count", "under_10k", expected_version=1, author="ana")
+    v = repo.set_answer(engine, a, "user_count", "over_100m", expected_version=v, author="ben")
     change = repo.history(engine, a.id, "user_count")[0]  # under_10k -> over_100m, by ben
     assert (change.old_value, change.new_value) == ("under_10k", "over_100m")
 
-    v = repo.restore_answer(engine, change.id, expected_version=v, author="ana")  # use="old": undo it
+    v = repo.restore_answer(engine, a, change.id, expected_version=v, author="ana")  # use="old": undo it
     assert repo.get_assessment(engine, a.id).answers["user_count"] == "under_10k"
     assert repo.history(engine, a.id)[0].author == "ana"
-    v = repo.restore_answer(engine, change.id, expected_version=v, author="ana", use="new")  # re-apply it
+    v = repo.restore_answer(engine, a, change.id, expected_version=v, author="ana", use="new")  # re-apply it
     assert repo.get_assessment(engine, a.id).answers["user_count"] == "over_100m"
     first = repo.history(engine, a.id, "user_count")[-1]  # None -> under_10k: undoing it clears the answer
-    v = repo.restore_answer(engine, first.id, expected_version=v, author="ana")
+    v = repo.restore_answer(engine, a, first.id, expected_version=v, author="ana")
     assert "user_count" not in repo.get_assessment(engine, a.id).answers
     assert v == 6 and len(repo.history(engine, a.id)) == 5
     with pytest.raises(ConflictError):
-        repo.restore_answer(engine, change.id, expected_version=2, author="ana")
+        repo.restore_answer(engine, a, change.id, expected_version=2, author="ana")
     with pytest.raises(NotFound):
-        repo.restore_answer(engine, 9999, expected_version=v, author="ana")
+        repo.restore_answer(engine, a, 9999, expected_version=v, author="ana")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -292,21 +306,26 @@ def test_restore_undoes_or_reapplies_a_change(engine):
 
 def test_notes_are_set_replaced_listed_and_deleted(engine):
     a = new_assessment(engine)
-    repo.set_note(engine, a.id, "biometrics", "first", author="ana")
-    repo.set_note(engine, a.id, "consumer_facing", "app only", author="ana")
-    note = repo.set_note(engine, a.id, "biometrics", "  second  ", author="ben")
-    assert (note.text, note.author) == ("second", "ben")
+    v = repo.set_note(engine, a, "biometrics", "first", expected_version=1, author="ana")
+    v = repo.set_note(engine, a, "consumer_facing", "app only", expected_version=v, author="ana")
+    v = repo.set_note(engine, a, "biometrics", "  second  ", expected_version=v, author="ben")
+    assert v == 4
     notes = repo.get_notes(engine, a.id)
     assert list(notes) == ["consumer_facing", "biometrics"]  # bank order
-    assert notes["biometrics"].text == "second"
-    assert repo.delete_note(engine, a.id, "biometrics") is True
-    assert repo.delete_note(engine, a.id, "biometrics") is False
-    repo.set_note(engine, a.id, "consumer_facing", "", author="ana")  # empty text deletes
+    assert (notes["biometrics"].text, notes["biometrics"].author) == ("second", "ben")
+    assert repo.set_note(engine, a, "biometrics", "second", expected_version=v, author="ben") == v  # no change, no bump
+    v = repo.delete_note(engine, a, "biometrics", expected_version=v, author="ana")
+    assert repo.delete_note(engine, a, "biometrics", expected_version=v, author="ana") == v  # nothing to delete
+    v = repo.set_note(engine, a, "consumer_facing", "", expected_version=v, author="ana")  # empty text deletes
     assert repo.get_notes(engine, a.id) == {}
-    with pytest.raises(StoreError, match="unknown question id"):
-        repo.set_note(engine, a.id, "nope", "x", author="ana")
+    assert [(c.kind, c.question_id, c.old_value, c.new_value) for c in repo.history(engine, a.id)][:2] == [
+        ("note", "consumer_facing", "app only", None),
+        ("note", "biometrics", "second", None),
+    ]
+    with pytest.raises(StoreError, match="no question with the id"):
+        repo.set_note(engine, a, "nope", "x", expected_version=v, author="ana")
     with pytest.raises(NotFound):
-        repo.set_note(engine, 999, "biometrics", "x", author="ana")
+        repo.set_note(engine, repo.AssessmentRef(999, a.client_id), "biometrics", "x", expected_version=1, author="ana")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -315,11 +334,11 @@ def test_notes_are_set_replaced_listed_and_deleted(engine):
 
 def test_workshop_answers_and_disagreements(engine):
     a = new_assessment(engine)
-    cto = repo.add_respondent(engine, a.id, "Li Wei", "CTO")
-    legal = repo.add_respondent(engine, a.id, "Zhang Min", "Legal")
-    hr = repo.add_respondent(engine, a.id, "Chen Jie", "HR")
+    cto = repo.add_respondent(engine, a, "Li Wei", "CTO")
+    legal = repo.add_respondent(engine, a, "Zhang Min", "Legal")
+    hr = repo.add_respondent(engine, a, "Chen Jie", "HR")
     with pytest.raises(StoreError, match="already has a respondent named"):
-        repo.add_respondent(engine, a.id, "Li Wei")
+        repo.add_respondent(engine, a, "Li Wei")
 
     repo.set_respondent_answer(engine, cto.id, "biometrics", True)
     repo.set_respondent_answer(engine, legal.id, "biometrics", True)
@@ -350,10 +369,10 @@ def test_workshop_answers_and_disagreements(engine):
     assert repo.disagreements(engine, a.id) == ["encryption"]
     with pytest.raises(NotFound):
         repo.remove_respondent(engine, hr.id)
-    with pytest.raises(StoreError, match="has no choice"):
+    with pytest.raises(StoreError, match="is not one of the options"):
         repo.set_respondent_answer(engine, cto.id, "user_count", "lots")
     # The agreed answer is the assessment's own, set as usual.
-    repo.set_answer(engine, a.id, "encryption", True, expected_version=1, author="facilitator")
+    repo.set_answer(engine, a, "encryption", True, expected_version=1, author="facilitator")
     assert repo.get_assessment(engine, a.id).answers == {"encryption": True}
 
 

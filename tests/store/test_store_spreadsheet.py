@@ -197,8 +197,8 @@ def zip_bytes(entries: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> by
         (b"PK\x03\x04" + b"\x00" * 100, "damaged"),
         (zip_bytes({"hello.txt": b"hi"}), "not an Excel .xlsx workbook"),
         (zip_bytes({"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<not really"}), "damaged or is not a workbook"),
-        (b"PK\x03\x04" + b"\x00" * 6_000_000, "limit is 5,000,000 bytes"),
-        (zip_bytes({f"xl/part{i}.xml": b"" for i in range(300)}), "holds 300 parts"),
+        (b"PK\x03\x04" + b"\x00" * 6_000_000, "at most 5,000,000 bytes"),
+        (zip_bytes({f"xl/part{i}.xml": b"" for i in range(300)}), "made of 300 parts"),
     ],
     ids=["empty", "csv", "xls", "truncated-zip", "zip-not-xlsx", "broken-xml", "oversized", "many-entries"],
 )
@@ -258,7 +258,7 @@ def test_export_scores_a_portfolio_like_the_engine(engine):
     today = repo.create_assessment(engine, acme.id, "2026", dt.date(2026, 11, 29), "en", None, ARTICLE)
     repo.create_assessment(engine, beta.id, "draft", dt.date(2026, 11, 29), "zh", None, {"consumer_facing": True})
     archived = repo.create_assessment(engine, beta.id, "old", dt.date(2026, 1, 1), "en", None, ARTICLE)
-    repo.archive_assessment(engine, archived.id)
+    repo.archive_assessment(engine, archived, expected_version=1, author="ana")
 
     rows = repo.list_assessments(engine)
     df = sheet.export_assessments(rows)

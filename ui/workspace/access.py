@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import streamlit as st
 
-from store.access import MAX_PASSWORD, AccessError, verify_password
+from store.access import MAX_PASSWORD, AccessError, client_address, trusted_proxies, verify_password
 from store.errors import StoreError
 from ui import nav
 from ui.present import md
@@ -32,17 +32,18 @@ SECRETS_EXAMPLE = '# .streamlit/secrets.toml\nworkspace_password_hash = "$argon2
 
 
 def _client_keys() -> list[str]:
-    """Who is trying, for the rate limiter: this browser session, and its address when the app can see it."""
+    """Who is trying, for the rate limiter: this browser session, and its address. X-Forwarded-For moves the
+    address only as far as the proxies the operator trusts (PIRISK_TRUSTED_PROXIES) vouch for it."""
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     ctx = get_script_run_ctx()
     keys = [f"session:{ctx.session_id if ctx else 'none'}"]
     try:
-        address = st.context.ip_address
+        peer = st.context.ip_address
+        forwarded = st.context.headers.get_all("X-Forwarded-For")
     except Exception:  # no client context (tests, or an old websocket): the session key still counts
-        address = None
-    if address:
-        keys.append(f"address:{address}")
+        return keys
+    keys.append(f"address:{client_address(peer, forwarded, trusted_proxies())}")
     return keys
 
 
@@ -113,7 +114,7 @@ def _unlock_form() -> None:
 
 def _open_workspace(engine: Engine) -> None:
     st.success(md(t("ws_unlocked", minutes=round(ws.session_minutes()))), icon=":material/lock_open:")
-    st.caption(md(t("ws_database", url=engine.url.render_as_string(hide_password=True))))
+    st.caption(md(t("ws_database", url=ws.db.shown_url(engine.url))))  # password and query secrets masked
     clients = repo.list_clients(engine)
     st.markdown(md(t("ws_overview", clients=len(clients), assessments=sum(c.assessments for c in clients))))
     for name in nav.WORKSPACE_PAGES[1:]:
@@ -127,7 +128,7 @@ def workspace_page() -> None:
     try:
         hashed = ws.configured_hash()
     except AccessError as err:
-        st.error(md(t("ws_bad_hash", reason=str(err))), icon=":material/error:")
+        st.error(md(t("ws_bad_hash", reason=msg.reason(err))), icon=":material/error:")
         _how_to_enable()
         return
     if hashed is None:
@@ -141,7 +142,7 @@ def workspace_page() -> None:
     try:
         _open_workspace(ws.engine())
     except StoreError as err:
-        st.error(md(t("ws_store_error", reason=str(err))), icon=":material/database:")
+        st.error(md(t("ws_store_error", reason=msg.reason(err))), icon=":material/database:")
 
 
 def _locked() -> NoReturn:
@@ -159,7 +160,7 @@ def require() -> Engine:
     try:
         return ws.engine()
     except StoreError as err:
-        st.error(md(t("ws_store_error", reason=str(err))), icon=":material/database:")
+        st.error(md(t("ws_store_error", reason=msg.reason(err))), icon=":material/database:")
         st.stop()
         raise AssertionError("unreachable") from None
 

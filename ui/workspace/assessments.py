@@ -32,60 +32,66 @@ def _keys(assessment_id: int) -> dict[str, str]:
 # -- callbacks -----------------------------------------------------------------------------------------
 
 
-def _set_status(assessment_id: int, status: str) -> None:
+# Each callback gets the assessment as the screen showed it (its id, client and version): a write names
+# them, so that a change made meanwhile by someone else is refused instead of overwritten.
+
+
+def _set_status(shown: repo.AssessmentRef, version: int, status: str) -> None:
     def write() -> str:
-        saved = repo.set_status(ws.engine(), assessment_id, status)  # type: ignore[arg-type]
-        wl.refresh_if_open(assessment_id)
+        saved = repo.set_status(ws.engine(), shown, status, expected_version=version, author=ws.author())  # type: ignore[arg-type]
+        wl.refresh_if_open(shown.id)
         return t("ws_status_changed", status=ws.status_label(saved.status))
 
     msg.act(write)
 
 
-def _save_details(assessment_id: int) -> None:
-    ss, keys = st.session_state, _keys(assessment_id)
+def _save_details(shown: repo.AssessmentRef, version: int) -> None:
+    ss, keys = st.session_state, _keys(shown.id)
 
     def write() -> str:
         saved = repo.update_assessment(
             ws.engine(),
-            assessment_id,
+            shown,
+            expected_version=version,
+            author=ws.author(),
             title=ss.get(keys["edit_title"]) or "",
             law_as_of=ss.get(keys["edit_date"]),
             lang=ss.get(keys["edit_lang"]),
             company=ss.get(keys["edit_company"]) or "",
         )
-        if wl.is_open(assessment_id):
+        if wl.is_open(shown.id):
             wl.reload()
         return t("ws_details_saved", title=saved.title)
 
     msg.act(write)
 
 
-def _duplicate(assessment_id: int) -> None:
-    ss, keys = st.session_state, _keys(assessment_id)
+def _duplicate(shown: repo.AssessmentRef) -> None:
+    ss, keys = st.session_state, _keys(shown.id)
 
     def write() -> str:
-        copy = repo.duplicate_assessment(
-            ws.engine(), assessment_id, ss.get(keys["dup_title"]) or "", law_as_of=ss.get(keys["dup_date"])
-        )
+        copy = repo.duplicate_assessment(ws.engine(), shown, ss.get(keys["dup_title"]) or "", law_as_of=ss.get(keys["dup_date"]))
         ss[ws.SELECTED] = copy.id
-        ss[ws.COMPARE_A], ss[ws.COMPARE_B] = assessment_id, copy.id  # the Compare page opens on the pair
+        ss[ws.COMPARE_A], ss[ws.COMPARE_B] = shown.id, copy.id  # the Compare page opens on the pair
         return t("ws_duplicated", title=copy.title)
 
     msg.act(write)
 
 
-def _delete(assessment_id: int, title: str) -> None:
-    ss, keys = st.session_state, _keys(assessment_id)
+def _delete(shown: repo.AssessmentRef, version: int, title: str) -> None:
+    ss, keys = st.session_state, _keys(shown.id)
     if (ss.get(keys["delete_confirm"]) or "").strip() != title:
         msg.flash("error", t("ws_confirm_mismatch"))
         return
 
     def write() -> str:
-        repo.delete_assessment(ws.engine(), assessment_id)
-        if wl.is_open(assessment_id):
+        deleted = repo.delete_assessment(ws.engine(), shown, expected_version=version)
+        if wl.is_open(shown.id):
             wl.close()
         for key in (ws.SELECTED, keys["delete_confirm"]):
             ss.pop(key, None)
+        if not deleted.complete:
+            msg.flash("warning", t("ws_delete_residue"))
         return t("ws_assessment_deleted", title=title)
 
     msg.act(write)
@@ -98,7 +104,7 @@ def report_file(saved: repo.SavedAssessment, branding: Branding | None, fmt: Exp
     answer_set = saved.answer_set(notes)
     result = assess_answers(answer_set, law=state.law())
     if isinstance(result, Incomplete):  # the buttons are only offered once the assessment is complete
-        raise StoreError(f"assessment {saved.id} is missing required answers")
+        raise StoreError(key="store_incomplete", id=saved.id)
     return fmt.build(result, answer_set, branding, law=state.law())
 
 
@@ -158,7 +164,9 @@ def _actions(saved: repo.SavedAssessment) -> None:
     else:
         archive_choice = (t("ws_archive"), "ws_archive", "archived", ":material/archive:")
     for column, (label, key, target, icon) in ((status_col, status_choice), (archive_col, archive_choice)):
-        column.button(label, key=key, on_click=_set_status, args=(saved.id, target), icon=icon, width="stretch", wrap=True)
+        column.button(
+            label, key=key, on_click=_set_status, args=(saved.ref, saved.version, target), icon=icon, width="stretch", wrap=True
+        )
 
 
 def _scores(db: Engine, saved: repo.SavedAssessment) -> None:
@@ -218,7 +226,7 @@ def _edit(saved: repo.SavedAssessment) -> None:
             key=keys["edit_lang"],
         )
         st.form_submit_button(
-            t("ws_save"), key="ws_save_details", on_click=_save_details, args=(saved.id,), icon=":material/save:"
+            t("ws_save"), key="ws_save_details", on_click=_save_details, args=(saved.ref, saved.version), icon=":material/save:"
         )
 
     with st.form(f"ws_duplicate_form__{saved.id}", border=True):
@@ -228,7 +236,7 @@ def _edit(saved: repo.SavedAssessment) -> None:
         st.text_input(t("ws_title_label"), value=default, key=keys["dup_title"], max_chars=repo.NAME_MAX)
         st.date_input(t("law_as_of"), value=state.today(), key=keys["dup_date"], format="YYYY-MM-DD")
         st.form_submit_button(
-            t("ws_duplicate"), key="ws_duplicate", on_click=_duplicate, args=(saved.id,), icon=":material/content_copy:"
+            t("ws_duplicate"), key="ws_duplicate", on_click=_duplicate, args=(saved.ref,), icon=":material/content_copy:"
         )
 
     with st.container(border=True, key="ws_delete_box"):
@@ -240,7 +248,7 @@ def _edit(saved: repo.SavedAssessment) -> None:
             t("ws_delete_assessment"),
             key="ws_delete_assessment",
             on_click=_delete,
-            args=(saved.id, saved.title),
+            args=(saved.ref, saved.version, saved.title),
             disabled=typed != saved.title,
             icon=":material/delete:",
         )

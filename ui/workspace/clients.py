@@ -71,6 +71,8 @@ def _delete_client(client_id: int, name: str) -> None:
             wl.close()
         for key in (ws.CLIENT, ws.SELECTED, DELETE_CONFIRM):
             ss.pop(key, None)
+        if not counts.complete:
+            msg.flash("warning", t("ws_delete_residue"))
         return t("ws_client_deleted", name=name, assessments=counts.get("assessments", 0))
 
     msg.act(write)

@@ -1,4 +1,5 @@
-"""An assessment's answer history: each change (question, old → new, who, when), with a way to restore an earlier value."""
+"""An assessment's history: each change of an answer, a detail (title, law date, language, company, status) or a
+note (what, old → new, who, when), with a way to restore an earlier value."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from questions.answers import answer_words
+from questions.locales import LOCALE_NAMES
 from questions.model import Question
 from questions.strings import tr
 from store import repo
@@ -34,13 +36,52 @@ def value_label(question: Question | None, value: Any, lang: str) -> str:
     return answer_words(question, value, lang)
 
 
-def _restore(assessment_id: int, change_id: int, expected: int) -> None:
+def _restore(shown: repo.AssessmentRef, change_id: int, expected: int) -> None:
     def write() -> str:
-        repo.restore_answer(ws.engine(), change_id, expected_version=expected, author=ws.author())
-        wl.refresh_if_open(assessment_id)
+        repo.restore_answer(ws.engine(), shown, change_id, expected_version=expected, author=ws.author())
+        wl.refresh_if_open(shown.id)
         return t("ws_restored")
 
     msg.act(write)
+
+
+def change_labels(change: repo.AnswerChange, questions: dict[str, Question], lang: str) -> tuple[str, str, str]:
+    """What a history row changed, and its value before and after, as plain text (escaped when shown)."""
+    q = questions.get(change.question_id)
+    if change.kind == "detail":
+        what = detail_name(change.question_id)
+
+        def shown(value: Any) -> str:
+            if value in (None, ""):
+                return t("ws_detail_empty")
+            if change.question_id == "lang":
+                return LOCALE_NAMES.get(value, str(value))
+            if change.question_id == "status":
+                return ws.status_label(str(value))
+            return str(value)
+
+        return what, shown(change.old_value), shown(change.new_value)
+    if change.kind == "note":
+        question = q.text.get(lang) if q else change.question_id
+        return (
+            t("ws_note_on", question=question),
+            change.old_value or t("ws_detail_empty"),
+            change.new_value or t("ws_detail_empty"),
+        )
+    question = q.text.get(lang) if q else change.question_id
+    return question, value_label(q, change.old_value, lang), value_label(q, change.new_value, lang)
+
+
+def detail_name(field: str) -> str:
+    """An assessment detail's name on screen (the history's "what")."""
+    names = {
+        "title": t("ws_detail_title"),
+        "law_as_of": t("ws_detail_law_as_of"),
+        "lang": t("ws_detail_lang"),
+        "company": t("ws_detail_company"),
+        "status": t("ws_detail_status"),
+    }
+    return names.get(field, field)
 
 
 def history_section(db: Engine, saved: repo.SavedAssessment) -> None:
@@ -57,11 +98,10 @@ def history_section(db: Engine, saved: repo.SavedAssessment) -> None:
     if not editable:
         st.caption(md(t("ws_history_read_only")))
     for change in changes:
-        q = questions.get(change.question_id)
-        before, after = value_label(q, change.old_value, lang), value_label(q, change.new_value, lang)
+        what, before, after = change_labels(change, questions, lang)
         with st.container(border=True, key=f"ws_change__{change.id}"):
             text, button = st.columns([5, 1], vertical_alignment="center")
-            text.markdown(f"**{md(q.text.get(lang) if q else change.question_id)}**")
+            text.markdown(f"**{md(what)}**")
             text.markdown(f"{md(before)} → **{md(after)}**")
             text.caption(
                 md(
@@ -77,8 +117,8 @@ def history_section(db: Engine, saved: repo.SavedAssessment) -> None:
                 t("ws_restore"),
                 key=f"ws_restore__{change.id}",
                 on_click=_restore,
-                args=(saved.id, change.id, expected),
-                disabled=not editable,
+                args=(saved.ref, change.id, expected),
+                disabled=not editable and change.kind == "answer",
                 help=md(t("ws_restore_help", value=before)),
                 icon=":material/history:",
             )

@@ -2,9 +2,11 @@
 
 Opening a workspace assessment puts the self-assessment aside (answers, company, law date, step) and
 loads the stored answers into the one answers dict; closing it, or locking, brings the self-assessment
-back. While one is open, each answer given is saved to the database as it is given, on top of the
-version the session holds (optimistic locking): a save refused because someone else saved first is
-undone on screen and reported, never written over. `WorkspaceLink` is how the questionnaire (which
+back. While one is open, each answer, the company name, the law date and each note are saved to the
+database as they are given, naming the assessment, its client and the version the session holds
+(optimistic locking): a save refused because someone else saved first is undone on screen and
+reported, never written over; a save to an assessment that was deleted (or whose id now names another
+client's record) is refused, and the assessment is closed. `WorkspaceLink` is how the questionnaire (which
 knows nothing of the workspace) reaches all this: see ui/link.py.
 """
 
@@ -18,14 +20,14 @@ from typing import Any
 import streamlit as st
 
 from report.branding import Branding
-from store.errors import ConflictError, StoreError
+from store.errors import ConflictError, NotFound, StoreError
 from store.records import NOTE_MAX
 from ui import link, state
 from ui.present import md, resume_step
-from ui.workspace.messages import CONFLICT, act, flash, show_flash
+from ui.workspace.messages import CONFLICT, flash, reason, show_flash
 from ui.workspace.session import SELECTED, active, author, engine, on_clear, repo, status_label, t
 
-OPEN = "ws_open"  # the assessment open in the questionnaire: {id, version, title, client, status}
+OPEN = "ws_open"  # the assessment open in the questionnaire: {id, client_id, version, title, client, status}
 NOTES = "ws_notes"  # {question id: note text} of the open assessment
 STASH = "ws_stash"  # the self-assessment put aside while a workspace assessment is open
 _STASHED = (state.ANSWERS, state.COMPANY, state.LAW_AS_OF, state.STEP, state.WHAT_IF, state.BLOCKED)
@@ -48,8 +50,11 @@ def reload_after_conflict() -> None:
     if OPEN in ss and active():
         try:
             reload()
+        except NotFound as err:
+            close()
+            flash("error", t("ws_store_error", reason=reason(err)))
         except StoreError as err:
-            flash("error", t("ws_store_error", reason=str(err)))
+            flash("error", t("ws_store_error", reason=reason(err)))
 
 
 def is_open(assessment_id: int | None = None) -> bool:
@@ -66,10 +71,13 @@ def _load(saved: repo.SavedAssessment, notes: Mapping[str, repo.Note]) -> None:
     ss[state.BLOCKED] = []
     ss[OPEN] = {
         "id": saved.id,
+        "client_id": saved.client_id,
         "version": saved.version,
         "title": saved.title,
         "client": saved.client_name,
         "status": saved.status,
+        "company": saved.company,
+        "law_as_of": saved.law_as_of,
     }
     ss[NOTES] = {qid: n.text for qid, n in notes.items()}
     ss.pop(CONFLICT, None)
@@ -89,10 +97,20 @@ def open_assessment(assessment_id: int) -> None:
 
 
 def reload() -> None:
-    """Re-read the open assessment (its answers, version, status and notes) from the database."""
+    """Re-read the open assessment (its answers, version, status and notes) from the database. Raises NotFound
+    if it was deleted, or if its id now names another client's record (say, after a restore)."""
     opened = st.session_state[OPEN]
     db = engine()
-    _load(repo.get_assessment(db, opened["id"]), repo.get_notes(db, opened["id"]))
+    saved = repo.get_assessment(db, opened["id"])
+    if saved.client_id != opened.get("client_id"):
+        raise NotFound(key="store_assessment_replaced", id=opened["id"])
+    _load(saved, repo.get_notes(db, opened["id"]))
+
+
+def target() -> repo.AssessmentRef:
+    """The open assessment as a write names it: its id and the client it was opened under."""
+    opened = st.session_state[OPEN]
+    return repo.AssessmentRef(opened["id"], opened["client_id"])
 
 
 def close() -> None:
@@ -111,6 +129,13 @@ def refresh_if_open(assessment_id: int) -> None:
     """After this session changed an assessment elsewhere (workshop, history), bring the open copy up to date."""
     if is_open(assessment_id):
         reload()
+
+
+def _gone(err: NotFound) -> None:
+    """The open assessment was deleted or replaced: close it (the banner must not name a record that is not
+    there) and say why; the self-assessment put aside comes back."""
+    close()
+    flash("error", t("ws_not_saved", reason=reason(err)))
 
 
 def expected_version(saved: repo.SavedAssessment) -> int:
@@ -137,56 +162,80 @@ def save_answer(qid: str, previous: Any, value: Any) -> None:
         _put_back(qid, previous)  # this run locks the session; nothing is saved after it expired
         return
     try:
-        opened["version"] = repo.set_answer(
-            engine(), opened["id"], qid, value, expected_version=opened["version"], author=author()
-        )
+        opened["version"] = repo.set_answer(engine(), target(), qid, value, expected_version=opened["version"], author=author())
     except ConflictError:
         _put_back(qid, previous)
         ss[CONFLICT] = {"id": opened["id"], "question": qid}
+    except NotFound as err:
+        _put_back(qid, previous)
+        _gone(err)
     except StoreError as err:
         _put_back(qid, previous)
-        flash("error", t("ws_not_saved", reason=str(err)))
+        flash("error", t("ws_not_saved", reason=reason(err)))
+
+
+def _save_detail(put_back: tuple[str, Any], **change: Any) -> None:
+    """Save the company name or the law date of the open assessment, on top of the version the session holds.
+    If refused, put the session's value back (`put_back`: its state key and previous value) and say why."""
+    ss = st.session_state
+    opened = ss.get(OPEN)
+    if not opened:
+        return
+    key, previous = put_back
+    if not active():
+        ss[key] = previous
+        return
+    try:
+        saved = repo.update_assessment(engine(), target(), expected_version=opened["version"], author=author(), **change)
+        opened["version"] = saved.version
+        opened.update(change)  # what the session now knows is stored
+    except ConflictError:
+        ss[key] = previous
+        ss[CONFLICT] = {"id": opened["id"], "question": None}
+    except NotFound as err:
+        _gone(err)
+    except StoreError as err:
+        ss[key] = previous
+        flash("error", t("ws_not_saved", reason=reason(err)))
 
 
 def save_company(company: str) -> None:
     """Save the company name typed on the questionnaire's first step into the open assessment."""
     opened = st.session_state.get(OPEN)
-    if not opened:
-        return
-
-    def write() -> None:
-        repo.update_assessment(engine(), opened["id"], company=company)
-
-    act(write)
+    if opened:
+        _save_detail((state.COMPANY, opened.get("company", "")), company=company)
 
 
 def save_law_date(day: dt.date) -> None:
     """Save the law date picked in the sidebar into the open assessment (it is scored and reported at it)."""
     opened = st.session_state.get(OPEN)
-    if not opened:
-        return
-
-    def write() -> None:
-        repo.update_assessment(engine(), opened["id"], law_as_of=day)
-
-    act(write)
+    if opened:
+        _save_detail((state.LAW_AS_OF, opened.get("law_as_of", day)), law_as_of=day)
 
 
 def save_note(qid: str, text: str) -> None:
-    """Save the note on one question of the open assessment."""
-    opened = st.session_state.get(OPEN)
-    if not opened:
+    """Save the note on one question of the open assessment, on top of the version the session holds."""
+    ss = st.session_state
+    opened = ss.get(OPEN)
+    if not opened or not active():
         return
-
-    def write() -> None:
-        note = repo.set_note(engine(), opened["id"], qid, text, author=author())
-        notes = st.session_state.setdefault(NOTES, {})
-        if note.text:
-            notes[qid] = note.text
-        else:
-            notes.pop(qid, None)
-
-    act(write)
+    try:
+        opened["version"] = repo.set_note(engine(), target(), qid, text, expected_version=opened["version"], author=author())
+    except ConflictError:
+        ss[CONFLICT] = {"id": opened["id"], "question": qid}
+        return
+    except NotFound as err:
+        _gone(err)
+        return
+    except StoreError as err:
+        flash("error", t("ws_not_saved", reason=reason(err)))
+        return
+    notes = ss.setdefault(NOTES, {})
+    clean = text.strip()
+    if clean:
+        notes[qid] = clean
+    else:
+        notes.pop(qid, None)
 
 
 def branding() -> Branding | None:

@@ -9,7 +9,9 @@ from contextlib import contextmanager
 import streamlit as st
 
 from questions.errors import PiriskError
+from scoring.errors import error_text
 from store.errors import ConflictError, StoreError
+from ui import state
 from ui.present import md
 from ui.workspace.session import active, t
 
@@ -36,7 +38,12 @@ def store_errors() -> Iterator[None]:
     try:
         yield
     except PiriskError as err:
-        st.error(md(t("ws_store_error", reason=str(err))), icon=":material/database:")
+        st.error(md(t("ws_store_error", reason=reason(err))), icon=":material/database:")
+
+
+def reason(err: BaseException) -> str:
+    """An error as the page says it: in the session's language when it has a message key, else as it is."""
+    return error_text(err, state.lang())
 
 
 def act(action: Callable[[], str | None]) -> bool:
@@ -49,7 +56,7 @@ def act(action: Callable[[], str | None]) -> bool:
         st.session_state[CONFLICT] = {"id": err.assessment_id, "question": None}
         return False
     except StoreError as err:
-        flash("error", t("ws_store_error", reason=str(err)))
+        flash("error", t("ws_store_error", reason=reason(err)))
         return False
     if message:
         flash("success", message)

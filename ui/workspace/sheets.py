@@ -104,10 +104,10 @@ def _import(db: Engine, clients: list[repo.Client]) -> None:
                 db, ss[IMPORT_CLIENT], ss.get(IMPORT_TITLE) or "", ss.get(IMPORT_DATE), ss.get(IMPORT_LANG), uploaded.getvalue()
             )
         except StoreError as err:
-            st.error(md(t("ws_import_refused", reason=str(err))), icon=":material/error:")
+            st.error(md(t("ws_import_refused", reason=msg.reason(err))), icon=":material/error:")
             return
         if problems:
-            ss[IMPORT_PROBLEMS] = [(p.row, p.question_id, p.message) for p in problems]
+            ss[IMPORT_PROBLEMS] = [(p.row, p.question_id, p.text(state.lang())) for p in problems]
         elif saved is not None:
             ss[ws.SELECTED] = saved.id
             ss[IMPORT_ROUND] = ss.get(IMPORT_ROUND, 0) + 1  # a fresh uploader for the next file

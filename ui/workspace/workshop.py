@@ -108,23 +108,23 @@ def _set_respondent(respondent_id: int, qid: str) -> None:
     msg.act(lambda: repo.set_respondent_answer(ws.engine(), respondent_id, qid, value))
 
 
-def _set_agreed(assessment_id: int, qid: str, expected: int) -> None:
+def _set_agreed(shown: repo.AssessmentRef, qid: str, expected: int) -> None:
     q = state.law().bank.questions[qid]
     value = widget_answer(q, agreed_key(qid))
 
     def write() -> None:
-        repo.set_answer(ws.engine(), assessment_id, qid, value, expected_version=expected, author=ws.author())
-        wl.refresh_if_open(assessment_id)
+        repo.set_answer(ws.engine(), shown, qid, value, expected_version=expected, author=ws.author())
+        wl.refresh_if_open(shown.id)
 
     msg.act(write)
 
 
-def _add_respondent(assessment_id: int) -> None:
+def _add_respondent(shown: repo.AssessmentRef) -> None:
     ss = st.session_state
     name, role = ss.get(RESPONDENT_NAME) or "", ss.get(RESPONDENT_ROLE) or ""
 
     def write() -> str:
-        added = repo.add_respondent(ws.engine(), assessment_id, name, role)
+        added = repo.add_respondent(ws.engine(), shown, name, role)
         ss[RESPONDENT_NAME], ss[RESPONDENT_ROLE] = "", ""
         return t("ws_respondent_added", name=added.name)
 
@@ -181,7 +181,7 @@ def _respondents_panel(
                     q,
                     respondent_key(r.id, q.id),
                     given.get(r.name),
-                    r.name,
+                    md(r.name),  # a label is Markdown, even a hidden one: a name is text
                     lang,
                     on_change=_set_respondent,
                     args=(r.id, q.id),
@@ -196,7 +196,7 @@ def _respondents_panel(
             t("ws_agreed"),
             lang,
             on_change=_set_agreed,
-            args=(saved.id, q.id, wl.expected_version(saved)),
+            args=(saved.ref, q.id, wl.expected_version(saved)),
             disabled=not editable,
         )
         st.caption(md(t("ws_agreed_help")))
@@ -237,7 +237,7 @@ def _add_respondent_form(saved: repo.SavedAssessment) -> None:
             t("ws_add_respondent"),
             key="ws_add_respondent",
             on_click=_add_respondent,
-            args=(saved.id,),
+            args=(saved.ref,),
             icon=":material/person_add:",
         )
 
