@@ -1,6 +1,8 @@
 """The workspace's repository: one import for every storage operation, implemented by concern in
 `store.clients`, `store.assessments` (answers, optimistic locking, history), `store.notes`,
-`store.workshops` and `store.branding`, on the records and checks of `store.records`.
+`store.workshops`, `store.actions` (tracked actions, locked and with history), `store.history`
+(sittings and snapshots), `store.reporting` (a stored assessment ready for a report) and
+`store.branding`, on the records and checks of `store.records`.
 
 Every function takes the Engine first and runs in one transaction of its own (`store.db.writing` or
 `store.db.reading`). They return frozen records, never ORM objects. Errors are StoreError (bad
@@ -10,6 +12,16 @@ input), NotFound, or ConflictError (someone else saved first).
 from __future__ import annotations
 
 from report.branding import Branding
+from store.actions import (
+    ActionConflict,
+    action_history,
+    answers_done_would_set,
+    apply_action_answers,
+    create_action,
+    get_action,
+    list_actions,
+    update_action,
+)
 from store.assessments import (
     answer_differences,
     archive_assessment,
@@ -29,9 +41,34 @@ from store.assessments import (
 from store.branding import BRANDING_LOGO, BRANDING_NAME, LOGO_MAX_BYTES, get_branding, set_branding
 from store.clients import create_client, delete_client, get_client, list_clients, rename_client
 from store.errors import ConflictError, NotFound, StoreError
+from store.history import (
+    Sitting,
+    delete_snapshot,
+    get_snapshot,
+    group_sittings,
+    list_snapshots,
+    sittings,
+    snapshot_answers,
+    take_snapshot,
+)
 from store.models import NAME_MAX
 from store.notes import delete_note, get_notes, set_note
-from store.records import EDITABLE, NOTE_MAX, AnswerChange, Client, Note, Respondent, SavedAssessment, Status
+from store.records import (
+    EDITABLE,
+    EVIDENCE_MAX,
+    NOTE_MAX,
+    Action,
+    ActionChange,
+    AnswerChange,
+    Client,
+    Note,
+    Respondent,
+    SavedAssessment,
+    Snapshot,
+    Status,
+    differences,
+)
+from store.reporting import ARTICLE, ReportInputs, report_inputs
 from store.workshops import (
     add_respondent,
     disagreements,
@@ -43,43 +80,63 @@ from store.workshops import (
 )
 
 __all__ = [
+    "ARTICLE",
     "BRANDING_LOGO",
     "BRANDING_NAME",
     "EDITABLE",
+    "EVIDENCE_MAX",
     "LOGO_MAX_BYTES",
     "NAME_MAX",
     "NOTE_MAX",
+    "Action",
+    "ActionChange",
+    "ActionConflict",
     "AnswerChange",
     "Branding",
     "Client",
     "ConflictError",
     "NotFound",
     "Note",
+    "ReportInputs",
     "Respondent",
     "SavedAssessment",
+    "Sitting",
+    "Snapshot",
     "Status",
     "StoreError",
+    "action_history",
     "add_respondent",
     "answer_differences",
+    "answers_done_would_set",
+    "apply_action_answers",
     "archive_assessment",
+    "create_action",
     "create_assessment",
     "create_client",
     "delete_assessment",
     "delete_client",
     "delete_note",
+    "delete_snapshot",
+    "differences",
     "disagreements",
     "duplicate_assessment",
+    "get_action",
     "get_assessment",
     "get_branding",
     "get_client",
     "get_notes",
+    "get_snapshot",
+    "group_sittings",
     "history",
+    "list_actions",
     "list_assessments",
     "list_clients",
     "list_respondents",
+    "list_snapshots",
     "remove_respondent",
     "rename_client",
     "rename_respondent",
+    "report_inputs",
     "restore_answer",
     "set_answer",
     "set_answers",
@@ -87,7 +144,11 @@ __all__ = [
     "set_note",
     "set_respondent_answer",
     "set_status",
+    "sittings",
+    "snapshot_answers",
+    "take_snapshot",
     "unarchive_assessment",
+    "update_action",
     "update_assessment",
     "workshop_answers",
 ]
