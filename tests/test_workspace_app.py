@@ -21,6 +21,7 @@ from store.access import hash_password
 from store.db import make_engine, upgrade
 from store.spreadsheet import template_xlsx
 from ui import nav
+from ui.present import md
 from ui.workspace import link as wl
 from ui.workspace import session as ws
 
@@ -281,7 +282,7 @@ def test_unlocking_does_not_touch_the_self_assessment_and_locking_clears_workspa
     assert not at.exception
     assert at.title[0].value == "Assess your exposure"
     assert normalised(at.session_state["answers"]) == normalised(article_answers())
-    assert at.session_state["company"] == ""
+    assert at.session_state["company"] == "Acme"  # a new assessment takes the client's name
     assert at.session_state["ws_open"]["id"] == saved.id
     assert "Workspace assessment: Acme — Review 2025" in texts(at)
 
@@ -462,9 +463,9 @@ def test_duplicate_last_years_assessment_change_it_and_compare_the_two(db: Any) 
     goto(at, "compare")
     assert not at.exception
     assert (at.selectbox(key=ws.COMPARE_A).value, at.selectbox(key=ws.COMPARE_B).value) == (old.id, copy_.id)
-    table = at.dataframe[0].value
-    row = table[table["Question"] == LAW.bank.questions["buys_data"].text["en"]]
-    assert list(row["A"]) == ["Yes"] and list(row["B"]) == ["No"]
+    answers_table = next(m.value for m in at.markdown if m.value.startswith("| Question |"))
+    question = md(LAW.bank.questions["buys_data"].text["en"])
+    assert f"| {question} | Yes | No |" in answers_table.splitlines()  # the question in full, not cut off
     a_scores = assess(old.answers, old.law_as_of)
     new_answers = repo.get_assessment(db, copy_.id).answers
     b_scores = assess(new_answers, copy_.law_as_of)
@@ -475,11 +476,12 @@ def test_duplicate_last_years_assessment_change_it_and_compare_the_two(db: Any) 
     assert [d["type"] for d in spec["data"]] == ["bar", "bar"]
     assert spec["data"][0]["y"] == [a_scores.axes[k].score for k in ("civil", "criminal", "administrative", "reputational")]
     assert spec["data"][1]["y"] == [b_scores.axes[k].score for k in ("civil", "criminal", "administrative", "reputational")]
-    gone = {f.rule.split("@")[0] for f in a_scores.findings} - {f.rule.split("@")[0] for f in b_scores.findings}
+    _, gone = b_scores.changes_since(a_scores)
     assert gone, "not buying data resolves a finding"
     assert "Resolved in B" in texts(at) and "New in B" in texts(at)
     listed = "\n".join(m.value for m in at.markdown)
-    assert all(f"`{rule}`" in listed for rule in gone)
+    assert all(f"- {md(f.title['en'])}" in listed for f in gone)
+    assert "@20" not in listed and not any(f.rule.split("@")[0] in listed for f in a_scores.findings)  # no internal ids
 
 
 def test_history_shows_each_change_and_restores_an_earlier_value(db: Any) -> None:
