@@ -32,10 +32,14 @@ _MAX_WIDTH = 60
 
 
 def _neutral(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe (CSV/formula injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe (CSV/formula injection);
+    characters a worksheet cannot hold (control characters) become U+FFFD instead of failing the file."""
+    if not isinstance(value, str):
+        return value
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def _write(sheets: Mapping[str, pd.DataFrame]) -> bytes:

@@ -117,6 +117,8 @@ def create_action(
         f: _clean(f, v)
         for f, v in (("owner", owner), ("due", due), ("status", status), ("reason", reason), ("evidence", evidence))
     }
+    if values["status"] != NOT_DOING:
+        values["reason"] = ""  # the reason belongs to "not doing"
     _check(values)
     author = clean_author(author)
     now = utc_now()

@@ -195,6 +195,9 @@ def _inputs(actions: list[repo.Action]) -> tuple[ActionInput, ...]:
     return tuple(ActionInput(a.remedy_id, a.owner, a.due, a.status, a.reason, a.evidence) for a in actions)
 
 
+NO_COMPARISON = "none"  # the comparison picker's "no comparison"
+
+
 def _report_keys(assessment_id: int) -> dict[str, str]:
     return {name: f"ws_report_{name}__{assessment_id}" for name in ("compare", "projected", "trace")}
 
@@ -205,7 +208,7 @@ def _downloads(db: Engine, saved: repo.SavedAssessment) -> None:
     article = state.law().method.article_date
     others = [a for a in repo.list_assessments(db, saved.client_id, include_archived=True) if a.id != saved.id]
     choices: dict[Any, str] = {
-        None: t("ws_report_compare_none"),
+        NO_COMPARISON: t("ws_report_compare_none"),
         repo.ARTICLE: t("ws_report_compare_article", date=article.isoformat()),
         **{a.id: compare.option_label(a) for a in others},
     }
@@ -216,8 +219,9 @@ def _downloads(db: Engine, saved: repo.SavedAssessment) -> None:
         right.checkbox(t("ws_report_projected"), key=keys["projected"])
         right.checkbox(t("ws_report_trace"), key=keys["trace"], help=t("ws_report_trace_help"))
         ss = st.session_state
+        chosen = ss.get(keys["compare"])
         options = {
-            "compare_with": ss.get(keys["compare"]),
+            "compare_with": None if chosen == NO_COMPARISON else chosen,
             "projected": bool(ss.get(keys["projected"])),
             "trace": bool(ss.get(keys["trace"])),
         }

@@ -53,6 +53,15 @@ def when(moment: dt.datetime) -> str:
     return f"{moment.astimezone(zone()):%Y-%m-%d %H:%M} {offset(moment)}"
 
 
+def _span(start: dt.datetime, end: dt.datetime) -> str:
+    """From one time to another as people read it: "2026-12-01 14:05–14:40 UTC+08:00"."""
+    first, last = start.astimezone(zone()), end.astimezone(zone())
+    if first.date() != last.date():
+        return f"{when(start)} – {when(end)}"
+    until = f"–{last:%H:%M}" if f"{last:%H:%M}" != f"{first:%H:%M}" else ""
+    return f"{first:%Y-%m-%d %H:%M}{until} {offset(end)}"
+
+
 def value_label(question: Question | None, value: Any, lang: str) -> str:
     """An answer from the history as it reads on screen (a question since removed shows its raw value)."""
     if question is None:
@@ -108,8 +117,7 @@ def history_section(db: Engine, saved: repo.SavedAssessment) -> None:
         first, last = sitting.versions
         label = t(
             "ws_history_sitting",
-            start=when(sitting.started),
-            end=f"{sitting.ended.astimezone(zone()):%H:%M}",
+            when=_span(sitting.started, sitting.ended),
             who=sitting.author or t("ws_unnamed"),
             n=len(sitting.changes),
             first=first,
