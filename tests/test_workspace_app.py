@@ -861,6 +861,13 @@ def test_history_groups_a_sitting_into_one_entry_in_local_time(db: Any, monkeypa
     assert len([b for b in at.button if b.key and b.key.startswith("ws_restore__")]) == 4  # each change, inside its sitting
 
 
+def test_the_time_zone_setting_is_documented_for_the_team() -> None:
+    from ui.workspace.history import TIMEZONE_ENV
+
+    guide = (ROOT / "docs" / "team.md").read_text(encoding="utf-8")
+    assert f"`{TIMEZONE_ENV}`" in guide and "Asia/Shanghai" in guide
+
+
 def test_snapshots_are_taken_and_compared_on_the_history_tab(db: Any) -> None:
     saved = seeded(db, article_answers(), day=DELIVERED)
     at = open_on(unlocked(), saved.id, "assessment")
