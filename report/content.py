@@ -715,12 +715,12 @@ def _trace(
             table=TableView(
                 (t("col_ref"), t("col_finding"), t("col_rule"), t("col_provisions")),
                 tuple((f.ref, f.title, f.rule, cited.get(f.rule, "")) for f in findings),
-                (8, 42, 25, 25),
+                (6, 28, 42, 24),  # room for the longest rule id on one line
             ),
         ),
         Block(
             heading=t("trace_measures"),
-            table=TableView((t("col_measure"), t("col_remedy")), tuple((m.title, m.remedy) for m in measures), (70, 30)),
+            table=TableView((t("col_measure"), t("col_remedy")), tuple((m.title, m.remedy) for m in measures), (60, 40)),
         ),
         Block(
             heading=t("trace_sources"),

@@ -50,6 +50,7 @@ from scoring.assessment import Assessment
 from scoring.loader import Law, default_law
 
 MAX_LOGO_PIXELS = 4096 * 4096
+SOFT_BREAKS = frozenset("._@/-")  # where a word longer than the line may break, after the character
 
 
 def _unused_save(*_args: object, **_kwargs: object) -> None:
@@ -117,22 +118,28 @@ class ReportPDF(FPDF):
         out: list[str] = []
         for part in text.split("\n"):
             pre = [0.0, *accumulate(cw[ord(ch)] for ch in part)]
-            start, brk, i, n = 0, -1, 0, len(part)
+            start, brk, soft, i, n = 0, -1, -1, 0, len(part)
             while i < n:
                 ch = part[i]
                 if ch == " " or ch == BREAK:
                     brk = i
+                elif ch in SOFT_BREAKS:
+                    soft = i
                 if pre[i + 1] - pre[start] > avail and i > start:
                     if ch == " ":
                         out.append(part[start:i])
-                        start, brk = i + 1, -1
+                        start, brk, soft = i + 1, -1, -1
                     elif brk > start:
                         out.append(part[start:brk])
-                        start, brk = brk + 1, -1
+                        start, brk, soft = brk + 1, -1, -1
+                        continue
+                    elif start <= soft < i:  # a word longer than the line (an id, an address): after a separator
+                        out.append(part[start : soft + 1])
+                        start, brk, soft = soft + 1, -1, -1
                         continue
                     else:
                         out.append(part[start:i])
-                        start, brk = i, -1
+                        start, brk, soft = i, -1, -1
                         continue
                 i += 1
             out.append(part[start:])

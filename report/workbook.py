@@ -118,8 +118,8 @@ def sheets(c: ReportContent) -> dict[str, pd.DataFrame]:
         [(f.ref, f.title, lines(levels.get(f.ref, [])), f.explain, lines(f.cited), lines(f.article)) for f in c.findings],
     )
     out[t("sheet_answers")] = _frame(
-        [t(k) for k in ("col_section", "col_question", "col_answer", "col_note", "col_question_id")],
-        [(s.title, a.question, a.answer, a.note, a.question_id) for s in c.answers for a in s.rows],
+        [t(k) for k in ("col_section", "col_question", "col_answer", "col_note")],
+        [(s.title, a.question, a.answer, a.note) for s in c.answers for a in s.rows],
     )
     out[t("sheet_notes")] = _frame(
         [t(k) for k in ("col_section", "col_question", "col_answer", "col_note")],

@@ -372,3 +372,14 @@ def test_a_report_with_no_findings_says_so(example):
     assert 4 <= len(PdfReader(io.BytesIO(data)).pages) <= 30
     md = build_markdown(a, AnswerSet(answers, lang="zh"))
     assert md_escape("根据所填答案，未触发任何规则") in md
+
+
+def test_a_word_longer_than_the_line_breaks_after_a_separator(example):
+    a = assess(example["answers"], ARTICLE_DAY)
+    pdf = ReportPDF(build_content(a, AnswerSet(example["answers"])))
+    pdf.add_page()
+    pdf.set_font(size=8)
+    lines = pdf.wrap(printable("sourcing.obtaining_from_institution_staff@2009 and https://example.invalid/a/very/long/path"), 30)
+    assert "".join(lines).replace(" ", "") == "sourcing.obtaining_from_institution_staff@2009andhttps://example.invalid/a/very/long/path"
+    assert all(line.endswith(("_", ".", "@", "/", "-")) or " " in line or line == lines[-1] for line in lines if len(line) > 3)
+    assert all(pdf.get_string_width(line) <= 30 for line in lines)
