@@ -380,6 +380,9 @@ def test_a_word_longer_than_the_line_breaks_after_a_separator(example):
     pdf.add_page()
     pdf.set_font(size=8)
     lines = pdf.wrap(printable("sourcing.obtaining_from_institution_staff@2009 and https://example.invalid/a/very/long/path"), 30)
-    assert "".join(lines).replace(" ", "") == "sourcing.obtaining_from_institution_staff@2009andhttps://example.invalid/a/very/long/path"
+    assert (
+        "".join(lines).replace(" ", "")
+        == "sourcing.obtaining_from_institution_staff@2009andhttps://example.invalid/a/very/long/path"
+    )
     assert all(line.endswith(("_", ".", "@", "/", "-")) or " " in line or line == lines[-1] for line in lines if len(line) > 3)
     assert all(pdf.get_string_width(line) <= 30 for line in lines)

@@ -254,6 +254,20 @@ def test_report_inputs_carry_notes_workshop_actions_and_the_appendices_chosen(en
         repo.report_inputs(engine, a.id, compare_with=half.id)
 
 
+def test_the_portfolio_export_fills_the_company_and_words_the_levels(engine):
+    from scoring.axes import level
+    from scoring.engine import assess
+    from store.spreadsheet import export_assessments
+
+    c = repo.create_client(engine, "Example Internet Co.")
+    repo.create_assessment(engine, c.id, "2026", DAY, "zh", None, ARTICLE, company="")
+    table = export_assessments(repo.list_assessments(engine), "zh")
+    assert list(table["company"]) == ["Example Internet Co."]
+    expected = assess(ARTICLE, DAY)
+    assert table.loc[0, "criminal_level"] == level(expected.axes["criminal"].level).label["zh"]
+    assert export_assessments(repo.list_assessments(engine)).loc[0, "criminal_level"] == expected.axes["criminal"].level
+
+
 # -- the migration ------------------------------------------------------------------------------------------
 
 
