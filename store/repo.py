@@ -68,7 +68,7 @@ from store.records import (
     Status,
     differences,
 )
-from store.reporting import ARTICLE, ReportInputs, report_inputs
+from store.reporting import ARTICLE, ReportInputs, action_inputs, report_inputs
 from store.workshops import (
     add_respondent,
     disagreements,
@@ -105,6 +105,7 @@ __all__ = [
     "Status",
     "StoreError",
     "action_history",
+    "action_inputs",
     "add_respondent",
     "answer_differences",
     "answers_done_would_set",

@@ -3,6 +3,7 @@ extras of a consultant's report (client, title, workshop, tracked actions and th
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -25,7 +26,7 @@ from store.actions import list_actions
 from store.assessments import get_assessment
 from store.errors import StoreError
 from store.notes import get_notes
-from store.records import SavedAssessment
+from store.records import Action, SavedAssessment
 from store.workshops import disagreements, list_respondents, workshop_answers
 
 ARTICLE = "article"  # compare with the same answers under the law of the founding article's date
@@ -62,11 +63,9 @@ def workshop_input(engine: Engine, assessment_id: int) -> WorkshopInput | None:
     )
 
 
-def action_inputs(engine: Engine, assessment_id: int) -> tuple[ActionInput, ...]:
-    """The assessment's tracked actions, as the report takes them."""
-    return tuple(
-        ActionInput(a.remedy_id, a.owner, a.due, a.status, a.reason, a.evidence) for a in list_actions(engine, assessment_id)
-    )
+def action_inputs(actions: Iterable[Action]) -> tuple[ActionInput, ...]:
+    """Tracked actions as the report (and the projection) takes them."""
+    return tuple(ActionInput(a.remedy_id, a.owner, a.due, a.status, a.reason, a.evidence) for a in actions)
 
 
 def report_inputs(
@@ -100,7 +99,7 @@ def report_inputs(
         client=saved.client_name,
         title=saved.title,
         workshop=workshop_input(engine, assessment_id),
-        actions=action_inputs(engine, assessment_id),
+        actions=action_inputs(list_actions(engine, assessment_id)),
         comparison=comparison,
         projected=projected,
         trace=trace,

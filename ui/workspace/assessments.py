@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 
 from questions.locales import LOCALE_NAMES, LOCALES
 from report.branding import Branding
-from report.extras import ACTION_STATUSES, NOT_DOING, ActionInput, projected, status_label
+from report.extras import ACTION_STATUSES, NOT_DOING, projected, status_label
 from report.formats import FORMATS, ExportFormat, export_format, file_name, file_stem
 from scoring.assessment import Assessment, RemedyEffect
 from scoring.axes import AXES
@@ -177,10 +177,10 @@ def _actions(saved: repo.SavedAssessment) -> None:
         column.button(label, key=key, on_click=_set_status, args=(saved.id, target), icon=icon, width="stretch", wrap=True)
 
 
-def _scores(saved: repo.SavedAssessment, result: Assessment, actions: list[repo.Action]) -> None:
+def _scores(result: Assessment, actions: list[repo.Action]) -> None:
     """The four scores now and, while actions are tracked, each if every planned action were done."""
     lang = state.lang()
-    then = projected(result, _inputs(actions), state.law()) if any(a.status != NOT_DOING for a in actions) else None
+    then = projected(result, repo.action_inputs(actions), state.law()) if any(a.status != NOT_DOING for a in actions) else None
     for column, axis in zip(st.columns(len(AXES)), AXES, strict=True):
         r = result.axes[axis.key]
         with column.container(border=True, key=f"ws_score__{axis.key}"):
@@ -189,10 +189,6 @@ def _scores(saved: repo.SavedAssessment, result: Assessment, actions: list[repo.
             if then is not None:
                 done = then.axes[axis.key]
                 st.caption(md(t("ws_if_done", level=level_label(done.level, lang), score=done.score)))
-
-
-def _inputs(actions: list[repo.Action]) -> tuple[ActionInput, ...]:
-    return tuple(ActionInput(a.remedy_id, a.owner, a.due, a.status, a.reason, a.evidence) for a in actions)
 
 
 NO_COMPARISON = "none"  # the comparison picker's "no comparison"
@@ -383,7 +379,7 @@ def _progress(result: Assessment, actions: list[repo.Action]) -> None:
     counted = [a for a in actions if a.status != NOT_DOING]
     if not counted:
         return
-    then = projected(result, _inputs(counted), state.law())
+    then = projected(result, repo.action_inputs(counted), state.law())
     lines = [f"| {md(t('axis'))} | {md(t('ws_progress_now'))} | {md(t('ws_progress_done'))} |", "|---|---|---|"]
     for axis in AXES:
         now, done = result.axes[axis.key], then.axes[axis.key]
@@ -491,7 +487,7 @@ def assessment_page() -> None:
         if isinstance(result, Incomplete):
             st.info(md(t("ws_incomplete", n=result.count)), icon=":material/pending_actions:")
         else:
-            _scores(saved, result, actions)
+            _scores(result, actions)
             _downloads(db, saved)
         plan_tab, history_tab, notes_tab, edit_tab = st.tabs(
             [t("ws_tab_actions"), t("ws_tab_history"), t("ws_tab_notes"), t("ws_tab_edit")]
