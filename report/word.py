@@ -17,6 +17,7 @@ from typing import Any
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -47,6 +48,7 @@ from scoring.loader import Law, default_law
 # LibreOffice substitute a Chinese font because the East Asian language is set to Chinese.
 EAST_ASIAN_FONT = "Microsoft YaHei"
 LATIN_FONT = "Calibri"
+TABLE_TEXT = "Table Text"  # the paragraph style of table cells; its id is "TableText"
 MAX_LOGO_PIXELS = 4096 * 4096
 # Characters a Word document cannot hold (XML 1.0), and the controls that reorder text on screen.
 _UNFIT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
@@ -106,6 +108,11 @@ def _styles(doc: Any, lang_tag: str) -> None:
         style = doc.styles[name]
         style.font.size = Pt(size)
         style.font.color.rgb = _rgb(INK if name == "Title" else ACCENT)
+    cells = doc.styles.add_style(TABLE_TEXT, WD_STYLE_TYPE.PARAGRAPH)  # a size for every cell, set once
+    cells.base_style = normal
+    cells.font.size = Pt(9)
+    cells.paragraph_format.space_after = Pt(1)
+    _set_fonts(cells.element.get_or_add_rPr(), lang_tag)
 
 
 # -- building blocks ---------------------------------------------------------------------------------------
@@ -203,7 +210,8 @@ class Writer:
         for k, (text, color, bold) in enumerate(runs):
             if k:
                 p = cell.add_paragraph()
-            self.run(p, text, color=color, bold=bold, size=9)
+            p._p.style = "TableText"
+            self.run(p, text, color=color, bold=bold)
         if fill is not None:
             shade = OxmlElement("w:shd")
             shade.set(qn("w:val"), "clear")

@@ -370,7 +370,10 @@ def test_the_word_file_has_real_headings_tables_images_and_east_asian_fonts(buil
     defaults = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
     for rpr in [
         defaults,
-        *(doc.styles[n].element.rPr for n in ("Normal", "Heading 1", "Heading 2", "Heading 3", "Title", "List Bullet")),
+        *(
+            doc.styles[n].element.rPr
+            for n in ("Normal", "Heading 1", "Heading 2", "Heading 3", "Title", "List Bullet", "Table Text")
+        ),
     ]:
         fonts = rpr.find(qn("w:rFonts"))
         assert fonts.get(qn("w:eastAsia")) == EAST_ASIAN_FONT
