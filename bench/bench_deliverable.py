@@ -15,15 +15,13 @@ import io
 import json
 import os
 import platform
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench_pdf import timed  # noqa: E402 - the same timing as the PDF benchmark
 from PIL import Image  # noqa: E402
 
 from questions.answers import AnswerSet  # noqa: E402
@@ -82,17 +80,6 @@ def full_case(lang: str, day: dt.date) -> tuple:
     logo = io.BytesIO()
     Image.new("RGB", (400, 160), (31, 58, 96)).save(logo, "PNG")
     return a, AnswerSet(answers, "", lang, day, notes), Branding("Acme Advisory", logo.getvalue()), extras
-
-
-def timed(fn: Callable[[], bytes], runs: int) -> tuple[float, float, float, int]:
-    """(median wall seconds, first-run wall seconds, median CPU seconds, size in bytes)."""
-    walls, cpus, size = [], [], 0
-    for _ in range(runs):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        size = len(fn())
-        walls.append(time.perf_counter() - start)
-        cpus.append(time.process_time() - start_cpu)
-    return statistics.median(walls), walls[0], statistics.median(cpus), size
 
 
 def main() -> int:
