@@ -15,7 +15,17 @@ from sqlalchemy.orm import Session
 
 from store.db import reading, writing
 from store.errors import StoreError
-from store.models import AnswerChangeRow, AssessmentRow, ClientRow, NoteRow, RespondentAnswerRow, RespondentRow
+from store.models import (
+    ActionChangeRow,
+    ActionRow,
+    AnswerChangeRow,
+    AssessmentRow,
+    ClientRow,
+    NoteRow,
+    RespondentAnswerRow,
+    RespondentRow,
+    SnapshotRow,
+)
 from store.records import (
     CLIENT_NAMES_LOCK,
     Client,
@@ -90,6 +100,7 @@ def list_clients(engine: Engine) -> list[Client]:
 
 def counts_under(s: Session, assessment_ids: Any) -> dict[str, int]:
     respondent_ids = select(RespondentRow.id).where(RespondentRow.assessment_id.in_(assessment_ids))
+    action_ids = select(ActionRow.id).where(ActionRow.assessment_id.in_(assessment_ids))
 
     def count(model: Any, where: Any) -> int:
         return s.scalar(select(func.count()).select_from(model).where(where)) or 0
@@ -100,6 +111,9 @@ def counts_under(s: Session, assessment_ids: Any) -> dict[str, int]:
         "notes": count(NoteRow, NoteRow.assessment_id.in_(assessment_ids)),
         "respondents": count(RespondentRow, RespondentRow.assessment_id.in_(assessment_ids)),
         "respondent_answers": count(RespondentAnswerRow, RespondentAnswerRow.respondent_id.in_(respondent_ids)),
+        "actions": count(ActionRow, ActionRow.assessment_id.in_(assessment_ids)),
+        "action_changes": count(ActionChangeRow, ActionChangeRow.action_id.in_(action_ids)),
+        "snapshots": count(SnapshotRow, SnapshotRow.assessment_id.in_(assessment_ids)),
     }
 
 

@@ -58,12 +58,24 @@ def test_deleting_a_client_deletes_all_its_data_and_nothing_else(engine):
         repo.set_note(engine, a, "consumer_facing", "checked with the CTO", expected_version=v, author="ana")
         r = repo.add_respondent(engine, a, "CTO")
         repo.set_respondent_answer(engine, r.id, "biometrics", True)
+        repo.create_action(engine, a, "encrypt_and_protect", owner="CTO", author="ana")  # two fields: owner, status
+        repo.take_snapshot(engine, a, "after workshop 1", author="ana")
     repo.duplicate_assessment(engine, gone, "2027 review")
     before = table_counts(engine)
 
     counts = repo.delete_client(engine, gone.client_id)
 
-    assert counts == {"clients": 1, "assessments": 2, "answer_changes": 2, "notes": 2, "respondents": 1, "respondent_answers": 1}
+    assert counts == {
+        "clients": 1,
+        "assessments": 2,
+        "answer_changes": 2,
+        "notes": 2,
+        "respondents": 1,
+        "respondent_answers": 1,
+        "actions": 1,
+        "action_changes": 2,
+        "snapshots": 1,
+    }
     assert counts.complete
     after = table_counts(engine)
     assert {t: before[t] - after[t] for t in TABLES} == {**counts, "settings": 0}
