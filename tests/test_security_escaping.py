@@ -290,7 +290,7 @@ def test_every_streamlit_call_that_receives_user_text_escapes_it():
         ("ui/workspace/assessments.py", "subheader"),
         ("ui/workspace/history.py", "markdown"),
         ("ui/widgets.py", "error"),
-        ("ui/results.py", "subheader"),
+        ("ui/results.py", "header"),  # the company name above the results
         ("ui/assess.py", "markdown"),
         ("ui/workspace/access.py", "caption"),
     ]:
