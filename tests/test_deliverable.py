@@ -47,7 +47,7 @@ DAY = dt.date(2026, 12, 1)
 CLIENT, TITLE, BRAND = "Example Internet Co.", "Annual review 2026", "Acme Advisory 咨询"
 PEOPLE = (("Li Wei", "CTO"), ("Zhang Min", "Legal"), ("Wang Fang", "HR"))
 LANGS = ("en", "zh")
-ALSO = {"en": "Also required by law", "zh": "法律同样要求的措施"}
+ALSO = {"en": "Still called for", "zh": "仍应采取的措施"}
 
 
 @pytest.fixture(scope="module")

@@ -79,13 +79,13 @@ def test_measures_that_lower_no_score_are_also_required_by_law_with_the_reason(t
     assert zero, "the example has measures whose effect the scores do not show"
     assert all(m.unchanged_because in ("past", "outweighed") for m in zero)
     text = render_text(today, "en")
-    assert "Also required by law" in text and "-0 points" not in text
+    assert "Still called for" in text and "-0 points" not in text
     pdf = " ".join(_pdf_text(build_pdf(today, AnswerSet(answers))).split())
-    assert "Also required by law" in pdf and "0 points" not in pdf
+    assert "Still called for" in pdf and "0 points" not in pdf
     for m in zero:
         assert m.title["en"][:30] in pdf
     md = build_markdown(today, AnswerSet(answers, lang="zh"))
-    assert "法律同样要求的措施" in md
+    assert "仍应采取的措施" in md
 
 
 def test_chinese_amounts_use_wan_and_yi() -> None:
@@ -126,7 +126,7 @@ def test_the_results_page_marks_every_citation_and_says_what_each_score_is(answe
     today = assess(answers, TODAY)
     assert today.axes["reputational"].caveat["en"] in said  # a judgement, not a legal finding
     assert today.axes["criminal"].caveat["en"] in said  # whose exposure
-    assert "Also required by law" in said
+    assert "Still called for" in said
     for m in today.remedies:
         if not m.lowers_a_score:
             assert m.title["en"] in said

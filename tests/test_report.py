@@ -367,11 +367,11 @@ def test_a_report_with_no_findings_says_so(example):
     assert not a.findings and not a.remedies
     data = build_pdf(a, AnswerSet(answers, "Clean Co"))
     text = squash(pdftotext(data))
-    for phrase in ("None of the rules fired", "No finding on this axis.", "No measures to rank", "0/100"):
+    for phrase in ("None of pirisk's rules fired", "No finding on this axis.", "No measures to rank", "0/100"):
         assert squash(phrase) in text
     assert 4 <= len(PdfReader(io.BytesIO(data)).pages) <= 30
     md = build_markdown(a, AnswerSet(answers, lang="zh"))
-    assert md_escape("根据所填答案，未触发任何规则") in md
+    assert md_escape("根据所填答案，pirisk 的规则均未触发") in md
 
 
 def test_a_word_longer_than_the_line_breaks_after_a_separator(example):

@@ -483,7 +483,7 @@ def test_duplicate_last_years_assessment_change_it_and_compare_the_two(db: Any) 
     assert spec["data"][1]["y"] == [b_scores.axes[k].score for k in ("civil", "criminal", "administrative", "reputational")]
     _, gone = b_scores.changes_since(a_scores)
     assert gone, "not buying data resolves a finding"
-    assert "Resolved in B" in texts(at) and "New in B" in texts(at)
+    assert "No longer in B" in texts(at) and "New in B" in texts(at)
     listed = "\n".join(m.value for m in at.markdown)
     assert all(f"- {md(f.title['en'])}" in listed for f in gone)
     assert "@20" not in listed and not any(f.rule.split("@")[0] in listed for f in a_scores.findings)  # no internal ids

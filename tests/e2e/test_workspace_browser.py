@@ -142,7 +142,7 @@ def test_unlock_import_duplicate_change_and_compare(page: Page, runs: ScriptRuns
     # Compare the two: the changed answer, the scores of both and the chart.
     _nav(page, runs, "Compare")
     expect(page.get_by_text("Answers that differ: 1")).to_be_visible(timeout=TIMEOUT)
-    expect(page.get_by_text("Resolved in B")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("No longer in B")).to_be_visible(timeout=TIMEOUT)
     expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=TIMEOUT)
     expect(page.locator(".js-plotly-plot").first).to_contain_text(f"B · {dt.date.today().isoformat()}")
     differences = repo.answer_differences(engine, original.id, duplicate.id)
