@@ -205,7 +205,9 @@ def workspace_pages(start: Any, goto: Any, check: Any, answers: dict[str, Any], 
     second = repo.duplicate_assessment(engine, first, "QRST 2")
     repo.set_note(engine, first, "buys_data", "XYZ", expected_version=first.version, author="QRST")
     respondent = repo.add_respondent(engine, first, "QRST", "XYZ")
-    repo.set_respondent_answer(engine, respondent.id, next(iter(answers)), answers[next(iter(answers))])
+    repo.set_respondent_answer(
+        engine, respondent, next(iter(answers)), answers[next(iter(answers))], expected_version=respondent.version
+    )
     at = goto(start(), "workspace")
     at.text_input(key="ws_author_field").input("QRST")
     at.text_input(key="ws_password").input("pseudo password")
