@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 from fpdf import FPDF
 
 from report.fonts import drawn, printable
+from report.grid import ACROSS, STEPS, UP, cell_level, place, tick_labels
 from report.style import INK, LEVEL_PALE, LEVEL_STRONG, LEVEL_TEXT, MUTED, RULE_LINE
-from scoring.axes import LEVELS, LIKELIHOOD_LABELS, SEVERITY_LABELS
+from scoring.axes import LEVELS
 
 if TYPE_CHECKING:
     from report.content import AxisView
@@ -96,30 +97,33 @@ def draw_grid(
     lang: str,
     titles: tuple[str, str, str],
 ) -> float:
-    """The likelihood × severity grid, cells coloured by level, with each axis placed. Returns the height used."""
-    title, x_title, y_title = titles
+    """The likelihood × severity grid, cells coloured by level, with each axis placed; laid out as
+    report/grid.py says (as on screen). `titles` are the chart's title and the words for likelihood and
+    severity. Returns the height used."""
+    title, words = titles[0], {"likelihood": titles[1], "severity": titles[2]}
     head_w = 19.0
     cw = (w - head_w) / 4
     ch = 14.0
     gx, gy = x + head_w, y + 5
-    _label(pdf, x, y, head_w + cw, f"{y_title} ↑", 7.5, "L", MUTED)
+    _label(pdf, x, y, head_w + cw, f"{words[UP]} ↑", 7.5, "L", MUTED)
 
     pdf.set_line_width(0.6)
     pdf.set_draw_color(255, 255, 255)
-    for sev in (4, 3, 2, 1):
-        row_y = gy + (4 - sev) * ch
-        _label(pdf, x, row_y + ch / 2 - 1.5, head_w - 1.5, SEVERITY_LABELS[sev - 1].get(lang), 7, "R", MUTED)
-        for lik in (1, 2, 3, 4):
-            pdf.set_fill_color(*LEVEL_PALE[level_of(lik, sev)])
-            pdf.rect(gx + (lik - 1) * cw, row_y, cw, ch, style="DF")
+    up, across = tick_labels(UP, lang), tick_labels(ACROSS, lang)
+    for row in reversed(STEPS):
+        row_y = gy + (4 - row) * ch
+        _label(pdf, x, row_y + ch / 2 - 1.5, head_w - 1.5, up[row - 1], 7, "R", MUTED)
+        for col in STEPS:
+            pdf.set_fill_color(*LEVEL_PALE[cell_level(level_of, col, row)])
+            pdf.rect(gx + (col - 1) * cw, row_y, cw, ch, style="DF")
     base = gy + 4 * ch
-    for lik in (1, 2, 3, 4):
-        _label(pdf, gx + (lik - 1) * cw, base + 1, cw, LIKELIHOOD_LABELS[lik - 1].get(lang), 7, "C", MUTED)
-    _label(pdf, gx, base + 5, 4 * cw, f"{x_title} →", 7.5, "C", MUTED)
+    for col in STEPS:
+        _label(pdf, gx + (col - 1) * cw, base + 1, cw, across[col - 1], 7, "C", MUTED)
+    _label(pdf, gx, base + 5, 4 * cw, f"{words[ACROSS]} →", 7.5, "C", MUTED)
 
     cells: dict[tuple[int, int], list[AxisView]] = {}
     for ax in axes:
-        cells.setdefault((ax.likelihood, ax.severity), []).append(ax)
+        cells.setdefault(place(ax.likelihood, ax.severity), []).append(ax)
     # One size for every label in the grid: the largest at which the longest one fits its cell.
     label_w = cw - 4.2
     size = 7.0
@@ -127,8 +131,8 @@ def draw_grid(
     widest = max((pdf.get_string_width(_one_line(ax.label)) for ax in axes), default=0)
     if widest > label_w:
         size = max(4.5, size * label_w / widest)
-    for (lik, sev), here in cells.items():
-        cx0, cy0 = gx + (lik - 1) * cw, gy + (4 - sev) * ch
+    for (col, row), here in cells.items():
+        cx0, cy0 = gx + (col - 1) * cw, gy + (4 - row) * ch
         step = min(3.4, (ch - 1.5) / len(here))
         top = cy0 + (ch - step * len(here)) / 2
         for i, ax in enumerate(here):

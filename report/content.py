@@ -1,4 +1,7 @@
-"""What the report says, in one language: built once from an Assessment and shared by the PDF and Markdown writers."""
+"""What the report says, in one language: built once from an Assessment (and, for a consultant's report, the
+extras of report/extras.py) and shared by the PDF, Markdown, Word and workbook writers.
+
+Client-facing text carries no internal ids: rule and provision ids are only in the optional Trace appendix."""
 
 from __future__ import annotations
 
@@ -12,7 +15,10 @@ from questions.conditions import FALSE
 from questions.locales import LOCALES
 from questions.model import UNKNOWN, Question
 from questions.strings import tr
-from scoring.assessment import Assessment, Citation, Finding
+from report.branding import Branding
+from report.extras import ActionInput, ComparisonInput, ReportExtras, WorkshopInput, projected, status_label
+from scoring.answers_file import MAX_COMPANY
+from scoring.assessment import Assessment, AxisResult, Citation, Finding
 from scoring.axes import AXES, LIKELIHOOD_LABELS, SEVERITY_LABELS, level
 from scoring.engine import visibility
 from scoring.loader import Law, default_law
@@ -28,6 +34,7 @@ class AnswerView:
     question: str
     answer: str
     status: str
+    note: str = ""  # the consultant's note on this question, as typed
 
 
 @dataclass(frozen=True)
@@ -105,6 +112,52 @@ class MeasureView:
     cited: tuple[str, ...]
     why: str = ""  # why its effect does not show in the scores (past event; outweighed); "" for a ranked one
     past_note: str = ""  # for a ranked measure that also meets a past event: that event remains
+    owner: str = ""  # from its tracked action, if any
+    due: str = ""
+
+
+@dataclass(frozen=True)
+class ActionView:
+    """A tracked action, in words. Owner and evidence are user text, kept raw."""
+
+    remedy: str
+    measure: str
+    owner: str
+    due: str
+    status: str
+    status_label: str  # with the reason, for one not being done
+    evidence: str
+
+
+@dataclass(frozen=True)
+class TableView:
+    """A plain table: headings, rows of text, relative column widths, and rows to emphasise."""
+
+    head: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    widths: tuple[float, ...]
+    emphasis: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Block:
+    """One part of an appendix: a sub-heading, then a paragraph, a table or a list (any may be empty)."""
+
+    heading: str = ""
+    text: str = ""
+    table: TableView | None = None
+    items: tuple[str, ...] = ()
+    key: str = ""  # what it holds, for writers that take parts of an appendix (the workbook)
+
+
+@dataclass(frozen=True)
+class AppendixView:
+    """An appendix after the answers and the sources: workshop, comparison, projection or trace."""
+
+    key: str
+    title: str
+    intro: str
+    blocks: tuple[Block, ...]
 
 
 @dataclass(frozen=True)
@@ -149,10 +202,26 @@ class ReportContent:
     also_required: tuple[MeasureView, ...]  # the ones that lower none here, each with why
     answers: tuple[SectionAnswers, ...]
     sources: tuple[SourceView, ...]
+    title: str = ""  # the assessment's title (user text)
+    client: str = ""  # the client's name (user text)
+    display_name: str = ""  # the company, else the client, else "Company not named"
+    kicker: str = ""  # the line above the cover's title: the consultancy, or what kind of report this is
+    branding_name: str = ""
+    cover: tuple[tuple[str, str], ...] = ()  # the cover's facts: (label, value)
+    actions: tuple[ActionView, ...] = ()
+    actions_table: TableView | None = None
+    appendices: tuple[AppendixView, ...] = ()
 
     def t(self, key: str, **values: object) -> str:
         """A report string in this report's language."""
         return tr("report", key, self.lang, **values)
+
+    def block(self, appendix: str, key: str) -> Block | None:
+        """One part of an appendix, by the appendix's and the part's keys; None when it is not in this report."""
+        for a in self.appendices:
+            if a.key == appendix:
+                return next((b for b in a.blocks if b.key == key), None)
+        return None
 
 
 def check_lang(lang: str) -> str:
@@ -175,16 +244,16 @@ def answer_text(q: Question, value: Any, lang: str) -> tuple[str, str]:
     return words, state
 
 
-def _finding_view(n: int, f: Finding, law: Law, lang: str) -> FindingView:
+def _finding_view(n: int, f: Finding, law: Law, lang: str, notes: Mapping[str, str]) -> FindingView:
     questions = law.bank.questions
     answers = []
     for a in f.answers:
         q = questions.get(a.question)
         if q is None:  # the engine only fires on bank questions; keep the id rather than fail
-            answers.append(AnswerView(a.question, a.question, str(a.value), ANSWERED))
+            answers.append(AnswerView(a.question, a.question, str(a.value), ANSWERED, notes.get(a.question, "")))
             continue
         words, status = answer_text(q, UNKNOWN if a.assumed else a.value, lang)
-        answers.append(AnswerView(q.id, q.text.get(lang), words, status))
+        answers.append(AnswerView(q.id, q.text.get(lang), words, status, notes.get(q.id, "")))
     return FindingView(
         ref=tr("report", "finding_ref", lang, n=n),
         rule=f.rule,
@@ -198,7 +267,7 @@ def _finding_view(n: int, f: Finding, law: Law, lang: str) -> FindingView:
     )
 
 
-def _appendix(law: Law, answers: Mapping[str, Any], lang: str) -> tuple[SectionAnswers, ...]:
+def _appendix(law: Law, answers: Mapping[str, Any], lang: str, notes: Mapping[str, str]) -> tuple[SectionAnswers, ...]:
     try:
         shown = visibility(answers, law)
     except Exception:  # answers the engine cannot read: show every question rather than fail
@@ -208,10 +277,10 @@ def _appendix(law: Law, answers: Mapping[str, Any], lang: str) -> tuple[SectionA
         rows = []
         for q in s.questions:
             if shown.get(q.id) == FALSE:
-                rows.append(AnswerView(q.id, q.text.get(lang), tr("common", "answer_hidden", lang), HIDDEN))
+                rows.append(AnswerView(q.id, q.text.get(lang), tr("common", "answer_hidden", lang), HIDDEN, notes.get(q.id, "")))
                 continue
             words, status = answer_text(q, answers.get(q.id), lang)
-            rows.append(AnswerView(q.id, q.text.get(lang), words, status))
+            rows.append(AnswerView(q.id, q.text.get(lang), words, status, notes.get(q.id, "")))
         sections.append(SectionAnswers(s.title.get(lang), tuple(rows)))
     return tuple(sections)
 
@@ -222,15 +291,20 @@ def build_content(
     *,
     assessed_on: dt.date | None = None,
     law: Law | None = None,
+    branding: Branding | None = None,
+    extras: ReportExtras | None = None,
 ) -> ReportContent:
     """Turn an Assessment and the answer set it was scored from into the report's words, in the answer
-    set's language. The set's answers fill the appendix (hidden ones are shown as not asked)."""
+    set's language. The set's answers fill the appendix (hidden ones are shown as not asked), each with
+    the set's note on it. `extras` adds what a consultant's report carries (see report/extras.py)."""
     lang = check_lang(answer_set.lang)
     law = law or default_law()
+    extras = extras or ReportExtras()
     t = lambda key, **kw: tr("report", key, lang, **kw)  # noqa: E731
     company = answer_set.company
+    notes = dict(answer_set.notes)
 
-    findings = tuple(_finding_view(i, f, law, lang) for i, f in enumerate(assessment.findings, 1))
+    findings = tuple(_finding_view(i, f, law, lang, notes) for i, f in enumerate(assessment.findings, 1))
     by_rule = {v.rule: v for v in findings}
     labels = {a.key: a.label.get(lang) for a in AXES}
 
@@ -298,6 +372,7 @@ def build_content(
     refs = {v.rule: v.ref for v in findings}
     order = {v.rule: i for i, v in enumerate(findings)}
     common = lambda key: tr("common", key, lang)  # noqa: E731
+    tracked = {a.remedy: a for a in extras.actions}
     ranked = [r for r in assessment.remedies if r.lowers_a_score]
     also = [r for r in assessment.remedies if not r.lowers_a_score]
     views = tuple(
@@ -322,6 +397,8 @@ def build_content(
             cited=tuple(cite_label(c, lang) for c in r.citations),
             why="" if r.lowers_a_score else common(f"unchanged_{r.unchanged_because}"),
             past_note=common("unchanged_past") if r.lowers_a_score and r.past_remains else "",
+            owner=tracked[r.remedy].owner if r.remedy in tracked else "",
+            due=_day(tracked[r.remedy].due) if r.remedy in tracked else "",
         )
         for i, r in enumerate([*ranked, *also], 1)
     )
@@ -348,6 +425,26 @@ def build_content(
         for c in assessment.citations()
     )
 
+    actions = tuple(_action_view(a, law, lang) for a in extras.actions)
+    display_name = _clip(company.strip() or extras.client.strip()) or t("company_unnamed")
+    branding_name = _clip(branding.name.strip()) if branding else ""
+    day = assessed_on or dt.date.today()
+    cover = [
+        (t("cover_client"), _clip(extras.client)) if extras.client.strip() else None,
+        (t("cover_title"), _clip(extras.title)) if extras.title.strip() else None,
+        (t("cover_prepared_by"), branding_name) if branding_name else None,
+        (t("cover_law_as_of"), assessment.law_as_of.isoformat()),
+        (t("cover_assessed_on"), day.isoformat()),
+        (t("cover_respondents"), _respondents(extras.workshop, lang))
+        if extras.workshop and extras.workshop.respondents
+        else None,
+        (t("cover_language"), t("language_name")),
+        (t("cover_versions"), t("versions_value", rules=assessment.rules_version, bank=assessment.bank_version)),
+        (t("cover_what_if"), what_if) if what_if else None,
+    ]
+    consultant = bool(extras.client.strip() or extras.title.strip())
+    appendices = _appendices(assessment, answer_set, law, lang, extras, findings, views, sources)
+
     return ReportContent(
         lang=lang,
         company=company or "",
@@ -364,6 +461,270 @@ def build_content(
         notes=tuple(n.get(lang) for n in assessment.notes),
         measures=measures,
         also_required=also_required,
-        answers=_appendix(law, answer_set.answers, lang),
+        answers=_appendix(law, answer_set.answers, lang, notes),
         sources=sources,
+        title=extras.title,
+        client=extras.client,
+        display_name=display_name,
+        kicker=branding_name or t("cover_kicker_report" if consultant else "cover_kicker"),
+        branding_name=branding_name,
+        cover=tuple(row for row in cover if row is not None),
+        actions=actions,
+        actions_table=_actions_table(actions, lang) if actions else None,
+        appendices=appendices,
     )
+
+
+def _clip(text: str, limit: int = MAX_COMPANY) -> str:
+    """User text for a cover or a heading: one line, at most `limit` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _day(day: dt.date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def _respondents(workshop: WorkshopInput, lang: str) -> str:
+    return tr("common", "list_sep", lang).join(
+        tr("report", "respondent_with_role", lang, name=r.name, role=r.role) if r.role.strip() else r.name
+        for r in workshop.respondents
+    )
+
+
+def _measure_title(remedy: str, law: Law, lang: str) -> str:
+    return law.remedies[remedy].title.get(lang) if remedy in law.remedies else remedy
+
+
+def _action_view(a: ActionInput, law: Law, lang: str) -> ActionView:
+    label = status_label(a.status, lang)
+    if a.reason.strip():
+        label = tr("report", "action_status_why", lang, status=label, why=a.reason)
+    return ActionView(a.remedy, _measure_title(a.remedy, law, lang), a.owner, _day(a.due), a.status, label, a.evidence)
+
+
+def _actions_table(actions: tuple[ActionView, ...], lang: str) -> TableView:
+    t = lambda key: tr("report", key, lang)  # noqa: E731
+    return TableView(
+        (t("col_measure"), t("col_owner"), t("col_due"), t("col_status"), t("col_evidence")),
+        tuple((a.measure, a.owner, a.due, a.status_label, a.evidence) for a in actions),
+        (34, 16, 13, 17, 20),
+    )
+
+
+def _score(axis: AxisResult, lang: str) -> str:
+    return tr("report", "level_score", lang, level=level(axis.level).label.get(lang), score=axis.score)
+
+
+def _change(before: int, after: int, lang: str) -> str:
+    """A change of score in words ("12 lower"): no leading sign, which a spreadsheet would take for a formula."""
+    delta = after - before
+    if delta == 0:
+        return tr("report", "change_none", lang)
+    return tr("report", "change_up" if delta > 0 else "change_down", lang, n=abs(delta))
+
+
+def _score_rows(first: Assessment, second: Assessment, lang: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(
+        (
+            a.label.get(lang),
+            _score(first.axes[a.key], lang),
+            _score(second.axes[a.key], lang),
+            _change(first.axes[a.key].score, second.axes[a.key].score, lang),
+        )
+        for a in AXES
+    )
+
+
+def _appendices(
+    assessment: Assessment,
+    answer_set: AnswerSet,
+    law: Law,
+    lang: str,
+    extras: ReportExtras,
+    findings: tuple[FindingView, ...],
+    measures: tuple[MeasureView, ...],
+    sources: tuple[SourceView, ...],
+) -> tuple[AppendixView, ...]:
+    """The appendices after the answers (A) and the sources (B), lettered on from C in this order."""
+    made: list[tuple[str, str, str, tuple[Block, ...]]] = []
+    if extras.workshop and extras.workshop.respondents:
+        made.append(("workshop", *_workshop(extras.workshop, answer_set, law, lang)))
+    if extras.comparison:
+        made.append(("comparison", *_comparison(extras.comparison, assessment, answer_set, law, lang, extras.title)))
+    if extras.projected:
+        made.append(("projected", *_projection(assessment, extras.actions, law, lang)))
+    if extras.trace:
+        made.append(("trace", *_trace(findings, measures, sources, assessment, lang)))
+    letters = tr("report", "appendix_letters", lang).split()
+    return tuple(
+        AppendixView(key, tr("report", "appendix_title", lang, letter=letters[i], title=title), intro, blocks)
+        for i, (key, title, intro, blocks) in enumerate(made)
+    )
+
+
+def _workshop(workshop: WorkshopInput, answer_set: AnswerSet, law: Law, lang: str) -> tuple[str, str, tuple[Block, ...]]:
+    t = lambda key, **kw: tr("report", key, lang, **kw)  # noqa: E731
+    questions = law.bank.questions
+    asked = {qid for r in workshop.respondents for qid in r.answers}
+    order = [q for q in questions.values() if q.id in asked]
+    disputed = set(workshop.disputed)
+
+    def words(qid: str, value: Any) -> str:
+        return answer_text(questions[qid], value, lang)[0] if value is not None else ""
+
+    rows, emphasis = [], []
+    for i, q in enumerate(order):
+        agreed = answer_set.answers.get(q.id)
+        rows.append(
+            (
+                q.text.get(lang),
+                *(words(q.id, r.answers.get(q.id)) for r in workshop.respondents),
+                words(q.id, agreed) if agreed is not None else t("workshop_not_agreed"),
+            )
+        )
+        if q.id in disputed:
+            emphasis.append(i)
+    n = len(workshop.respondents)
+    table = TableView(
+        (t("col_question"), *(r.name for r in workshop.respondents), t("col_agreed")),
+        tuple(rows),
+        (40, *([45 / n] * n), 15),
+        tuple(emphasis),
+    )
+    people = tuple(
+        t("respondent_with_role", name=r.name, role=r.role) if r.role.strip() else r.name for r in workshop.respondents
+    )
+    disagreed = tuple(
+        t(
+            "workshop_disputed_line",
+            question=questions[qid].text.get(lang),
+            agreed=words(qid, answer_set.answers.get(qid)) or t("workshop_not_agreed"),
+        )
+        for qid in workshop.disputed
+        if qid in questions
+    )
+    blocks = (
+        Block(heading=t("workshop_respondents"), items=people, key="respondents"),
+        Block(
+            heading=t("workshop_disputed", n=len(disagreed)),
+            text="" if disagreed else t("workshop_no_disputes"),
+            items=disagreed,
+            key="disputed",
+        ),
+        Block(heading=t("workshop_answers"), text=t("workshop_answers_intro"), table=table, key="answers"),
+    )
+    return t("workshop_title"), t("workshop_intro"), blocks
+
+
+def _comparison(
+    other: ComparisonInput, assessment: Assessment, answer_set: AnswerSet, law: Law, lang: str, title: str
+) -> tuple[str, str, tuple[Block, ...]]:
+    t = lambda key, **kw: tr("report", key, lang, **kw)  # noqa: E731
+    questions = law.bank.questions
+    mine = answer_set.answers
+    theirs = other.answers
+    differ = [q for q in questions.values() if theirs.get(q.id) != mine.get(q.id)]
+    answer_rows = tuple(
+        (q.text.get(lang), answer_text(q, theirs.get(q.id), lang)[0], answer_text(q, mine.get(q.id), lang)[0]) for q in differ
+    )
+    new, resolved = assessment.changes_since(other.assessment)
+    this = (
+        t("comparison_this", title=_clip(title), date=assessment.law_as_of.isoformat())
+        if title.strip()
+        else t("comparison_this_untitled", date=assessment.law_as_of.isoformat())
+    )
+    blocks = (
+        Block(
+            heading=t("comparison_scores"),
+            table=TableView(
+                (t("col_axis"), "A", "B", t("col_change")), _score_rows(other.assessment, assessment, lang), (25, 30, 30, 15)
+            ),
+            key="scores",
+        ),
+        Block(
+            heading=t("comparison_answers", n=len(answer_rows)),
+            text="" if answer_rows else t("comparison_same_answers"),
+            table=TableView((t("col_question"), "A", "B"), answer_rows, (50, 25, 25)) if answer_rows else None,
+            key="answers",
+        ),
+        Block(
+            heading=t("comparison_new", n=len(new)),
+            text="" if new else t("comparison_none"),
+            items=tuple(f.title.get(lang) for f in new),
+            key="new",
+        ),
+        Block(
+            heading=t("comparison_resolved", n=len(resolved)),
+            text="" if resolved else t("comparison_none"),
+            items=tuple(f.title.get(lang) for f in resolved),
+            key="resolved",
+        ),
+    )
+    intro = t("comparison_intro", a=_clip(other.label), b=this)
+    return t("comparison_title"), intro, blocks
+
+
+def _projection(
+    assessment: Assessment, actions: tuple[ActionInput, ...], law: Law, lang: str
+) -> tuple[str, str, tuple[Block, ...]]:
+    t = lambda key, **kw: tr("report", key, lang, **kw)  # noqa: E731
+    counted = [a for a in actions if a.counts]
+    if not counted:
+        return t("projected_title"), t("projected_intro"), (Block(text=t("projected_none")),)
+    then = projected(assessment, counted, law)
+    blocks = (
+        Block(
+            heading=t("projected_actions", n=len(counted)),
+            items=tuple(
+                tr(
+                    "report",
+                    "projected_action_line",
+                    lang,
+                    measure=_measure_title(a.remedy, law, lang),
+                    status=status_label(a.status, lang),
+                )
+                for a in counted
+            ),
+        ),
+        Block(
+            heading=t("projected_scores"),
+            table=TableView(
+                (t("col_axis"), t("col_now"), t("col_if_done"), t("col_change")),
+                _score_rows(assessment, then, lang),
+                (25, 30, 30, 15),
+            ),
+            key="scores",
+        ),
+    )
+    return t("projected_title"), t("projected_intro"), blocks
+
+
+def _trace(
+    findings: tuple[FindingView, ...],
+    measures: tuple[MeasureView, ...],
+    sources: tuple[SourceView, ...],
+    assessment: Assessment,
+    lang: str,
+) -> tuple[str, str, tuple[Block, ...]]:
+    t = lambda key, **kw: tr("report", key, lang, **kw)  # noqa: E731
+    cited = {f.rule: ", ".join(c.id for c in f.citations) for f in assessment.findings}
+    blocks = (
+        Block(
+            heading=t("trace_findings"),
+            table=TableView(
+                (t("col_ref"), t("col_finding"), t("col_rule"), t("col_provisions")),
+                tuple((f.ref, f.title, f.rule, cited.get(f.rule, "")) for f in findings),
+                (6, 28, 42, 24),  # room for the longest rule id on one line
+            ),
+        ),
+        Block(
+            heading=t("trace_measures"),
+            table=TableView((t("col_measure"), t("col_remedy")), tuple((m.title, m.remedy) for m in measures), (60, 40)),
+        ),
+        Block(
+            heading=t("trace_sources"),
+            table=TableView((t("col_source"), t("col_provision")), tuple((s.label, s.id) for s in sources), (75, 25)),
+        ),
+    )
+    return t("trace_title"), t("trace_intro"), blocks

@@ -14,22 +14,35 @@ from dataclasses import dataclass
 
 from questions.answers import AnswerSet
 from report.branding import Branding
+from report.extras import ReportExtras
 from scoring.assessment import Assessment
 from scoring.loader import Law
 
-Writer = Callable[..., bytes]
+Writer = Callable[[Assessment, AnswerSet, Branding | None, Law | None, ReportExtras | None], bytes]
 
 
-def _pdf(assessment: Assessment, answer_set: AnswerSet, branding: Branding | None, law: Law | None) -> bytes:
+def _pdf(
+    assessment: Assessment, answer_set: AnswerSet, branding: Branding | None, law: Law | None, extras: ReportExtras | None
+) -> bytes:
     from report.pdf import build_pdf  # fpdf2 and the font load only when a PDF is made
 
-    return build_pdf(assessment, answer_set, branding, law=law)
+    return build_pdf(assessment, answer_set, branding, law=law, extras=extras)
 
 
-def _markdown(assessment: Assessment, answer_set: AnswerSet, branding: Branding | None, law: Law | None) -> bytes:
+def _markdown(
+    assessment: Assessment, answer_set: AnswerSet, branding: Branding | None, law: Law | None, extras: ReportExtras | None
+) -> bytes:
     from report.markdown import build_markdown
 
-    return build_markdown(assessment, answer_set, branding, law=law).encode("utf-8")
+    return build_markdown(assessment, answer_set, branding, law=law, extras=extras).encode("utf-8")
+
+
+def _docx(
+    assessment: Assessment, answer_set: AnswerSet, branding: Branding | None, law: Law | None, extras: ReportExtras | None
+) -> bytes:
+    from report.word import build_docx  # python-docx loads only when a Word file is made
+
+    return build_docx(assessment, answer_set, branding, law=law, extras=extras)
 
 
 @dataclass(frozen=True)
@@ -41,17 +54,26 @@ class ExportFormat:
     mime: str
     label: str  # the download button's label: a key of assets/locale/ui.yaml
     icon: str  # the download button's icon (Material Symbols name, shown by Streamlit)
-    write: Callable[[Assessment, AnswerSet, Branding | None, Law | None], bytes]
+    write: Writer
     suffixes: tuple[str, ...] = ()  # other file endings that mean this format
 
     def build(
-        self, assessment: Assessment, answer_set: AnswerSet, branding: Branding | None = None, *, law: Law | None = None
+        self,
+        assessment: Assessment,
+        answer_set: AnswerSet,
+        branding: Branding | None = None,
+        *,
+        law: Law | None = None,
+        extras: ReportExtras | None = None,
     ) -> bytes:
-        return self.write(assessment, answer_set, branding, law)
+        """The report as this format's bytes; `extras` is what a consultant's report adds (report/extras.py)."""
+        return self.write(assessment, answer_set, branding, law, extras)
 
 
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FORMATS: tuple[ExportFormat, ...] = (
     ExportFormat("pdf", ".pdf", "application/pdf", "download_pdf", ":material/picture_as_pdf:", _pdf),
+    ExportFormat("docx", ".docx", DOCX_MIME, "download_docx", ":material/article:", _docx),
     ExportFormat("md", ".md", "text/markdown", "download_markdown", ":material/description:", _markdown, (".markdown",)),
 )
 FORMAT_KEYS: tuple[str, ...] = tuple(f.key for f in FORMATS)
@@ -74,10 +96,15 @@ def format_for_suffix(suffix: str) -> ExportFormat | None:
 
 
 def file_name(fmt: ExportFormat, law_as_of: dt.date, lang: str, *parts: str) -> str:
-    """A download's file name: pirisk-report[-parts]-DATE-LANG.suffix, in safe characters."""
-    words = [safe_name_part(p) for p in parts]
-    stem = "-".join(["pirisk-report", *(w for w in words if w), law_as_of.isoformat(), lang])
-    return stem + fmt.suffix
+    """A download's file name in safe characters: PARTS-DATE-LANG.suffix, from say the client and the
+    assessment's title; pirisk-report-DATE-LANG.suffix when there are none."""
+    return file_stem(law_as_of, lang, *parts) + fmt.suffix
+
+
+def file_stem(law_as_of: dt.date, lang: str, *parts: str) -> str:
+    """A file name without its ending (see `file_name`)."""
+    words = [w for w in (safe_name_part(p) for p in parts) if w] or ["pirisk-report"]
+    return "-".join([*words, law_as_of.isoformat(), lang])
 
 
 def safe_name_part(text: str, limit: int = 40) -> str:

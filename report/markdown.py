@@ -1,4 +1,4 @@
-"""The Markdown report: `build_markdown(assessment, answer_set, branding) -> str`, the same findings as the PDF, as text."""
+"""The Markdown report: `build_markdown(assessment, answer_set, branding) -> str`, the same content as the PDF, as text."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from collections.abc import Iterable
 from questions.answers import AnswerSet
 from questions.strings import tr
 from report.branding import Branding
-from report.content import HIDDEN, UNKNOWN_ANSWER, AnswerView, AxisFinding, ReportContent, build_content
+from report.content import HIDDEN, UNKNOWN_ANSWER, AnswerView, AppendixView, AxisFinding, ReportContent, TableView, build_content
+from report.extras import ReportExtras
 from report.fonts import plain
-from scoring.answers_file import MAX_COMPANY
 from scoring.assessment import Assessment
 from scoring.loader import Law
 
@@ -22,7 +22,6 @@ _AUTOLINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|(?<![\w.])(www)(\.)|(?<=\w)(@)(
 _SHORTCODE = re.compile(r":(?=[a-z0-9_+-]+:)", re.IGNORECASE)  # :emoji: shortcodes
 _LINE_START = re.compile(r"^(\s*)([#>+=-])")
 _ORDERED = re.compile(r"^(\s*\d+)([.)])")
-_SLOT = "\ue000"  # stands for an inline code span while the text around it is escaped
 
 
 def md_escape(text: object) -> str:
@@ -35,15 +34,6 @@ def md_escape(text: object) -> str:
     return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
 
 
-def _code(text: str) -> str:
-    """An identifier as inline code (ids never hold backticks; any that did are dropped)."""
-    return f"`{plain(text).replace('`', '')}`"
-
-
-def _clip(text: str, limit: int = MAX_COMPANY) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _table(head: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
     head = list(head)
     out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -51,15 +41,40 @@ def _table(head: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
     return [*out, ""]
 
 
-def _answer_cell(a: AnswerView) -> str:
+def _answer_cell(c: ReportContent, a: AnswerView) -> str:
     words = md_escape(a.answer)
-    return f"*{words}*" if a.status in (HIDDEN, UNKNOWN_ANSWER) else words
+    words = f"*{words}*" if a.status in (HIDDEN, UNKNOWN_ANSWER) else words
+    return f"{words}<br>*{md_escape(c.t('note_line', note=a.note))}*" if a.note else words
+
+
+def _plain_table(table: TableView) -> list[str]:
+    """A content table; rows to emphasise in bold."""
+    emphasis = set(table.emphasis)
+    rows = (
+        tuple(f"**{md_escape(cell)}**" if i in emphasis and cell.strip() else md_escape(cell) for cell in row)
+        for i, row in enumerate(table.rows)
+    )
+    return _table((md_escape(h) for h in table.head), rows)
+
+
+def _appendix(a: AppendixView) -> list[str]:
+    out = [f"## {md_escape(a.title)}", "", md_escape(a.intro), ""]
+    for block in a.blocks:
+        if block.heading:
+            out += [f"### {md_escape(block.heading)}", ""]
+        if block.text:
+            out += [md_escape(block.text), ""]
+        if block.items:
+            out += [f"- {md_escape(item)}" for item in block.items]
+            out.append("")
+        if block.table is not None:
+            out += _plain_table(block.table)
+    return out
 
 
 def _finding(c: ReportContent, af: AxisFinding) -> list[str]:
     f = af.finding
-    rule = md_escape(c.t("finding_rule", rule=_SLOT)).replace(_SLOT, _code(f.rule))
-    lines = [f"#### {md_escape(f.ref)} · {md_escape(f.title)}", "", f"{md_escape(af.impact)} · {rule}", ""]
+    lines = [f"#### {md_escape(f.ref)} · {md_escape(f.title)}", "", md_escape(af.impact), ""]
     if not af.first:
         return [*lines, f"*{md_escape(c.t('finding_see_above', axis=af.explained_under, ref=f.ref))}*", ""]
     if f.uncertain:
@@ -67,7 +82,10 @@ def _finding(c: ReportContent, af: AxisFinding) -> list[str]:
     lines += [md_escape(f.explain), ""]
     if f.answers:
         lines += [f"**{md_escape(c.t('finding_answers'))}**", ""]
-        lines += [f"- {md_escape(a.question)} — **{md_escape(a.answer)}**" for a in f.answers]
+        for a in f.answers:
+            lines.append(f"- {md_escape(a.question)} — **{md_escape(a.answer)}**")
+            if a.note:
+                lines.append(f"  - *{md_escape(c.t('note_line', note=a.note))}*")
         lines.append("")
     for key, cites in (("finding_cited", f.cited), ("finding_article", f.article)):
         if cites:
@@ -77,22 +95,14 @@ def _finding(c: ReportContent, af: AxisFinding) -> list[str]:
     return lines
 
 
-def render_markdown(c: ReportContent, *, branding_name: str = "") -> str:
+def render_markdown(c: ReportContent) -> str:
     """The report content as GitHub-flavoured Markdown."""
     t = c.t
-    out = [f"# {md_escape(t('doc_title'))}", ""]
-    out += [f"**{md_escape(_clip(c.company) if c.company.strip() else t('company_unnamed'))}**", ""]
-    facts = [
-        (t("cover_assessed_on"), c.assessed_on.isoformat()),
-        (t("cover_law_as_of"), c.law_as_of.isoformat()),
-        (t("cover_language"), t("language_name")),
-        (t("cover_versions"), t("versions_value", rules=c.rules_version, bank=c.bank_version)),
-    ]
-    if branding_name.strip():
-        facts.append((t("cover_prepared_by"), _clip(branding_name)))
-    if c.what_if:
-        facts.append((t("cover_what_if"), c.what_if))
-    out += _table(("", ""), ((md_escape(k), md_escape(v)) for k, v in facts))
+    out = [f"# {md_escape(t('doc_title'))}", "", f"*{md_escape(c.kicker)}*", ""]
+    out += [f"**{md_escape(c.display_name)}**", ""]
+    if c.title.strip():
+        out += [md_escape(c.title), ""]
+    out += _table(("", ""), ((md_escape(k), md_escape(v)) for k, v in c.cover))
     out += [f"> {md_escape(t('about_disclaimer', as_of=c.law_as_of.isoformat()))}", ""]
 
     out += [f"## {md_escape(t('sec_summary'))}", ""]
@@ -161,8 +171,8 @@ def render_markdown(c: ReportContent, *, branding_name: str = "") -> str:
                     measure,
                     md_escape(t("plan_points", n=m.reduction)),
                     "<br>".join(md_escape(a.text) for a in m.after),
-                    "",
-                    "",
+                    md_escape(m.owner),
+                    md_escape(m.due),
                 )
             )
         out += _table(
@@ -176,12 +186,16 @@ def render_markdown(c: ReportContent, *, branding_name: str = "") -> str:
         for m in c.also_required:
             out += [f"- **{md_escape(m.title)}**: {md_escape(m.description)} *{md_escape(m.why)}*"]
         out.append("")
+    if c.actions_table is not None:
+        out += [f"### {md_escape(t('plan_tracked'))}", "", md_escape(t("plan_tracked_intro")), ""]
+        out += _plain_table(c.actions_table)
 
     out += [f"## {md_escape(t('sec_answers'))}", "", md_escape(t("answers_intro")), ""]
     for s in c.answers:
         out += [f"### {md_escape(s.title)}", ""]
         out += _table(
-            (md_escape(t("col_question")), md_escape(t("col_answer"))), ((md_escape(a.question), _answer_cell(a)) for a in s.rows)
+            (md_escape(t("col_question")), md_escape(t("col_answer"))),
+            ((md_escape(a.question), _answer_cell(c, a)) for a in s.rows),
         )
 
     out += [
@@ -198,10 +212,13 @@ def render_markdown(c: ReportContent, *, branding_name: str = "") -> str:
             continue
         out += [f"### {md_escape(t(key))}", ""]
         for source in group:
-            out.append(f"- **{md_escape(source.label)}** {_code(source.id)}: {md_escape(source.summary)}")
+            out.append(f"- **{md_escape(source.label)}**: {md_escape(source.summary)}")
             if source.not_modelled:
                 out.append(f"  - {md_escape(source.not_modelled)}")
         out.append("")
+
+    for appendix in c.appendices:
+        out += _appendix(appendix)
 
     out += [f"## {md_escape(t('sec_about'))}", "", md_escape(t("about_disclaimer", as_of=c.law_as_of.isoformat())), ""]
     out += [
@@ -221,9 +238,10 @@ def build_markdown(
     *,
     assessed_on: dt.date | None = None,
     law: Law | None = None,
+    extras: ReportExtras | None = None,
 ) -> str:
     """The report of `assessment`, scored from `answer_set`, in the set's language, as Markdown: the
-    same findings, measures, answers and sources as the PDF, without the charts. User-typed text is
-    escaped so that it shows literally."""
-    content = build_content(assessment, answer_set, assessed_on=assessed_on, law=law)
-    return render_markdown(content, branding_name=branding.name if branding else "")
+    same findings, measures, actions, notes, answers, sources and appendices as the PDF, without the
+    charts. User-typed text is escaped so that it shows literally."""
+    content = build_content(assessment, answer_set, assessed_on=assessed_on, law=law, branding=branding, extras=extras)
+    return render_markdown(content)

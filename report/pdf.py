@@ -17,7 +17,19 @@ from questions.answers import AnswerSet
 from questions.strings import tr
 from report.branding import Branding
 from report.charts import draw_grid, draw_radar
-from report.content import HIDDEN, UNANSWERED, UNKNOWN_ANSWER, AxisFinding, AxisView, ReportContent, build_content
+from report.content import (
+    HIDDEN,
+    UNANSWERED,
+    UNKNOWN_ANSWER,
+    AnswerView,
+    AppendixView,
+    AxisFinding,
+    AxisView,
+    ReportContent,
+    TableView,
+    build_content,
+)
+from report.extras import ReportExtras
 from report.fonts import BREAK, FONT_FAMILY, FONT_PATH, drawn, plain, printable
 from report.style import (
     ACCENT,
@@ -34,15 +46,15 @@ from report.style import (
     TABLE_HEAD,
     TOP,
 )
-from scoring.answers_file import MAX_COMPANY
 from scoring.assessment import Assessment
 from scoring.loader import Law, default_law
 
 MAX_LOGO_PIXELS = 4096 * 4096
+SOFT_BREAKS = frozenset("._@/-")  # where a word longer than the line may break, after the character
 
 
-def _clip(text: str, limit: int = MAX_COMPANY) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _unused_save(*_args: object, **_kwargs: object) -> None:
+    """Stands for TTFont.save where fpdf2 discards what it would write (see ReportPDF)."""
 
 
 class ReportPDF(FPDF):
@@ -60,6 +72,10 @@ class ReportPDF(FPDF):
         # of every glyph on that save tripled the time to write a Chinese report. The full font's
         # box, kept instead, still encloses every glyph.
         font.ttfont.recalcBBoxes = False
+        if font.is_cff and font.is_cid_keyed:
+            # For a CID-keyed CFF font, fpdf2 (2.8.9) embeds the CFF table alone and throws the whole
+            # saved font away: skip compiling it, a third of the time to write a long Chinese report.
+            font.ttfont.save = _unused_save
         self.set_font(FONT_FAMILY, size=10)
         self.header_text = ""
         self.footer_text = content.t("footer_disclaimer", as_of=content.law_as_of.isoformat())
@@ -102,22 +118,28 @@ class ReportPDF(FPDF):
         out: list[str] = []
         for part in text.split("\n"):
             pre = [0.0, *accumulate(cw[ord(ch)] for ch in part)]
-            start, brk, i, n = 0, -1, 0, len(part)
+            start, brk, soft, i, n = 0, -1, -1, 0, len(part)
             while i < n:
                 ch = part[i]
                 if ch == " " or ch == BREAK:
                     brk = i
+                elif ch in SOFT_BREAKS:
+                    soft = i
                 if pre[i + 1] - pre[start] > avail and i > start:
                     if ch == " ":
                         out.append(part[start:i])
-                        start, brk = i + 1, -1
+                        start, brk, soft = i + 1, -1, -1
                     elif brk > start:
                         out.append(part[start:brk])
-                        start, brk = brk + 1, -1
+                        start, brk, soft = brk + 1, -1, -1
+                        continue
+                    elif start <= soft < i:  # a word longer than the line (an id, an address): after a separator
+                        out.append(part[start : soft + 1])
+                        start, brk, soft = soft + 1, -1, -1
                         continue
                     else:
                         out.append(part[start:i])
-                        start, brk = i, -1
+                        start, brk, soft = i, -1, -1
                         continue
                 i += 1
             out.append(part[start:])
@@ -312,10 +334,9 @@ class Cell:
 # -- the sections ------------------------------------------------------------------------------
 
 
-def _cover(pdf: ReportPDF, c: ReportContent, branding: Branding | None, company: str) -> None:
+def _cover(pdf: ReportPDF, c: ReportContent, branding: Branding | None) -> None:
     pdf.add_page()
     top = TOP + 6
-    name = _clip(plain(branding.name)) if branding else ""
     logo = branding.logo if branding and branding.logo_kind() else None
     if logo:
         try:
@@ -330,7 +351,7 @@ def _cover(pdf: ReportPDF, c: ReportContent, branding: Branding | None, company:
     pdf.set_y(top + 24)
     pdf.set_font(size=10)
     pdf.set_text_color(*ACCENT)
-    pdf.cell(0, 5, pdf.one_line(c.t("cover_kicker")), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 5, pdf.fit(c.kicker, pdf.epw - 55 if logo else pdf.epw), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.set_font(size=22)
     pdf.set_text_color(*INK)
@@ -339,21 +360,15 @@ def _cover(pdf: ReportPDF, c: ReportContent, branding: Branding | None, company:
     pdf.ln(6)
     pdf.set_font(size=16)
     pdf.set_text_color(*ACCENT)
-    shown = company if company.strip() else c.t("company_unnamed")
-    pdf.text_lines(pdf.safe(_clip(shown)), pdf.epw, 8)
+    pdf.text_lines(pdf.safe(c.display_name), pdf.epw, 8)
+    if c.title.strip():
+        pdf.ln(1)
+        pdf.set_font(size=12)
+        pdf.set_text_color(*INK)
+        pdf.text_lines(pdf.safe(c.title), pdf.epw, 6)
     pdf.ln(8)
 
-    rows = [
-        (c.t("cover_assessed_on"), c.assessed_on.isoformat()),
-        (c.t("cover_law_as_of"), c.law_as_of.isoformat()),
-        (c.t("cover_language"), c.t("language_name")),
-        (c.t("cover_versions"), c.t("versions_value", rules=c.rules_version, bank=c.bank_version)),
-    ]
-    if name:
-        rows.append((c.t("cover_prepared_by"), name))
-    if c.what_if:
-        rows.append((c.t("cover_what_if"), c.what_if))
-    for key, value in rows:
+    for key, value in c.cover:
         pdf.set_font(size=9)
         pdf.set_text_color(*MUTED)
         y = pdf.get_y()
@@ -405,7 +420,7 @@ def _cover(pdf: ReportPDF, c: ReportContent, branding: Branding | None, company:
 
 
 def _summary(pdf: ReportPDF, c: ReportContent, law: Law) -> None:
-    pdf.header_text = _clip(plain(c.company)) if c.company.strip() else c.t("company_unnamed")
+    pdf.header_text = f"{c.display_name} — {c.title}" if c.title.strip() else c.display_name
     pdf.add_page()
     pdf.heading(c.t("sec_summary"))
     pdf.grid(
@@ -466,7 +481,7 @@ def _finding(pdf: ReportPDF, c: ReportContent, af: AxisFinding) -> None:
     pdf.set_text_color(*INK)
     with pdf.bold(INK):
         pdf.text_lines(pdf.safe(f"{f.ref} · {f.title}"), pdf.epw, 5.4)
-    pdf.para(f"{af.impact} · {c.t('finding_rule', rule=f.rule)}", size=8, color=LEVEL_TEXT[af.level], gap=0.8)
+    pdf.para(af.impact, size=8, color=LEVEL_TEXT[af.level], gap=0.8)
     if not af.first:
         pdf.para(c.t("finding_see_above", axis=af.explained_under, ref=f.ref), size=8.5, color=MUTED, gap=3)
         return
@@ -475,7 +490,10 @@ def _finding(pdf: ReportPDF, c: ReportContent, af: AxisFinding) -> None:
     pdf.para(f.explain, size=9.5, gap=1.5)
     if f.answers:
         pdf.label(c.t("finding_answers"))
-        pdf.bullets(c.t("answer_line", question=a.question, answer=a.answer) for a in f.answers)
+        for a in f.answers:
+            pdf.bullets([c.t("answer_line", question=a.question, answer=a.answer)])
+            if a.note:
+                pdf.bullets([c.t("note_line", note=a.note)], color=ACCENT, indent=7, mark="–")
     if f.cited:
         pdf.label(c.t("finding_cited"))
         pdf.bullets(f.cited)
@@ -555,7 +573,7 @@ def _also_required(pdf: ReportPDF, c: ReportContent) -> None:
 
 
 def _plan(pdf: ReportPDF, c: ReportContent) -> None:
-    if c.measures or c.also_required:
+    if c.measures or c.also_required or c.actions:
         pdf.add_page()
     else:  # one line: no need for a page of its own
         pdf.ln(6)
@@ -563,6 +581,7 @@ def _plan(pdf: ReportPDF, c: ReportContent) -> None:
     if not c.measures:
         pdf.para(c.t("plan_none"))
         _also_required(pdf, c)
+        _tracked(pdf, c)
         return
     pdf.para(c.t("plan_intro"), size=9, color=MUTED, gap=3)
     rows = []
@@ -578,8 +597,8 @@ def _plan(pdf: ReportPDF, c: ReportContent) -> None:
                 Cell(tuple(measure)),
                 Cell.of(c.t("plan_points", n=m.reduction)),
                 Cell(tuple((a.text, LEVEL_TEXT[a.level], False) for a in m.after)),
-                Cell.of(""),
-                Cell.of(""),
+                Cell.of(m.owner),
+                Cell.of(m.due),
             )
         )
     pdf.grid(
@@ -588,6 +607,26 @@ def _plan(pdf: ReportPDF, c: ReportContent) -> None:
         rows,
     )
     _also_required(pdf, c)
+    _tracked(pdf, c)
+
+
+def _tracked(pdf: ReportPDF, c: ReportContent) -> None:
+    if c.actions_table is None:
+        return
+    pdf.ln(3)
+    pdf.heading(c.t("plan_tracked"), level=1)
+    pdf.para(c.t("plan_tracked_intro"), size=9, color=MUTED, gap=2)
+    _table(pdf, c.actions_table)
+
+
+def _table(pdf: ReportPDF, table: TableView) -> None:
+    """A plain table of the content (rows to emphasise drawn in amber)."""
+    emphasis = set(table.emphasis)
+    pdf.grid(
+        table.widths,
+        table.head,
+        (tuple(Cell.of(text, AMBER_TEXT if i in emphasis else INK) for text in row) for i, row in enumerate(table.rows)),
+    )
 
 
 def _answers(pdf: ReportPDF, c: ReportContent) -> None:
@@ -601,12 +640,17 @@ def _answers(pdf: ReportPDF, c: ReportContent) -> None:
         pdf.grid(
             (62, 38),
             [c.t("col_question"), c.t("col_answer")],
-            (
-                (Cell.of(a.question, MUTED if a.status == HIDDEN else INK), Cell.of(a.answer, colors.get(a.status, INK)))
-                for a in section.rows
-            ),
+            ((Cell.of(a.question, MUTED if a.status == HIDDEN else INK), _answer_cell(c, a, colors)) for a in section.rows),
         )
         pdf.ln(3)
+
+
+def _answer_cell(c: ReportContent, a: AnswerView, colors: dict[str, tuple[int, int, int]]) -> Cell:
+    """The answer, and under it the consultant's note on the question."""
+    runs = [(a.answer, colors.get(a.status, INK), False)]
+    if a.note:
+        runs.append((c.t("note_line", note=a.note), ACCENT, False))
+    return Cell(tuple(runs))
 
 
 def _sources(pdf: ReportPDF, c: ReportContent) -> None:
@@ -622,10 +666,26 @@ def _sources(pdf: ReportPDF, c: ReportContent) -> None:
         for s in group:
             pdf.need(14)
             pdf.para(s.label, size=9, gap=0.2)
-            pdf.para(f"[{s.id}] {s.summary}", size=8, color=MUTED, indent=3, gap=0.3)
+            pdf.para(s.summary, size=8, color=MUTED, indent=3, gap=0.3)
             if s.not_modelled:
                 pdf.para(s.not_modelled, size=7.5, color=MUTED, indent=3, gap=0.3)
             pdf.ln(1.8)
+
+
+def _appendix(pdf: ReportPDF, a: AppendixView) -> None:
+    pdf.add_page()
+    pdf.heading(a.title)
+    pdf.para(a.intro, size=9, color=MUTED, gap=2)
+    for block in a.blocks:
+        if block.heading:
+            pdf.heading(block.heading, level=2, outline=None)
+        if block.text:
+            pdf.para(block.text, size=9, gap=1.5)
+        if block.items:
+            pdf.bullets(block.items, size=9)
+        if block.table is not None:
+            _table(pdf, block.table)
+        pdf.ln(3)
 
 
 def _about(pdf: ReportPDF, c: ReportContent) -> None:
@@ -639,14 +699,14 @@ def _about(pdf: ReportPDF, c: ReportContent) -> None:
     )
 
 
-def _metadata(pdf: ReportPDF, c: ReportContent, branding: Branding | None, company: str) -> None:
+def _metadata(pdf: ReportPDF, c: ReportContent) -> None:
     title = c.t("doc_title")
-    pdf.set_title(f"{title} — {_clip(plain(company))}" if company else title)
+    pdf.set_title(" — ".join(plain(part) for part in (title, c.display_name, c.title) if part.strip()))
     pdf.set_subject(c.t("doc_subject"))
     pdf.set_keywords(c.t("doc_keywords"))
     pdf.set_lang(c.t("lang_tag"))
     pdf.set_creator("pirisk")
-    pdf.set_author(_clip(plain(branding.name)) if branding and branding.name.strip() else "pirisk")
+    pdf.set_author(plain(c.branding_name) if c.branding_name else "pirisk")
     pdf.set_display_mode("fullwidth", "continuous")
 
 
@@ -657,24 +717,27 @@ def build_pdf(
     *,
     assessed_on: dt.date | None = None,
     law: Law | None = None,
+    extras: ReportExtras | None = None,
 ) -> bytes:
     """The full PDF report of `assessment`, scored from `answer_set`, in the set's language, as bytes.
 
-    `branding` is the consultancy's name and logo (PNG or JPEG bytes) for the cover. User-typed text
-    (company, branding name) is printed as given; characters the font lacks show as a box.
-    `assessed_on` defaults to today."""
+    `branding` is the consultancy's name and logo (PNG or JPEG bytes) for the cover; `extras` what a
+    consultant's report adds (client, title, workshop, actions, appendices: see report/extras.py).
+    User-typed text is printed as given; characters the font lacks show as a box. `assessed_on`
+    defaults to today."""
     law = law or default_law()
-    company = answer_set.company
-    content = build_content(assessment, answer_set, assessed_on=assessed_on, law=law)
+    content = build_content(assessment, answer_set, assessed_on=assessed_on, law=law, branding=branding, extras=extras)
     pdf = ReportPDF(content)
-    _metadata(pdf, content, branding, company)
-    _cover(pdf, content, branding, company)
+    _metadata(pdf, content)
+    _cover(pdf, content, branding)
     _summary(pdf, content, law)
     _findings(pdf, content)
     _unknowns_and_notes(pdf, content)
     _plan(pdf, content)
     _answers(pdf, content)
     _sources(pdf, content)
+    for appendix in content.appendices:
+        _appendix(pdf, appendix)
     _about(pdf, content)
     font = pdf.embedded_font()
     font.missing_glyphs[:] = [g for g in font.missing_glyphs if g != ord(BREAK)]  # drawn as nothing, on purpose

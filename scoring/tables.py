@@ -214,12 +214,17 @@ def _sheet_name(name: str) -> str:
     return name
 
 
-def write_xlsx(sheets: Mapping[str, pd.DataFrame]) -> bytes:
+def write_xlsx(sheets: Mapping[str, pd.DataFrame], *, wrap_text: bool = False, replace_illegal: bool = False) -> bytes:
     """Tables as one .xlsx workbook, a sheet per table in the given order: bold, frozen headings; times in UTC
-    (a zoned column's heading says so); text, headings included, never taken as a formula. Raises TableError."""
+    (a zoned column's heading says so); text, headings included, never taken as a formula. Raises TableError.
+
+    A document for people to read (the consultant's workbook) asks for `wrap_text` (text wraps, and each
+    column is as wide as its text, within limits) and `replace_illegal` (a control character a worksheet
+    cannot hold becomes U+FFFD instead of refusing the whole file)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
     from openpyxl.utils.exceptions import IllegalCharacterError
 
@@ -227,19 +232,31 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame]) -> bytes:
         raise TableError(key="table_no_sheets")
     wb = Workbook(write_only=True)
     bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
     for title, df in sheets.items():
         _fits(df)
         ws = wb.create_sheet(_sheet_name(title))
         headings = _headings(df)
         for i, heading in enumerate(headings, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = max(12, min(40, len(heading) + 2))
+            width = len(heading)
+            if wrap_text:  # as wide as the longest line of its text, within limits
+                lines = (line for v in df.iloc[:, i - 1] if isinstance(v, str) for line in v.splitlines())
+                width = max([width, *(min(len(line), 60) for line in lines)])
+            ws.column_dimensions[get_column_letter(i)].width = max(
+                12 if not wrap_text else 8, min(40 if not wrap_text else 62, width + 2)
+            )
         ws.freeze_panes = "A2"
 
         def cell(value: Any, *, heading: bool = False, ws: Any = ws) -> Any:
             value = _plain(value)
-            if not heading and not isinstance(value, dt.date) and not _formula_like(value):
+            if replace_illegal and isinstance(value, str):
+                value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+            text = isinstance(value, str)
+            if not heading and not isinstance(value, dt.date) and not _formula_like(value) and not (wrap_text and text):
                 return value  # a plain value: the fast path, no cell object
             out = WriteOnlyCell(ws, value=value)
+            if wrap_text and text and not heading:
+                out.alignment = wrap
             if isinstance(value, str):
                 out.data_type = "s"  # openpyxl takes text starting with "=" for a formula; here it is data
                 if _formula_like(value):

@@ -35,7 +35,6 @@ from store.records import (
     assessment_record,
     assessment_row,
     bank_question,
-    bank_questions,
     change_record,
     check_target,
     checkpoint,
@@ -50,6 +49,7 @@ from store.records import (
     client_name,
     client_row,
     current_bank_version,
+    differences,
     target_row,
     upsert_insert,
     utc_now,
@@ -65,11 +65,12 @@ def create_assessment(
     bank_version: str | None = None,
     answers: Mapping[str, Any] | None = None,
     *,
-    company: str = "",
+    company: str | None = None,
 ) -> SavedAssessment:
     """Start a draft assessment for a client at version 1. `bank_version` defaults to the current bank's.
 
-    `answers` (optional) are validated against the bank; they are the starting point, not history."""
+    `answers` (optional) are validated against the bank; they are the starting point, not history.
+    `company` defaults to the client's name."""
     title = clean_name(title, "field_title")
     values = dict(
         title=title,
@@ -79,11 +80,12 @@ def create_assessment(
             bank_version if bank_version is not None else current_bank_version(), "field_bank_version", limit=32
         ),
         answers=clean_answers(answers),
-        company=clean_name(company, "field_company", allow_empty=True),
     )
+    named = clean_name(company, "field_company", allow_empty=True) if company is not None else None
     now = utc_now()
     with writing(engine) as s:
         client = client_row(s, client_id)
+        values["company"] = client.name if named is None else named
         row = AssessmentRow(client_id=client_id, status="draft", version=1, created_at=now, updated_at=now, **values)
         s.add(row)
         s.flush()
@@ -339,9 +341,7 @@ def answer_differences(engine: Engine, first_id: int, second_id: int) -> dict[st
     with reading(engine) as s:
         first = dict(assessment_row(s, first_id).answers or {})
         second = dict(assessment_row(s, second_id).answers or {})
-    order = {qid: i for i, qid in enumerate(bank_questions())}
-    keys = sorted(set(first) | set(second), key=lambda q: (order.get(q, len(order)), q))
-    return {q: (first.get(q), second.get(q)) for q in keys if first.get(q) != second.get(q)}
+    return differences(first, second)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 from store.db import reading, writing
 from store.errors import StoreError
 from store.models import (
+    ActionChangeRow,
+    ActionRow,
     AnswerChangeRow,
     AssessmentRow,
     ClientRow,
@@ -23,6 +25,7 @@ from store.models import (
     NoteRow,
     RespondentAnswerRow,
     RespondentRow,
+    SnapshotRow,
     WorkshopRow,
 )
 from store.records import (
@@ -99,6 +102,7 @@ def list_clients(engine: Engine) -> list[Client]:
 
 def counts_under(s: Session, assessment_ids: Any) -> dict[str, int]:
     respondent_ids = select(RespondentRow.id).where(RespondentRow.assessment_id.in_(assessment_ids))
+    action_ids = select(ActionRow.id).where(ActionRow.assessment_id.in_(assessment_ids))
 
     def count(model: Any, where: Any) -> int:
         return s.scalar(select(func.count()).select_from(model).where(where)) or 0
@@ -111,6 +115,9 @@ def counts_under(s: Session, assessment_ids: Any) -> dict[str, int]:
         "respondent_answers": count(RespondentAnswerRow, RespondentAnswerRow.respondent_id.in_(respondent_ids)),
         "invitations": count(InvitationRow, InvitationRow.respondent_id.in_(respondent_ids)),
         "workshops": count(WorkshopRow, WorkshopRow.assessment_id.in_(assessment_ids)),
+        "actions": count(ActionRow, ActionRow.assessment_id.in_(assessment_ids)),
+        "action_changes": count(ActionChangeRow, ActionChangeRow.action_id.in_(action_ids)),
+        "snapshots": count(SnapshotRow, SnapshotRow.assessment_id.in_(assessment_ids)),
     }
 
 

@@ -23,6 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from report.extras import ACTION_STATUSES
+
 # Named constraints, so that later migrations (batch mode on SQLite) can find and change them.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -234,6 +236,62 @@ class SettingRow(Base):
     text: Mapped[str | None] = mapped_column(Text, nullable=True)
     data: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class ActionRow(Base):
+    """A ranked measure the client has taken on: owner, due date, status and evidence, with a version for
+    optimistic locking (as an assessment's answers have). One per measure and assessment."""
+
+    __tablename__ = "actions"
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "remedy_id"),
+        CheckConstraint(f"status IN ({', '.join(repr(s) for s in ACTION_STATUSES)})", name="status"),
+        NEVER_REUSE_IDS,
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
+    remedy_id: Mapped[str] = mapped_column(String(ID_MAX))
+    owner: Mapped[str] = mapped_column(String(NAME_MAX))
+    due: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text)  # why not, for one not being done
+    evidence: Mapped[str] = mapped_column(Text)
+    # Bumped by every change; an edit states the version it was based on (see store.actions.update_action).
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class ActionChangeRow(Base):
+    """One field of an action changed: its value before and after, who changed it, and the version it made."""
+
+    __tablename__ = "action_changes"
+    __table_args__ = (NEVER_REUSE_IDS,)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(ID_MAX))
+    old_value: Mapped[JSONValue] = mapped_column(answer_json(), nullable=True)
+    new_value: Mapped[JSONValue] = mapped_column(answer_json(), nullable=True)
+    version: Mapped[int] = mapped_column(Integer)
+    author: Mapped[str] = mapped_column(String(NAME_MAX))
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class SnapshotRow(Base):
+    """A named copy of an assessment's answers at one version ("after workshop 1"), to compare with later."""
+
+    __tablename__ = "snapshots"
+    __table_args__ = (UniqueConstraint("assessment_id", "name"), NEVER_REUSE_IDS)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    version: Mapped[int] = mapped_column(Integer)
+    answers: Mapped[dict[str, JSONValue]] = mapped_column(JSON())
+    author: Mapped[str] = mapped_column(String(NAME_MAX))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 TABLES: tuple[str, ...] = tuple(Base.metadata.tables)

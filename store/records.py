@@ -35,11 +35,14 @@ from store.models import (
     ID_MAX,
     NAME_MAX,
     STATUSES,
+    ActionChangeRow,
+    ActionRow,
     AnswerChangeRow,
     AssessmentRow,
     ClientRow,
     NoteRow,
     RespondentRow,
+    SnapshotRow,
 )
 
 Status = Literal["draft", "final", "archived"]
@@ -412,3 +415,87 @@ def checkpoint(engine: Engine, *, attempts: int | None = None, wait_ms: int | No
         time.sleep(min(0.05 * 2**attempt, 1.0))
     log.warning("the write-ahead log could not be checkpointed: a reader holds an old snapshot; deleted data may remain in it")
     return False
+
+
+# ----------------------------------------------------------------------------------------------
+# Tracked actions and snapshots
+
+
+EVIDENCE_MAX = NOTE_MAX  # an evidence note, or the reason an action is not being done
+
+
+@dataclass(frozen=True)
+class Action:
+    """A ranked measure taken on as an action. Pass `version` back when editing it."""
+
+    id: int
+    assessment_id: int
+    remedy_id: str
+    owner: str
+    due: dt.date | None
+    status: str
+    reason: str
+    evidence: str
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class ActionChange:
+    """One field of an action changed (owner, due, status, reason or evidence), as stored (dates as ISO text)."""
+
+    id: int
+    action_id: int
+    field: str
+    old_value: Any
+    new_value: Any
+    version: int
+    author: str
+    changed_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A named copy of an assessment's answers, taken at its `version`."""
+
+    id: int
+    assessment_id: int
+    name: str
+    version: int
+    answers: dict[str, Any]
+    author: str
+    created_at: dt.datetime
+
+
+def action_record(row: ActionRow) -> Action:
+    return Action(
+        row.id,
+        row.assessment_id,
+        row.remedy_id,
+        row.owner,
+        row.due,
+        row.status,
+        row.reason,
+        row.evidence,
+        row.version,
+        row.created_at,
+        row.updated_at,
+    )
+
+
+def action_change_record(row: ActionChangeRow) -> ActionChange:
+    return ActionChange(row.id, row.action_id, row.field, row.old_value, row.new_value, row.version, row.author, row.changed_at)
+
+
+def snapshot_record(row: SnapshotRow) -> Snapshot:
+    return Snapshot(row.id, row.assessment_id, row.name, row.version, dict(row.answers or {}), row.author, row.created_at)
+
+
+def differences(first: Mapping[str, Any], second: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """The questions whose answers differ between two answer sets: {question_id: (first's, second's)}, bank order.
+
+    None stands for "not answered"; question ids no longer in the bank come last."""
+    order = {qid: i for i, qid in enumerate(bank_questions())}
+    keys = sorted(set(first) | set(second), key=lambda q: (order.get(q, len(order)), q))
+    return {q: (first.get(q), second.get(q)) for q in keys if first.get(q) != second.get(q)}

@@ -3,6 +3,9 @@
 `store.workshops` (respondents, their versioned answers, closing a workshop), `store.invitations`
 (respondents' links), `store.accounts` (named accounts) and `store.branding`, on the records and
 checks of `store.records`.
+`store.workshops`, `store.actions` (tracked actions, locked and with history), `store.history`
+(sittings and snapshots), `store.reporting` (a stored assessment ready for a report) and
+`store.branding`, on the records and checks of `store.records`.
 
 Every function takes the Engine first and runs in one transaction of its own (`store.db.writing` or
 `store.db.reading`). They return frozen records, never ORM objects. Errors are StoreError (bad
@@ -16,6 +19,16 @@ from __future__ import annotations
 
 from report.branding import Branding
 from store.accounts import Account, add_account, list_accounts, set_disabled, set_password, set_role, sign_in
+from store.actions import (
+    ActionConflict,
+    action_history,
+    answers_done_would_set,
+    apply_action_answers,
+    create_action,
+    get_action,
+    list_actions,
+    update_action,
+)
 from store.assessments import (
     answer_differences,
     archive_assessment,
@@ -50,12 +63,24 @@ from store.invitations import (
     revoke_links,
     submit_by_link,
     workshop_progress,
+from store.history import (
+    Sitting,
+    delete_snapshot,
+    get_snapshot,
+    group_sittings,
+    list_snapshots,
+    sittings,
+    snapshot_answers,
+    take_snapshot,
 )
 from store.models import NAME_MAX
 from store.notes import delete_note, get_notes, set_note
 from store.records import (
     EDITABLE,
+    EVIDENCE_MAX,
     NOTE_MAX,
+    Action,
+    ActionChange,
     AnswerChange,
     AssessmentRef,
     Client,
@@ -63,10 +88,13 @@ from store.records import (
     Note,
     Respondent,
     SavedAssessment,
+    Snapshot,
     Status,
     Target,
     checkpoint,
+    differences,
 )
+from store.reporting import ARTICLE, ReportInputs, action_inputs, report_inputs
 from store.workshops import (
     RespondentConflict,
     Workshop,
@@ -85,15 +113,20 @@ from store.workshops import (
 )
 
 __all__ = [
+    "ARTICLE",
     "BRANDING_LOGO",
     "BRANDING_NAME",
     "DEFAULT_DAYS",
     "EDITABLE",
+    "EVIDENCE_MAX",
     "LOGO_MAX_BYTES",
     "MAX_DAYS",
     "NAME_MAX",
     "NOTE_MAX",
     "Account",
+    "Action",
+    "ActionChange",
+    "ActionConflict",
     "AnswerChange",
     "AssessmentRef",
     "Branding",
@@ -105,28 +138,39 @@ __all__ = [
     "NotFound",
     "Note",
     "Progress",
+    "ReportInputs",
     "Respondent",
     "RespondentConflict",
     "RespondentView",
     "SavedAssessment",
+    "Sitting",
+    "Snapshot",
     "Status",
     "StoreError",
     "Target",
     "Workshop",
     "add_account",
+    "action_history",
+    "action_inputs",
     "add_respondent",
     "answer_by_link",
     "answer_differences",
+    "answers_done_would_set",
+    "apply_action_answers",
     "archive_assessment",
     "checkpoint",
     "close_workshop",
+    "create_action",
     "create_assessment",
     "create_client",
     "delete_assessment",
     "delete_client",
     "delete_note",
+    "delete_snapshot",
+    "differences",
     "disagreements",
     "duplicate_assessment",
+    "get_action",
     "get_assessment",
     "get_branding",
     "get_client",
@@ -147,6 +191,18 @@ __all__ = [
     "reopen_by_link",
     "reopen_workshop",
     "respondent_answers",
+    "get_snapshot",
+    "group_sittings",
+    "history",
+    "list_actions",
+    "list_assessments",
+    "list_clients",
+    "list_respondents",
+    "list_snapshots",
+    "remove_respondent",
+    "rename_client",
+    "rename_respondent",
+    "report_inputs",
     "restore_answer",
     "revoke_links",
     "set_answer",
@@ -160,7 +216,11 @@ __all__ = [
     "set_status",
     "sign_in",
     "submit_by_link",
+    "sittings",
+    "snapshot_answers",
+    "take_snapshot",
     "unarchive_assessment",
+    "update_action",
     "update_assessment",
     "workshop_answers",
     "workshop_progress",

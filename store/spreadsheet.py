@@ -24,7 +24,7 @@ from questions.locales import LOCALES
 from questions.model import UNKNOWN, Question
 from questions.strings import tr
 from scoring import tables
-from scoring.axes import AXIS_KEYS
+from scoring.axes import AXIS_KEYS, LEVELS
 from store.errors import StoreError
 
 TEMPLATE_FORMAT = "pirisk-answers-template"
@@ -294,10 +294,13 @@ EXPORT_COLUMNS: tuple[str, ...] = (
 )
 
 
-def export_assessments(rows: Iterable[Any]) -> pd.DataFrame:
+def export_assessments(rows: Iterable[Any], lang: str | None = None) -> pd.DataFrame:
     """A table of assessments (say `repo.list_assessments(engine, client_id)`, or of the whole portfolio)
     with their scores: client, title, company, law_as_of, status, updated_at, then `<axis>_level` and
     `<axis>_score` per axis, and `error` for one that cannot be scored yet (a draft missing answers).
+
+    The company is the client's name where the assessment names none. Levels are level ids ("severe"),
+    or with `lang` the level's word in that language.
 
     Scored with `scoring.frame.assess_frame`, one call per law date; falls back to `scoring.engine.assess`
     per row when the batch scorer is not installed."""
@@ -307,14 +310,16 @@ def export_assessments(rows: Iterable[Any]) -> pd.DataFrame:
         {
             "client": [r.client_name for r in records],
             "title": [r.title for r in records],
-            "company": [r.company for r in records],
+            "company": [r.company or r.client_name for r in records],
             "law_as_of": [r.law_as_of for r in records],
             "status": [r.status for r in records],
             "updated_at": pd.to_datetime([r.updated_at for r in records], utc=True),
         }
     )
+    words = {lv.key: lv.label.get(lang) for lv in LEVELS} if lang else {}
     for axis in AXIS_KEYS:
-        table[f"{axis}_level"] = pd.array([s.get(f"{axis}_level") for s in scores], dtype="string")
+        levels = [s.get(f"{axis}_level") for s in scores]
+        table[f"{axis}_level"] = pd.array([words.get(lv, lv) if lv else lv for lv in levels], dtype="string")
         table[f"{axis}_score"] = pd.array([s.get(f"{axis}_score") for s in scores], dtype="Int64")
     table["error"] = pd.array([s.get("error") for s in scores], dtype="string")
     return table[list(EXPORT_COLUMNS)]

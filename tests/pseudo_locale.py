@@ -10,6 +10,7 @@ Python instead of the locale files (an untranslated one).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import re
@@ -73,10 +74,15 @@ _WORD = re.compile(r"[A-Za-z]*[aeiouyAEIOUY][A-Za-z]*")
 ALLOWED = {"pirisk", "QRST", "XYZ", "UTC", "English"}
 
 
+_COLOUR = re.compile(
+    r":(?:red|green|orange|yellow|blue|violet|gray|grey|rainbow|primary)(?:-badge|-background)?\["
+)  # Streamlit markup
+
+
 def english(text: str) -> list[str]:
     """The words of `text` that are plain English (hold an unaccented vowel), ids and allowed names aside."""
     shown = text.replace("&#58;", ":").replace("\u2060", "")  # ui.present.md's colon entity and word joiner
-    stripped = _ID.sub(" ", shown.replace("\\", ""))
+    stripped = _ID.sub(" ", _COLOUR.sub("[", shown.replace("\\", "")))
     return [w for w in _WORD.findall(stripped) if len(w) >= 2 and w not in ALLOWED]
 
 
@@ -106,6 +112,51 @@ def reports() -> dict[str, list[str]]:
         found[f"pdf:{name}"] = english(text)
         found[f"markdown:{name}"] = english(build_markdown(a, answer_set))
         found[f"text:{name}"] = english(render_text(a, CODE, company=COMPANY))
+    found.update(deliverable())
+    return found
+
+
+def deliverable() -> dict[str, list[str]]:
+    """The consultant's report with every part (cover, notes, workshop, actions, every appendix) and its workbook."""
+    from openpyxl import load_workbook
+
+    from questions.answers import AnswerSet
+    from report.branding import Branding
+    from report.extras import ACTION_STATUSES, ActionInput, ReportExtras, RespondentInput, WorkshopInput, article_comparison
+    from report.formats import FORMATS
+    from report.workbook import build_workbook
+    from scoring.engine import assess
+
+    _, answers, day = next(e for e in _examples() if e[0] == "article-2012-internet-company")
+    a = assess(answers, day)
+    first = next(iter(answers))
+    respondents = (RespondentInput(COMPANY, COMPANY, {first: answers[first]}), RespondentInput("XYZ", "", {first: "unknown"}))
+    actions = tuple(
+        ActionInput(r.remedy, COMPANY, day, status, COMPANY if status == "not_doing" else "", COMPANY)
+        for r, status in zip(a.remedies, ACTION_STATUSES, strict=False)
+    )
+    extras = ReportExtras(
+        COMPANY, COMPANY, WorkshopInput(respondents, (first,)), actions, article_comparison(a, CODE), True, True
+    )
+    answer_set = AnswerSet(answers, COMPANY, CODE, day, {first: COMPANY})
+    found: dict[str, list[str]] = {}
+    for fmt in FORMATS:
+        data = fmt.build(a, answer_set, Branding(name=COMPANY), extras=extras)
+        if fmt.key == "pdf":
+            text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+        elif fmt.key == "docx":
+            from docx import Document
+
+            doc = Document(io.BytesIO(data))
+            text = "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
+        else:
+            text = data.decode("utf-8")
+        found[f"deliverable:{fmt.key}"] = english(text)
+    book = load_workbook(io.BytesIO(build_workbook(a, answer_set, extras=extras)))
+    cells = [ws.title for ws in book] + [
+        str(c.value) for ws in book for row in ws.iter_rows() for c in row if c.value is not None
+    ]
+    found["deliverable:workbook"] = english("\n".join(cells))
     return found
 
 
@@ -208,6 +259,13 @@ def workspace_pages(start: Any, goto: Any, check: Any, answers: dict[str, Any], 
     repo.set_respondent_answer(
         engine, respondent, next(iter(answers)), answers[next(iter(answers))], expected_version=respondent.version
     )
+    from scoring.engine import assess
+
+    for remedy, status in zip([r.remedy for r in assess(answers, day).remedies][:2], ("done", "not_doing"), strict=True):
+        action = repo.create_action(engine, first, remedy, owner="QRST", author="QRST")
+        repo.update_action(engine, action.id, {"status": status, "reason": "XYZ"}, expected_version=1, author="QRST")
+    repo.take_snapshot(engine, first, "QRST", author="QRST")
+    repo.set_answer(engine, first, "buys_data", not answers["buys_data"], expected_version=first.version, author="QRST")
     at = goto(start(), "workspace")
     at.text_input(key="ws_author_field").input("QRST")
     at.text_input(key="ws_password").input("pseudo password")

@@ -255,7 +255,9 @@ def test_every_screen_string_exists_in_both_languages_with_the_same_placeholders
     assert all(k.startswith("rs_") for k in respondent), "the respondent page's strings are named rs_..."
     strings = {**load_strings("ui"), **workspace, **respondent}
     used = _used_keys()
-    assert used - set(strings) == set(), "strings used on screen but missing from assets/locale/ui.yaml, workspace.yaml or respondent.yaml"
+    assert used - set(strings) == set(), (
+        "strings used on screen but missing from assets/locale/ui.yaml, workspace.yaml or respondent.yaml"
+    )
     unused = {k for k in set(strings) - used if not DYNAMIC.match(k)}
     assert unused == set(), "strings in ui.yaml, workspace.yaml or respondent.yaml that no screen uses"
     for key, text in strings.items():

@@ -6,6 +6,7 @@ words for severity). The browser's side is in tests/e2e/test_founder_browser.py.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import os
 import re
@@ -49,7 +50,9 @@ def fresh(locale: str | None = None, lang: str | None = None, **session: Any) ->
 
 
 def texts(at: AppTest) -> str:
-    return " ".join([*(m.value for m in at.markdown), *(c.value for c in at.caption)]).replace("\\", "")
+    """What the page says: Markdown and captions with ui.present.md's escapes undone (backslashes, and
+    the colon it writes as &#58; so that Streamlit cannot read `:name:` as an emoji or icon)."""
+    return html.unescape(" ".join([*(m.value for m in at.markdown), *(c.value for c in at.caption)]).replace("\\", ""))
 
 
 # -- the welcome -------------------------------------------------------------------------------------

@@ -53,6 +53,16 @@ def test_writes_chinese_markdown_as_of_a_date(tmp_path):
     assert "第六十六条" in md
 
 
+def test_writes_a_word_file_by_format_or_by_its_ending(tmp_path):
+    from docx import Document
+
+    for args, out in ((["--format", "docx"], tmp_path / "a.bin"), ([], tmp_path / "b.docx")):
+        assert main([str(EXAMPLE), "-o", str(out), "--lang", "zh", *args]) == 0
+        doc = Document(str(out))
+        assert doc.paragraphs and any(p.style.name == "Heading 1" and p.text == "摘要" for p in doc.paragraphs)
+    assert main([str(EXAMPLE), "--format", "docx"]) == 2  # a Word file needs an output file, like a PDF
+
+
 def test_markdown_to_standard_output(capsys):
     assert main([str(EXAMPLE), "--format", "md"]) == 0
     assert "## Executive summary" in capsys.readouterr().out
@@ -65,7 +75,7 @@ def test_markdown_to_standard_output(capsys):
         (lambda tmp: [str(EXAMPLE), "-o", str(tmp / "x.pdf"), "--as-of", "2012-13-45"], "invalid date"),
         (lambda tmp: [str(EXAMPLE), "-o", str(tmp / "x.pdf"), "--as-of", "2009-02-27"], "before the earliest law"),
         (lambda tmp: [str(EXAMPLE), "-o", str(tmp / "x.pdf"), "--lang", "fr"], "invalid choice"),
-        (lambda tmp: [str(EXAMPLE), "-o", str(tmp / "x.pdf"), "--format", "docx"], "invalid choice"),
+        (lambda tmp: [str(EXAMPLE), "-o", str(tmp / "x.pdf"), "--format", "rtf"], "invalid choice"),
         (lambda tmp: [str(EXAMPLE)], "needs an output file"),
         (lambda tmp: [str(EXAMPLE), "-o", str(tmp / "no" / "such" / "dir" / "x.pdf")], "cannot write"),
         (lambda tmp: [], "required"),

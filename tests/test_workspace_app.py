@@ -22,6 +22,7 @@ from store.db import make_engine, upgrade
 from store.spreadsheet import template_xlsx
 from tests.ui_text import as_read
 from ui import nav
+from ui.present import md
 from ui.workspace import link as wl
 from ui.workspace import session as ws
 
@@ -286,7 +287,7 @@ def test_unlocking_does_not_touch_the_self_assessment_and_locking_clears_workspa
     assert not at.exception
     assert at.title[0].value == "Assess your exposure"
     assert normalised(at.session_state["answers"]) == normalised(article_answers())
-    assert at.session_state["company"] == ""
+    assert at.session_state["company"] == "Acme"  # a new assessment takes the client's name
     assert at.session_state["ws_open"]["id"] == saved.id
     assert "Workspace assessment: Acme — Review 2025" in texts(at)
 
@@ -467,9 +468,9 @@ def test_duplicate_last_years_assessment_change_it_and_compare_the_two(db: Any) 
     goto(at, "compare")
     assert not at.exception
     assert (at.selectbox(key=ws.COMPARE_A).value, at.selectbox(key=ws.COMPARE_B).value) == (old.id, copy_.id)
-    table = at.dataframe[0].value
-    row = table[table["Question"] == LAW.bank.questions["buys_data"].text["en"]]
-    assert list(row["A"]) == ["Yes"] and list(row["B"]) == ["No"]
+    answers_table = next(m.value for m in at.markdown if m.value.startswith("| Question |"))
+    question = md(LAW.bank.questions["buys_data"].text["en"])
+    assert f"| {question} | Yes | No |" in answers_table.splitlines()  # the question in full, not cut off
     a_scores = assess(old.answers, old.law_as_of)
     new_answers = repo.get_assessment(db, copy_.id).answers
     b_scores = assess(new_answers, copy_.law_as_of)
@@ -480,11 +481,12 @@ def test_duplicate_last_years_assessment_change_it_and_compare_the_two(db: Any) 
     assert [d["type"] for d in spec["data"]] == ["bar", "bar"]
     assert spec["data"][0]["y"] == [a_scores.axes[k].score for k in ("civil", "criminal", "administrative", "reputational")]
     assert spec["data"][1]["y"] == [b_scores.axes[k].score for k in ("civil", "criminal", "administrative", "reputational")]
-    gone = {f.rule.split("@")[0] for f in a_scores.findings} - {f.rule.split("@")[0] for f in b_scores.findings}
+    _, gone = b_scores.changes_since(a_scores)
     assert gone, "not buying data resolves a finding"
     assert "Resolved in B" in texts(at) and "New in B" in texts(at)
     listed = "\n".join(m.value for m in at.markdown)
-    assert all(f"`{rule}`" in listed for rule in gone)
+    assert all(f"- {md(f.title['en'])}" in listed for f in gone)
+    assert "@20" not in listed and not any(f.rule.split("@")[0] in listed for f in a_scores.findings)  # no internal ids
 
 
 def test_history_shows_each_change_and_restores_an_earlier_value(db: Any) -> None:
@@ -754,3 +756,145 @@ def test_every_workspace_page_runs_in_both_languages(db: Any, lang: str) -> None
     if lang == "zh":
         assert paths(at) >= WORKSPACE_ONLY
         assert at.title[0].value == "品牌设置"
+
+
+# -- the deliverable: action plan, report options, readable history, snapshots (issue 13) -----------------------
+
+DELIVERED = dt.date(2026, 12, 1)
+STOP_BUYING = "stop_buying_personal_data"  # sets buys_data: false; the article's company buys data
+
+
+def test_the_action_plan_tracks_a_measure_with_history_and_offers_the_answers_it_changes(db: Any) -> None:
+    saved = seeded(db, article_answers(), day=DELIVERED)
+    at = open_on(unlocked(), saved.id, "assessment")
+    assert not at.exception
+    assert {t.label for t in at.tabs} >= {"Action plan", "History", "Notes"}
+    measures = [b.key.split("__")[1] for b in at.button if b.key and b.key.startswith("ws_action_track__")]
+    assert measures == [r.remedy for r in assess(saved.answers, DELIVERED).remedies]  # every ranked measure, in order
+    at.button(key=f"ws_action_track__{STOP_BUYING}").click().run()
+    assert not at.exception
+    (action,) = repo.list_actions(db, saved.id)
+    assert (action.remedy_id, action.status, action.version) == (STOP_BUYING, "planned", 1)
+    assert "Now tracked as an action" in texts(at)
+    assert "If the planned actions are done" in texts(at)  # the progress, per axis, on the score cards
+
+    at.text_input(key=f"ws_action_owner__{action.id}").input("Li Wei")
+    at.date_input(key=f"ws_action_due__{action.id}").set_value(dt.date(2027, 3, 31))
+    at.selectbox(key=f"ws_action_status__{action.id}").set_value("done")
+    at.text_area(key=f"ws_action_evidence__{action.id}").input(NASTY)
+    at.button(key=f"ws_action_save__{action.id}").click().run()
+    assert not at.exception
+    done = repo.get_action(db, action.id)
+    assert (done.owner, done.due, done.status, done.evidence, done.version) == ("Li Wei", dt.date(2027, 3, 31), "done", NASTY, 2)
+    assert {c.author for c in repo.action_history(db, action.id) if c.version == 2} == {"Ann"}
+    # Done changes no answer by itself: it offers to, naming each answer.
+    assert repo.get_assessment(db, saved.id).answers["buys_data"] is True
+    assert "Its measure changes 1 answers" in texts(at)
+    assert LAW.bank.questions["buys_data"].text["en"] in texts(at)
+    at.button(key=f"ws_action_apply__{action.id}").click().run()
+    assert not at.exception
+    stored = repo.get_assessment(db, saved.id)
+    assert stored.answers["buys_data"] is False and stored.version == 2
+    assert (repo.history(db, saved.id)[0].question_id, repo.history(db, saved.id)[0].author) == ("buys_data", "Ann")
+    assert "the history records each change" in texts(at)
+    assert not [b for b in at.button if b.key == f"ws_action_apply__{action.id}"]  # nothing left to offer
+
+    # "Not doing" needs a reason: without one nothing is saved.
+    at.selectbox(key=f"ws_action_status__{action.id}").set_value("not_doing")
+    at.button(key=f"ws_action_save__{action.id}").click().run()
+    assert "say why the action is not being done" in texts(at)
+    assert repo.get_action(db, action.id).version == 2
+    # Someone else saved first: refused, and said so.
+    repo.update_action(db, action.id, {"owner": "Zhang Min"}, expected_version=2, author="Bob")
+    at.text_input(key=f"ws_action_reason__{action.id}").input("Budget frozen")
+    at.button(key=f"ws_action_save__{action.id}").click().run()
+    assert "Changed by someone else; reload" in texts(at)
+    assert repo.get_action(db, action.id).owner == "Zhang Min"
+
+
+def test_the_report_is_offered_in_every_format_with_the_appendices_chosen(db: Any) -> None:
+    from docx import Document
+    from openpyxl import load_workbook
+
+    from report.formats import FORMATS, export_format
+    from ui.workspace.assessments import report_file, workbook_file
+
+    saved = seeded(db, article_answers(), day=DELIVERED)
+    repo.add_respondent(db, saved, "Li Wei", "CTO")
+    repo.create_action(db, saved, STOP_BUYING, owner="Li Wei", author="Ann")
+    at = open_on(unlocked(), saved.id, "assessment")
+    keys = {d.key for d in at.get("download_button")}
+    assert {f"ws_{f.label}" for f in FORMATS} | {"ws_download_workbook"} <= keys
+    at.selectbox(key=f"ws_report_compare__{saved.id}").set_value(repo.ARTICLE)
+    at.checkbox(key=f"ws_report_projected__{saved.id}").check()
+    at.checkbox(key=f"ws_report_trace__{saved.id}").check().run()
+    assert not at.exception
+
+    options = {"compare_with": repo.ARTICLE, "projected": True, "trace": True}
+    doc = Document(io.BytesIO(report_file(saved, None, export_format("docx"), **options)))
+    h1 = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert [h for h in h1 if h.startswith("Appendix")][2:] == [
+        "Appendix C: Workshop",
+        "Appendix D: Comparison",
+        "Appendix E: Scores if the planned actions are done",
+        "Appendix F: Trace",
+    ]
+    assert "Acme" in "\n".join(p.text for p in doc.paragraphs[:12])  # the client on the cover
+    book = load_workbook(io.BytesIO(workbook_file(saved, None, **options)))
+    assert {"Workshop", "Comparison", "If the actions are done"} <= set(book.sheetnames)
+    assert "Li Wei" in [c.value for c in book["Action plan"]["E"]]
+
+
+def test_history_groups_a_sitting_into_one_entry_in_local_time(db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PIRISK_TIMEZONE", "Asia/Shanghai")
+    saved = seeded(db, {})
+    version = 1
+    for q, v in (("company_sector", "finance"), ("consumer_facing", True), ("buys_data", False)):
+        version = repo.set_answer(db, saved, q, v, expected_version=version, author="Ann")
+    repo.set_answer(db, saved, "biometrics", True, expected_version=version, author="Bob")
+    at = open_on(unlocked(), saved.id, "assessment")
+    assert not at.exception
+    labels = [e.label for e in at.expander]
+    assert [label.split(" · ", 1)[1] for label in labels] == [
+        "Bob · answers changed: 1 (versions 5–5)",
+        "Ann · answers changed: 3 (versions 2–4)",
+    ]
+    changed = repo.history(db, saved.id)[0].changed_at
+    local = changed.astimezone(dt.timezone(dt.timedelta(hours=8)))
+    assert labels[0].startswith(f"{local:%Y-%m-%d %H:%M} UTC+08:00")
+    assert "Times are local (UTC+08:00)" in texts(at)
+    assert len([b for b in at.button if b.key and b.key.startswith("ws_restore__")]) == 4  # each change, inside its sitting
+
+
+def test_the_time_zone_setting_is_documented_for_the_team() -> None:
+    from ui.workspace.history import TIMEZONE_ENV
+
+    guide = (ROOT / "docs" / "team.md").read_text(encoding="utf-8")
+    assert f"`{TIMEZONE_ENV}`" in guide and "Asia/Shanghai" in guide
+
+
+def test_snapshots_are_taken_and_compared_on_the_history_tab(db: Any) -> None:
+    saved = seeded(db, article_answers(), day=DELIVERED)
+    at = open_on(unlocked(), saved.id, "assessment")
+    at.text_input(key=f"ws_snapshot_name__{saved.id}").input("after workshop 1")
+    at.button(key="ws_snapshot_take").click().run()
+    assert not at.exception
+    (snap,) = repo.list_snapshots(db, saved.id)
+    assert (snap.name, snap.version, snap.author) == ("after workshop 1", 1, "Ann")
+    repo.set_answer(db, saved, "buys_data", False, expected_version=1, author="Bob")
+    at.run()
+    table = next(m.value for m in at.markdown if m.value.startswith("| Question |"))
+    assert f"| {md(LAW.bank.questions['buys_data'].text['en'])} | Yes | No |" in table.splitlines()
+    assert "Answers that differ: 1" in texts(at)
+    at.button(key=f"ws_snapshot_delete__{snap.id}").click().run()
+    assert repo.list_snapshots(db, saved.id) == []
+
+
+def test_a_new_assessment_takes_its_clients_name_as_the_company(db: Any) -> None:
+    client = repo.create_client(db, "Example Internet Co.")
+    at = goto(unlocked(), "clients")
+    at.text_input(key="ws_new_title").input("Annual review 2026")
+    at.button(key="ws_create_assessment").click().run()
+    assert not at.exception
+    (created,) = repo.list_assessments(db, client.id)
+    assert created.company == "Example Internet Co."

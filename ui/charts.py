@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from questions.strings import tr
+from report.grid import ACROSS, STEPS, UP, cell_level, place, tick_labels
 from scoring.assessment import Assessment
-from scoring.axes import AXES, LEVEL_RANK, LEVELS, LIKELIHOOD_LABELS, SEVERITY_LABELS
+from scoring.axes import AXES, LEVEL_RANK, LEVELS
 from scoring.model import Method
 from ui.present import LEVEL_COLORS, LEVEL_TINTS, colon
 
@@ -77,8 +78,9 @@ def radar_figure(series: list[tuple[str, Assessment]], lang: str, *, compact: bo
 
 
 def grid_figure(assessment: Assessment, method: Method, lang: str) -> dict[str, Any]:
-    """The GB/T 39335-style risk matrix: likelihood (rows) x severity (columns), coloured by level,
-    with each axis listed in its cell (each axis has its own line in a cell, so none covers another)."""
+    """The GB/T 39335-style risk matrix, laid out as in print (report/grid.py: severity across, likelihood
+    up), coloured by level, with each axis listed in its cell (each axis has its own line in a cell, so
+    none covers another)."""
     level_label = {lv.key: lv.label.get(lang) for lv in LEVELS}
     ordered = sorted(LEVELS, key=lambda lv: lv.rank)
     n = len(ordered) - 1
@@ -86,13 +88,13 @@ def grid_figure(assessment: Assessment, method: Method, lang: str) -> dict[str, 
     for lv in ordered:  # a stepped scale: each level one flat colour
         lo, hi = max(lv.rank - 0.5, 0) / n, min(lv.rank + 0.5, n) / n
         colorscale += [[lo, LEVEL_TINTS[lv.key]], [hi, LEVEL_TINTS[lv.key]]]
-    cells = [(lik, sev) for lik in (1, 2, 3, 4) for sev in (1, 2, 3, 4)]
+    cells = [(col, row) for row in STEPS for col in STEPS]
     data: list[dict[str, Any]] = [
         {
             "type": "heatmap",
-            "x": [1, 2, 3, 4],
-            "y": [1, 2, 3, 4],
-            "z": [[LEVEL_RANK[method.level(lik, sev)] for sev in (1, 2, 3, 4)] for lik in (1, 2, 3, 4)],
+            "x": list(STEPS),
+            "y": list(STEPS),
+            "z": [[LEVEL_RANK[cell_level(method.level, col, row)] for col in STEPS] for row in STEPS],
             "zmin": 0,
             "zmax": n,
             "colorscale": colorscale,
@@ -104,10 +106,10 @@ def grid_figure(assessment: Assessment, method: Method, lang: str) -> dict[str, 
         {  # each cell's level, small in its bottom-right corner
             "type": "scatter",
             "name": "",  # hover is off; a name would be one more string to translate
-            "x": [sev + 0.47 for _, sev in cells],
-            "y": [lik - 0.47 for lik, _ in cells],
+            "x": [col + 0.47 for col, _ in cells],
+            "y": [row - 0.47 for _, row in cells],
             "mode": "text",
-            "text": [level_label[method.level(lik, sev)] for lik, sev in cells],
+            "text": [level_label[cell_level(method.level, col, row)] for col, row in cells],
             "textposition": "top left",
             "textfont": {"size": 10, "color": "rgba(0,0,0,0.5)"},
             "hoverinfo": "skip",
@@ -116,13 +118,14 @@ def grid_figure(assessment: Assessment, method: Method, lang: str) -> dict[str, 
     for i, axis in enumerate(AXES):
         result = assessment.axes[axis.key]
         label = axis.label.get(lang)
-        rightmost = result.severity == 4  # label to the marker's left, so it stays inside the chart
+        col, row = place(result.likelihood, result.severity)
+        rightmost = col == STEPS[-1]  # label to the marker's left, so it stays inside the chart
         data.append(
             {
                 "type": "scatter",
                 "name": label,
-                "x": [result.severity + (0.4 if rightmost else -0.4)],
-                "y": [result.likelihood + _CELL_ROWS[i % len(_CELL_ROWS)]],
+                "x": [col + (0.4 if rightmost else -0.4)],
+                "y": [row + _CELL_ROWS[i % len(_CELL_ROWS)]],
                 "mode": "markers+text",
                 "marker": {
                     "size": 10,
@@ -137,19 +140,17 @@ def grid_figure(assessment: Assessment, method: Method, lang: str) -> dict[str, 
                 "hovertemplate": f"{label}{colon(lang)}{level_label[result.level]} ({result.score}/100)<extra></extra>",
             }
         )
-    axis_style = {"tickvals": [1, 2, 3, 4], "range": [0.5, 4.5], "showgrid": False, "zeroline": False, "fixedrange": True}
+    titles = {"likelihood": tr("ui", "grid_likelihood", lang), "severity": tr("ui", "grid_severity", lang)}
+    axis_style = {"tickvals": list(STEPS), "range": [0.5, 4.5], "showgrid": False, "zeroline": False, "fixedrange": True}
     layout = {
+        # The horizontal scale's words break at their spaces, so that the longest fits under its column on a phone.
         "xaxis": {
             **axis_style,
-            "title": {"text": tr("ui", "grid_severity", lang)},
-            "ticktext": [wrapped(s.get(lang)) for s in SEVERITY_LABELS],
+            "title": {"text": titles[ACROSS]},
+            "ticktext": [wrapped(w) for w in tick_labels(ACROSS, lang)],
             "tickangle": 0,
         },
-        "yaxis": {
-            **axis_style,
-            "title": {"text": tr("ui", "grid_likelihood", lang)},
-            "ticktext": [s.get(lang) for s in LIKELIHOOD_LABELS],
-        },
+        "yaxis": {**axis_style, "title": {"text": titles[UP]}, "ticktext": tick_labels(UP, lang)},
         "showlegend": False,
         "margin": {"l": 80, "r": 16, "t": 30, "b": 70},
         "height": 400,

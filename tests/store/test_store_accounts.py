@@ -83,7 +83,10 @@ def test_only_an_owner_manages_accounts(engine):
                 manage(limited)
     owner = as_role(engine, "owner")
     assert repo.add_account(owner, "Bo", "viewer", PASSWORD).role == "viewer"
-    assert [(a.name, a.role, a.disabled) for a in repo.list_accounts(engine)] == [("Ann", "owner", False), ("Bo", "viewer", False)]
+    assert [(a.name, a.role, a.disabled) for a in repo.list_accounts(engine)] == [
+        ("Ann", "owner", False),
+        ("Bo", "viewer", False),
+    ]
     assert repo.sign_in(engine, "Ann", PASSWORD) is not None  # her password is unchanged
 
 
@@ -108,7 +111,10 @@ def test_the_account_commands(engine_url, engine):
     assert cli(engine_url, "add", "Bo", stdin=PASSWORD + "\n").returncode == 0  # a consultant by default
     out = cli(engine_url, "list")
     assert out.returncode == 0
-    assert [line.split("\t")[:3] for line in out.stdout.splitlines()] == [["Ann Lee", "owner", "enabled"], ["Bo", "consultant", "enabled"]]
+    assert [line.split("\t")[:3] for line in out.stdout.splitlines()] == [
+        ["Ann Lee", "owner", "enabled"],
+        ["Bo", "consultant", "enabled"],
+    ]
     assert cli(engine_url, "role", "Bo", "viewer").stdout.strip() == "ok: Bo is now viewer"
     assert cli(engine_url, "disable", "Bo").stdout.strip() == "ok: Bo is disabled"
     assert cli(engine_url, "enable", "Bo").stdout.strip() == "ok: Bo is enabled"
@@ -157,7 +163,9 @@ def test_0004_keeps_every_respondent_and_answer_and_starts_them_at_version_1(emp
             conn.execute(sa.text("INSERT INTO respondents (assessment_id, name, role) VALUES (:a, 'CTO', 'tech')"), {"a": aid})
             rid = conn.execute(sa.text("SELECT id FROM respondents")).scalar()
             conn.execute(
-                sa.text("INSERT INTO respondent_answers (respondent_id, question_id, value, updated_at) VALUES (:r, 'biometrics', 'true', :n)"),
+                sa.text(
+                    "INSERT INTO respondent_answers (respondent_id, question_id, value, updated_at) VALUES (:r, 'biometrics', 'true', :n)"
+                ),
                 {"r": rid, "n": now},
             )
         upgrade(engine)

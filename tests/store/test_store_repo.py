@@ -60,6 +60,8 @@ def test_deleting_a_client_deletes_all_its_data_and_nothing_else(engine):
         repo.set_respondent_answer(engine, r, "biometrics", True, expected_version=r.version)
         repo.invite(engine, a, "DPO", author="ana")  # a respondent with a link
         repo.close_workshop(engine, a, author="ana")
+        repo.create_action(engine, a, "encrypt_and_protect", owner="CTO", author="ana")  # two fields: owner, status
+        repo.take_snapshot(engine, a, "after workshop 1", author="ana")
     repo.duplicate_assessment(engine, gone, "2027 review")
     before = table_counts(engine)
 
@@ -74,6 +76,9 @@ def test_deleting_a_client_deletes_all_its_data_and_nothing_else(engine):
         "respondent_answers": 1,
         "invitations": 1,
         "workshops": 1,
+        "actions": 1,
+        "action_changes": 2,
+        "snapshots": 1,
     }
     assert counts.complete
     after = table_counts(engine)

@@ -242,6 +242,9 @@ def test_a_reader_holding_a_snapshot_keeps_deleted_data_in_the_wal_and_it_is_rep
             "respondent_answers": 0,
             "invitations": 0,
             "workshops": 0,
+            "actions": 0,
+            "action_changes": 0,
+            "snapshots": 0,
         }
         assert deleted.complete is False  # reported, not silently ignored
         wal = path.with_name(path.name + "-wal")

@@ -182,7 +182,9 @@ def test_two_saves_on_the_same_version_at_once_one_wins_one_is_told(engine):
     def save(value: object) -> None:
         barrier.wait()
         try:
-            results.append(repo.answer_by_link(engine, invited.token, invited.respondent, "user_count", value, expected_version=1))
+            results.append(
+                repo.answer_by_link(engine, invited.token, invited.respondent, "user_count", value, expected_version=1)
+            )
         except repo.RespondentConflict as err:
             results.append(err)
 

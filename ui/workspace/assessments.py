@@ -1,20 +1,24 @@
-"""The Assessment page: one stored assessment's status, scores, branded PDF, history, notes, duplicate and delete."""
+"""The Assessment page: one stored assessment's status, scores and progress, its report (PDF, Word, Markdown)
+and workbook with the appendices chosen, its action plan, history and snapshots, notes, duplicate and delete."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import streamlit as st
 from sqlalchemy.engine import Engine
 
 from questions.locales import LOCALE_NAMES, LOCALES
 from report.branding import Branding
-from report.formats import FORMATS, ExportFormat, export_format, file_name
+from report.extras import ACTION_STATUSES, NOT_DOING, projected, status_label
+from report.formats import FORMATS, ExportFormat, export_format, file_name, file_stem
+from scoring.assessment import Assessment, RemedyEffect
 from scoring.axes import AXES
 from scoring.engine import Incomplete, assess_answers
 from store import repo
-from store.errors import StoreError
 from ui import nav, state
 from ui.present import LEVEL_BADGES, level_label, md
-from ui.workspace import access, history
+from ui.workspace import access, compare, history
 from ui.workspace import link as wl
 from ui.workspace import messages as msg
 from ui.workspace import session as ws
@@ -97,20 +101,32 @@ def _delete(shown: repo.AssessmentRef, version: int, title: str) -> None:
     msg.act(write)
 
 
-def report_file(saved: repo.SavedAssessment, branding: Branding | None, fmt: ExportFormat) -> bytes:
-    """A report of a stored assessment, in its own language, with its notes and the consultancy's branding."""
-    db = ws.engine()
-    notes = {qid: n.text for qid, n in repo.get_notes(db, saved.id).items()}
-    answer_set = saved.answer_set(notes)
-    result = assess_answers(answer_set, law=state.law())
-    if isinstance(result, Incomplete):  # the buttons are only offered once the assessment is complete
-        raise StoreError(key="store_incomplete", id=saved.id)
-    return fmt.build(result, answer_set, branding, law=state.law())
+def report_file(
+    saved: repo.SavedAssessment,
+    branding: Branding | None,
+    fmt: ExportFormat,
+    *,
+    compare_with: int | str | None = None,
+    projected: bool = False,
+    trace: bool = False,
+) -> bytes:
+    """A report of a stored assessment, in its own language, with its notes, workshop and actions, the
+    consultancy's branding, and the appendices chosen (see `repo.report_inputs`)."""
+    got = repo.report_inputs(ws.engine(), saved.id, compare_with=compare_with, projected=projected, trace=trace, law=state.law())
+    return fmt.build(got.assessment, got.answer_set, branding, law=state.law(), extras=got.extras)
 
 
 def report_pdf(saved: repo.SavedAssessment, branding: Branding | None) -> bytes:
     """The PDF report of a stored assessment (see `report_file`)."""
     return report_file(saved, branding, export_format("pdf"))
+
+
+def workbook_file(saved: repo.SavedAssessment, branding: Branding | None, **options: Any) -> bytes:
+    """The consultant's workbook of a stored assessment, with the same content as its report."""
+    from report.workbook import build_workbook  # openpyxl loads only when a workbook is made
+
+    got = repo.report_inputs(ws.engine(), saved.id, law=state.law(), **options)
+    return build_workbook(got.assessment, got.answer_set, branding, law=state.law(), extras=got.extras)
 
 
 def _reload_open() -> None:
@@ -169,30 +185,238 @@ def _actions(saved: repo.SavedAssessment) -> None:
         )
 
 
-def _scores(db: Engine, saved: repo.SavedAssessment) -> None:
+def _scores(result: Assessment, actions: list[repo.Action]) -> None:
+    """The four scores now and, while actions are tracked, each if every planned action were done."""
     lang = state.lang()
-    result = assess_answers(saved.answer_set(), rank_remedies=False, law=state.law())
+    then = projected(result, repo.action_inputs(actions), state.law()) if any(a.status != NOT_DOING for a in actions) else None
+    for column, axis in zip(st.columns(len(AXES)), AXES, strict=True):
+        r = result.axes[axis.key]
+        with column.container(border=True, key=f"ws_score__{axis.key}"):
+            st.metric(axis.label.get(lang), f"{r.score}/100")
+            st.badge(level_label(r.level, lang), color=LEVEL_BADGES[r.level])
+            if then is not None:
+                done = then.axes[axis.key]
+                st.caption(md(t("ws_if_done", level=level_label(done.level, lang), score=done.score)))
+
+
+NO_COMPARISON = "none"  # the comparison picker's "no comparison"
+
+
+def _report_keys(assessment_id: int) -> dict[str, str]:
+    return {name: f"ws_report_{name}__{assessment_id}" for name in ("compare", "projected", "trace")}
+
+
+def _downloads(db: Engine, saved: repo.SavedAssessment) -> None:
+    """The report in every export format and the workbook, with the optional appendices chosen here."""
+    keys = _report_keys(saved.id)
+    article = state.law().method.article_date
+    others = [a for a in repo.list_assessments(db, saved.client_id, include_archived=True) if a.id != saved.id]
+    choices: dict[Any, str] = {
+        NO_COMPARISON: t("ws_report_compare_none"),
+        repo.ARTICLE: t("ws_report_compare_article", date=article.isoformat()),
+        **{a.id: compare.option_label(a) for a in others},
+    }
+    with st.container(border=True, key="ws_report_box"):
+        st.markdown(f"**{md(t('ws_report_title'))}**")
+        left, right = st.columns([3, 2])
+        left.selectbox(t("ws_report_compare"), list(choices), format_func=choices.__getitem__, key=keys["compare"])
+        right.checkbox(t("ws_report_projected"), key=keys["projected"])
+        right.checkbox(t("ws_report_trace"), key=keys["trace"], help=t("ws_report_trace_help"))
+        ss = st.session_state
+        chosen = ss.get(keys["compare"])
+        options = {
+            "compare_with": None if chosen == NO_COMPARISON else chosen,
+            "projected": bool(ss.get(keys["projected"])),
+            "trace": bool(ss.get(keys["trace"])),
+        }
+        branding = repo.get_branding(db)
+        parts = (saved.client_name, saved.title)
+        columns = st.columns(len(FORMATS) + 1)
+        for column, fmt in zip(columns, FORMATS, strict=False):
+            column.download_button(
+                t(f"ws_{fmt.label}"),
+                data=lambda fmt=fmt: report_file(saved, branding, fmt, **options),  # built only when clicked
+                file_name=file_name(fmt, saved.law_as_of, saved.lang, *parts),
+                mime=fmt.mime,
+                key=f"ws_{fmt.label}",
+                on_click="ignore",
+                icon=fmt.icon,
+                width="stretch",
+            )
+        columns[-1].download_button(
+            t("ws_download_workbook"),
+            data=lambda: workbook_file(saved, branding, **options),
+            file_name=file_stem(saved.law_as_of, saved.lang, *parts) + ".xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key="ws_download_workbook",
+            on_click="ignore",
+            icon=":material/table_view:",
+            width="stretch",
+        )
+        if branding and branding.name:
+            st.caption(md(t("ws_pdf_branded", name=branding.name)))
+
+
+# -- the action plan -------------------------------------------------------------------------------------
+
+
+def _action_keys(action_id: int) -> dict[str, str]:
+    return {name: f"ws_action_{name}__{action_id}" for name in ("owner", "due", "status", "reason", "evidence")}
+
+
+def _track(target: repo.AssessmentRef, remedy_id: str, title: str) -> None:
+    def write() -> str:
+        repo.create_action(ws.engine(), target, remedy_id, author=ws.author())
+        return t("ws_action_tracked", measure=title)
+
+    msg.act(write)
+
+
+def _save_action(action_id: int, expected: int, title: str) -> None:
+    ss, keys = st.session_state, _action_keys(action_id)
+    status = ss.get(keys["status"])
+    changes = {
+        "owner": ss.get(keys["owner"]) or "",
+        "due": ss.get(keys["due"]),
+        "status": status,
+        "reason": (ss.get(keys["reason"]) or "") if status == NOT_DOING else "",
+        "evidence": ss.get(keys["evidence"]) or "",
+    }
+
+    def write() -> str:
+        repo.update_action(ws.engine(), action_id, changes, expected_version=expected, author=ws.author())
+        return t("ws_action_saved", measure=title)
+
+    msg.act(write)
+
+
+def _apply_answers(assessment_id: int, action_id: int, expected: int) -> None:
+    def write() -> str:
+        before = repo.get_assessment(ws.engine(), assessment_id).version
+        after = repo.apply_action_answers(ws.engine(), action_id, expected_version=expected, author=ws.author())
+        wl.refresh_if_open(assessment_id)
+        return t("ws_action_applied") if after != before else t("ws_action_nothing_to_apply")
+
+    msg.act(write)
+
+
+def _effect(r: RemedyEffect | None) -> str:
+    if r is None:
+        return t("ws_action_not_ranked")
+    if r.lowers_a_score:
+        return t("ws_action_lowers", n=r.reduction)
+    return t("ws_action_lowers_none")
+
+
+def _action_form(saved: repo.SavedAssessment, action: repo.Action, title: str) -> None:
+    lang = state.lang()
+    keys = _action_keys(action.id)
+    with st.form(f"ws_action_form__{action.id}", border=False):
+        left, middle, right = st.columns([2, 1, 1])
+        left.text_input(t("ws_action_owner"), value=action.owner, key=keys["owner"], max_chars=repo.NAME_MAX)
+        middle.date_input(t("ws_action_due"), value=action.due, key=keys["due"], format="YYYY-MM-DD")
+        right.selectbox(
+            t("ws_action_status"),
+            list(ACTION_STATUSES),
+            index=ACTION_STATUSES.index(action.status),
+            format_func=lambda s: status_label(s, lang),
+            key=keys["status"],
+        )
+        st.text_input(t("ws_action_reason"), value=action.reason, key=keys["reason"], max_chars=repo.NAME_MAX)
+        st.text_area(t("ws_action_evidence"), value=action.evidence, key=keys["evidence"], max_chars=repo.EVIDENCE_MAX, height=80)
+        st.form_submit_button(
+            t("ws_save"),
+            key=f"ws_action_save__{action.id}",
+            on_click=_save_action,
+            args=(action.id, action.version, title),
+            icon=":material/save:",
+        )
+    st.caption(md(t("ws_action_version", version=action.version, when=history.when(action.updated_at))))
+
+
+def _offer(saved: repo.SavedAssessment, action: repo.Action) -> None:
+    """For a done action whose measure would change answers: say which, and offer to change them."""
+    changes = repo.answers_done_would_set(action.remedy_id, saved.answers, saved.law_as_of)
+    if action.status != "done" or not changes:
+        return
+    lang = state.lang()
+    questions = state.law().bank.questions
+    with st.container(border=True, key=f"ws_action_offer__{action.id}"):
+        st.markdown(f"**{md(t('ws_action_offer', n=len(changes)))}**")
+        st.markdown(
+            "\n".join(
+                f"- {md(questions[q].text.get(lang))}: {md(history.value_label(questions[q], saved.answers.get(q), lang))}"
+                f" → **{md(history.value_label(questions[q], v, lang))}**"
+                for q, v in changes.items()
+                if q in questions
+            )
+        )
+        editable = saved.status == repo.EDITABLE
+        if not editable:
+            st.caption(md(t("ws_action_offer_read_only")))
+        st.button(
+            t("ws_action_apply"),
+            key=f"ws_action_apply__{action.id}",
+            on_click=_apply_answers,
+            args=(saved.id, action.id, wl.expected_version(saved)),
+            disabled=not editable,
+            type="primary",
+            icon=":material/published_with_changes:",
+        )
+
+
+def _measure(saved: repo.SavedAssessment, remedy_id: str, title: str, r: RemedyEffect | None, action: repo.Action | None) -> None:
+    with st.container(border=True, key=f"ws_measure__{remedy_id}"):
+        st.markdown(f"**{md(title)}**")
+        st.caption(md(_effect(r)))
+        if action is None:
+            st.button(
+                t("ws_action_track"),
+                key=f"ws_action_track__{remedy_id}",
+                on_click=_track,
+                args=(saved.ref, remedy_id, title),
+                icon=":material/add_task:",
+            )
+            return
+        _action_form(saved, action, title)
+        _offer(saved, action)
+
+
+def _progress(result: Assessment, actions: list[repo.Action]) -> None:
+    lang = state.lang()
+    counted = [a for a in actions if a.status != NOT_DOING]
+    if not counted:
+        return
+    then = projected(result, repo.action_inputs(counted), state.law())
+    lines = [f"| {md(t('axis'))} | {md(t('ws_progress_now'))} | {md(t('ws_progress_done'))} |", "|---|---|---|"]
+    for axis in AXES:
+        now, done = result.axes[axis.key], then.axes[axis.key]
+        lines.append(
+            f"| {md(axis.label.get(lang))} | {md(level_label(now.level, lang))} {now.score} | {md(level_label(done.level, lang))} {done.score} |"
+        )
+    st.markdown(f"**{md(t('ws_progress_title'))}**")
+    st.caption(md(t("ws_progress_intro", n=len(counted))))
+    st.markdown("\n".join(lines))
+
+
+def _action_plan(saved: repo.SavedAssessment, result: Assessment | Incomplete, actions: list[repo.Action]) -> None:
     if isinstance(result, Incomplete):
         st.info(md(t("ws_incomplete", n=result.count)), icon=":material/pending_actions:")
         return
-    for column, axis in zip(st.columns(len(AXES)), AXES, strict=True):
-        r = result.axes[axis.key]
-        with column.container(border=True):
-            st.metric(axis.label.get(lang), f"{r.score}/100")
-            st.badge(level_label(r.level, lang), color=LEVEL_BADGES[r.level])
-    branding = repo.get_branding(db)
-    for column, fmt in zip(st.columns(len(FORMATS)), FORMATS, strict=True):
-        column.download_button(
-            t(f"ws_{fmt.label}"),
-            data=lambda fmt=fmt: report_file(saved, branding, fmt),  # built only when clicked
-            file_name=file_name(fmt, saved.law_as_of, saved.lang, str(saved.id)),
-            mime=fmt.mime,
-            key=f"ws_{fmt.label}",
-            on_click="ignore",
-            icon=fmt.icon,
-        )
-    if branding and branding.name:
-        st.caption(md(t("ws_pdf_branded", name=branding.name)))
+    lang = state.lang()
+    law = state.law()
+    st.caption(md(t("ws_actions_intro")))
+    _progress(result, actions)
+    by_remedy = {a.remedy_id: a for a in actions}
+    if not result.remedies:
+        st.caption(md(t("ws_actions_none")))
+    for r in result.remedies:
+        _measure(saved, r.remedy, r.title.get(lang), r, by_remedy.pop(r.remedy, None))
+    if by_remedy:
+        st.markdown(f"**{md(t('ws_actions_other'))}**")
+        for remedy_id, action in by_remedy.items():
+            title = law.remedies[remedy_id].title.get(lang) if remedy_id in law.remedies else remedy_id
+            _measure(saved, remedy_id, title, None, action)
 
 
 def _notes(db: Engine, saved: repo.SavedAssessment) -> None:
@@ -266,10 +490,21 @@ def assessment_page() -> None:
             return
         _header(saved)
         _actions(saved)
-        _scores(db, saved)
-        history_tab, notes_tab, edit_tab = st.tabs([t("ws_tab_history"), t("ws_tab_notes"), t("ws_tab_edit")])
+        result = assess_answers(saved.answer_set(), law=state.law())
+        actions = repo.list_actions(db, saved.id)
+        if isinstance(result, Incomplete):
+            st.info(md(t("ws_incomplete", n=result.count)), icon=":material/pending_actions:")
+        else:
+            _scores(result, actions)
+            _downloads(db, saved)
+        plan_tab, history_tab, notes_tab, edit_tab = st.tabs(
+            [t("ws_tab_actions"), t("ws_tab_history"), t("ws_tab_notes"), t("ws_tab_edit")]
+        )
+        with plan_tab:
+            _action_plan(saved, result, actions)
         with history_tab:
             history.history_section(db, saved)
+            compare.snapshots_section(db, saved)
         with notes_tab:
             _notes(db, saved)
         with edit_tab:

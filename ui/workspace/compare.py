@@ -1,13 +1,16 @@
-"""The Compare page: two stored assessments side by side: answers, scores, findings resolved and new, and a chart."""
+"""The Compare page: two stored assessments side by side: answers, scores, findings resolved and new, and a
+chart. Also the Snapshots part of an assessment's History tab: take named snapshots and compare two of them
+(or one with the answers now) the same way."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
 import streamlit as st
+from sqlalchemy.engine import Engine
 
-from scoring.assessment import Assessment, base_rule_id
+from questions.answers import AnswerSet
+from scoring.assessment import Assessment
 from scoring.axes import AXES
 from scoring.engine import Incomplete, assess_answers
 from store import repo
@@ -16,7 +19,7 @@ from ui.present import level_label, md
 from ui.workspace import access
 from ui.workspace import messages as msg
 from ui.workspace import session as ws
-from ui.workspace.history import value_label
+from ui.workspace.history import value_label, when
 from ui.workspace.session import t
 
 _COLORS = ("#8e9aaf", "#1f5f8b")
@@ -57,16 +60,17 @@ def bars_figure(first: Assessment, second: Assessment, names: tuple[str, str], l
     return {"data": data, "layout": layout}
 
 
-def _answers_table(differences: dict[str, tuple[Any, Any]], lang: str) -> pd.DataFrame:
+def answers_table(differences: dict[str, tuple[Any, Any]], lang: str) -> str:
+    """The answers that differ as a Markdown table, each question in full (a table wraps its text)."""
     questions = state.law().bank.questions
-    rows = []
+    lines = [f"| {md(t('ws_col_question'))} | A | B |", "|---|---|---|"]
     for qid, (a, b) in differences.items():
         q = questions.get(qid)
-        rows.append((q.text.get(lang) if q else qid, value_label(q, a, lang), value_label(q, b, lang)))
-    return pd.DataFrame(rows, columns=[t("ws_col_question"), "A", "B"])
+        lines.append(f"| {md(q.text.get(lang) if q else qid)} | {md(value_label(q, a, lang))} | {md(value_label(q, b, lang))} |")
+    return "\n".join(lines)
 
 
-def _score_table(first: Assessment, second: Assessment, lang: str) -> str:
+def score_table(first: Assessment, second: Assessment, lang: str) -> str:
     lines = [f"| {md(t('axis'))} | A | B | {md(t('change_col'))} |", "|---|---|---|---|"]
     for axis in AXES:
         a, b = first.axes[axis.key], second.axes[axis.key]
@@ -84,13 +88,13 @@ def _findings(first: Assessment, second: Assessment, lang: str) -> None:
     with resolved_col.container(key="ws_compare_resolved"):
         st.markdown(f"**{md(t('ws_compare_resolved', n=len(resolved)))}**")
         if resolved:
-            st.markdown("\n".join(f"- {md(f.title.get(lang))} (`{base_rule_id(f.rule)}`)" for f in resolved))
+            st.markdown("\n".join(f"- {md(f.title.get(lang))}" for f in resolved))
         else:
             st.caption(md(t("ws_compare_none")))
     with new_col.container(key="ws_compare_new"):
         st.markdown(f"**{md(t('ws_compare_new', n=len(new)))}**")
         if new:
-            st.markdown("\n".join(f"- {md(f.title.get(lang))} (`{base_rule_id(f.rule)}`)" for f in new))
+            st.markdown("\n".join(f"- {md(f.title.get(lang))}" for f in new))
         else:
             st.caption(md(t("ws_compare_none")))
 
@@ -132,7 +136,7 @@ def compare_page() -> None:
         differences = repo.answer_differences(db, first.id, second.id)
         st.subheader(t("ws_compare_answers", n=len(differences)), anchor=False)
         if differences:
-            st.dataframe(_answers_table(differences, lang), hide_index=True, key="ws_compare_table")
+            st.markdown(answers_table(differences, lang))
         else:
             st.caption(md(t("ws_compare_no_answer_change")))
 
@@ -146,8 +150,96 @@ def compare_page() -> None:
                     st.info(md(t("ws_compare_incomplete", which=name, n=result.count)), icon=":material/pending_actions:")
             return
         table, chart = st.columns([3, 2], gap="large")
-        table.markdown(_score_table(result_a, result_b, lang))
+        table.markdown(score_table(result_a, result_b, lang))
         names = (f"A · {first.law_as_of.isoformat()}", f"B · {second.law_as_of.isoformat()}")
         chart.plotly_chart(bars_figure(result_a, result_b, names, lang), key="ws_compare_chart", config={"displayModeBar": False})
         st.subheader(t("ws_compare_findings"), anchor=False)
         _findings(result_a, result_b, lang)
+
+
+# -- snapshots ------------------------------------------------------------------------------------------------
+
+NOW = 0  # the snapshot picker's "the answers now"
+
+
+def _keys(assessment_id: int) -> dict[str, str]:
+    return {name: f"ws_{name}__{assessment_id}" for name in ("snapshot_name", "snapshot_a", "snapshot_b")}
+
+
+def _take(target: repo.AssessmentRef) -> None:
+    ss, keys = st.session_state, _keys(target.id)
+
+    def write() -> str:
+        taken = repo.take_snapshot(ws.engine(), target, ss.get(keys["snapshot_name"]) or "", author=ws.author())
+        ss[keys["snapshot_name"]] = ""
+        return t("ws_snapshot_taken", name=taken.name)
+
+    msg.act(write)
+
+
+def _delete(snapshot_id: int, name: str) -> None:
+    def write() -> str:
+        repo.delete_snapshot(ws.engine(), snapshot_id)
+        return t("ws_snapshot_deleted", name=name)
+
+    msg.act(write)
+
+
+def _scores_of(saved: repo.SavedAssessment, answers: dict[str, Any]) -> Assessment | Incomplete:
+    answer_set = AnswerSet(answers, saved.company, saved.lang, saved.law_as_of)
+    return assess_answers(answer_set, rank_remedies=False, law=state.law())
+
+
+def snapshots_section(db: Engine, saved: repo.SavedAssessment) -> None:
+    """Take a named snapshot of the answers; list the snapshots; compare two of them, or one with now."""
+    lang = state.lang()
+    keys = _keys(saved.id)
+    st.subheader(t("ws_snapshots_title"), anchor=False)
+    st.caption(md(t("ws_snapshots_intro")))
+    with st.form(f"ws_snapshot_form__{saved.id}", border=True):
+        st.text_input(
+            t("ws_snapshot_name"), key=keys["snapshot_name"], max_chars=repo.NAME_MAX, placeholder=t("ws_snapshot_placeholder")
+        )
+        st.form_submit_button(
+            t("ws_snapshot_take"), key="ws_snapshot_take", on_click=_take, args=(saved.ref,), icon=":material/photo_camera:"
+        )
+    snapshots = repo.list_snapshots(db, saved.id)
+    if not snapshots:
+        st.caption(md(t("ws_snapshots_none")))
+        return
+    for snap in snapshots:
+        with st.container(border=True, key=f"ws_snapshot__{snap.id}"):
+            text, button = st.columns([5, 1], vertical_alignment="center")
+            text.text(snap.name)
+            text.caption(
+                md(t("ws_snapshot_line", version=snap.version, who=snap.author or t("ws_unnamed"), when=when(snap.created_at)))
+            )
+            button.button(
+                t("ws_snapshot_delete"),
+                key=f"ws_snapshot_delete__{snap.id}",
+                on_click=_delete,
+                args=(snap.id, snap.name),
+                icon=":material/delete:",
+            )
+
+    by_id = {s.id: s for s in snapshots}
+    labels = {NOW: t("ws_snapshot_now", version=saved.version), **{s.id: f"{s.name} (v{s.version})" for s in snapshots}}
+    ss = st.session_state
+    if ss.get(keys["snapshot_a"]) not in labels:
+        ss[keys["snapshot_a"]] = snapshots[0].id
+    if ss.get(keys["snapshot_b"]) not in labels:
+        ss[keys["snapshot_b"]] = NOW
+    left, right = st.columns(2)
+    a = left.selectbox(t("ws_compare_first"), list(labels), format_func=labels.__getitem__, key=keys["snapshot_a"])
+    b = right.selectbox(t("ws_compare_second"), list(labels), format_func=labels.__getitem__, key=keys["snapshot_b"])
+    answers_a = by_id[a].answers if a != NOW else saved.answers
+    answers_b = by_id[b].answers if b != NOW else saved.answers
+    differences = repo.differences(answers_a, answers_b)
+    st.markdown(f"**{md(t('ws_compare_answers', n=len(differences)))}**")
+    if differences:
+        st.markdown(answers_table(differences, lang))
+    else:
+        st.caption(md(t("ws_compare_no_answer_change")))
+    result_a, result_b = _scores_of(saved, answers_a), _scores_of(saved, answers_b)
+    if isinstance(result_a, Assessment) and isinstance(result_b, Assessment):
+        st.markdown(score_table(result_a, result_b, lang))

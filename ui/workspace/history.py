@@ -1,10 +1,14 @@
-"""An assessment's history: each change of an answer, a detail (title, law date, language, company, status) or a
-note (what, old → new, who, when), with a way to restore an earlier value."""
+"""An assessment's history as people read it: one entry per sitting (one person's run of changes), in local
+time, each expanding to its changes of an answer, a detail (title, law date, language, company, status) or a
+note (what, old → new, who, when) with a way to restore an earlier value. The time zone is the machine's,
+or PIRISK_TIMEZONE (docs/team.md)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
 from sqlalchemy.engine import Engine
@@ -22,11 +26,42 @@ from ui.workspace import session as ws
 from ui.workspace.session import t
 
 HISTORY_LIMIT = 300  # changes shown; the database keeps them all
+TIMEZONE_ENV = "PIRISK_TIMEZONE"
+
+
+def zone() -> dt.tzinfo:
+    """The zone times are shown in: PIRISK_TIMEZONE (an IANA name such as Asia/Shanghai), else the
+    machine's own. A name the system does not know counts as unset."""
+    name = os.environ.get(TIMEZONE_ENV, "").strip()
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return dt.datetime.now().astimezone().tzinfo or dt.UTC
+
+
+def offset(moment: dt.datetime) -> str:
+    """The shown zone's offset from UTC at `moment`: "UTC", "UTC+08:00"."""
+    minutes = int((moment.astimezone(zone()).utcoffset() or dt.timedelta(0)).total_seconds() // 60)
+    if minutes == 0:
+        return "UTC"
+    sign = "+" if minutes > 0 else "-"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def when(moment: dt.datetime) -> str:
-    """A stored time as people read it: UTC, to the minute."""
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    """A stored time as people read it: local time to the minute, with its offset from UTC."""
+    return f"{moment.astimezone(zone()):%Y-%m-%d %H:%M} {offset(moment)}"
+
+
+def _span(start: dt.datetime, end: dt.datetime) -> str:
+    """From one time to another as people read it: "2026-12-01 14:05–14:40 UTC+08:00"."""
+    first, last = start.astimezone(zone()), end.astimezone(zone())
+    if first.date() != last.date():
+        return f"{when(start)} – {when(end)}"
+    until = f"–{last:%H:%M}" if f"{last:%H:%M}" != f"{first:%H:%M}" else ""
+    return f"{first:%Y-%m-%d %H:%M}{until} {offset(end)}"
 
 
 def value_label(question: Question | None, value: Any, lang: str) -> str:
@@ -84,41 +119,49 @@ def detail_name(field: str) -> str:
     return names.get(field, field)
 
 
+def _change(saved: repo.SavedAssessment, change: repo.AnswerChange, expected: int, editable: bool) -> None:
+    what, before, after = change_labels(change, state.law().bank.questions, state.lang())
+    with st.container(border=True, key=f"ws_change__{change.id}"):
+        text, button = st.columns([5, 1], vertical_alignment="center")
+        text.markdown(f"**{md(what)}**")
+        text.markdown(f"{md(before)} → **{md(after)}**")
+        text.caption(
+            md(t("ws_change_line", version=change.version, who=change.author or t("ws_unnamed"), when=when(change.changed_at)))
+        )
+        button.button(
+            t("ws_restore"),
+            key=f"ws_restore__{change.id}",
+            on_click=_restore,
+            args=(saved.ref, change.id, expected),
+            disabled=not editable and change.kind == "answer",
+            help=md(t("ws_restore_help", value=before)),
+            icon=":material/history:",
+        )
+
+
 def history_section(db: Engine, saved: repo.SavedAssessment) -> None:
-    """The timeline of `saved`'s answer changes with a Restore button on each (drafts only)."""
-    changes = repo.history(db, saved.id, limit=HISTORY_LIMIT)
-    if not changes:
+    """The answer changes of `saved` as sittings, newest first, each expanding to its changes with a Restore
+    button on each (drafts only)."""
+    sittings = repo.sittings(db, saved.id, limit=HISTORY_LIMIT)
+    if not sittings:
         st.caption(md(t("ws_history_none")))
         return
-    lang = state.lang()
-    questions = state.law().bank.questions
     editable = saved.status == repo.EDITABLE
     expected = wl.expected_version(saved)
-    st.caption(md(t("ws_history_intro", n=len(changes))))
+    st.caption(md(t("ws_history_intro", n=sum(len(s.changes) for s in sittings))))
+    st.caption(md(t("ws_history_zone", zone=offset(saved.updated_at))))
     if not editable:
         st.caption(md(t("ws_history_read_only")))
-    for change in changes:
-        what, before, after = change_labels(change, questions, lang)
-        with st.container(border=True, key=f"ws_change__{change.id}"):
-            text, button = st.columns([5, 1], vertical_alignment="center")
-            text.markdown(f"**{md(what)}**")
-            text.markdown(f"{md(before)} → **{md(after)}**")
-            text.caption(
-                md(
-                    t(
-                        "ws_change_line",
-                        version=change.version,
-                        who=change.author or t("ws_unnamed"),
-                        when=when(change.changed_at),
-                    )
-                )
-            )
-            button.button(
-                t("ws_restore"),
-                key=f"ws_restore__{change.id}",
-                on_click=_restore,
-                args=(saved.ref, change.id, expected),
-                disabled=not editable and change.kind == "answer",
-                help=md(t("ws_restore_help", value=before)),
-                icon=":material/history:",
-            )
+    for i, sitting in enumerate(sittings):
+        first, last = sitting.versions
+        label = t(
+            "ws_history_sitting",
+            when=_span(sitting.started, sitting.ended),
+            who=sitting.author or t("ws_unnamed"),
+            n=len(sitting.changes),
+            first=first,
+            last=last,
+        )
+        with st.expander(label, expanded=i == 0, icon=":material/edit_note:"):
+            for change in sitting.changes:
+                _change(saved, change, expected, editable)

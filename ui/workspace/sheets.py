@@ -40,8 +40,9 @@ def import_file(
 
 
 def export_table(db: Engine, client_id: int | None, *, include_archived: bool = False) -> pd.DataFrame:
-    """A client's assessments (None: every client's) with their axis levels and scores."""
-    return spreadsheet.export_assessments(repo.list_assessments(db, client_id, include_archived=include_archived))
+    """A client's assessments (None: every client's) with their axis levels (in the screen's language) and scores."""
+    rows = repo.list_assessments(db, client_id, include_archived=include_archived)
+    return spreadsheet.export_assessments(rows, state.lang())
 
 
 def export_file_name(scope: str, kind: str) -> str:

@@ -1,0 +1,498 @@
+"""The Word report: `build_docx(assessment, answer_set, branding) -> bytes`, written with python-docx from the
+same ReportContent as the PDF and the Markdown, so that a consultant can edit it before handing it over.
+
+Headings are Word headings (the navigation pane lists them), tables are Word tables and the charts are
+PNG images (report/images.py). Every style names an East Asian font (`w:eastAsia`) and Chinese as the
+East Asian language, so that Word and LibreOffice draw Chinese with a Chinese font instead of boxes.
+User text goes into plain runs through `word_text`, never into fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+from questions.answers import AnswerSet
+from questions.strings import tr
+from report.branding import Branding
+from report.content import (
+    HIDDEN,
+    UNANSWERED,
+    UNKNOWN_ANSWER,
+    AnswerView,
+    AppendixView,
+    AxisFinding,
+    ReportContent,
+    TableView,
+    build_content,
+)
+from report.extras import ReportExtras
+from report.images import grid_png, radar_png
+from report.style import ACCENT, AMBER_TEXT, INK, LEVEL_PALE, LEVEL_TEXT, MUTED, TABLE_HEAD
+from scoring.assessment import Assessment
+from scoring.loader import Law, default_law
+
+# The East Asian font every style names. Word on Windows and macOS ships it; where it is missing, Word and
+# LibreOffice substitute a Chinese font because the East Asian language is set to Chinese.
+EAST_ASIAN_FONT = "Microsoft YaHei"
+LATIN_FONT = "Calibri"
+TABLE_TEXT = "Table Text"  # the paragraph style of table cells; its id is "TableText"
+MAX_LOGO_PIXELS = 4096 * 4096
+# Characters a Word document cannot hold (XML 1.0), and the controls that reorder text on screen.
+_UNFIT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
+
+Color = tuple[int, int, int]
+
+
+def word_text(text: object) -> str:
+    """`text` as a Word run holds it: what XML cannot carry (and text-reordering controls) becomes U+FFFD;
+    newlines and tabs stay (the run turns them into line breaks and tabs). Never raises."""
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    return _UNFIT.sub("\ufffd", text)
+
+
+def _rgb(color: Color) -> RGBColor:
+    return RGBColor(*color)
+
+
+def _hex(color: Color) -> str:
+    return "{:02X}{:02X}{:02X}".format(*color)
+
+
+# -- the document's styles ---------------------------------------------------------------------------------
+
+
+def _set_fonts(rpr: Any, lang_tag: str) -> None:
+    """Name the Latin and East Asian fonts on a run-properties element, dropping the theme fonts that
+    would override them, and say which language East Asian text is in."""
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme"):
+        fonts.attrib.pop(qn(attr), None)
+    fonts.set(qn("w:ascii"), LATIN_FONT)
+    fonts.set(qn("w:hAnsi"), LATIN_FONT)
+    fonts.set(qn("w:eastAsia"), EAST_ASIAN_FONT)
+    lang = rpr.find(qn("w:lang"))
+    if lang is not None:
+        lang.set(qn("w:val"), lang_tag)
+        lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _styles(doc: Any, lang_tag: str) -> None:
+    defaults = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _set_fonts(defaults, lang_tag)
+    for style in doc.styles:
+        if style.type in (1, 2, 3):  # paragraph, character and table styles
+            _set_fonts(style.element.get_or_add_rPr(), lang_tag)
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(10)
+    normal.font.color.rgb = _rgb(INK)
+    normal.paragraph_format.space_after = Pt(4)
+    normal.paragraph_format.line_spacing = 1.15
+    for name, size in (("Title", 24), ("Heading 1", 16), ("Heading 2", 13), ("Heading 3", 11)):
+        style = doc.styles[name]
+        style.font.size = Pt(size)
+        style.font.color.rgb = _rgb(INK if name == "Title" else ACCENT)
+    cells = doc.styles.add_style(TABLE_TEXT, WD_STYLE_TYPE.PARAGRAPH)  # a size for every cell, set once
+    cells.base_style = normal
+    cells.font.size = Pt(9)
+    cells.paragraph_format.space_after = Pt(1)
+    _set_fonts(cells.element.get_or_add_rPr(), lang_tag)
+
+
+# -- building blocks ---------------------------------------------------------------------------------------
+
+
+class Writer:
+    """The document being written, with the few kinds of paragraph and table the report uses."""
+
+    def __init__(self, c: ReportContent) -> None:
+        self.c = c
+        self.doc = Document()
+        _styles(self.doc, c.t("lang_tag"))
+        section = self.doc.sections[0]
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+        section.left_margin = section.right_margin = section.top_margin = Cm(1.8)
+        section.bottom_margin = Cm(2.0)
+        self.width = int(Cm(21.0 - 2 * 1.8))
+
+    def styled(self, style_id: str) -> Any:
+        """A new paragraph in a style, by its id. (Setting the id directly: python-docx's lookup by name
+        scans every style for each paragraph, which took most of the time to write a report.)"""
+        p = self.doc.add_paragraph()
+        p._p.style = style_id
+        return p
+
+    def heading(self, text: str, level: int = 1) -> None:
+        self.run(self.styled(f"Heading{level}"), text)
+
+    def para(
+        self, text: str = "", *, color: Color = INK, size: float | None = None, bold: bool = False, italic: bool = False
+    ) -> Any:
+        p = self.doc.add_paragraph()
+        if text:
+            self.run(p, text, color=color, size=size, bold=bold, italic=italic)
+        return p
+
+    @staticmethod
+    def run(p: Any, text: str, *, color: Color = INK, size: float | None = None, bold: bool = False, italic: bool = False) -> Any:
+        r = p.add_run(word_text(text))
+        if color != INK:
+            r.font.color.rgb = _rgb(color)
+        if size:
+            r.font.size = Pt(size)
+        if bold:
+            r.bold = True
+        if italic:
+            r.italic = True
+        return r
+
+    def bullets(self, items: Iterable[str], *, color: Color = INK, level: int = 1) -> None:
+        style = "ListBullet" if level == 1 else "ListBullet2"
+        for item in items:
+            self.run(self.styled(style), item, color=color)
+
+    def numbered(self, items: Iterable[str]) -> None:
+        for item in items:
+            self.run(self.styled("ListNumber"), item)
+
+    def table(
+        self,
+        widths: Sequence[float],
+        head: Sequence[str] | None,
+        rows: Iterable[Sequence[Sequence[tuple[str, Color, bool]] | str]],
+        *,
+        fills: dict[tuple[int, int], Color] | None = None,
+    ) -> Any:
+        """A Word table: a shaded heading row repeated on each page (unless `head` is None), then rows.
+        A cell is text, or runs of (text, colour, bold), each on its own line."""
+        table = self.doc.add_table(rows=0, cols=len(widths))
+        table._tbl.tblStyle_val = "TableGrid"
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        total = sum(widths)
+        for column, w in zip(table.columns, widths, strict=True):
+            column.width = int(self.width * w / total)
+        if head is not None:
+            cells = table.add_row().cells
+            header = table.rows[0]._tr.get_or_add_trPr()
+            repeat = OxmlElement("w:tblHeader")
+            repeat.set(qn("w:val"), "true")
+            header.append(repeat)
+            for cell, text in zip(cells, head, strict=True):
+                self._cell(cell, [(text, ACCENT, True)], TABLE_HEAD)
+        fills = fills or {}
+        for i, row in enumerate(rows):
+            cells = table.add_row().cells
+            for j, (cell, value) in enumerate(zip(cells, row, strict=True)):
+                runs = [(value, INK, False)] if isinstance(value, str) else value
+                self._cell(cell, runs, fills.get((i, j)))
+        self.doc.add_paragraph()
+        return table
+
+    def _cell(self, cell: Any, runs: Sequence[tuple[str, Color, bool]], fill: Color | None) -> None:
+        p = cell.paragraphs[0]
+        for k, (text, color, bold) in enumerate(runs):
+            if k:
+                p = cell.add_paragraph()
+            p._p.style = "TableText"
+            self.run(p, text, color=color, bold=bold)
+        if fill is not None:
+            shade = OxmlElement("w:shd")
+            shade.set(qn("w:val"), "clear")
+            shade.set(qn("w:color"), "auto")
+            shade.set(qn("w:fill"), _hex(fill))
+            cell._tc.get_or_add_tcPr().append(shade)
+
+    def plain_table(self, t: TableView) -> None:
+        emphasis = set(t.emphasis)
+        self.table(
+            t.widths,
+            t.head,
+            ([[(text, AMBER_TEXT if i in emphasis else INK, i in emphasis)] for text in row] for i, row in enumerate(t.rows)),
+        )
+
+    def picture(self, data: bytes, width: float) -> None:
+        self.doc.add_picture(io.BytesIO(data), width=int(width))
+
+    def page_break(self) -> None:
+        self.doc.add_page_break()
+
+
+# -- the sections ------------------------------------------------------------------------------------------
+
+
+def _logo(w: Writer, branding: Branding | None) -> None:
+    logo = branding.logo if branding and branding.logo_kind() else None
+    if not logo:
+        return
+    try:
+        from PIL import Image
+
+        with Image.open(io.BytesIO(logo)) as im:
+            im.verify()
+            fits = im.width * im.height <= MAX_LOGO_PIXELS
+        if fits:
+            p = w.doc.add_paragraph()
+            p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            p.add_run().add_picture(io.BytesIO(logo), height=Cm(2.0))
+    except Exception:  # noqa: S110 - a logo that will not load is left off; the report still builds
+        pass
+
+
+def _cover(w: Writer, c: ReportContent, branding: Branding | None) -> None:
+    _logo(w, branding)
+    w.para(c.kicker, color=ACCENT, size=11)
+    w.run(w.styled("Title"), c.t("doc_title"))
+    w.para(c.display_name, color=ACCENT, size=16)
+    if c.title.strip():
+        w.para(c.title, size=12)
+    w.table((30, 70), None, [([(k, MUTED, False)], v) for k, v in c.cover])
+    w.table(
+        (25, 25, 20),
+        [c.t("col_axis"), c.t("col_level"), c.t("col_score")],
+        ((ax.label, [(ax.level_label, LEVEL_TEXT[ax.level], True)], c.t("score_value", score=ax.score)) for ax in c.axes),
+        fills={(i, 1): LEVEL_PALE[ax.level] for i, ax in enumerate(c.axes)},
+    )
+    w.para(c.t("about_disclaimer", as_of=c.law_as_of.isoformat()), size=9)
+    w.page_break()
+
+
+def _summary(w: Writer, c: ReportContent, law: Law) -> None:
+    w.heading(c.t("sec_summary"))
+    w.table(
+        (20, 14, 13, 17, 17, 51),
+        [c.t(k) for k in ("col_axis", "col_level", "col_score", "col_likelihood", "col_severity", "col_reason")],
+        (
+            (
+                ax.label,
+                [(ax.level_label, LEVEL_TEXT[ax.level], True)],
+                c.t("score_value", score=ax.score),
+                ax.likelihood_label,
+                ax.severity_label,
+                ax.reason,
+            )
+            for ax in c.axes
+        ),
+        fills={(i, 1): LEVEL_PALE[ax.level] for i, ax in enumerate(c.axes)},
+    )
+    w.para(c.t("summary_counts", findings=len(c.findings), unknowns=len(c.unknowns), measures=len(c.measures)), color=MUTED)
+    w.heading(c.t("summary_top"), 2)
+    if c.top:
+        w.numbered(c.top)
+    else:
+        w.para(c.t("summary_no_findings"))
+    if c.first_measure:
+        w.para(c.first_measure, color=ACCENT)
+    radar = radar_png(c.axes, dict(law.method.level_ceiling), c.t("chart_radar"))
+    grid = grid_png(c.axes, law.method.level, c.lang, (c.t("chart_grid"), c.t("chart_likelihood"), c.t("chart_severity")))
+    w.picture(radar, w.width * 0.62)
+    w.picture(grid, w.width * 0.72)
+
+
+def _answer_lines(w: Writer, c: ReportContent, answers: Sequence[AnswerView]) -> None:
+    for a in answers:
+        w.bullets([c.t("answer_line", question=a.question, answer=a.answer)])
+        if a.note:
+            w.bullets([c.t("note_line", note=a.note)], color=ACCENT, level=2)
+
+
+def _finding(w: Writer, c: ReportContent, af: AxisFinding) -> None:
+    f = af.finding
+    w.heading(f"{f.ref} · {f.title}", 3)
+    w.para(af.impact, color=LEVEL_TEXT[af.level], size=9)
+    if not af.first:
+        w.para(c.t("finding_see_above", axis=af.explained_under, ref=f.ref), color=MUTED, italic=True)
+        return
+    if f.uncertain:
+        w.para(c.t("finding_uncertain"), color=AMBER_TEXT)
+    w.para(f.explain)
+    if f.answers:
+        w.para(c.t("finding_answers"), color=MUTED, bold=True, size=9)
+        _answer_lines(w, c, f.answers)
+    for key, cites in (("finding_cited", f.cited), ("finding_article", f.article)):
+        if cites:
+            w.para(c.t(key), color=MUTED, bold=True, size=9)
+            w.bullets(cites)
+
+
+def _findings(w: Writer, c: ReportContent) -> None:
+    w.page_break()
+    w.heading(c.t("sec_findings"))
+    for ax in c.axes:
+        w.heading(c.t("axis_heading", axis=ax.label, level=ax.level_label, score=ax.score), 2)
+        w.para(ax.description, color=MUTED, italic=True)
+        if ax.caveat:
+            w.para(ax.caveat, color=AMBER_TEXT)
+        w.para(c.t("axis_reason", reason=ax.reason))
+        if ax.exposure:
+            w.para(c.t("axis_exposure"), color=MUTED, bold=True, size=9)
+            for e in ax.exposure:
+                w.bullets([e.text])
+                w.bullets(e.cited, color=MUTED, level=2)
+        if not ax.findings:
+            w.para(c.t("axis_no_findings"), color=MUTED)
+        for af in ax.findings:
+            _finding(w, c, af)
+    if c.unknowns:
+        w.heading(c.t("sec_unknowns"), 2)
+        w.para(c.t("unknowns_intro"), color=MUTED)
+        for u in c.unknowns:
+            p = w.para(u.title, bold=True)
+            w.run(p, " " + u.explain)
+    if c.notes:
+        w.heading(c.t("sec_notes"), 2)
+        w.bullets(c.notes)
+
+
+def _plan(w: Writer, c: ReportContent) -> None:
+    w.page_break()
+    w.heading(c.t("sec_plan"))
+    if c.measures:
+        w.para(c.t("plan_intro"), color=MUTED)
+        rows = []
+        for m in c.measures:
+            measure = [(m.title, INK, True), (m.description, INK, False)]
+            if m.addresses:
+                measure.append((c.t("plan_addresses", refs=", ".join(m.addresses)), MUTED, False))
+            if m.past_note:
+                measure.append((m.past_note, AMBER_TEXT, False))
+            after = [(a.text, LEVEL_TEXT[a.level], False) for a in m.after]
+            rows.append((str(m.rank), measure, c.t("plan_points", n=m.reduction), after, m.owner, m.due))
+        w.table(
+            (8, 62, 18, 42, 25, 19),
+            [c.t(k) for k in ("col_no", "col_measure", "col_reduction", "col_after", "col_owner", "col_due")],
+            rows,
+        )
+    else:
+        w.para(c.t("plan_none"))
+    if c.also_required:
+        w.heading(tr("common", "also_required_title", c.lang), 2)
+        w.para(tr("common", "also_required_intro", c.lang), color=MUTED)
+        for m in c.also_required:
+            w.para(m.title, bold=True)
+            w.para(m.description)
+            w.para(m.why, color=AMBER_TEXT, italic=True)
+    if c.actions_table is not None:
+        w.heading(c.t("plan_tracked"), 2)
+        w.para(c.t("plan_tracked_intro"), color=MUTED)
+        w.plain_table(c.actions_table)
+
+
+def _answers(w: Writer, c: ReportContent) -> None:
+    w.page_break()
+    w.heading(c.t("sec_answers"))
+    w.para(c.t("answers_intro"), color=MUTED)
+    colors = {HIDDEN: MUTED, UNANSWERED: MUTED, UNKNOWN_ANSWER: AMBER_TEXT}
+    for section in c.answers:
+        w.heading(section.title, 2)
+        rows = []
+        for a in section.rows:
+            answer = [(a.answer, colors.get(a.status, INK), False)]
+            if a.note:
+                answer.append((c.t("note_line", note=a.note), ACCENT, False))
+            rows.append(([(a.question, MUTED if a.status == HIDDEN else INK, False)], answer))
+        w.table((62, 38), [c.t("col_question"), c.t("col_answer")], rows)
+
+
+def _sources(w: Writer, c: ReportContent) -> None:
+    w.page_break()
+    w.heading(c.t("sec_sources"))
+    w.para(c.t("sources_intro", as_of=c.law_as_of.isoformat()), color=MUTED)
+    w.para(c.t("confidence_legend"), color=MUTED, size=9)
+    for commentary, key in ((False, "sources_law"), (True, "sources_commentary")):
+        group = [s for s in c.sources if s.commentary == commentary]
+        if not group:
+            continue
+        w.heading(c.t(key), 2)
+        for s in group:
+            p = w.styled("ListBullet")
+            w.run(p, s.label, bold=True)
+            w.run(p, " " + s.summary)
+            if s.not_modelled:
+                w.bullets([s.not_modelled], color=MUTED, level=2)
+
+
+def _appendix(w: Writer, a: AppendixView) -> None:
+    w.page_break()
+    w.heading(a.title)
+    w.para(a.intro, color=MUTED)
+    for block in a.blocks:
+        if block.heading:
+            w.heading(block.heading, 2)
+        if block.text:
+            w.para(block.text)
+        if block.items:
+            w.bullets(block.items)
+        if block.table is not None:
+            w.plain_table(block.table)
+
+
+def _about(w: Writer, c: ReportContent) -> None:
+    w.heading(c.t("sec_about"))
+    w.para(c.t("about_disclaimer", as_of=c.law_as_of.isoformat()))
+    w.para(c.t("about_method"), color=MUTED)
+    w.para(c.t("about_made_with", rules=c.rules_version, bank=c.bank_version, date=c.assessed_on.isoformat()), color=MUTED)
+
+
+def _furniture(w: Writer, c: ReportContent) -> None:
+    """The running header (company and title) and foot (the disclaimer), and the file's properties."""
+    section = w.doc.sections[0]
+    head = f"{c.display_name} — {c.title}" if c.title.strip() else c.display_name
+    w.run(section.header.paragraphs[0], head, color=MUTED, size=8)
+    w.run(section.footer.paragraphs[0], c.t("footer_disclaimer", as_of=c.law_as_of.isoformat()), color=MUTED, size=8)
+    props = w.doc.core_properties
+    props.title = word_text(" — ".join(part for part in (c.t("doc_title"), c.display_name, c.title) if part.strip()))
+    props.subject = c.t("doc_subject")
+    props.keywords = c.t("doc_keywords")
+    props.language = c.t("lang_tag")
+    props.author = word_text(c.branding_name) or "pirisk"
+    props.last_modified_by = props.author
+    props.comments = ""
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+    props.created, props.modified = now, now
+
+
+def build_docx(
+    assessment: Assessment,
+    answer_set: AnswerSet,
+    branding: Branding | None = None,
+    *,
+    assessed_on: dt.date | None = None,
+    law: Law | None = None,
+    extras: ReportExtras | None = None,
+) -> bytes:
+    """The report of `assessment`, scored from `answer_set`, in the set's language, as a Word (.docx) file:
+    the same sections, findings, actions, notes and appendices as the PDF, with the charts as images."""
+    law = law or default_law()
+    c = build_content(assessment, answer_set, assessed_on=assessed_on, law=law, branding=branding, extras=extras)
+    w = Writer(c)
+    _furniture(w, c)
+    _cover(w, c, branding)
+    _summary(w, c, law)
+    _findings(w, c)
+    _plan(w, c)
+    _answers(w, c)
+    _sources(w, c)
+    for appendix in c.appendices:
+        _appendix(w, appendix)
+    w.page_break()
+    _about(w, c)
+    out = io.BytesIO()
+    w.doc.save(out)
+    return out.getvalue()

@@ -1,0 +1,150 @@
+"""The consultant's workbook: `build_workbook(...) -> bytes`, one .xlsx from the same ReportContent as the
+reports, to work from: a summary with the level words and the company, the findings with their marked
+citations, every answer with its question and note, the notes, the action plan with the tracked actions,
+and the workshop, comparison and projection when the report has them.
+
+Every cell is written by `_write`, the workbook's one writer, which neutralises text a spreadsheet would
+run as a formula.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from questions.answers import AnswerSet
+from questions.strings import tr
+from report.branding import Branding
+from report.content import ReportContent, TableView, build_content
+from report.extras import ReportExtras
+from scoring import tables
+from scoring.assessment import Assessment
+from scoring.axes import level
+from scoring.loader import Law
+
+MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SUFFIX = ".xlsx"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _write(sheets: Mapping[str, pd.DataFrame]) -> bytes:
+    """The workbook, by the one table writer (scoring.tables): bold, frozen headings, text wrapped, and every
+    text cell neutralised, so that nothing a user typed is ever taken as a formula."""
+    return tables.write_xlsx(sheets, wrap_text=True, replace_illegal=True)
+
+
+def _frame(head: Sequence[str], rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
+    return pd.DataFrame([list(r) for r in rows], columns=list(head), dtype=object)
+
+
+def _table(t: TableView) -> pd.DataFrame:
+    return _frame(t.head, t.rows)
+
+
+def sheets(c: ReportContent) -> dict[str, pd.DataFrame]:
+    """The workbook's sheets, by their (localised) names, in order."""
+    t = c.t
+    lines = "\n".join
+    out: dict[str, pd.DataFrame] = {}
+    out[t("sheet_summary")] = _frame(
+        [t(k) for k in ("col_company", "col_client", "col_assessment", "col_law_as_of", "col_axis", "col_level", "col_score")]
+        + [t(k) for k in ("col_likelihood", "col_severity", "col_reason")],
+        [
+            (
+                c.display_name,
+                c.client,
+                c.title,
+                c.law_as_of,
+                ax.label,
+                ax.level_label,
+                ax.score,
+                ax.likelihood_label,
+                ax.severity_label,
+                ax.reason,
+            )
+            for ax in c.axes
+        ],
+    )
+    levels: dict[str, list[str]] = {f.ref: [] for f in c.findings}
+    for ax in c.axes:
+        for af in ax.findings:
+            levels[af.finding.ref].append(t("axis_level", axis=ax.label, level=level(af.level).label.get(c.lang)))
+    out[t("sheet_findings")] = _frame(
+        [t(k) for k in ("col_ref", "col_finding", "col_axes", "col_explain", "col_cited", "col_article")],
+        [(f.ref, f.title, lines(levels.get(f.ref, [])), f.explain, lines(f.cited), lines(f.article)) for f in c.findings],
+    )
+    out[t("sheet_answers")] = _frame(
+        [t(k) for k in ("col_section", "col_question", "col_answer", "col_note")],
+        [(s.title, a.question, a.answer, a.note) for s in c.answers for a in s.rows],
+    )
+    out[t("sheet_notes")] = _frame(
+        [t(k) for k in ("col_section", "col_question", "col_answer", "col_note")],
+        [(s.title, a.question, a.answer, a.note) for s in c.answers for a in s.rows if a.note],
+    )
+    out[t("sheet_actions")] = _plan(c)
+    workshop = c.block("workshop", "answers")
+    if workshop is not None and workshop.table is not None:
+        df = _table(workshop.table)
+        disputed = set(workshop.table.emphasis)
+        df[t("col_disputed")] = [
+            tr("common", "answer_yes", c.lang) if i in disputed else "" for i in range(len(workshop.table.rows))
+        ]
+        out[t("sheet_workshop")] = df
+    for key, sheet in (("scores", "sheet_comparison"), ("answers", "sheet_comparison_answers")):
+        part = c.block("comparison", key)
+        if part is not None and part.table is not None:
+            out[t(sheet)] = _table(part.table)
+    new, resolved = c.block("comparison", "new"), c.block("comparison", "resolved")
+    if new is not None and resolved is not None:
+        out[t("sheet_comparison_findings")] = _frame(
+            [t("col_change"), t("col_finding")],
+            [(t("comparison_new_short"), x) for x in new.items] + [(t("comparison_resolved_short"), x) for x in resolved.items],
+        )
+    projection = c.block("projected", "scores")
+    if projection is not None and projection.table is not None:
+        out[t("sheet_projected")] = _table(projection.table)
+    return out
+
+
+def _plan(c: ReportContent) -> pd.DataFrame:
+    """Every measure (ranked ones first, then those also required by law) with its tracked action, if any,
+    then tracked actions whose measure the assessment no longer calls for."""
+    t = c.t
+    tracked = {a.remedy: a for a in c.actions}
+    rows = []
+    for m in (*c.measures, *c.also_required):
+        a = tracked.pop(m.remedy, None)
+        effect = t("plan_points", n=m.reduction) if not m.why else m.why
+        rows.append(
+            (
+                None if m.why else m.rank,
+                m.title,
+                effect,
+                "\n".join(x.text for x in m.after),
+                a.owner if a else "",
+                a.due if a else "",
+                a.status_label if a else "",
+                a.evidence if a else "",
+                "\n".join(m.cited),
+            )
+        )
+    rows += [(None, a.measure, "", "", a.owner, a.due, a.status_label, a.evidence, "") for a in tracked.values()]
+    head = ("col_no", "col_measure", "col_reduction", "col_after", "col_owner", "col_due", "col_status", "col_evidence")
+    return _frame([*(t(k) for k in head), t("col_cited")], rows)
+
+
+def build_workbook(
+    assessment: Assessment,
+    answer_set: AnswerSet,
+    branding: Branding | None = None,
+    *,
+    assessed_on: dt.date | None = None,
+    law: Law | None = None,
+    extras: ReportExtras | None = None,
+) -> bytes:
+    """The workbook of `assessment`, scored from `answer_set`, in the set's language, as .xlsx bytes."""
+    c = build_content(assessment, answer_set, assessed_on=assessed_on, law=law, branding=branding, extras=extras)
+    return _write(sheets(c))

@@ -1,0 +1,447 @@
+"""The consultant's deliverable (issue 13), read back as a reader would: the PDF through poppler's pdftotext,
+the Word file through python-docx, the Markdown as text. Every new part in both languages: the cover, the
+notes beside their questions, the workshop appendix, the tracked actions, the comparison and projection, the
+trace, no internal ids in client-facing pages, and the "also required by law" grouping."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+
+from questions.answers import AnswerSet
+from questions.strings import tr
+from report import Branding
+from report.content import build_content
+from report.extras import (
+    ActionInput,
+    ReportExtras,
+    RespondentInput,
+    WorkshopInput,
+    article_comparison,
+    assessment_comparison,
+    projected,
+    status_label,
+)
+from report.formats import FORMATS, export_format, file_name
+from report.markdown import build_markdown, md_escape
+from report.pdf import build_pdf
+from report.word import EAST_ASIAN_FONT, build_docx, word_text
+from scoring.axes import AXES, level
+from scoring.engine import assess
+from tests.test_report import pdftotext as pdf_text
+from tests.test_report import poppler, squash
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "article-2012-internet-company.json"
+DAY = dt.date(2026, 12, 1)
+CLIENT, TITLE, BRAND = "Example Internet Co.", "Annual review 2026", "Acme Advisory 咨询"
+PEOPLE = (("Li Wei", "CTO"), ("Zhang Min", "Legal"), ("Wang Fang", "HR"))
+LANGS = ("en", "zh")
+ALSO = {"en": "Also required by law", "zh": "法律同样要求的措施"}
+
+
+@pytest.fixture(scope="module")
+def answers() -> dict[str, Any]:
+    return json.loads(EXAMPLE.read_text(encoding="utf-8"))["answers"]
+
+
+def notes_for(answers: dict[str, Any]) -> dict[str, str]:
+    """20 notes, each naming its question, with one that a formula, Markdown or Word would run."""
+    notes = {q: f"Note {i}: confirmed with {PEOPLE[i % 3][0]} on site" for i, q in enumerate(list(answers)[:20])}
+    notes[next(iter(answers))] = '=HYPERLINK("x") <b>bold</b> {PAGE} checked'
+    return notes
+
+
+def workshop_for(answers: dict[str, Any]) -> WorkshopInput:
+    asked = list(answers)[:12]
+    respondents = []
+    for n, (name, role) in enumerate(PEOPLE):
+        given = dict.fromkeys(asked)
+        for q in asked:
+            given[q] = answers[q]
+        if n == 2:  # HR did not know two things the others did
+            given["consumer_facing"] = "unknown"
+            given["listed_company"] = "unknown"
+        respondents.append(RespondentInput(name, role, given))
+    return WorkshopInput(tuple(respondents), ("consumer_facing", "listed_company"))
+
+
+@pytest.fixture(scope="module")
+def case(answers) -> dict[str, Any]:
+    """The article example with three respondents, 20 notes, four actions (one in each status) and a
+    previous assessment to compare with, assessed as of 2026-12-01."""
+    a = assess(answers, DAY)
+    previous_answers = dict(answers, buys_data=False)
+    previous_answers.pop("purchased_data_kind", None)
+    previous = assess(previous_answers, dt.date(2025, 6, 1))
+    statuses = ("planned", "in_progress", "done", "not_doing")
+    actions = tuple(
+        ActionInput(
+            r.remedy,
+            owner=f"{PEOPLE[i % 3][0]} ({r.remedy[:5]})",
+            due=dt.date(2027, 1 + i, 1),
+            status=s,
+            reason="Budget is frozen until Q3" if s == "not_doing" else "",
+            evidence=f"Evidence {i}: policy v{i + 2} signed",
+        )
+        for i, (r, s) in enumerate(zip(a.remedies, statuses, strict=False))
+    )
+    return {"assessment": a, "answers": answers, "previous": previous, "previous_answers": previous_answers, "actions": actions}
+
+
+def extras_for(case: dict[str, Any], lang: str, **kw: Any) -> ReportExtras:
+    return ReportExtras(
+        client=CLIENT,
+        title=TITLE,
+        workshop=workshop_for(case["answers"]),
+        actions=case["actions"],
+        **kw,
+    )
+
+
+@pytest.fixture(scope="module")
+def built(case) -> dict[str, dict[str, Any]]:
+    """Each language's full report with every appendix, as PDF, Word and Markdown, and its content."""
+    out = {}
+    for lang in LANGS:
+        answer_set = AnswerSet(case["answers"], "", lang, DAY, notes_for(case["answers"]))
+        comparison = assessment_comparison("Review 2025", dt.date(2025, 6, 1), case["previous"], case["previous_answers"], lang)
+        extras = extras_for(case, lang, comparison=comparison, projected=True, trace=True)
+        a, branding = case["assessment"], Branding(name=BRAND)
+        pdf = build_pdf(a, answer_set, branding, assessed_on=DAY, extras=extras)
+        docx = build_docx(a, answer_set, branding, assessed_on=DAY, extras=extras)
+        out[lang] = {
+            "content": build_content(a, answer_set, assessed_on=DAY, branding=branding, extras=extras),
+            "pdf": pdf,
+            "pdf_text": pdf_text(pdf),
+            "docx": docx,
+            "docx_text": docx_text(docx),
+            "md": build_markdown(a, answer_set, branding, assessed_on=DAY, extras=extras),
+            "answer_set": answer_set,
+        }
+    return out
+
+
+def docx_text(data: bytes) -> str:
+    """Every paragraph of a Word file, body and tables, in document order."""
+    doc = Document(io.BytesIO(data))
+    body = doc.element.body
+    return "\n".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p")))
+
+
+# -- the cover ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_cover_names_the_client_title_consultancy_law_date_and_respondents(built, lang) -> None:
+    b = built[lang]
+    cover = squash(pdf_text(b["pdf"], 1))
+    for value in (CLIENT, TITLE, BRAND, DAY.isoformat(), *(f"{n}" for n, _ in PEOPLE), *(r for _, r in PEOPLE)):
+        assert squash(value) in cover, value
+    assert squash(tr("report", "cover_respondents", lang)) in cover
+    assert squash(tr("report", "company_unnamed", lang)) not in cover  # no company typed: the client's name
+    assert squash(tr("report", "cover_kicker", lang)) not in cover  # not "pirisk self-assessment"
+    word_cover = b["docx_text"].split(tr("report", "sec_summary", lang))[0]
+    for value in (CLIENT, TITLE, BRAND, DAY.isoformat(), *(n for n, _ in PEOPLE)):
+        assert value in word_cover, value
+    md_cover = b["md"].split("## ")[0]
+    for value in (CLIENT, TITLE, BRAND, *(n for n, _ in PEOPLE)):
+        assert md_escape(value) in md_cover, value
+
+
+def test_a_founders_report_keeps_its_cover(case) -> None:
+    a = case["assessment"]
+    cover = squash(pdf_text(build_pdf(a, AnswerSet(case["answers"], "", "en")), 1))
+    assert "piriskself-assessment" in cover
+    assert "Companynotnamed" in cover and "Respondents" not in cover and "Client" not in cover
+    plan = squash(pdf_text(build_pdf(a, AnswerSet(case["answers"], "Founder Ltd", "en"))))
+    assert "Actionplan" in plan and "OwnerDuedate" in plan  # the plan as before, with owner and due to fill in
+    assert "Trackedactions" not in plan and "AppendixC" not in plan
+
+
+def test_file_names_come_from_client_title_date_and_language() -> None:
+    pdf, docx = export_format("pdf"), export_format("docx")
+    assert file_name(pdf, DAY, "en", CLIENT, TITLE) == "Example-Internet-Co-Annual-review-2026-2026-12-01-en.pdf"
+    assert file_name(docx, DAY, "zh", "示例互联网公司", "2026/年度 评估") == "示例互联网公司-2026-年度-评估-2026-12-01-zh.docx"
+    assert file_name(pdf, DAY, "en", "../../etc", "<>:|?*") == "etc-2026-12-01-en.pdf"
+    assert file_name(pdf, DAY, "en") == "pirisk-report-2026-12-01-en.pdf"
+    assert {f.key for f in FORMATS} >= {"pdf", "docx", "md"}
+
+
+# -- notes, workshop, actions --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_notes_stand_beside_their_questions(built, lang) -> None:
+    b = built[lang]
+    appendix = squash(b["pdf_text"].split(tr("report", "sec_answers", lang))[1])
+    questions = {r.question_id: r.question for s in b["content"].answers for r in s.rows}
+    for qid, note in b["answer_set"].notes.items():
+        line = squash(tr("report", "note_line", lang, note=note))
+        at = appendix.find(line)
+        assert at >= 0, qid
+        question = squash(questions[qid])
+        assert 0 <= appendix.rfind(question, 0, at) > at - len(question) - 400, qid  # right after its question
+        assert tr("report", "note_line", lang, note=note) in b["docx_text"]
+        assert md_escape(tr("report", "note_line", lang, note=note)) in b["md"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_workshop_appendix_shows_each_respondent_the_disagreements_and_the_agreed_answer(built, lang, case) -> None:
+    b = built[lang]
+    text = b["pdf_text"]
+    title = tr(
+        "report",
+        "appendix_title",
+        lang,
+        letter=tr("report", "appendix_letters", lang).split()[0],
+        title=tr("report", "workshop_title", lang),
+    )
+    assert squash(title) in squash(text)
+    appendix = squash(text.split(title.split("：")[-1].split(": ")[-1])[-1])
+    for name, role in PEOPLE:
+        assert squash(name) in appendix and squash(role) in appendix
+    assert squash(tr("report", "workshop_disputed", lang, n=2)) in appendix
+    law = case["assessment"]
+    from scoring.loader import default_law
+
+    questions = default_law().bank.questions
+    for qid in ("consumer_facing", "listed_company"):
+        agreed = tr("common", "answer_yes" if case["answers"][qid] else "answer_no", lang)
+        line = tr("report", "workshop_disputed_line", lang, question=questions[qid].text.get(lang), agreed=agreed)
+        assert squash(line) in appendix, qid
+        assert line in b["docx_text"] and md_escape(line) in b["md"]
+    unknown = squash(tr("report", "answer_unknown_scored", lang, answer=tr("common", "answer_unknown", lang)))
+    assert unknown in appendix  # what HR answered, as words
+    assert law.law_as_of == DAY
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_tracked_actions_appear_with_owner_due_status_and_evidence(built, lang, case) -> None:
+    b = built[lang]
+    plan = squash(b["pdf_text"].split(tr("report", "sec_answers", lang))[0])
+    for a in case["actions"]:
+        for value in (a.owner, a.due.isoformat(), a.evidence, status_label(a.status, lang)):
+            assert squash(value) in plan, value
+            assert value in b["docx_text"] and md_escape(value) in b["md"]
+    assert squash("Budget is frozen until Q3") in plan
+
+
+# -- appendices --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_comparison_and_projection_appendices(built, lang, case) -> None:
+    b = built[lang]
+    text = squash(b["pdf_text"])
+    assert squash(tr("report", "comparison_other_label", lang, title="Review 2025", date="2025-06-01")) in text
+    from scoring.loader import default_law
+
+    buys = default_law().bank.questions["buys_data"].text.get(lang)
+    assert squash(buys) in text.split(squash(tr("report", "comparison_title", lang)))[-1]  # the question in full
+    then = projected(case["assessment"], case["actions"])
+    counted = [a for a in case["actions"] if a.status != "not_doing"]
+    projection = text.split(squash(tr("report", "projected_scores", lang)))[-1]
+    for axis in AXES:
+        now, after = case["assessment"].axes[axis.key], then.axes[axis.key]
+        cell = tr("report", "level_score", lang, level=level(after.level).label.get(lang), score=after.score)
+        assert squash(cell) in projection
+        assert now.score >= after.score
+    assert squash(tr("report", "projected_actions", lang, n=len(counted))) in text
+
+
+def test_the_2012_comparison_says_only_the_law_differs(case) -> None:
+    a = case["assessment"]
+    extras = ReportExtras(comparison=article_comparison(a, "en"))
+    text = squash(pdf_text(build_pdf(a, AnswerSet(case["answers"]), extras=extras)))
+    assert squash("The answers are the same; only the law applied differs.") in text
+    assert squash("2012-09-04") in text
+
+
+# -- no internal ids where the client reads ----------------------------------------------------------------
+
+
+def _ids(case) -> set[str]:
+    a = case["assessment"]
+    rules = {f.rule for f in a.findings} | {f.rule.split("@")[0] for f in a.findings}
+    return rules | {c.id for c in a.citations() if "." in c.id} | {r.remedy for r in a.remedies}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_rule_or_provision_ids_in_client_facing_pages(built, lang, case) -> None:
+    b = built[lang]
+    trace_title = next(x.title for x in b["content"].appendices if x.key == "trace")
+    pages = b["pdf_text"].split("\f")
+    first_trace = next(i for i, p in enumerate(pages) if squash(trace_title) in squash(p))
+    facing = "\f".join(pages[:first_trace])
+    assert "@20" not in facing
+    # The sources' "not modelled" notes are legal data (scoring/sources) and may name another source's id.
+    for s in b["content"].sources:
+        if s.not_modelled:
+            facing = re.sub(r"\s*".join(map(re.escape, squash(s.not_modelled))), "", facing)
+    words = set(re.findall(r"[\w.@-]+", facing))
+    assert not _ids(case) & words, sorted(_ids(case) & words)[:5]
+    trace = "".join(pages[first_trace:])
+    assert "@20" in trace and all(f.rule in squash(trace) for f in case["assessment"].findings)
+    notes = [s.not_modelled for s in b["content"].sources if s.not_modelled]
+    for text in (b["docx_text"].split(trace_title)[0], b["md"].split(md_escape(trace_title))[0].replace("\\", "")):
+        assert "@20" not in text
+        for note in notes:
+            text = text.replace(note, "")
+        assert not _ids(case) & set(re.findall(r"[\w.@-]+", text))
+
+
+def test_without_the_trace_no_id_at_all(case) -> None:
+    a = case["assessment"]
+    for lang in LANGS:
+        answer_set = AnswerSet(case["answers"], "Acme", lang)
+        text = pdf_text(build_pdf(a, answer_set))
+        assert "@20" not in text and "@20" not in build_markdown(a, answer_set)
+        assert "@20" not in docx_text(build_docx(a, answer_set))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_measures_that_lower_no_score_are_grouped_as_also_required_by_law_with_their_reason(built, lang, case) -> None:
+    b = built[lang]
+    also = [r for r in case["assessment"].remedies if not r.lowers_a_score]
+    assert also
+    text = squash(b["pdf_text"])
+    group = text.split(squash(ALSO[lang]))
+    assert len(group) >= 2
+    for r in also:
+        why = tr("common", f"unchanged_{r.unchanged_because}", lang)
+        assert squash(r.title.get(lang)) in group[1] and squash(why) in group[1]
+    assert ALSO[lang] in b["docx_text"] and md_escape(ALSO[lang]) in b["md"]
+    assert not re.search(r"(?<![\d–])0(points|分)", text)  # never "0 points", which reads as useless
+
+
+# -- the same content in every format ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_pdf_markdown_and_word_hold_the_same_findings_actions_and_notes(built, lang) -> None:
+    b = built[lang]
+    c = b["content"]
+    pdf, word, md = squash(b["pdf_text"]), b["docx_text"], b["md"]
+    expected = [f"{f.ref} · {f.title}" for f in c.findings]
+    expected += [a.measure for a in c.actions] + [a.owner for a in c.actions] + [a.evidence for a in c.actions]
+    expected += [tr("report", "note_line", lang, note=n) for n in b["answer_set"].notes.values()]
+    for value in expected:
+        assert squash(value) in pdf, value
+        assert value in word, value
+        assert md_escape(value) in md, value
+    refs = {"pdf": set(re.findall(r"F\d+·", pdf)), "md": {r.replace(" ", "") for r in re.findall(r"F\d+ ·", md)}}
+    refs["word"] = {r.replace(" ", "") for r in re.findall(r"F\d+ ·", word)}
+    assert refs["pdf"] == refs["md"] == refs["word"] == {f"{f.ref}·" for f in c.findings}
+
+
+# -- the Word file --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_word_file_has_real_headings_tables_images_and_east_asian_fonts(built, lang) -> None:
+    b = built[lang]
+    doc = Document(io.BytesIO(b["docx"]))
+    headings = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    h1 = [text for style, text in headings if style == "Heading 1"]
+    c = b["content"]
+    for key in ("sec_summary", "sec_findings", "sec_plan", "sec_answers", "sec_sources", "sec_about"):
+        assert c.t(key) in h1, key
+    assert [a.title for a in c.appendices] == [t for t in h1 if t in {a.title for a in c.appendices}]
+    h3 = {text for style, text in headings if style == "Heading 3"}
+    assert {f"{f.ref} · {f.title}" for f in c.findings} <= h3
+    assert len(doc.tables) >= 8
+    summary = doc.tables[2]  # after the cover's facts and scores
+    assert [cell.text for cell in summary.rows[0].cells][:3] == [c.t("col_axis"), c.t("col_level"), c.t("col_score")]
+    assert [row.cells[0].text for row in summary.rows[1:]] == [ax.label for ax in c.axes]
+    assert len(doc.inline_shapes) == 2  # the radar and the grid
+    # Every style names the East Asian font, with no theme font overriding it, and Chinese as the East Asian language.
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for rpr in [
+        defaults,
+        *(
+            doc.styles[n].element.rPr
+            for n in ("Normal", "Heading 1", "Heading 2", "Heading 3", "Title", "List Bullet", "Table Text")
+        ),
+    ]:
+        fonts = rpr.find(qn("w:rFonts"))
+        assert fonts.get(qn("w:eastAsia")) == EAST_ASIAN_FONT
+        assert fonts.get(qn("w:eastAsiaTheme")) is None
+    assert defaults.find(qn("w:lang")).get(qn("w:eastAsia")) == "zh-CN"
+    assert doc.core_properties.author == BRAND
+    if lang == "zh":
+        assert "摘要" in h1 and any("民事" in t for t in h1 + [t for _, t in headings])
+
+
+def test_user_text_reaches_word_as_plain_runs(case) -> None:
+    nasty = "=cmd|' /C calc'!A0 {PAGE} <w:t>x</w:t> \x07bell \u202egnp.exe"
+    answer_set = AnswerSet(case["answers"], nasty, "en", DAY, {"buys_data": nasty + "\nline two"})
+    extras = ReportExtras(
+        client=nasty, title=nasty, actions=(ActionInput(case["assessment"].remedies[0].remedy, owner=nasty, evidence=nasty),)
+    )
+    data = build_docx(case["assessment"], answer_set, Branding(name=nasty), extras=extras)
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
+    assert "fldSimple" not in xml and "instrText" not in xml  # never a field
+    shown = word_text(nasty)
+    assert "\x07" not in shown and "\u202e" not in shown and "\ufffd" in shown
+    text = docx_text(data)
+    assert text.count(shown) >= 4  # company, client, title, owner, evidence, note: as typed, made printable
+    assert "<w:t>x</w:t>" in text  # markup stays text
+
+
+def test_a_bad_logo_is_left_off_the_word_cover(case) -> None:
+    from PIL import Image
+
+    png = io.BytesIO()
+    Image.new("RGB", (60, 20), (31, 58, 96)).save(png, "PNG")
+    answer_set = AnswerSet(case["answers"])
+    good = Document(io.BytesIO(build_docx(case["assessment"], answer_set, Branding("Brand", png.getvalue()))))
+    bad = Document(io.BytesIO(build_docx(case["assessment"], answer_set, Branding("Brand", b"\x89PNG\r\n\x1a\n broken"))))
+    assert len(good.inline_shapes) == 3 and len(bad.inline_shapes) == 2
+
+
+# -- the grid ----------------------------------------------------------------------------------------------------
+
+
+def test_the_grid_has_the_same_orientation_on_screen_and_in_print(case) -> None:
+    from report.charts import draw_grid
+    from report.pdf import ReportPDF
+    from scoring.axes import LIKELIHOOD_LABELS, SEVERITY_LABELS
+    from scoring.loader import default_law
+    from ui.charts import grid_figure
+
+    method = default_law().method
+    figure = grid_figure(case["assessment"], method, "en")
+    assert figure["layout"]["yaxis"]["ticktext"] == [x["en"] for x in LIKELIHOOD_LABELS]
+    # on screen the horizontal words break at their spaces, to fit under their columns on a phone
+    assert [w.replace("<br>", " ") for w in figure["layout"]["xaxis"]["ticktext"]] == [x["en"] for x in SEVERITY_LABELS]
+    for trace in figure["data"][2:]:  # each axis sits at (severity, likelihood)
+        result = next(case["assessment"].axes[a.key] for a in AXES if a.label["en"] == trace["name"])
+        assert round(trace["x"][0]) == result.severity and round(trace["y"][0]) == result.likelihood
+
+    content = build_content(case["assessment"], AnswerSet(case["answers"]))
+    pdf = ReportPDF(content)
+    pdf.add_page()
+    draw_grid(pdf, 20, 20, 120, content.axes, method.level, "en", ("Grid", "Likelihood", "Severity"))
+    out = subprocess.run(
+        [poppler("pdftotext"), "-bbox", "-", "-"], input=bytes(pdf.output()), capture_output=True, check=True
+    ).stdout.decode()
+    boxes = {
+        m[4]: (float(m[0]), float(m[1]))
+        for m in re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]+)<', out)
+    }
+    up = [boxes[w] for w in ("Unlikely", "Possible")]
+    across = [boxes[w] for w in ("Small", "Moderate", "Large")]  # the impact words (the lawyer's, not statutory tiers)
+    assert up[0][1] > up[1][1]  # likelihood grows upwards (lower y is higher on the page)
+    assert abs(across[0][1] - across[2][1]) < 1 and across[0][0] < across[1][0] < across[2][0]  # severity across
