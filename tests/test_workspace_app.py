@@ -802,7 +802,7 @@ def test_the_action_plan_tracks_a_measure_with_history_and_offers_the_answers_it
     # "Not doing" needs a reason: without one nothing is saved.
     at.selectbox(key=f"ws_action_status__{action.id}").set_value("not_doing")
     at.button(key=f"ws_action_save__{action.id}").click().run()
-    assert "say why the action is not being done" in texts(at)
+    assert "Say why the action is not being done." in texts(at)
     assert repo.get_action(db, action.id).version == 2
     # Someone else saved first: refused, and said so.
     repo.update_action(db, action.id, {"owner": "Zhang Min"}, expected_version=2, author="Bob")

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -38,6 +39,10 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Browser
+
+# The e2e helpers import each other by name (pytest puts tests/e2e first on the path when it collects
+# them); when tests/replicas runs on its own, do the same.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
 
 from store.access import hash_password
 from store.db import make_engine

@@ -42,11 +42,11 @@ def test_two_browsers_through_nginx_run_on_two_replicas(visit: Callable[..., Vis
     a0, b0 = until(lambda: _sessions(replicas), "the replicas' session counts")
     first = visit(replicas.a)
     first.open()
-    expect(first.page.locator(".stProgress")).to_be_visible(timeout=TIMEOUT)
+    expect(key(first.page, "welcome_start")).to_be_visible(timeout=TIMEOUT)  # a new visit opens on the welcome
     until(lambda: _sessions(replicas) == (a0 + 1, b0), "a session on replica A only")
     second = visit(replicas.b)
     second.open()
-    expect(second.page.locator(".stProgress")).to_be_visible(timeout=TIMEOUT)
+    expect(key(second.page, "welcome_start")).to_be_visible(timeout=TIMEOUT)
     until(lambda: _sessions(replicas) == (a0 + 1, b0 + 1), "a session on replica B too")
     assert replicas.replica_of(first.context) == replicas.a
     assert replicas.replica_of(second.context) == replicas.b

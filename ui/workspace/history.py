@@ -154,13 +154,15 @@ def history_section(db: Engine, saved: repo.SavedAssessment) -> None:
         st.caption(md(t("ws_history_read_only")))
     for i, sitting in enumerate(sittings):
         first, last = sitting.versions
-        label = t(
-            "ws_history_sitting",
-            when=_span(sitting.started, sitting.ended),
-            who=sitting.author or t("ws_unnamed"),
-            n=len(sitting.changes),
-            first=first,
-            last=last,
+        label = md(  # the author's name is user text
+            t(
+                "ws_history_sitting",
+                when=_span(sitting.started, sitting.ended),
+                who=sitting.author or t("ws_unnamed"),
+                n=len(sitting.changes),
+                first=first,
+                last=last,
+            )
         )
         with st.expander(label, expanded=i == 0, icon=":material/edit_note:"):
             for change in sitting.changes:
