@@ -106,7 +106,7 @@ def test_a_link_opens_only_its_respondents_questions_with_no_workspace_data(db: 
 
     at = respondent_at(ann.token)
     assert not at.exception
-    assert paths(at) == {""}  # the one page, registered alone; no sidebar navigation
+    assert paths(at) == {"", nav.RESPOND}  # the one page (at the root and at /respond); no sidebar navigation
     assert not at.sidebar.children or not [w for w in at.sidebar if getattr(w, "key", None)]
     shown = everything(at)
     assert "Ann Lee" in shown and "Acme Ltd" in shown
