@@ -265,7 +265,14 @@ def workspace_pages(start: Any, goto: Any, check: Any, answers: dict[str, Any], 
         action = repo.create_action(engine, first, remedy, owner="QRST", author="QRST")
         repo.update_action(engine, action.id, {"status": status, "reason": "XYZ"}, expected_version=1, author="QRST")
     repo.take_snapshot(engine, first, "QRST", author="QRST")
-    repo.set_answer(engine, first, "buys_data", not answers["buys_data"], expected_version=repo.get_assessment(engine, first.id).version, author="QRST")
+    repo.set_answer(
+        engine,
+        first,
+        "buys_data",
+        not answers["buys_data"],
+        expected_version=repo.get_assessment(engine, first.id).version,
+        author="QRST",
+    )
     at = goto(start(), "workspace")
     at.text_input(key="ws_author_field").input("QRST")
     at.text_input(key="ws_password").input("pseudo password")

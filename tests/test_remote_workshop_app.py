@@ -300,7 +300,8 @@ def test_the_live_view_shows_progress_answers_disagreement_and_a_suggestion_set_
     at.button(key="ws_use__past_leak").click().run()
     stored = repo.get_assessment(db, saved.id)
     assert stored.answers["past_leak"] is True
-    assert [(h.question_id, h.new_value, h.author) for h in repo.history(db, saved.id)][0] == ("past_leak", True, "Ann")
+    latest = repo.history(db, saved.id)[0]
+    assert (latest.question_id, latest.new_value, latest.author) == ("past_leak", True, "Ann")
 
     at.button(key="ws_close_workshop").click().run()
     assert repo.get_workshop(db, saved.id).closed
