@@ -106,7 +106,7 @@ def test_a_link_opens_only_its_respondents_questions_with_no_workspace_data(db: 
 
     at = respondent_at(ann.token)
     assert not at.exception
-    assert paths(at) == {""}  # the one page, registered alone; no sidebar navigation
+    assert paths(at) == {"", nav.RESPOND}  # the one page (at the root and at /respond); no sidebar navigation
     assert not at.sidebar.children or not [w for w in at.sidebar if getattr(w, "key", None)]
     shown = everything(at)
     assert "Ann Lee" in shown and "Acme Ltd" in shown
@@ -300,7 +300,8 @@ def test_the_live_view_shows_progress_answers_disagreement_and_a_suggestion_set_
     at.button(key="ws_use__past_leak").click().run()
     stored = repo.get_assessment(db, saved.id)
     assert stored.answers["past_leak"] is True
-    assert next((h.question_id, h.new_value, h.author) for h in repo.history(db, saved.id)) == ("past_leak", True, "Ann")
+    latest = repo.history(db, saved.id)[0]
+    assert (latest.question_id, latest.new_value, latest.author) == ("past_leak", True, "Ann")
 
     at.button(key="ws_close_workshop").click().run()
     assert repo.get_workshop(db, saved.id).closed

@@ -83,8 +83,16 @@ def invited() -> bool:
 
 
 def respondent_pages() -> list[StreamlitPage]:
-    """The one page registered for a respondent's link."""
-    return [page(RESPOND)]
+    """The respondent's page, registered alone for a respondent's link: at the link's own address
+    (/respond), and as the default page (the app's root, /?invite=). A page registered alone is the
+    default, served only at the root: the link's /respond was then an unknown page to the browser, which
+    covered the respondent's page with a "Page not found" dialog and rewrote the address."""
+    title = state.t(f"nav_{RESPOND}")
+    function = _function(RESPOND)
+    return [
+        st.Page(function, title=title, url_path=RESPOND),
+        st.Page(function, title=title, url_path=f"{RESPOND}-root", default=True),
+    ]
 
 
 def name_of(current: StreamlitPage) -> str:
