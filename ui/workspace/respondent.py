@@ -17,7 +17,6 @@ this (ui/link.py).
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +25,6 @@ import streamlit as st
 from questions.answers import answer_words
 from questions.model import Section
 from questions.strings import load_strings, tr
-from report.branding import Branding
 from scoring.engine import visibility
 from store.access import RateLimiter, as_role
 from store.errors import StoreError
@@ -81,7 +79,7 @@ def _notice(kind: str, text: str) -> None:
 # -- the questionnaire's link to the respondent's answers -------------------------------------------------
 
 
-class RespondentLink:
+class RespondentLink(link.Detached):
     """While a respondent's link is open in this session: every answer is saved through the link."""
 
     def active(self) -> bool:
@@ -93,44 +91,15 @@ class RespondentLink:
         try:
             who["version"] = repo.answer_by_link(_engine(), token, _ref(who), qid, value, expected_version=who["version"])
         except repo.LinkRefused:
-            _put_back(qid, previous)  # the next run shows why the link no longer opens
+            state.put_back(qid, previous)  # the next run shows why the link no longer opens
         except repo.RespondentConflict:
             q = state.law().bank.questions[qid]
             lang = state.lang()
             _notice("warning", t("rs_conflict", question=q.text.get(lang), answer=answer_words(q, value, lang)))
-            _put_back(qid, previous)  # the next run shows what is saved
+            state.put_back(qid, previous)  # the next run shows what is saved
         except StoreError as err:
             _notice("error", t("rs_not_saved", reason=reason(err)))
-            _put_back(qid, previous)
-
-    def company_changed(self, company: str) -> None:
-        return None
-
-    def law_date_changed(self, day: dt.date) -> None:
-        return None
-
-    def banner(self) -> None:
-        return None
-
-    def below_question(self, qid: str) -> None:
-        return None
-
-    def resume_block(self) -> str | None:
-        return None
-
-    def branding(self) -> Branding | None:
-        return None
-
-    def notes(self) -> dict[str, str]:
-        return {}
-
-
-def _put_back(qid: str, previous: Any) -> None:
-    answers = st.session_state[state.ANSWERS]
-    if previous is None:
-        answers.pop(qid, None)
-    else:
-        answers[qid] = previous
+            state.put_back(qid, previous)
 
 
 LINK = RespondentLink()
