@@ -13,6 +13,12 @@ st.html(Path(str(resources.files("assets").joinpath("style.css"))))
 state.init_state()
 # The workspace is an optional extra (`pip install pirisk[workspace]`): a founder's install has no database stack.
 workspace = nav.workspace_available()
+if workspace and nav.invited():
+    # A respondent's link: their page alone, with no navigation and no sidebar (ui/workspace/respondent.py).
+    page = st.navigation(nav.respondent_pages(), position="hidden")
+    page.run()
+    browser.sync(nav.name_of(page))
+    st.stop()
 unlocked = False
 if workspace:
     from ui.workspace import access as workspace_access

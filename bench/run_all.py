@@ -2,7 +2,8 @@
 
 Benchmarks are run by hand and their figures written into docs/performance.md; this only runs them
 in turn and says which failed. Pass names to run some: `bench/run_all.py bench_core bench_browser`.
-The load test (bench/load.py) runs 20 browsers and is left out unless named.
+The load test (bench/load.py) runs 20 browsers and the remote workshop's load (bench/bench_workshop.py)
+keeps both cores busy for minutes with 30 respondents on two databases: both are left out unless named.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DEFAULT = ("bench_core", "bench_frame", "bench_pdf", "bench_app", "bench_browser")
-ALL = (*DEFAULT, "load")
+ALL = (*DEFAULT, "load", "bench_workshop")
 
 
 def main(argv: list[str]) -> int:

@@ -1,4 +1,5 @@
-"""The store CLI: `python -m store upgrade|info|backup|restore|checkpoint|hash-password`. User mistakes exit 2 with one line."""
+"""The store CLI: `python -m store upgrade|info|backup|restore|checkpoint|hash-password|account ...`.
+User mistakes exit 2 with one line."""
 
 from __future__ import annotations
 
@@ -78,16 +79,88 @@ def _cmd_checkpoint(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_password(prompt: str = "Workspace password: ") -> str | None:
+    """A password asked twice on a terminal (None if the two differ), or the first line of stdin."""
+    if sys.stdin.isatty():
+        first = getpass.getpass(prompt)
+        if getpass.getpass("Same password again: ") != first:
+            return None
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
 def _cmd_hash_password(args: argparse.Namespace) -> int:
     from store.access import hash_password
 
-    if sys.stdin.isatty():
-        first = getpass.getpass("Workspace password: ")
-        if getpass.getpass("Same password again: ") != first:
-            return _fail("the two passwords differ; nothing was printed")
-    else:
-        first = sys.stdin.readline().rstrip("\r\n")
+    first = _read_password()
+    if first is None:
+        return _fail("the two passwords differ; nothing was printed")
     print(hash_password(first))
+    return 0
+
+
+def _upgraded(args: argparse.Namespace) -> Engine:
+    from store.db import upgrade
+
+    engine = _engine(args)
+    upgrade(engine)  # accounts live in the workspace database: make sure it has their table
+    return engine
+
+
+def _cmd_account_add(args: argparse.Namespace) -> int:
+    from store.accounts import add_account
+
+    engine = _upgraded(args)
+    password = _read_password(f"Password for {args.name}: ")
+    if password is None:
+        return _fail("the two passwords differ; no account was added")
+    account = add_account(engine, args.name, args.role, password)
+    print(f"ok: added {account.name} ({account.role})")
+    return 0
+
+
+def _cmd_account_list(args: argparse.Namespace) -> int:
+    from scoring.cli import terminal_safe
+    from store.accounts import list_accounts
+
+    accounts = list_accounts(_upgraded(args))
+    if not accounts:
+        print("no accounts (the workspace uses the operator password only)")
+    for a in accounts:
+        state = "disabled" if a.disabled else "enabled"
+        print(f"{terminal_safe(a.name)}\t{a.role}\t{state}\tsince {a.created_at.date().isoformat()}")
+    return 0
+
+
+def _cmd_account_role(args: argparse.Namespace) -> int:
+    from store.accounts import set_role
+
+    account = set_role(_upgraded(args), args.name, args.role)
+    print(f"ok: {account.name} is now {account.role}")
+    return 0
+
+
+def _cmd_account_disable(args: argparse.Namespace) -> int:
+    from store.accounts import set_disabled
+
+    account = set_disabled(_upgraded(args), args.name, args.run is _cmd_account_disable)
+    print(f"ok: {account.name} is {'disabled' if account.disabled else 'enabled'}")
+    return 0
+
+
+def _cmd_account_enable(args: argparse.Namespace) -> int:
+    return _cmd_account_disable(args)
+
+
+def _cmd_account_password(args: argparse.Namespace) -> int:
+    from store.accounts import set_password
+
+    engine = _upgraded(args)
+    password = _read_password(f"New password for {args.name}: ")
+    if password is None:
+        return _fail("the two passwords differ; the password was not changed")
+    account = set_password(engine, args.name, password)
+    print(f"ok: {account.name} has a new password; their open sessions lock")
     return 0
 
 
@@ -119,6 +192,30 @@ def build_parser() -> argparse.ArgumentParser:
         "hash-password", help="print the argon2id hash of a workspace password (asked twice, or read from stdin)"
     )
     hashing.set_defaults(run=_cmd_hash_password)
+
+    from store.models import ROLES
+
+    account = sub.add_parser("account", help="manage named workspace accounts (besides the operator password)")
+    actions = account.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    add = actions.add_parser("add", help="add an account (its password asked twice, or read from stdin)")
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("--role", choices=ROLES, default="consultant", help="owner, consultant (default) or viewer")
+    add.set_defaults(run=_cmd_account_add)
+    actions.add_parser("list", help="list the accounts, their roles and whether they are enabled").set_defaults(
+        run=_cmd_account_list
+    )
+    role = actions.add_parser("role", help="change an account's role")
+    role.add_argument("name", metavar="NAME")
+    role.add_argument("role", choices=ROLES)
+    role.set_defaults(run=_cmd_account_role)
+    for name, run, text in (
+        ("disable", _cmd_account_disable, "disable an account: it cannot sign in, its sessions lock"),
+        ("enable", _cmd_account_enable, "enable a disabled account again"),
+        ("password", _cmd_account_password, "give an account a new password (asked twice, or read from stdin)"),
+    ):
+        one = actions.add_parser(name, help=text)
+        one.add_argument("name", metavar="NAME")
+        one.set_defaults(run=run)
     return parser
 
 

@@ -1,6 +1,20 @@
 """The workspace password: argon2id hashing and checking, where the hash is configured, a login rate
 limiter, and the client address it counts failures by (trusting forwarded headers only from the proxies
-the operator names)."""
+the operator names). Also what each role may do, and the one check every database session makes of it.
+
+Roles. An engine may carry the role of the person using it (`as_role`): the workspace gives every page an
+engine tagged with the session's role. `store.db.reading` and `store.db.writing` check it before they
+open a session (`check_permission`), so a viewer's write or a consultant's account change is refused
+by the store, whatever the page shows:
+
+| role | may |
+|---|---|
+| owner | read, edit, manage (accounts, deleting clients), respond |
+| consultant | read, edit, respond |
+| viewer | read (and download) |
+| respondent | respond: only the functions a respondent's link opens (store/invitations.py) |
+
+An engine with no role (the CLI, the operator's own scripts, the tests) may do everything."""
 
 from __future__ import annotations
 
@@ -11,13 +25,16 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from scoring.errors import Term
 from store.errors import StoreError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 HASH_ENV = "PIRISK_WORKSPACE_PASSWORD_HASH"
 TRUSTED_PROXIES_ENV = "PIRISK_TRUSTED_PROXIES"  # comma-separated addresses or networks of the operator's proxies
@@ -30,6 +47,47 @@ _hasher = PasswordHasher()  # argon2id with argon2-cffi's current recommended pa
 
 class AccessError(StoreError):
     """A password that cannot be used, or a configured hash that is not an argon2 hash."""
+
+
+class NotAllowed(StoreError):
+    """An operation the session's role may not do (a viewer editing, a consultant managing accounts)."""
+
+
+ROLE_OPTION = "pirisk_role"  # the engine execution option that carries the role
+NEEDS = ("read", "edit", "manage", "respond")
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "owner": frozenset(("read", "edit", "manage", "respond")),
+    "consultant": frozenset(("read", "edit", "respond")),
+    "viewer": frozenset(("read",)),
+    "respondent": frozenset(("respond",)),
+}
+
+
+def as_role(engine: Engine, role: str) -> Engine:
+    """`engine`, for someone with `role` (one of PERMISSIONS): same pool, and every read or write the store
+    makes through it is checked against the role."""
+    if role not in PERMISSIONS:
+        raise ValueError(f"unknown role {role!r}")
+    return engine.execution_options(**{ROLE_OPTION: role})
+
+
+def role_of(engine: Engine) -> str | None:
+    """The role an engine carries; None for an engine with no role (full access)."""
+    return engine.get_execution_options().get(ROLE_OPTION)
+
+
+def allowed(engine: Engine, need: str) -> bool:
+    """Whether the engine's role may do `need` ("read", "edit", "manage" or "respond")."""
+    if need not in NEEDS:
+        raise ValueError(f"unknown need {need!r}")
+    role = role_of(engine)
+    return role is None or need in PERMISSIONS.get(role, frozenset())
+
+
+def check_permission(engine: Engine, need: str) -> None:
+    """Raise NotAllowed unless the engine's role may do `need`. Called by store.db.reading and writing."""
+    if not allowed(engine, need):
+        raise NotAllowed(key=f"access_cannot_{need}", role=Term(f"role_{role_of(engine)}"))
 
 
 def hash_password(plain: str) -> str:

@@ -21,10 +21,12 @@ from store.models import (
     AnswerChangeRow,
     AssessmentRow,
     ClientRow,
+    InvitationRow,
     NoteRow,
     RespondentAnswerRow,
     RespondentRow,
     SnapshotRow,
+    WorkshopRow,
 )
 from store.records import (
     CLIENT_NAMES_LOCK,
@@ -111,6 +113,8 @@ def counts_under(s: Session, assessment_ids: Any) -> dict[str, int]:
         "notes": count(NoteRow, NoteRow.assessment_id.in_(assessment_ids)),
         "respondents": count(RespondentRow, RespondentRow.assessment_id.in_(assessment_ids)),
         "respondent_answers": count(RespondentAnswerRow, RespondentAnswerRow.respondent_id.in_(respondent_ids)),
+        "invitations": count(InvitationRow, InvitationRow.respondent_id.in_(respondent_ids)),
+        "workshops": count(WorkshopRow, WorkshopRow.assessment_id.in_(assessment_ids)),
         "actions": count(ActionRow, ActionRow.assessment_id.in_(assessment_ids)),
         "action_changes": count(ActionChangeRow, ActionChangeRow.action_id.in_(action_ids)),
         "snapshots": count(SnapshotRow, SnapshotRow.assessment_id.in_(assessment_ids)),
@@ -119,10 +123,11 @@ def counts_under(s: Session, assessment_ids: Any) -> dict[str, int]:
 
 def delete_client(engine: Engine, client_id: int) -> Deleted:
     """Delete a client and everything it has (cascading in the database). Returns the rows deleted per table.
+    Owners only, when the engine carries a role (store/access.py).
 
     On SQLite the write-ahead log is then checkpointed, so with secure_delete the data leaves the disk;
     `complete` is False if a reader kept the checkpoint from finishing (see records.checkpoint)."""
-    with writing(engine) as s:
+    with writing(engine, need="manage") as s:  # owners only, when the engine carries a role (store/access.py)
         client_row(s, client_id)
         counts = Deleted(clients=1, **counts_under(s, select(AssessmentRow.id).where(AssessmentRow.client_id == client_id)))
         s.execute(delete(ClientRow).where(ClientRow.id == client_id))

@@ -21,6 +21,7 @@ from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import sessionmaker
 
+from store.access import check_permission
 from store.errors import StoreError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -273,17 +274,23 @@ def _operational_error(err: exc.OperationalError) -> StoreError:
 
 
 @contextmanager
-def reading(engine: Engine) -> Iterator[OrmSession]:
-    """A session for reading: its statements share one transaction (one snapshot), rolled back at the end."""
+def reading(engine: Engine, need: str = "read") -> Iterator[OrmSession]:
+    """A session for reading: its statements share one transaction (one snapshot), rolled back at the end.
+
+    Refused (store.access.NotAllowed) unless the engine's role may do `need` (see store/access.py)."""
+    check_permission(engine, need)
     with database_errors(), Session(bind=engine) as session:
         yield session  # closing the session rolls the transaction back
 
 
 @contextmanager
-def writing(engine: Engine) -> Iterator[OrmSession]:
+def writing(engine: Engine, need: str = "edit") -> Iterator[OrmSession]:
     """A session in one write transaction: committed at the end, rolled back on any error.
 
-    On SQLite it starts with BEGIN IMMEDIATE (one writer at a time, waiting up to the busy timeout)."""
+    Refused (store.access.NotAllowed) unless the engine's role may do `need`: "edit" by default, "manage"
+    for accounts and deleting clients, "respond" for what a respondent's link allows. On SQLite it starts
+    with BEGIN IMMEDIATE (one writer at a time, waiting up to the busy timeout)."""
+    check_permission(engine, need)
     with database_errors(), Session(bind=writer_engine(engine)) as session, session.begin():
         yield session
 

@@ -40,7 +40,8 @@ DETAILS: tuple[str, ...] = ("title", "law_as_of", "lang", "company", "status")  
 # Ids are never reused: AUTOINCREMENT on SQLite (which otherwise hands out the highest id again after a
 # delete), sequences on PostgreSQL. A session holding an id can never write into a record made later.
 NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
-NAME_MAX = 200  # client, title, company, author, respondent name and role
+NAME_MAX = 200  # client, title, company, author, respondent name and role, account name
+ROLES: tuple[str, ...] = ("owner", "consultant", "viewer")  # named accounts' roles (store/access.py says what each may do)
 ID_MAX = 64  # question ids
 JSONValue = Any  # an answer: true/false, a choice id, a list of choice ids, or "unknown"
 
@@ -146,7 +147,12 @@ class NoteRow(Base):
 
 
 class RespondentRow(Base):
-    """A person answering in a workshop (the client's CTO, legal, HR...). Names are unique per assessment."""
+    """A person answering in a workshop (the client's CTO, legal, HR...). Names are unique per assessment.
+
+    `version` is bumped by every change of the respondent's answers and by submitting or reopening them:
+    every write states the version it was based on (optimistic locking, as for assessments). `sections`
+    lists the bank sections they are asked (None: all); `submitted_at` is set while their answers are
+    submitted."""
 
     __tablename__ = "respondents"
     __table_args__ = (UniqueConstraint("assessment_id", "name"), NEVER_REUSE_IDS)
@@ -155,6 +161,9 @@ class RespondentRow(Base):
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(NAME_MAX))
     role: Mapped[str] = mapped_column(String(NAME_MAX))
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    sections: Mapped[list[str] | None] = mapped_column(answer_json(), nullable=True)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class RespondentAnswerRow(Base):
@@ -167,6 +176,54 @@ class RespondentAnswerRow(Base):
     respondent_id: Mapped[int] = mapped_column(ForeignKey("respondents.id", ondelete="CASCADE"))
     question_id: Mapped[str] = mapped_column(String(ID_MAX))
     value: Mapped[JSONValue] = mapped_column(answer_json())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class InvitationRow(Base):
+    """A respondent's personal link. Only the SHA-256 of its token is kept (`token_hash`, hex): the token
+    itself is shown once, when the link is made. A link opens while it is neither expired, revoked, nor
+    its workshop closed (store/invitations.py)."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (NEVER_REUSE_IDS,)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    respondent_id: Mapped[int] = mapped_column(ForeignKey("respondents.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str] = mapped_column(String(NAME_MAX))
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    opened_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)  # first opened
+
+
+class WorkshopRow(Base):
+    """An assessment's remote workshop, once it has been closed (no row: open). Closing freezes every
+    respondent's link; reopening it lets them in again."""
+
+    __tablename__ = "workshops"
+    __table_args__ = (NEVER_REUSE_IDS,)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), unique=True)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    changed_by: Mapped[str] = mapped_column(String(NAME_MAX))
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class AccountRow(Base):
+    """A named workspace account: its argon2id password hash and its role (owner, consultant, viewer).
+    A disabled account cannot sign in, and its open sessions lock at their next step."""
+
+    __tablename__ = "accounts"
+    __table_args__ = (CheckConstraint("role IN ('owner', 'consultant', 'viewer')", name="role"), NEVER_REUSE_IDS)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(512))
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 

@@ -145,10 +145,15 @@ class Note:
 
 @dataclass(frozen=True)
 class Respondent:
+    """A workshop respondent. Pass it back, with its `version`, when changing their answers."""
+
     id: int
     assessment_id: int
     name: str
     role: str
+    version: int = 1
+    sections: tuple[str, ...] | None = None  # the bank sections they are asked; None: all
+    submitted_at: dt.datetime | None = None
 
 
 class Deleted(dict[str, int]):
@@ -331,7 +336,24 @@ def note_record(row: NoteRow) -> Note:
 
 
 def respondent_record(row: RespondentRow) -> Respondent:
-    return Respondent(row.id, row.assessment_id, row.name, row.role)
+    sections = tuple(row.sections) if row.sections is not None else None
+    return Respondent(row.id, row.assessment_id, row.name, row.role, row.version or 1, sections, row.submitted_at)
+
+
+def clean_sections(value: Any) -> list[str] | None:
+    """The sections a respondent is asked, as stored: None (all), or section ids of the bank, in bank order."""
+    if value is None:
+        return None
+    from questions.loader import default_bank
+
+    order = [s.id for s in default_bank().sections]
+    if isinstance(value, str) or not all(isinstance(v, str) for v in value):
+        raise StoreError(key="store_bad_sections")
+    unknown = [v for v in value if v not in order]
+    if unknown:
+        raise StoreError(key="store_unknown_section", id=unknown[0][:ID_MAX])
+    chosen = set(value)
+    return [sid for sid in order if sid in chosen] or None
 
 
 def client_row(session: Session, client_id: int) -> ClientRow:

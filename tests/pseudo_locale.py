@@ -256,14 +256,23 @@ def workspace_pages(start: Any, goto: Any, check: Any, answers: dict[str, Any], 
     second = repo.duplicate_assessment(engine, first, "QRST 2")
     repo.set_note(engine, first, "buys_data", "XYZ", expected_version=first.version, author="QRST")
     respondent = repo.add_respondent(engine, first, "QRST", "XYZ")
-    repo.set_respondent_answer(engine, respondent.id, next(iter(answers)), answers[next(iter(answers))])
+    repo.set_respondent_answer(
+        engine, respondent, next(iter(answers)), answers[next(iter(answers))], expected_version=respondent.version
+    )
     from scoring.engine import assess
 
     for remedy, status in zip([r.remedy for r in assess(answers, day).remedies][:2], ("done", "not_doing"), strict=True):
         action = repo.create_action(engine, first, remedy, owner="QRST", author="QRST")
         repo.update_action(engine, action.id, {"status": status, "reason": "XYZ"}, expected_version=1, author="QRST")
     repo.take_snapshot(engine, first, "QRST", author="QRST")
-    repo.set_answer(engine, first, "buys_data", not answers["buys_data"], expected_version=repo.get_assessment(engine, first.id).version, author="QRST")
+    repo.set_answer(
+        engine,
+        first,
+        "buys_data",
+        not answers["buys_data"],
+        expected_version=repo.get_assessment(engine, first.id).version,
+        author="QRST",
+    )
     at = goto(start(), "workspace")
     at.text_input(key="ws_author_field").input("QRST")
     at.text_input(key="ws_password").input("pseudo password")

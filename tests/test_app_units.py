@@ -251,11 +251,15 @@ def _used_keys() -> set[str]:
 def test_every_screen_string_exists_in_both_languages_with_the_same_placeholders() -> None:
     workspace = load_strings("workspace")
     assert all(k.startswith("ws_") for k in workspace), "workspace strings are named ws_..."
-    strings = {**load_strings("ui"), **workspace}
+    respondent = load_strings("respondent")
+    assert all(k.startswith("rs_") for k in respondent), "the respondent page's strings are named rs_..."
+    strings = {**load_strings("ui"), **workspace, **respondent}
     used = _used_keys()
-    assert used - set(strings) == set(), "strings used on screen but missing from assets/locale/ui.yaml or workspace.yaml"
+    assert used - set(strings) == set(), (
+        "strings used on screen but missing from assets/locale/ui.yaml, workspace.yaml or respondent.yaml"
+    )
     unused = {k for k in set(strings) - used if not DYNAMIC.match(k)}
-    assert unused == set(), "strings in ui.yaml or workspace.yaml that no screen uses"
+    assert unused == set(), "strings in ui.yaml, workspace.yaml or respondent.yaml that no screen uses"
     for key, text in strings.items():
         fields = [{f for _, f, _, _ in string.Formatter().parse(text.get(lang)) if f} for lang in LOCALES]
         assert fields[0] == fields[1], key

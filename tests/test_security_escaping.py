@@ -290,7 +290,8 @@ def test_every_streamlit_call_that_receives_user_text_escapes_it():
         ("ui/workspace/assessments.py", "subheader"),
         ("ui/workspace/history.py", "markdown"),
         ("ui/widgets.py", "error"),
-        ("ui/results.py", "header"),  # the company name above the results
+        ("ui/results.py", "header"),  # the company's name over the results
+        ("ui/workspace/respondent.py", "caption"),  # the respondent's own name and their client's, on their page
         ("ui/assess.py", "markdown"),
         ("ui/workspace/access.py", "caption"),
     ]:
@@ -404,7 +405,9 @@ def test_hostile_names_notes_and_titles_render_as_text_on_every_workspace_page(t
     v = repo.update_assessment(engine, saved, expected_version=v, author=HOSTILE, title=HOSTILE + " (v2)").version
     for name in (HOSTILE, HOSTILE + " too"):
         r = repo.add_respondent(engine, saved, name, HOSTILE)
-        repo.set_respondent_answer(engine, r.id, "company_sector", "finance" if name == HOSTILE else "healthcare")
+        repo.set_respondent_answer(
+            engine, r, "company_sector", "finance" if name == HOSTILE else "healthcare", expected_version=r.version
+        )
     repo.set_branding(engine, HOSTILE, None)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()

@@ -49,8 +49,9 @@ class Link(Protocol):
         ...
 
 
-class _Detached:
-    """The self-assessment on its own: nothing to tell, nothing to add."""
+class Detached:
+    """The self-assessment on its own: nothing to tell, nothing to add. A link that adds less than the
+    workspace (the respondent page) starts from it."""
 
     def active(self) -> bool:
         return True
@@ -80,7 +81,7 @@ class _Detached:
         return {}
 
 
-DETACHED: Link = _Detached()
+DETACHED: Link = Detached()
 _LINKS: list[Link] = []
 
 

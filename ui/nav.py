@@ -15,6 +15,11 @@ PAGES: tuple[str, ...] = ("assess", "results", "sources", "about")
 # The consultant workspace. "workspace" (the door, with the password form) is always registered; the
 # others only in an unlocked session, so that their addresses fall back to the default page otherwise.
 WORKSPACE_PAGES: tuple[str, ...] = ("workspace", "clients", "assessment", "compare", "workshop", "spreadsheets", "settings")
+# A respondent's page, opened by their personal link (/respond?invite=<token>). It is registered only when
+# the address holds an invitation, and then alone: a respondent sees no other page, and without a link
+# its address falls back to the default page.
+RESPOND = "respond"
+INVITE = "invite"  # the query parameter holding a link's token (kept out of nginx's log: see deploy/nginx)
 # No page icons: a page's icon is also the tab's favicon, and Streamlit fetches a Material-icon favicon
 # from fonts.gstatic.com (nothing may leave the machine), while emoji need an emoji font to show.
 
@@ -33,6 +38,7 @@ _PAGE_FUNCTIONS: dict[str, tuple[str, str]] = {
     "workshop": ("ui.workspace.workshop", "workshop_page"),
     "spreadsheets": ("ui.workspace.sheets", "spreadsheets_page"),
     "settings": ("ui.workspace.settings", "settings_page"),
+    RESPOND: ("ui.workspace.respondent", "respondent_page"),
 }
 
 
@@ -69,6 +75,24 @@ def pages(unlocked: bool = False, workspace: bool = True) -> list[StreamlitPage]
         state.t("nav_section_self"): own,
         state.t("nav_section_workspace"): [page(name) for name in WORKSPACE_PAGES],
     }
+
+
+def invited() -> bool:
+    """Whether the address holds a respondent's invitation (`?invite=`): then only the respondent's page runs."""
+    return bool(st.query_params.get(INVITE))
+
+
+def respondent_pages() -> list[StreamlitPage]:
+    """The respondent's page, registered alone for a respondent's link: at the link's own address
+    (/respond), and as the default page (the app's root, /?invite=). A page registered alone is the
+    default, served only at the root: the link's /respond was then an unknown page to the browser, which
+    covered the respondent's page with a "Page not found" dialog and rewrote the address."""
+    title = state.t(f"nav_{RESPOND}")
+    function = _function(RESPOND)
+    return [
+        st.Page(function, title=title, url_path=RESPOND),
+        st.Page(function, title=title, url_path=f"{RESPOND}-root", default=True),
+    ]
 
 
 def name_of(current: StreamlitPage) -> str:

@@ -201,6 +201,15 @@ def go_to_step(step: int) -> None:
 # -- answers kept in the browser (opt-in) ------------------------------------------------------------
 
 
+def put_back(qid: str, previous: Any) -> None:
+    """Undo an answer a link refused: the session holds `previous` again (None: no answer)."""
+    answers = st.session_state[ANSWERS]
+    if previous is None:
+        answers.pop(qid, None)
+    else:
+        answers[qid] = previous
+
+
 def unsaved(state: Mapping[str, Any]) -> bool:
     """Whether the session holds answers that nothing keeps: not kept in the browser, not in a record."""
     return bool(state.get(ANSWERS)) and not state.get(KEEP) and link.current() is link.DETACHED

@@ -1,11 +1,13 @@
 """Accessibility (WCAG 2.1 AA) checked by axe-core in Debian's chromium, through axe-playwright-python
 (pinned; it bundles axe-core): no critical and no serious violation on the welcome, a questionnaire
-step in each language, the results, the sources page and a workspace page; and a keyboard focus ring
-that shows."""
+step in each language, the results, the sources page, a workspace page and a respondent's page (opened
+by a personal link, on a desktop screen and on a phone's); and a keyboard focus ring that shows."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,6 +21,9 @@ from browsing import (
 )
 from playwright.sync_api import Page, expect
 from test_workspace_browser import PASSWORD, workspace_server  # noqa: F401 - a fixture
+
+from store import repo
+from store.db import make_engine, upgrade
 
 pytestmark = pytest.mark.e2e
 
@@ -88,6 +93,42 @@ def test_a_workspace_page(page: Page, workspace_server: tuple[str, str]) -> None
     runs.click(page.get_by_test_id("stSidebarNav").get_by_role("link", name="Clients", exact=True))
     expect(page.get_by_role("heading", name="Clients", exact=True).first).to_be_visible(timeout=TIMEOUT)
     assert_accessible(page)  # the unlocked sidebar lists every workspace page
+
+
+@pytest.fixture()
+def respondent_link(workspace_server: tuple[str, str]) -> Iterator[str]:  # noqa: F811 - the imported fixture
+    """The address of a new respondent's personal link (asked two sections), in the workspace server's database."""
+    url, database = workspace_server
+    engine = make_engine(database)
+    upgrade(engine)  # the app migrates its database when a page first needs it: perhaps not yet
+    client = repo.create_client(engine, f"Client {len(repo.list_clients(engine)) + 1}")
+    saved = repo.create_assessment(engine, client.id, "Review", dt.date(2026, 11, 29), "en")
+    invited = repo.invite(engine, saved, "Li Wei", "CTO", ["profile", "data"], author="Ann")
+    engine.dispose()
+    yield f"{url}/respond?invite={invited.token}&lang=en"
+
+
+@pytest.mark.parametrize("screen", [{"width": 1400, "height": 1000}, {"width": 390, "height": 844}], ids=["desktop", "phone"])
+def test_a_respondents_page(page: Page, respondent_link: str, screen: dict[str, int]) -> None:
+    """A respondent's questions (radio buttons, tick boxes, "why we ask", the section picker), then the
+    review with its unanswered questions in red and the Submit button."""
+    page.set_viewport_size(screen)
+    runs = ScriptRuns(page)
+    before = runs.finished
+    page.goto(respondent_link)
+    runs.wait(before)
+    expect(page.get_by_role("heading", name="Section 1 of 2: Company profile")).to_be_visible(timeout=TIMEOUT)
+    question = key(page, "question__consumer_facing")
+    runs.click(question.get_by_text("Yes", exact=True))  # an answer given: saved, and the page runs again
+    expect(question.get_by_role("radio", name="Yes", exact=True)).to_be_checked(timeout=TIMEOUT)
+    assert_accessible(page)
+    runs.click(key(page, "rs_next").get_by_role("button"))
+    expect(page.get_by_role("heading", name="Section 2 of 2: Personal information you hold")).to_be_visible(timeout=TIMEOUT)
+    assert_accessible(page)  # tick boxes
+    runs.click(key(page, "rs_next").get_by_role("button"))
+    expect(page.get_by_role("heading", name="Review and submit")).to_be_visible(timeout=TIMEOUT)
+    expect(key(page, "rs_submit")).to_be_visible(timeout=TIMEOUT)
+    assert_accessible(page)
 
 
 def test_the_keyboard_focus_ring_shows(page: Page, runs: ScriptRuns, app_url: str) -> None:

@@ -85,7 +85,9 @@ def hostile_workspace(tmp_path_factory: pytest.TempPathFactory, browser_type_lau
     repo.update_assessment(engine, saved, expected_version=v, author=HOSTILE, title=HOSTILE + " v2")
     for i, name in enumerate((HOSTILE, HOSTILE + " 2")):
         respondent = repo.add_respondent(engine, saved, name, HOSTILE)
-        repo.set_respondent_answer(engine, respondent.id, "company_sector", ("finance", "healthcare")[i])
+        repo.set_respondent_answer(
+            engine, respondent, "company_sector", ("finance", "healthcare")[i], expected_version=respondent.version
+        )
     repo.duplicate_assessment(engine, saved, HOSTILE + " copy", law_as_of=dt.date(2025, 1, 1))  # Compare needs two
     repo.set_branding(engine, HOSTILE, None)
     engine.dispose()

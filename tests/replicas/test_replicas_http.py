@@ -128,7 +128,9 @@ def test_every_response_carries_the_security_headers(replicas: Replicas) -> None
         assert csp["frame-ancestors"] == ["'none'"], what
         assert csp["object-src"] == ["'none'"] and csp["base-uri"] == ["'self'"], what
         assert "'unsafe-eval'" not in csp["script-src"] and "'unsafe-inline'" not in csp["script-src"], what
-        assert all(source in ("'self'", "blob:") or source.startswith(("'sha256-", "'wasm-")) for source in csp["script-src"]), what
+        assert all(source in ("'self'", "blob:") or source.startswith(("'sha256-", "'wasm-")) for source in csp["script-src"]), (
+            what
+        )
         for directive, sources in csp.items():
             outside = [s for s in sources if s.startswith(("http", "ws", "*")) or s in ("https:", "http:", "ws:", "wss:")]
             assert not outside, f"{what}: {directive} allows {outside}"

@@ -228,8 +228,8 @@ def test_report_inputs_carry_notes_workshop_actions_and_the_appendices_chosen(en
     )
     repo.set_note(engine, a, "buys_data", "The CTO confirmed the purchases", expected_version=a.version, author="Ann")
     cto, legal = repo.add_respondent(engine, a, "Li Wei", "CTO"), repo.add_respondent(engine, a, "Zhang Min", "Legal")
-    repo.set_respondent_answer(engine, cto.id, "buys_data", True)
-    repo.set_respondent_answer(engine, legal.id, "buys_data", False)
+    repo.set_respondent_answer(engine, cto, "buys_data", True, expected_version=cto.version)
+    repo.set_respondent_answer(engine, legal, "buys_data", False, expected_version=legal.version)
     repo.create_action(engine, a, REMEDY, owner="Li Wei", author="Ann")
 
     got = repo.report_inputs(engine, a.id, compare_with=previous.id, projected=True, trace=True)
@@ -296,7 +296,7 @@ def test_migration_0003_keeps_existing_data_and_goes_back(empty_url):
                 {"t": "2026-01-01 00:00:00"},
             )
         upgrade(engine)
-        assert current_revision(engine) == head_revision() == "0003"  # 0003 follows 0002 (never-reused ids)
+        assert current_revision(engine) == head_revision()  # through 0003 (after 0002's never-reused ids) and on
         kept = repo.get_assessment(engine, 1)
         assert (kept.title, kept.version, kept.answers, kept.company) == ("Before", 3, {"buys_data": True}, "Old Co")
         assert repo.get_notes(engine, 1)["buys_data"].text == "kept"

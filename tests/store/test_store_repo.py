@@ -57,7 +57,9 @@ def test_deleting_a_client_deletes_all_its_data_and_nothing_else(engine):
         v = repo.set_answer(engine, a, "consumer_facing", False, expected_version=1, author="ana")
         repo.set_note(engine, a, "consumer_facing", "checked with the CTO", expected_version=v, author="ana")
         r = repo.add_respondent(engine, a, "CTO")
-        repo.set_respondent_answer(engine, r.id, "biometrics", True)
+        repo.set_respondent_answer(engine, r, "biometrics", True, expected_version=r.version)
+        repo.invite(engine, a, "DPO", author="ana")  # a respondent with a link
+        repo.close_workshop(engine, a, author="ana")
         repo.create_action(engine, a, "encrypt_and_protect", owner="CTO", author="ana")  # two fields: owner, status
         repo.take_snapshot(engine, a, "after workshop 1", author="ana")
     repo.duplicate_assessment(engine, gone, "2027 review")
@@ -70,15 +72,17 @@ def test_deleting_a_client_deletes_all_its_data_and_nothing_else(engine):
         "assessments": 2,
         "answer_changes": 2,
         "notes": 2,
-        "respondents": 1,
+        "respondents": 2,
         "respondent_answers": 1,
+        "invitations": 1,
+        "workshops": 1,
         "actions": 1,
         "action_changes": 2,
         "snapshots": 1,
     }
     assert counts.complete
     after = table_counts(engine)
-    assert {t: before[t] - after[t] for t in TABLES} == {**counts, "settings": 0}
+    assert {t: before[t] - after[t] for t in TABLES} == {**counts, "settings": 0, "accounts": 0}
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM assessments WHERE client_id = :c"), {"c": gone.client_id}).scalar() == 0
         orphans = conn.execute(
@@ -269,7 +273,7 @@ def test_duplicate_copies_answers_and_notes_but_not_history(engine):
     v = repo.set_answer(engine, a, "biometrics", True, expected_version=1, author="ana")
     v = repo.set_note(engine, a, "biometrics", "face login only", expected_version=v, author="ana")
     r = repo.add_respondent(engine, a, "CTO")
-    repo.set_respondent_answer(engine, r.id, "biometrics", True)
+    repo.set_respondent_answer(engine, r, "biometrics", True, expected_version=r.version)
     repo.set_status(engine, a, "final", expected_version=v, author="ana")
 
     copy = repo.duplicate_assessment(engine, a, "2027 review", law_as_of=dt.date(2027, 1, 1))
@@ -352,17 +356,20 @@ def test_workshop_answers_and_disagreements(engine):
     with pytest.raises(StoreError, match="already has a respondent named"):
         repo.add_respondent(engine, a, "Li Wei")
 
-    repo.set_respondent_answer(engine, cto.id, "biometrics", True)
-    repo.set_respondent_answer(engine, legal.id, "biometrics", True)
-    repo.set_respondent_answer(engine, cto.id, "encryption", True)
-    repo.set_respondent_answer(engine, legal.id, "encryption", "unknown")  # "I don't know" is a different answer
-    repo.set_respondent_answer(engine, cto.id, "data_categories", ["transactions", "health"])
-    repo.set_respondent_answer(engine, hr.id, "data_categories", ["health", "transactions"])  # same set, other order
-    repo.set_respondent_answer(engine, hr.id, "user_count", "under_10k")
-    repo.set_respondent_answer(engine, cto.id, "user_count", "under_10k")
-    repo.set_respondent_answer(engine, cto.id, "user_count", "over_100m")  # changed their mind
-    repo.set_respondent_answer(engine, legal.id, "past_leak", False)
-    repo.set_respondent_answer(engine, legal.id, "past_leak", None)  # and cleared it
+    def answer(r: repo.Respondent, qid: str, value: object) -> None:  # each on top of the version they are at
+        repo.set_respondent_answer(engine, r, qid, value, expected_version=repo.get_respondent(engine, r.id).version)
+
+    answer(cto, "biometrics", True)
+    answer(legal, "biometrics", True)
+    answer(cto, "encryption", True)
+    answer(legal, "encryption", "unknown")  # "I don't know" is a different answer
+    answer(cto, "data_categories", ["transactions", "health"])
+    answer(hr, "data_categories", ["health", "transactions"])  # same set, other order
+    answer(hr, "user_count", "under_10k")
+    answer(cto, "user_count", "under_10k")
+    answer(cto, "user_count", "over_100m")  # changed their mind
+    answer(legal, "past_leak", False)
+    answer(legal, "past_leak", None)  # and cleared it
 
     workshop = repo.workshop_answers(engine, a.id)
     assert list(workshop) == ["user_count", "data_categories", "biometrics", "encryption"]  # bank order
@@ -382,7 +389,7 @@ def test_workshop_answers_and_disagreements(engine):
     with pytest.raises(NotFound):
         repo.remove_respondent(engine, hr.id)
     with pytest.raises(StoreError, match="is not one of the options"):
-        repo.set_respondent_answer(engine, cto.id, "user_count", "lots")
+        answer(cto, "user_count", "lots")
     # The agreed answer is the assessment's own, set as usual.
     repo.set_answer(engine, a, "encryption", True, expected_version=1, author="facilitator")
     assert repo.get_assessment(engine, a.id).answers == {"encryption": True}

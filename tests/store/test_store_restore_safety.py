@@ -240,6 +240,8 @@ def test_a_reader_holding_a_snapshot_keeps_deleted_data_in_the_wal_and_it_is_rep
             "notes": 0,
             "respondents": 0,
             "respondent_answers": 0,
+            "invitations": 0,
+            "workshops": 0,
             "actions": 0,
             "action_changes": 0,
             "snapshots": 0,

@@ -1,4 +1,5 @@
-"""The workspace's door: the Workspace page with the password form, the guard of every workspace page, and Lock."""
+"""The workspace's door: the Workspace page with the sign-in form (the operator password, or a named
+account's), the guard of every workspace page, and Lock."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import streamlit as st
 
-from store.access import MAX_PASSWORD, AccessError, client_address, trusted_proxies, verify_password
+from store.access import MAX_PASSWORD, AccessError, verify_password
 from store.errors import StoreError
 from ui import nav
 from ui.present import md
@@ -27,24 +28,9 @@ ATTEMPT = "ws_attempt"  # the last refused attempt: ("wrong" | "blocked", minute
 GLOBAL_KEY = "all"
 
 HASH_COMMAND = ".venv/bin/python -m store hash-password"
+ACCOUNT_COMMAND = ".venv/bin/python -m store account add 'Ann Lee' --role owner"
 ENV_EXAMPLE = "export PIRISK_WORKSPACE_PASSWORD_HASH='$argon2id$v=19$m=65536,t=3,p=4$...'"
 SECRETS_EXAMPLE = '# .streamlit/secrets.toml\nworkspace_password_hash = "$argon2id$v=19$m=65536,t=3,p=4$..."'
-
-
-def _client_keys() -> list[str]:
-    """Who is trying, for the rate limiter: this browser session, and its address. X-Forwarded-For moves the
-    address only as far as the proxies the operator trusts (PIRISK_TRUSTED_PROXIES) vouch for it."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    keys = [f"session:{ctx.session_id if ctx else 'none'}"]
-    try:
-        peer = st.context.ip_address
-        forwarded = st.context.headers.get_all("X-Forwarded-For")
-    except Exception:  # no client context (tests, or an old websocket): the session key still counts
-        return keys
-    keys.append(f"address:{client_address(peer, forwarded, trusted_proxies())}")
-    return keys
 
 
 def _wait_seconds(keys: list[str]) -> float:
@@ -52,8 +38,28 @@ def _wait_seconds(keys: list[str]) -> float:
     return max([per_client.retry_after(k) for k in keys] + [overall.retry_after(GLOBAL_KEY)])
 
 
+def _check(name: str, password: str, hashed: str | None, accounts: bool) -> bool:
+    """Check a sign-in (one argon2 check whichever way it goes) and, if it is right, unlock the session. A
+    name that is an account's takes only that account's password: the operator password cannot sign in
+    under an account's name."""
+    if accounts:
+        from store.accounts import is_account, sign_in
+
+        db = ws.base_engine()
+        if is_account(db, name) or hashed is None:
+            account = sign_in(db, name, password)
+            if account is None:
+                return False
+            ws.unlock_account(account)
+            return True
+    if hashed is None or not verify_password(password, hashed):
+        return False
+    ws.unlock(hashed, name)
+    return True
+
+
 def _try_unlock() -> None:
-    """The password form's callback: refuse while rate-limited, else check the password (argon2, constant time)."""
+    """The sign-in form's callback: refuse while rate-limited, else check the password (argon2, constant time)."""
     ss = st.session_state
     password = ss.get(PASSWORD) or ""
     ss[PASSWORD] = ""  # the password is never kept in the session
@@ -61,25 +67,34 @@ def _try_unlock() -> None:
         hashed = ws.configured_hash()
     except AccessError:
         return
-    if hashed is None:
+    accounts = ws.accounts_enabled()
+    if hashed is None and not accounts:
         return
-    keys = _client_keys()
+    keys = ws.client_keys()
     wait = _wait_seconds(keys)
     if wait > 0:  # refused without checking: no argon2 work for a blocked client
         ss[ATTEMPT] = ("blocked", max(1, math.ceil(wait / 60)))
         return
     per_client, overall = ws.limiters()
-    if len(password) <= MAX_PASSWORD and verify_password(password, hashed):
+    try:
+        ok = len(password) <= MAX_PASSWORD and _check(ss.get(AUTHOR_FIELD) or "", password, hashed, accounts)
+    except StoreError:
+        ok = False
+    if ok:
         for key in keys:
             per_client.reset(key)
         ss.pop(ATTEMPT, None)
-        ws.unlock(hashed, ss.get(AUTHOR_FIELD) or "")
         return
     for key in keys:
         per_client.record_failure(key)
     overall.record_failure(GLOBAL_KEY)
     wait = _wait_seconds(keys)
     ss[ATTEMPT] = ("blocked", max(1, math.ceil(wait / 60))) if wait > 0 else ("wrong", 0)
+
+
+def role_name(role: str) -> str:
+    """A role in the page's language."""
+    return {"owner": t("ws_role_owner"), "consultant": t("ws_role_consultant"), "viewer": t("ws_role_viewer")}.get(role, role)
 
 
 def lock() -> None:
@@ -97,6 +112,8 @@ def _how_to_enable() -> None:
     st.markdown(md(t("ws_off_step_secrets")))
     st.code(SECRETS_EXAMPLE, language="toml")
     st.caption(md(t("ws_off_note")))
+    st.markdown(md(t("ws_off_accounts")))
+    st.code(ACCOUNT_COMMAND, language="bash")
 
 
 def _unlock_form() -> None:
@@ -105,8 +122,12 @@ def _unlock_form() -> None:
         st.error(md(t("ws_too_many", minutes=attempt[1])), icon=":material/timer:")
     elif attempt:
         st.error(md(t("ws_wrong_password")), icon=":material/key_off:")
+    accounts = ws.accounts_enabled()
     with st.form("ws_unlock_form", border=True):
-        st.text_input(t("ws_author_label"), key=AUTHOR_FIELD, max_chars=repo.NAME_MAX, help=t("ws_author_help"))
+        if accounts:
+            st.text_input(t("ws_account_label"), key=AUTHOR_FIELD, max_chars=repo.NAME_MAX, help=t("ws_account_help"))
+        else:
+            st.text_input(t("ws_author_label"), key=AUTHOR_FIELD, max_chars=repo.NAME_MAX, help=t("ws_author_help"))
         st.text_input(t("ws_password_label"), key=PASSWORD, type="password", max_chars=MAX_PASSWORD)
         st.form_submit_button(t("ws_unlock"), key="ws_unlock", on_click=_try_unlock, type="primary", icon=":material/lock_open:")
     st.caption(md(t("ws_unlock_note", minutes=round(ws.session_minutes()))))
@@ -114,6 +135,7 @@ def _unlock_form() -> None:
 
 def _open_workspace(engine: Engine) -> None:
     st.success(md(t("ws_unlocked", minutes=round(ws.session_minutes()))), icon=":material/lock_open:")
+    st.caption(md(t("ws_role_line", role=role_name(ws.role()))))
     st.caption(md(t("ws_database", url=ws.db.shown_url(engine.url))))  # password and query secrets masked
     clients = repo.list_clients(engine)
     st.markdown(md(t("ws_overview", clients=len(clients), assessments=sum(c.assessments for c in clients))))
@@ -131,7 +153,7 @@ def workspace_page() -> None:
         st.error(md(t("ws_bad_hash", reason=msg.reason(err))), icon=":material/error:")
         _how_to_enable()
         return
-    if hashed is None:
+    if hashed is None and not ws.accounts_enabled():
         _how_to_enable()
         return
     if not ws.active():
@@ -157,6 +179,8 @@ def require() -> Engine:
     then return the database (or stop with a clear message if it cannot be used)."""
     if not ws.active():
         _locked()
+    if ws.role() == "viewer":
+        st.caption(md(t("ws_viewer_note")), help=t("ws_viewer_help"))
     try:
         return ws.engine()
     except StoreError as err:
@@ -184,7 +208,10 @@ def sidebar() -> None:
         st.divider()
         st.markdown(f"**{md(t('ws_sidebar_title'))}**")
         who = ws.author()
-        if who:
+        role = role_name(ws.role())
+        if ws.signed_in_account():
+            st.caption(md(t("ws_signed_in_account", name=who, role=role)))
+        elif who:
             st.caption(md(t("ws_signed_in_as", name=who)))
         opened = ss.get(wl.OPEN)
         if opened:

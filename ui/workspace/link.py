@@ -144,14 +144,6 @@ def expected_version(saved: repo.SavedAssessment) -> int:
     return opened["version"] if opened and opened["id"] == saved.id else saved.version
 
 
-def _put_back(qid: str, previous: Any) -> None:
-    answers = st.session_state[state.ANSWERS]
-    if previous is None:
-        answers.pop(qid, None)
-    else:
-        answers[qid] = previous
-
-
 def save_answer(qid: str, previous: Any, value: Any) -> None:
     """Save one answer just given in the questionnaire; on any refusal put the previous one back and say why."""
     ss = st.session_state
@@ -159,18 +151,18 @@ def save_answer(qid: str, previous: Any, value: Any) -> None:
     if not opened:
         return
     if not active():
-        _put_back(qid, previous)  # this run locks the session; nothing is saved after it expired
+        state.put_back(qid, previous)  # this run locks the session; nothing is saved after it expired
         return
     try:
         opened["version"] = repo.set_answer(engine(), target(), qid, value, expected_version=opened["version"], author=author())
     except ConflictError:
-        _put_back(qid, previous)
+        state.put_back(qid, previous)
         ss[CONFLICT] = {"id": opened["id"], "question": qid}
     except NotFound as err:
-        _put_back(qid, previous)
+        state.put_back(qid, previous)
         _gone(err)
     except StoreError as err:
-        _put_back(qid, previous)
+        state.put_back(qid, previous)
         flash("error", t("ws_not_saved", reason=reason(err)))
 
 

@@ -1,8 +1,14 @@
-"""The workspace's session: its configuration, the unlocked session and its expiry, and the database.
+"""The workspace's session: its configuration, the unlocked session and its expiry, who is signed in
+(the operator password, or a named account) with which role, and the database.
 
 Every workspace key in session state starts with `ws_`, so that locking (or an expired session) can drop
 them all at once. What else must happen on locking (closing the assessment open in the questionnaire)
 registers itself with `on_clear`.
+
+`engine()` is the database as this session may use it: tagged with the session's role (store/access.py),
+so that the store itself refuses a viewer's change or a consultant's account change, whatever a page
+shows. The operator password signs in as an owner; an account signs in with its own role, and its
+session is checked against the account at every step (disabled, a new password, a new role).
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import streamlit as st
 
 from questions.strings import load_strings, tr
-from store.access import AccessError, RateLimiter, password_hash_configured
+from store.access import AccessError, RateLimiter, as_role, client_address, password_hash_configured, trusted_proxies
 from ui import state
 
 if TYPE_CHECKING:
@@ -40,7 +46,9 @@ repo: Any = LazyModule("store.repo")
 db: Any = LazyModule("store.db")
 
 PREFIX = "ws_"  # every workspace key in session state starts with this; locking drops them all
-UNLOCKED = "ws_unlocked"  # fingerprint of the password hash the session was unlocked with
+UNLOCKED = "ws_unlocked"  # fingerprint of the password hash the session was unlocked with ("account:<id>:<fp>" for an account)
+ROLE = "ws_role"  # owner (the operator password), or the account's role
+ACCOUNT_PREFIX = "account:"
 SEEN = "ws_seen"  # clock() of the session's last activity
 AUTHOR = "ws_author"  # the name written into the answer history
 CLIENT = "ws_client"  # the client picked on the Clients page
@@ -124,26 +132,77 @@ def _engine_for(url: str | None, data_dir: str | None) -> Engine:
     return engine
 
 
-def engine() -> Engine:
-    """The workspace database, created and migrated on first use in this process. Raises StoreError."""
+def base_engine() -> Engine:
+    """The workspace database with no role: for signing in, and for the checks made before anyone is.
+    Created and migrated on first use in this process. Raises StoreError."""
     return _engine_for(db.database_url(None, secrets()), os.environ.get("PIRISK_DATA_DIR"))
+
+
+def engine() -> Engine:
+    """The workspace database as this session may use it: with the session's role (a viewer's when there
+    is none), so that the store refuses what the role may not do. Raises StoreError."""
+    return as_role(base_engine(), role())
+
+
+def role() -> str:
+    """The signed-in session's role: owner, consultant or viewer (viewer, the least, when not signed in)."""
+    return st.session_state.get(ROLE) or "viewer"
+
+
+def database_configured() -> bool:
+    """Whether a workspace database exists to look in without creating one: a URL is configured, or the
+    default SQLite file is already there."""
+    if db.database_url(None, secrets()):
+        return True
+    folder = os.environ.get(db.DATA_DIR_ENV) or str(db.ROOT / "data")
+    return os.path.isfile(os.path.join(os.path.expanduser(folder), db.DB_FILE))
+
+
+def accounts_enabled() -> bool:
+    """Whether named accounts can sign in: the database exists and holds an enabled account."""
+    from store.accounts import has_accounts
+
+    if not database_configured():
+        return False
+    try:
+        return has_accounts(base_engine())
+    except Exception:  # a database that cannot be used: the door says so once someone signs in
+        return False
 
 
 # -- the unlocked session ----------------------------------------------------------------------------
 
 
 def active() -> bool:
-    """Whether this session is unlocked, not expired, and unlocked under the password configured now."""
+    """Whether this session is unlocked, not expired, and unlocked under the password configured now (or,
+    for an account, by an account still enabled, with the same password; its role is read again)."""
     ss = st.session_state
     if UNLOCKED not in ss:
         return False
     if clock() - float(ss.get(SEEN, float("-inf"))) > session_minutes() * 60:
         return False
+    if str(ss[UNLOCKED]).startswith(ACCOUNT_PREFIX):
+        return _account_active()
     try:
         hashed = configured_hash()
     except AccessError:
         return False
     return hashed is not None and ss[UNLOCKED] == fingerprint(hashed)
+
+
+def _account_active() -> bool:
+    from store.accounts import get_account
+
+    ss = st.session_state
+    try:
+        _, account_id, print_ = str(ss[UNLOCKED]).split(":")
+        account = get_account(base_engine(), int(account_id))
+    except Exception:  # a damaged marker, or a database that cannot be read: locked
+        return False
+    if account is None or account.disabled or account.fingerprint != print_:
+        return False
+    ss[ROLE] = account.role  # a role changed by an owner applies from this step
+    return True
 
 
 def check_session() -> bool:
@@ -160,12 +219,29 @@ def check_session() -> bool:
 
 
 def unlock(hashed: str, author: str) -> None:
-    """Mark this session unlocked (after the password was checked)."""
+    """Mark this session unlocked with the operator password (after it was checked): an owner."""
     ss = st.session_state
     ss[UNLOCKED] = fingerprint(hashed)
+    ss[ROLE] = "owner"
     ss[SEEN] = clock()
     ss[AUTHOR] = " ".join(author.split())[: repo.NAME_MAX]
     ss.pop(NOTICE, None)
+
+
+def unlock_account(account: Any) -> None:
+    """Mark this session signed in with a named account (after its password was checked): its role, and
+    its name as the author of every change."""
+    ss = st.session_state
+    ss[UNLOCKED] = f"{ACCOUNT_PREFIX}{account.id}:{account.fingerprint}"
+    ss[ROLE] = account.role
+    ss[SEEN] = clock()
+    ss[AUTHOR] = account.name
+    ss.pop(NOTICE, None)
+
+
+def signed_in_account() -> bool:
+    """Whether this session is signed in with a named account (not the operator password)."""
+    return str(st.session_state.get(UNLOCKED, "")).startswith(ACCOUNT_PREFIX)
 
 
 _ON_CLEAR: list[Callable[[], None]] = []
@@ -188,7 +264,24 @@ def clear() -> None:
 
 
 def author() -> str:
+    """Who the history names for this session's changes: the account's name, or the name typed at unlock."""
     return st.session_state.get(AUTHOR, "")
+
+
+def client_keys() -> list[str]:
+    """Who is trying, for a rate limiter: this browser session, and its address. X-Forwarded-For moves the
+    address only as far as the proxies the operator trusts (PIRISK_TRUSTED_PROXIES) vouch for it."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    keys = [f"session:{ctx.session_id if ctx else 'none'}"]
+    try:
+        peer = st.context.ip_address
+        forwarded = st.context.headers.get_all("X-Forwarded-For")
+    except Exception:  # no client context (tests, or an old websocket): the session key still counts
+        return keys
+    keys.append(f"address:{client_address(peer, forwarded, trusted_proxies())}")
+    return keys
 
 
 def status_label(status: str) -> str:

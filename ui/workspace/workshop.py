@@ -1,8 +1,19 @@
-"""The Workshop page for a projector: one question at a time, respondents' answers, the agreed answer, live results."""
+"""The Workshop page: respondents invited to answer on their own phones, the consultant's live view of
+their answers (refreshing itself) with disagreements and a suggested agreed answer, and, for a projector,
+one question at a time with each respondent's answer and the agreed answer.
+
+Three tabs: "Live" (who started and who finished, per question the answers, any disagreement, the
+suggestion and its rule, set in one click; closing the workshop), "Question by question" (the
+projector's view), and "Respondents and links" (inviting people: a personal link and its QR code, drawn
+here with segno; a new link, or revoking one). A link's token is shown once, in this session only: the
+database keeps only its hash.
+"""
 
 from __future__ import annotations
 
+import os
 from typing import Any
+from urllib.parse import urlsplit
 
 import streamlit as st
 from sqlalchemy.engine import Engine
@@ -10,10 +21,11 @@ from sqlalchemy.engine import Engine
 from questions.answers import answer_words
 from questions.model import UNKNOWN, Question
 from scoring.axes import AXES
+from scoring.consensus import answer_key, suggest
 from scoring.engine import Incomplete, assess_answers, visibility
 from scoring.plan import citation
 from store import repo
-from ui import charts, state
+from ui import charts, nav, state
 from ui.present import HIDDEN, LEVEL_BADGES, level_label, md, progress, section_status
 from ui.widgets import option_names
 from ui.workspace import access
@@ -25,13 +37,18 @@ from ui.workspace.session import t
 CURRENT = "ws_workshop_q"  # the question on screen, by id (so that branches opening do not shift it)
 JUMP = "ws_workshop_jump"
 RESPONDENT_NAME, RESPONDENT_ROLE = "ws_respondent_name", "ws_respondent_role"
+RESPONDENT_SECTIONS, RESPONDENT_DAYS = "ws_respondent_sections", "ws_respondent_days"
+LINKS = "ws_links"  # {respondent id: (token, expiry date)}: links made in this session, shown until hidden or locked
+ONLY_DISPUTES = "ws_live_only_disputes"
+LIVE_SECONDS = 3  # how often the live view reads the database again
+PUBLIC_URL_ENV = "PIRISK_PUBLIC_URL"  # the address respondents reach the app at (docs/team.md)
 
 
-def respondent_key(respondent_id: int, qid: str) -> str:
+def respondentanswer_key(respondent_id: int, qid: str) -> str:
     return f"ws_resp__{respondent_id}__{qid}"
 
 
-def agreed_key(qid: str) -> str:
+def agreedanswer_key(qid: str) -> str:
     return f"ws_agreed__{qid}"
 
 
@@ -102,15 +119,19 @@ def _jump() -> None:
         st.session_state[CURRENT] = qid
 
 
-def _set_respondent(respondent_id: int, qid: str) -> None:
+def _set_respondent(respondent: repo.Respondent, qid: str) -> None:
     q = state.law().bank.questions[qid]
-    value = widget_answer(q, respondent_key(respondent_id, qid))
-    msg.act(lambda: repo.set_respondent_answer(ws.engine(), respondent_id, qid, value))
+    value = widget_answer(q, respondentanswer_key(respondent.id, qid))
+
+    def write() -> None:
+        repo.set_respondent_answer(ws.engine(), respondent, qid, value, expected_version=respondent.version)
+
+    msg.act(write)
 
 
 def _set_agreed(shown: repo.AssessmentRef, qid: str, expected: int) -> None:
     q = state.law().bank.questions[qid]
-    value = widget_answer(q, agreed_key(qid))
+    value = widget_answer(q, agreedanswer_key(qid))
 
     def write() -> None:
         repo.set_answer(ws.engine(), shown, qid, value, expected_version=expected, author=ws.author())
@@ -119,14 +140,67 @@ def _set_agreed(shown: repo.AssessmentRef, qid: str, expected: int) -> None:
     msg.act(write)
 
 
+def _days() -> int:
+    days = st.session_state.get(RESPONDENT_DAYS)
+    return int(days) if isinstance(days, int | float) and not isinstance(days, bool) else repo.DEFAULT_DAYS
+
+
+def _keep_link(invited: repo.Invited) -> None:
+    st.session_state.setdefault(LINKS, {})[invited.respondent.id] = (invited.token, invited.expires_at.date().isoformat())
+
+
 def _add_respondent(shown: repo.AssessmentRef) -> None:
+    """Add a respondent with their personal link (shown on the Respondents and links tab)."""
     ss = st.session_state
     name, role = ss.get(RESPONDENT_NAME) or "", ss.get(RESPONDENT_ROLE) or ""
+    sections = ss.get(RESPONDENT_SECTIONS) or None
 
     def write() -> str:
-        added = repo.add_respondent(ws.engine(), shown, name, role)
-        ss[RESPONDENT_NAME], ss[RESPONDENT_ROLE] = "", ""
-        return t("ws_respondent_added", name=added.name)
+        invited = repo.invite(ws.engine(), shown, name, role, sections, days=_days(), author=ws.author())
+        _keep_link(invited)
+        ss[RESPONDENT_NAME], ss[RESPONDENT_ROLE], ss[RESPONDENT_SECTIONS] = "", "", []
+        return t("ws_respondent_added", name=invited.respondent.name)
+
+    msg.act(write)
+
+
+def _new_link(respondent: repo.Respondent) -> None:
+    def write() -> str:
+        invited = repo.make_link(ws.engine(), respondent, days=_days(), author=ws.author())
+        _keep_link(invited)
+        return t("ws_link_made", name=invited.respondent.name)
+
+    msg.act(write)
+
+
+def _revoke(respondent: repo.Respondent) -> None:
+    def write() -> str:
+        repo.revoke_links(ws.engine(), respondent)
+        st.session_state.get(LINKS, {}).pop(respondent.id, None)
+        return t("ws_link_revoked", name=respondent.name)
+
+    msg.act(write)
+
+
+def _hide_link(respondent_id: int) -> None:
+    st.session_state.get(LINKS, {}).pop(respondent_id, None)
+
+
+def _set_closed(shown: repo.AssessmentRef, closed: bool) -> None:
+    def write() -> str:
+        if closed:
+            repo.close_workshop(ws.engine(), shown, author=ws.author())
+            return t("ws_workshop_closed_now")
+        repo.reopen_workshop(ws.engine(), shown, author=ws.author())
+        return t("ws_workshop_reopened_now")
+
+    msg.act(write)
+
+
+def _use_suggestion(shown: repo.AssessmentRef, qid: str, value: Any, expected: int) -> None:
+    def write() -> None:
+        repo.set_answer(ws.engine(), shown, qid, value, expected_version=expected, author=ws.author())
+        wl.refresh_if_open(shown.id)
 
     msg.act(write)
 
@@ -179,19 +253,19 @@ def _respondents_panel(
             with answer_col:
                 _answer_input(
                     q,
-                    respondent_key(r.id, q.id),
+                    respondentanswer_key(r.id, q.id),
                     given.get(r.name),
                     md(r.name),  # a label is Markdown, even a hidden one: a name is text
                     lang,
                     on_change=_set_respondent,
-                    args=(r.id, q.id),
+                    args=(r, q.id),  # with the version it was read at
                     disabled=not editable,
                 )
     with st.container(border=True, key="ws_agreed_box"):
         st.markdown(f"**{md(t('ws_agreed'))}**")
         _answer_input(
             q,
-            agreed_key(q.id),
+            agreedanswer_key(q.id),
             saved.answers.get(q.id),
             t("ws_agreed"),
             lang,
@@ -226,12 +300,30 @@ def _live_results(saved: repo.SavedAssessment, lang: str) -> None:
         )
 
 
-def _add_respondent_form(saved: repo.SavedAssessment) -> None:
+def _add_respondent_form(saved: repo.SavedAssessment, lang: str) -> None:
+    sections = {s.id: s.title.get(lang) for s in state.law().bank.sections}
     with st.form("ws_respondent_form", border=True):
         st.markdown(f"**{md(t('ws_add_respondent_title'))}**")
         st.text_input(t("ws_respondent_name_label"), key=RESPONDENT_NAME, max_chars=repo.NAME_MAX)
         st.text_input(
             t("ws_respondent_role_label"), key=RESPONDENT_ROLE, max_chars=repo.NAME_MAX, placeholder=t("ws_role_placeholder")
+        )
+        st.multiselect(
+            t("ws_respondent_sections_label"),
+            list(sections),
+            format_func=sections.__getitem__,
+            key=RESPONDENT_SECTIONS,
+            placeholder=t("ws_all_sections"),
+            help=t("ws_respondent_sections_help"),
+        )
+        st.number_input(
+            t("ws_respondent_days_label"),
+            min_value=1,
+            max_value=repo.MAX_DAYS,
+            value=repo.DEFAULT_DAYS,
+            step=1,
+            key=RESPONDENT_DAYS,
+            help=t("ws_respondent_days_help"),
         )
         st.form_submit_button(
             t("ws_add_respondent"),
@@ -252,13 +344,9 @@ def _disputes(disputed: list[str], lang: str) -> None:
             st.button(questions[qid].text.get(lang), key=f"ws_goto_dispute__{qid}", on_click=_go_to, args=(qid,), type="tertiary")
 
 
-def _workshop(db: Engine, saved: repo.SavedAssessment) -> None:
+def _question_by_question(db: Engine, saved: repo.SavedAssessment, lang: str) -> None:
     law = state.law()
-    lang = state.lang()
     bank = law.bank
-    st.text(f"{saved.client_name} — {saved.title}")
-    if saved.status != repo.EDITABLE:
-        st.warning(md(t("ws_read_only")), icon=":material/edit_off:")
     respondents = repo.list_respondents(db, saved.id)
     answers = repo.workshop_answers(db, saved.id)
     disputed = repo.disagreements(db, saved.id)
@@ -308,7 +396,192 @@ def _workshop(db: Engine, saved: repo.SavedAssessment) -> None:
     with side:
         _live_results(saved, lang)
         _disputes(disputed, lang)
-        _add_respondent_form(saved)
+
+
+# -- inviting respondents: links and QR codes -------------------------------------------------------------
+
+
+def public_url() -> tuple[str, bool]:
+    """The address respondents open the app at, and whether the operator configured it (PIRISK_PUBLIC_URL).
+    Behind a reverse proxy the app cannot know its public address; without the setting, the address in
+    the consultant's own browser is used."""
+    configured = os.environ.get(PUBLIC_URL_ENV, "").strip().rstrip("/")
+    if configured.startswith(("https://", "http://")):
+        return configured, True
+    try:
+        seen = urlsplit(st.context.url or "")
+    except Exception:  # no browser context (tests)
+        seen = urlsplit("")
+    if seen.scheme in ("http", "https") and seen.netloc:
+        return f"{seen.scheme}://{seen.netloc}", False
+    return "http://localhost:8501", False
+
+
+def link_url(token: str) -> str:
+    """A respondent's personal link: the token in the query string, which the recommended nginx
+    configuration leaves out of its log."""
+    return f"{public_url()[0]}/{nav.RESPOND}?{nav.INVITE}={token}"
+
+
+def qr_svg(url: str) -> str:
+    """The link as a QR code, drawn here (segno), as SVG: no service is asked, no file is served."""
+    import segno
+
+    return segno.make(url, error="m").svg_inline(scale=5, border=2, dark="#000", light="#fff")
+
+
+def _link_box(r: repo.Respondent, token: str, until: str) -> None:
+    url = link_url(token)
+    with st.container(border=True, key=f"ws_link_box__{r.id}"):
+        st.caption(md(t("ws_link_once", date=until)))
+        st.code(url, language=None, wrap_lines=True)
+        st.image(qr_svg(url), width=200, caption=t("ws_qr_caption"))
+        st.button(t("ws_link_hide"), key=f"ws_link_hide__{r.id}", on_click=_hide_link, args=(r.id,), type="tertiary")
+
+
+def _link_state(p: repo.Progress) -> str:
+    if p.link == "active" and p.expires_at is not None:
+        return t("ws_link_active", date=p.expires_at.date().isoformat())
+    return {"none": t("ws_link_none"), "expired": t("ws_link_expired"), "revoked": t("ws_link_revoked_state")}.get(p.link, p.link)
+
+
+def _invitations(db: Engine, saved: repo.SavedAssessment, lang: str) -> None:
+    base, configured = public_url()
+    if not configured:
+        st.caption(md(t("ws_public_url_unset", url=base, env=PUBLIC_URL_ENV)))
+    titles = {s.id: s.title.get(lang) for s in state.law().bank.sections}
+    links = st.session_state.get(LINKS, {})
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        progress = repo.workshop_progress(db, saved.id)
+        if not progress:
+            st.caption(md(t("ws_no_respondents_yet")))
+        for p in progress:
+            r = p.respondent
+            with st.container(border=True, key=f"ws_invitee__{r.id}"):
+                st.text(f"{r.name} — {r.role}" if r.role else r.name)
+                asked = ", ".join(titles[s] for s in r.sections if s in titles) if r.sections else t("ws_all_sections")
+                st.caption(md(t("ws_asked", sections=asked)))
+                st.caption(md(_link_state(p)))
+                new, revoke = st.columns(2)
+                new.button(t("ws_new_link"), key=f"ws_new_link__{r.id}", on_click=_new_link, args=(r,), icon=":material/link:")
+                revoke.button(
+                    t("ws_revoke_link"),
+                    key=f"ws_revoke__{r.id}",
+                    on_click=_revoke,
+                    args=(r,),
+                    disabled=p.link != "active",
+                    icon=":material/link_off:",
+                )
+                if r.id in links:
+                    _link_box(r, *links[r.id])
+    with right:
+        _add_respondent_form(saved, lang)
+
+
+# -- the live view ------------------------------------------------------------------------------------------
+
+
+def _status(p: repo.Progress) -> str:
+    if p.finished:
+        return t("ws_status_submitted")
+    if p.started:
+        return t("ws_status_answering", n=p.answered)
+    return t("ws_status_opened") if p.opened_at is not None else t("ws_status_not_started")
+
+
+def _rule(s: Any) -> str:
+    """The suggestion's rule, in words (scoring/consensus.py says what each means)."""
+    if s.rule == "cautious":
+        return t("ws_rule_cautious", high=s.scores[0][1], low=s.scores[-1][1])
+    if s.rule == "majority":
+        return t("ws_rule_majority")
+    if s.rule == "unanimous":
+        return t("ws_rule_unanimous")
+    return t("ws_rule_unscored")
+
+
+def _live_question(saved: repo.SavedAssessment, qid: str, answers: dict[str, dict[str, Any]], lang: str) -> None:
+    q = state.law().bank.questions[qid]
+    given = answers[qid]
+    disputed = len({answer_key(v) for v in given.values()}) > 1
+    suggestion = suggest(qid, answers, saved.answers, saved.law_as_of, law=state.law())
+    agreed = saved.answers.get(qid)
+    with st.container(border=True, key=f"ws_live_q__{qid}"):
+        st.markdown(f"**{md(q.text.get(lang))}**")
+        if disputed:
+            st.badge(t("ws_live_disagree"), icon=":material/warning:", color="orange")
+        for name, value in given.items():
+            st.text(f"{name}: {answer_words(q, value, lang)}")
+        if suggestion is not None:
+            st.markdown(md(t("ws_suggested", answer=answer_words(q, suggestion.value, lang))))
+            st.caption(md(_rule(suggestion)))
+        st.caption(md(t("ws_agreed_now", answer=answer_words(q, agreed, lang))))
+        if suggestion is not None and saved.status == repo.EDITABLE and answer_key(agreed) != answer_key(suggestion.value):
+            st.button(
+                t("ws_use_suggestion"),
+                key=f"ws_use__{qid}",
+                on_click=_use_suggestion,
+                args=(saved.ref, qid, suggestion.value, saved.version),
+                icon=":material/done:",
+            )
+
+
+@st.fragment(run_every=LIVE_SECONDS)
+def live_view(assessment_id: int) -> None:
+    """Who has started and who has finished, and per question what each respondent answered, with any
+    disagreement and the suggested agreed answer: read from the database again every few seconds, so
+    that answers given on any replica appear here."""
+    if not ws.active():  # the session expired or was locked: the whole page runs again, and locks
+        st.rerun(scope="app")
+    lang = state.lang()
+    db = ws.engine()
+    with msg.store_errors():
+        saved = repo.get_assessment(db, assessment_id)
+        progress = repo.workshop_progress(db, assessment_id)
+        answers = repo.workshop_answers(db, assessment_id)
+        with st.container(key="ws_live_progress"):
+            finished = sum(1 for p in progress if p.finished)
+            started = sum(1 for p in progress if p.started)
+            st.markdown(md(t("ws_live_counts", started=started, finished=finished, total=len(progress))))
+            for p in progress:
+                st.text(f"{p.respondent.name}: {_status(p)}")
+        only = bool(st.session_state.get(ONLY_DISPUTES))
+        shown = [qid for qid, given in answers.items() if not only or len({answer_key(v) for v in given.values()}) > 1]
+        if not shown:
+            st.caption(md(t("ws_live_none")))
+        for qid in shown:
+            _live_question(saved, qid, answers, lang)
+
+
+def _workshop(db: Engine, saved: repo.SavedAssessment) -> None:
+    lang = state.lang()
+    st.text(f"{saved.client_name} — {saved.title}")
+    if saved.status != repo.EDITABLE:
+        st.warning(md(t("ws_read_only")), icon=":material/edit_off:")
+    live, by_question, invitations = st.tabs([t("ws_tab_live"), t("ws_tab_question"), t("ws_tab_invitations")])
+    with live:
+        workshop = repo.get_workshop(db, saved.id)
+        if workshop.closed:
+            when = workshop.closed_at.date().isoformat() if workshop.closed_at else ""
+            st.info(md(t("ws_workshop_closed", date=when)), icon=":material/lock:")
+            st.button(t("ws_reopen_workshop"), key="ws_reopen_workshop", on_click=_set_closed, args=(saved.ref, False))
+        else:
+            st.caption(md(t("ws_workshop_open")))
+            st.button(
+                t("ws_close_workshop"),
+                key="ws_close_workshop",
+                on_click=_set_closed,
+                args=(saved.ref, True),
+                icon=":material/lock:",
+                help=t("ws_close_workshop_help"),
+            )
+        st.toggle(t("ws_live_only_disputes"), key=ONLY_DISPUTES)
+        live_view(saved.id)
+    with by_question:
+        _question_by_question(db, saved, lang)
+    with invitations:
+        _invitations(db, saved, lang)
 
 
 def workshop_page() -> None:
