@@ -74,7 +74,7 @@ def test_the_reputational_score_says_it_is_a_judgement_and_the_criminal_one_whos
         assert " ".join(rep[lang].split())[:20] in pdf
 
 
-def test_measures_that_lower_no_score_are_also_required_by_law_with_the_reason(today, answers) -> None:
+def test_measures_that_lower_no_score_are_still_called_for_with_the_reason(today, answers) -> None:
     zero = [m for m in today.remedies if not m.lowers_a_score]
     assert zero, "the example has measures whose effect the scores do not show"
     assert all(m.unchanged_because in ("past", "outweighed") for m in zero)
