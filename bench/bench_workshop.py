@@ -67,6 +67,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -453,7 +454,10 @@ def run_phase(
 
     rss_before = proc_rss(pid)
     cpu, db_cpu, start = proc_cpu(pid), tree_cpu(db_pid) if db_pid else None, time.perf_counter()
-    done, rss_opened = asyncio.run(main())
+    # In a thread of its own: a caller may already run an event loop in this one (pytest-playwright's does,
+    # when the browser tests ran first in the same session), and asyncio.run refuses to nest.
+    with ThreadPoolExecutor(1) as pool:
+        done, rss_opened = pool.submit(lambda: asyncio.run(main())).result()
     wall = time.perf_counter() - start
     cpu, db_cpu = proc_cpu(pid) - cpu, (tree_cpu(db_pid) - db_cpu) if db_pid and db_cpu is not None else None
     rss_after = max(rss_opened, proc_rss(pid))  # measured after the sockets closed: the sessions are still held
