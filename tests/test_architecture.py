@@ -118,3 +118,21 @@ def test_the_self_assessment_never_mentions_the_workspace() -> None:
         path = MODULES[name]
         assert not {m for m in _imports(path) if m.startswith(("ui.workspace", "store"))}, name
         assert "ws_" not in path.read_text(encoding="utf-8"), name
+
+
+def test_a_first_visit_loads_no_database_stack() -> None:
+    """A founder's first page, with the workspace installed, imports neither SQLAlchemy nor pandas: the
+    workspace's modules reach the store only when a workspace page uses it (a third of a second saved on
+    every new server's first session). Run in a fresh interpreter, as a new server would."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from streamlit.testing.v1 import AppTest\n"
+        f"at = AppTest.from_file({str(ROOT / 'app.py')!r}, default_timeout=120); at.run()\n"
+        "assert not at.exception, at.exception\n"
+        "print(sorted(m for m in ('sqlalchemy', 'pandas', 'alembic', 'psycopg') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]"

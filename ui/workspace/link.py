@@ -21,7 +21,6 @@ import streamlit as st
 
 from report.branding import Branding
 from store.errors import ConflictError, NotFound, StoreError
-from store.records import NOTE_MAX
 from ui import link, state
 from ui.present import md, resume_step
 from ui.workspace.messages import CONFLICT, flash, reason, show_flash
@@ -285,7 +284,7 @@ def note_field(qid: str) -> None:
             key=note_key(qid),
             on_change=_store_note,
             args=(qid,),
-            max_chars=NOTE_MAX,
+            max_chars=repo.NOTE_MAX,
             height=90,
             placeholder=t("ws_note_placeholder"),
         )
