@@ -58,14 +58,10 @@ import json
 import os
 import platform
 import random
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -74,9 +70,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "e2e")]
 
 import websockets  # noqa: E402
+from browsing import running_server  # noqa: E402 - the browser tests' own server
 from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
@@ -100,12 +97,6 @@ EARLY_FOR_RERUN = 2  # ForwardMsg.ScriptFinishedStatus
 
 
 # -- the server ------------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def proc_cpu(pid: int, children: bool = False) -> float:
@@ -139,35 +130,12 @@ def tree_cpu(root: int) -> float:
 
 @contextmanager
 def app_server(database_url: str) -> Iterator[tuple[str, int]]:
-    """`streamlit run app.py` on a free loopback port with the workspace database `database_url`;
-    yields (its ws:// address, its pid)."""
-    port = free_port()
+    """`streamlit run app.py` on a free loopback port with the workspace database `database_url` (the
+    browser tests' own server, tests/e2e/browsing.py); yields (its ws:// address, its pid)."""
     env = {**os.environ, "DATABASE_URL": database_url}
     env.pop("PIRISK_WORKSPACE_PASSWORD_HASH", None)  # the respondent page needs none
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]  # fmt: skip
-    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-    try:
-        limit = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
-                    if response.read() == b"ok":
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > limit:
-                    raise RuntimeError(
-                        f"the app did not start: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}"
-                    ) from None
-                time.sleep(0.1)
-        yield f"ws://127.0.0.1:{port}/_stcore/stream", proc.pid
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+    with tempfile.TemporaryDirectory() as folder, running_server(Path(folder), env, start_seconds=120) as (url, pid):
+        yield url.replace("http://", "ws://") + "/_stcore/stream", pid
 
 
 # -- one respondent, as a browser would drive the page -------------------------------------------------

@@ -124,6 +124,16 @@ def running_app(folder: Path, env: dict[str, str] | None = None, script: str = "
     """Start `streamlit run app.py` (or another `script`) on a free loopback port and yield its URL;
     stop it (by its process group) at the end. `env` replaces the environment (e.g. a database and a
     password hash). Used by the browser tests and by bench/bench_browser.py."""
+    with running_server(folder, env, script) as (url, _):
+        yield url
+
+
+@contextmanager
+def running_server(
+    folder: Path, env: dict[str, str] | None = None, script: str = "app.py", start_seconds: float = 60
+) -> Iterator[tuple[str, int]]:
+    """`running_app`, yielding the server's process id too (bench/bench_workshop.py weighs its CPU and
+    memory); its log goes to `folder`."""
     port = _free_port()
     log = folder / f"streamlit-{Path(script).stem}.log"
     command = [
@@ -135,7 +145,7 @@ def running_app(folder: Path, env: dict[str, str] | None = None, script: str = "
         proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + start_seconds
         while True:
             try:
                 with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
@@ -146,7 +156,7 @@ def running_app(folder: Path, env: dict[str, str] | None = None, script: str = "
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the app did not start:\n{log.read_text(errors='replace')[-3000:]}")
             time.sleep(0.1)
-        yield url
+        yield url, proc.pid
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
