@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -47,6 +47,16 @@ class AnswerSet:
 
     def replace(self, **changes: Any) -> AnswerSet:
         return replace(self, **changes)
+
+
+def answer_key(value: Any) -> Hashable:
+    """An answer as a comparable key: a tick-list is the same answer in any order."""
+    return frozenset(value) if isinstance(value, list) else value
+
+
+def disagree(values: Iterable[Any]) -> bool:
+    """Whether these answers (one per respondent) differ; "I don't know" counts as an answer of its own."""
+    return len({answer_key(v) for v in values}) > 1
 
 
 def answer_state(question: Question, value: Any) -> str:

@@ -9,8 +9,8 @@ The rules, in the order they are tried:
   a tie goes to the one that scores higher, then to "I don't know".
 - **cautious**: the answers lead to different levels. The answer that scores higher is suggested: the
   sum of the four axis scores `scoring.engine.assess` gives with that answer in place. A tie goes to
-  "I don't know" when it is among the tied answers (the engine treats "I don't know" as "possibly
-  yes", so it is never the less cautious choice), then to the most common answer.
+  "I don't know" when it is among the tied answers (for it the engine counts every finding that some
+  true answer could trigger, so it is never the less cautious choice), then to the most common answer.
 - **unscored**: the answers cannot be compared yet because the answer set cannot be scored (a profile
   question without "I don't know" has no answer anywhere). The most common answer is suggested, a tie
   going to "I don't know"; the consultant should settle the profile first.
@@ -28,6 +28,7 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from questions.answers import answer_key
 from questions.model import UNKNOWN
 from scoring.engine import assess, incomplete, scored_answers
 from scoring.loader import Law, default_law
@@ -44,11 +45,6 @@ class Suggestion:
     value: Any
     rule: str
     scores: tuple[tuple[Any, int], ...] = ()
-
-
-def answer_key(value: Any) -> Hashable:
-    """An answer as a comparable key: a tick-list is the same answer in any order."""
-    return frozenset(value) if isinstance(value, list) else value
 
 
 def _most_common(values: list[Any]) -> list[Any]:

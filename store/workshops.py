@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from questions.answers import disagree
 from scoring.errors import Term
 from store.db import reading, writing
 from store.errors import NotFound, StoreError
@@ -272,13 +273,7 @@ def workshop_answers(engine: Engine, assessment_id: int) -> dict[str, dict[str, 
 
 def disagreements(engine: Engine, assessment_id: int) -> list[str]:
     """The questions (bank order) on which respondents gave different answers ("I don't know" counts as one)."""
-    return [
-        qid for qid, by_name in workshop_answers(engine, assessment_id).items() if len({_key(v) for v in by_name.values()}) > 1
-    ]
-
-
-def _key(value: Any) -> Any:
-    return frozenset(value) if isinstance(value, list) else value
+    return [qid for qid, by_name in workshop_answers(engine, assessment_id).items() if disagree(by_name.values())]
 
 
 # ----------------------------------------------------------------------------------------------

@@ -18,10 +18,10 @@ from urllib.parse import urlsplit
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from questions.answers import answer_words
+from questions.answers import answer_key, answer_words, disagree
 from questions.model import UNKNOWN, Question
 from scoring.axes import AXES
-from scoring.consensus import answer_key, suggest
+from scoring.consensus import suggest
 from scoring.engine import Incomplete, assess_answers, visibility
 from scoring.plan import citation
 from store import repo
@@ -44,11 +44,11 @@ LIVE_SECONDS = 3  # how often the live view reads the database again
 PUBLIC_URL_ENV = "PIRISK_PUBLIC_URL"  # the address respondents reach the app at (docs/team.md)
 
 
-def respondentanswer_key(respondent_id: int, qid: str) -> str:
+def respondent_widget_key(respondent_id: int, qid: str) -> str:
     return f"ws_resp__{respondent_id}__{qid}"
 
 
-def agreedanswer_key(qid: str) -> str:
+def agreed_widget_key(qid: str) -> str:
     return f"ws_agreed__{qid}"
 
 
@@ -121,7 +121,7 @@ def _jump() -> None:
 
 def _set_respondent(respondent: repo.Respondent, qid: str) -> None:
     q = state.law().bank.questions[qid]
-    value = widget_answer(q, respondentanswer_key(respondent.id, qid))
+    value = widget_answer(q, respondent_widget_key(respondent.id, qid))
 
     def write() -> None:
         repo.set_respondent_answer(ws.engine(), respondent, qid, value, expected_version=respondent.version)
@@ -131,7 +131,7 @@ def _set_respondent(respondent: repo.Respondent, qid: str) -> None:
 
 def _set_agreed(shown: repo.AssessmentRef, qid: str, expected: int) -> None:
     q = state.law().bank.questions[qid]
-    value = widget_answer(q, agreedanswer_key(qid))
+    value = widget_answer(q, agreed_widget_key(qid))
 
     def write() -> None:
         repo.set_answer(ws.engine(), shown, qid, value, expected_version=expected, author=ws.author())
@@ -253,7 +253,7 @@ def _respondents_panel(
             with answer_col:
                 _answer_input(
                     q,
-                    respondentanswer_key(r.id, q.id),
+                    respondent_widget_key(r.id, q.id),
                     given.get(r.name),
                     md(r.name),  # a label is Markdown, even a hidden one: a name is text
                     lang,
@@ -265,7 +265,7 @@ def _respondents_panel(
         st.markdown(f"**{md(t('ws_agreed'))}**")
         _answer_input(
             q,
-            agreedanswer_key(q.id),
+            agreed_widget_key(q.id),
             saved.answers.get(q.id),
             t("ws_agreed"),
             lang,
@@ -504,7 +504,7 @@ def _rule(s: Any) -> str:
 def _live_question(saved: repo.SavedAssessment, qid: str, answers: dict[str, dict[str, Any]], lang: str) -> None:
     q = state.law().bank.questions[qid]
     given = answers[qid]
-    disputed = len({answer_key(v) for v in given.values()}) > 1
+    disputed = disagree(given.values())
     suggestion = suggest(qid, answers, saved.answers, saved.law_as_of, law=state.law())
     agreed = saved.answers.get(qid)
     with st.container(border=True, key=f"ws_live_q__{qid}"):
@@ -547,7 +547,7 @@ def live_view(assessment_id: int) -> None:
             for p in progress:
                 st.text(f"{p.respondent.name}: {_status(p)}")
         only = bool(st.session_state.get(ONLY_DISPUTES))
-        shown = [qid for qid, given in answers.items() if not only or len({answer_key(v) for v in given.values()}) > 1]
+        shown = [qid for qid, given in answers.items() if not only or disagree(given.values())]
         if not shown:
             st.caption(md(t("ws_live_none")))
         for qid in shown:
