@@ -60,15 +60,7 @@ class Law:
 
     def resolve(self, cite: str, day: dt.date) -> Provision | None:
         """The version of a cited provision in force (or published) on `day`, or None."""
-        for p in self.versions(cite):
-            if p.in_force is not None:
-                if p.in_force.covers(day):
-                    return p
-            elif self.instruments[self.instrument_of[p.id]].kind == "commentary":
-                return p
-            elif p.published is None or p.published <= day:
-                return p
-        return None
+        return next((p for p in self.versions(cite) if p.applies_on(day)), None)
 
     def kind(self, provision_id: str) -> str:
         return self.instruments[self.instrument_of[provision_id]].kind
@@ -156,6 +148,7 @@ def load_law(directory: Path | None = None, bank: Bank | None = None) -> Law:
                     raise DataError(name, key, f"a {inst.kind} has `published`, not `in_force`")
             elif p.in_force is None:
                 raise DataError(name, key, "missing key 'in_force'")
+            p._timeless = inst.kind == "commentary"
             provisions[p.id], instrument_of[p.id], provision_file[p.id] = p, inst.id, name
 
     # No two versions of one provision may overlap in time.

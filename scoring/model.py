@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from questions.model import Strict, Text
 from scoring.axes import AXIS_KEYS, LEVEL_KEYS
@@ -69,10 +69,20 @@ class Provision(Strict):
     # A provision that sets the sanction (a fine, an order, a suspension) rather than the duty.
     # Every rule with an administrative impact cites at least one (tests/test_legal_data.py).
     penalty: bool = False
+    # Set by the loader from the instrument's kind: a commentary is read as of any date.
+    _timeless: bool = PrivateAttr(default=False)
 
     @property
     def base(self) -> str:
         return self.id.split("@", 1)[0]
+
+    def applies_on(self, day: dt.date) -> bool:
+        """Whether this version applies on `day`: a law while in force; a commentary (the founding
+        article) on any date, since its analysis is what findings cite; a case, or a contract, once
+        published (a contract has no date: always)."""
+        if self.in_force is not None:
+            return self.in_force.covers(day)
+        return self._timeless or self.published is None or self.published <= day
 
 
 class SourceFile(Strict):

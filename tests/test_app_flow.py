@@ -471,3 +471,16 @@ def test_sources_filter_by_axis_and_date() -> None:
     assert not at.exception
     counts = [c.value for c in at.caption if "cited provisions shown" in c.value]
     assert counts
+
+
+def test_the_sources_page_lists_every_provision_the_findings_of_its_date_cite() -> None:
+    """One answer to "does it apply on this day" (`Provision.applies_on`): as of 2010-06-01 the article's
+    sections, which the findings of that day cite, are on the Sources page (the page hid them before)."""
+    day = dt.date(2010, 6, 1)
+    cited = {c.id for f in assess(article_answers(), day).findings for c in f.citations}
+    at = goto_page(start(law_as_of=day), "sources")
+    shown = " ".join(as_read(m.value) for m in at.markdown)
+    law = default_law()
+    assert any(law.kind(pid) == "commentary" for pid in cited)
+    missing = [pid for pid in cited if law.provisions[pid].article["en"] not in shown]
+    assert missing == []
