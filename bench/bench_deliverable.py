@@ -24,15 +24,10 @@ sys.path.insert(0, str(ROOT))
 from bench_pdf import timed  # noqa: E402 - the same timing as the PDF benchmark
 from PIL import Image  # noqa: E402
 
+from deliverable.actions import ActionInput  # noqa: E402
+from deliverable.branding import Branding  # noqa: E402
+from deliverable.extras import ReportExtras, RespondentInput, WorkshopInput, assessment_comparison  # noqa: E402
 from questions.answers import AnswerSet  # noqa: E402
-from report.branding import Branding  # noqa: E402
-from report.extras import (  # noqa: E402
-    ActionInput,
-    ReportExtras,
-    RespondentInput,
-    WorkshopInput,
-    assessment_comparison,
-)
 from report.formats import FORMATS  # noqa: E402
 from report.workbook import build_workbook  # noqa: E402
 from scoring.engine import assess  # noqa: E402

@@ -7,12 +7,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from cli import OneLineParser as _Parser
+from cli import fail as _fail
+from cli import parse_date, run_main, same_file, write_atomic
+from cli import today_or as _today_or
 from questions.locales import LOCALES
 from report.formats import FORMAT_KEYS, export_format, format_for_suffix
-from scoring.cli import OneLineParser as _Parser
-from scoring.cli import fail as _fail
-from scoring.cli import parse_date, run_main, same_file, write_atomic
-from scoring.cli import today_or as _today_or
 
 
 def build_parser() -> argparse.ArgumentParser:

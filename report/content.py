@@ -1,5 +1,5 @@
 """What the report says, in one language: built once from an Assessment (and, for a consultant's report, the
-extras of report/extras.py) and shared by the PDF, Markdown, Word and workbook writers.
+extras of deliverable/extras.py) and shared by the PDF, Markdown, Word and workbook writers.
 
 Client-facing text carries no internal ids: rule and provision ids are only in the optional Trace appendix."""
 
@@ -10,13 +10,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from deliverable.actions import ActionInput, projected, status_label
+from deliverable.branding import Branding
+from deliverable.extras import ComparisonInput, ReportExtras, WorkshopInput
 from questions.answers import ANSWERED, HIDDEN, UNANSWERED, UNKNOWN_ANSWER, AnswerSet, answer_state, answer_words
 from questions.conditions import FALSE
 from questions.locales import LOCALES
 from questions.model import UNKNOWN, Question
 from questions.strings import tr
-from report.branding import Branding
-from report.extras import ActionInput, ComparisonInput, ReportExtras, WorkshopInput, projected, status_label
 from scoring.answers_file import MAX_COMPANY
 from scoring.assessment import Assessment, AxisResult, Citation, Finding
 from scoring.axes import AXES, LIKELIHOOD_LABELS, SEVERITY_LABELS, level
@@ -296,7 +297,7 @@ def build_content(
 ) -> ReportContent:
     """Turn an Assessment and the answer set it was scored from into the report's words, in the answer
     set's language. The set's answers fill the appendix (hidden ones are shown as not asked), each with
-    the set's note on it. `extras` adds what a consultant's report carries (see report/extras.py)."""
+    the set's note on it. `extras` adds what a consultant's report carries (see deliverable/extras.py)."""
     lang = check_lang(answer_set.lang)
     law = law or default_law()
     extras = extras or ReportExtras()

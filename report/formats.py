@@ -12,9 +12,9 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from deliverable.branding import Branding
+from deliverable.extras import ReportExtras
 from questions.answers import AnswerSet
-from report.branding import Branding
-from report.extras import ReportExtras
 from scoring.assessment import Assessment
 from scoring.loader import Law
 

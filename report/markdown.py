@@ -7,11 +7,11 @@ import html
 import re
 from collections.abc import Iterable
 
+from deliverable.branding import Branding
+from deliverable.extras import ReportExtras
 from questions.answers import AnswerSet
 from questions.strings import tr
-from report.branding import Branding
 from report.content import HIDDEN, UNKNOWN_ANSWER, AnswerView, AppendixView, AxisFinding, ReportContent, TableView, build_content
-from report.extras import ReportExtras
 from report.fonts import plain
 from scoring.assessment import Assessment
 from scoring.loader import Law

@@ -13,9 +13,10 @@ from typing import Any
 from fpdf import FPDF
 from fpdf.enums import TextMode
 
+from deliverable.branding import Branding
+from deliverable.extras import ReportExtras
 from questions.answers import AnswerSet
 from questions.strings import tr
-from report.branding import Branding
 from report.charts import draw_grid, draw_radar
 from report.content import (
     HIDDEN,
@@ -29,7 +30,6 @@ from report.content import (
     TableView,
     build_content,
 )
-from report.extras import ReportExtras
 from report.fonts import BREAK, FONT_FAMILY, FONT_PATH, drawn, plain, printable
 from report.style import (
     ACCENT,

@@ -24,9 +24,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from deliverable.branding import Branding
+from deliverable.extras import ReportExtras
 from questions.answers import AnswerSet
 from questions.strings import tr
-from report.branding import Branding
 from report.content import (
     HIDDEN,
     UNANSWERED,
@@ -38,7 +39,6 @@ from report.content import (
     TableView,
     build_content,
 )
-from report.extras import ReportExtras
 from report.images import grid_png, radar_png
 from report.style import ACCENT, AMBER_TEXT, INK, LEVEL_PALE, LEVEL_TEXT, MUTED, TABLE_HEAD
 from scoring.assessment import Assessment

@@ -15,11 +15,11 @@ from typing import Any
 
 import pandas as pd
 
+from deliverable.branding import Branding
+from deliverable.extras import ReportExtras
 from questions.answers import AnswerSet
 from questions.strings import tr
-from report.branding import Branding
 from report.content import ReportContent, TableView, build_content
-from report.extras import ReportExtras
 from scoring import tables
 from scoring.assessment import Assessment
 from scoring.axes import level

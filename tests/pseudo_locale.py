@@ -96,8 +96,8 @@ def _examples() -> Iterator[tuple[str, dict[str, Any], dt.date]]:
 
 
 def reports() -> dict[str, list[str]]:
+    from deliverable.branding import Branding
     from questions.answers import AnswerSet
-    from report.branding import Branding
     from report.markdown import build_markdown
     from report.pdf import build_pdf
     from scoring.engine import assess
@@ -120,9 +120,10 @@ def deliverable() -> dict[str, list[str]]:
     """The consultant's report with every part (cover, notes, workshop, actions, every appendix) and its workbook."""
     from openpyxl import load_workbook
 
+    from deliverable.actions import ACTION_STATUSES, ActionInput
+    from deliverable.branding import Branding
+    from deliverable.extras import ReportExtras, RespondentInput, WorkshopInput, article_comparison
     from questions.answers import AnswerSet
-    from report.branding import Branding
-    from report.extras import ACTION_STATUSES, ActionInput, ReportExtras, RespondentInput, WorkshopInput, article_comparison
     from report.formats import FORMATS
     from report.workbook import build_workbook
     from scoring.engine import assess

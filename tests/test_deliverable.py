@@ -18,20 +18,12 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
+from deliverable.actions import ActionInput, projected, status_label
+from deliverable.branding import Branding
+from deliverable.extras import ReportExtras, RespondentInput, WorkshopInput, article_comparison, assessment_comparison
 from questions.answers import AnswerSet
 from questions.strings import tr
-from report import Branding
 from report.content import build_content
-from report.extras import (
-    ActionInput,
-    ReportExtras,
-    RespondentInput,
-    WorkshopInput,
-    article_comparison,
-    assessment_comparison,
-    projected,
-    status_label,
-)
 from report.formats import FORMATS, export_format, file_name
 from report.markdown import build_markdown, md_escape
 from report.pdf import build_pdf

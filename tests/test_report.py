@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from deliverable.branding import Branding
 from questions.answers import AnswerSet
-from report import Branding, build_markdown, build_pdf
+from report import build_markdown, build_pdf
 from report.content import build_content
 from report.fonts import BREAK, MISSING, printable
 from report.markdown import md_escape

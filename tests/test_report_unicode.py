@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
+from deliverable.branding import Branding
 from questions.answers import AnswerSet
-from report import Branding, build_markdown, build_pdf
+from report import build_markdown, build_pdf
 from scoring.engine import assess
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "article-2012-internet-company.json"

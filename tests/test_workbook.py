@@ -17,9 +17,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from deliverable.actions import ActionInput
+from deliverable.extras import ReportExtras, RespondentInput, WorkshopInput, article_comparison
 from questions.answers import AnswerSet
 from questions.strings import tr
-from report.extras import ActionInput, ReportExtras, RespondentInput, WorkshopInput, article_comparison
 from report.workbook import _write, build_workbook
 from scoring import tables
 from scoring.axes import AXES, level

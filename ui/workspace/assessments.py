@@ -8,9 +8,9 @@ from typing import Any
 import streamlit as st
 from sqlalchemy.engine import Engine
 
+from deliverable.actions import ACTION_STATUSES, NOT_DOING, projected, status_label
+from deliverable.branding import Branding
 from questions.locales import LOCALE_NAMES, LOCALES
-from report.branding import Branding
-from report.extras import ACTION_STATUSES, NOT_DOING, projected, status_label
 from report.formats import FORMATS, ExportFormat, export_format, file_name, file_stem
 from scoring.assessment import Assessment, RemedyEffect
 from scoring.axes import AXES
