@@ -633,7 +633,7 @@ def _answers(pdf: ReportPDF, c: ReportContent) -> None:
     pdf.add_page()
     pdf.heading(c.t("sec_answers"))
     pdf.para(c.t("answers_intro"), size=9, color=MUTED, gap=2)
-    colors = {HIDDEN: MUTED, UNANSWERED: MUTED, UNKNOWN_ANSWER: AMBER_TEXT}
+    colors: dict[str, tuple[int, int, int]] = {HIDDEN: MUTED, UNANSWERED: MUTED, UNKNOWN_ANSWER: AMBER_TEXT}
     for section in c.answers:
         pdf.need(30)
         pdf.heading(section.title, level=2, outline=1)

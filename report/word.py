@@ -398,7 +398,7 @@ def _answers(w: Writer, c: ReportContent) -> None:
     w.page_break()
     w.heading(c.t("sec_answers"))
     w.para(c.t("answers_intro"), color=MUTED)
-    colors = {HIDDEN: MUTED, UNANSWERED: MUTED, UNKNOWN_ANSWER: AMBER_TEXT}
+    colors: dict[str, tuple[int, int, int]] = {HIDDEN: MUTED, UNANSWERED: MUTED, UNKNOWN_ANSWER: AMBER_TEXT}
     for section in c.answers:
         w.heading(section.title, 2)
         rows = []

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from questions.answers import AnswerSet
-from questions.conditions import FALSE, MAYBE, TRUE, Compiled, compile_node
+from questions.conditions import FALSE, MAYBE, TRUE, Compiled, Visibility, compile_node
 from questions.locales import LOCALES
 from questions.model import UNKNOWN, Question, Text
 from questions.strings import tr
@@ -113,11 +113,11 @@ def _state(compiled: _Compiled, answers: Mapping[str, Any]) -> dict[str, tuple[i
     return state
 
 
-def visibility(answers: Mapping[str, Any], law: Law | None = None) -> dict[str, int]:
-    """Each question's visibility given the answers so far: FALSE (hidden by its show_if), MAYBE
-    (its show_if rests on an "I don't know") or TRUE. Screens show every question that is not FALSE."""
+def visibility(answers: Mapping[str, Any], law: Law | None = None) -> dict[str, Visibility]:
+    """Each question's `Visibility` given the answers so far: HIDDEN by its show_if, MAYBE (its show_if
+    rests on an "I don't know") or SHOWN. Screens show every question that is not HIDDEN."""
     law = law or default_law()
-    return {qid: vis for qid, (vis, _) in _state(_compiled(law), answers).items()}
+    return {qid: Visibility(vis) for qid, (vis, _) in _state(_compiled(law), answers).items()}
 
 
 def _missing(state: Mapping[str, tuple[int, Any]], answers: Mapping[str, Any], required: tuple[str, ...]) -> list[str]:
