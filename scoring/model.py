@@ -195,9 +195,10 @@ class RuleEntry(Strict):
                             f"versions[{j}].when repeats versions[{k}].when: "
                             "write a condition that versions share once, as the rule's `when`"
                         )
-        dated = sorted(range(len(versions)), key=lambda j: versions[j].in_force.from_)
-        for a, b in itertools.pairwise(dated):
+        for a, b in itertools.pairwise(range(len(versions))):
             span_a, span_b = versions[a].in_force, versions[b].in_force
+            if span_b.from_ < span_a.from_:
+                raise ValueError(f"versions are listed oldest first: versions[{b}] starts before versions[{a}]")
             if span_a.to is None or span_a.to >= span_b.from_:
                 raise ValueError(f"versions[{b}] is in force from {span_b.from_} while versions[{a}] is still in force")
             if span_a.from_.year == span_b.from_.year:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 
 from questions.errors import DataError
 from questions.loader import BANK_DIR, load_bank
@@ -198,6 +199,11 @@ BROKEN = [
         "(staff.supervision): versions[1] is in force from 2021-11-01 while versions[0] is still in force",
     ),
     (
+        "rule versions out of order",
+        edit("scoring/rules/staff.yaml", "{from: 2017-06-01, to: 2021-10-31}", "{from: 2026-06-01, to: 2026-10-31}"),
+        "(staff.supervision): versions are listed oldest first: versions[1] starts before versions[0]",
+    ),
+    (
         "two rule versions start in one year",
         chain(
             edit("scoring/rules/staff.yaml", "{from: 2017-06-01, to: 2021-10-31}", "{from: 2017-06-01, to: 2017-10-31}"),
@@ -275,3 +281,23 @@ def test_error_names_the_file(copies):
         load_law(law_dir, bank=load_bank(bank_dir))
     assert err.value.file.endswith("sharing.yaml")
     assert "extra.rule@2022" in err.value.key
+
+
+def test_no_two_versions_of_a_rule_repeat_a_when():
+    """The issue's measure: a `when` shared by versions is written once, so no two expanded versions
+    of one rule (`x@2017`, `x@2021`) carry the same condition unless it is the rule's own."""
+    from scoring.loader import default_law
+
+    by_rule: dict[str, list] = {}
+    for rule in default_law().rules:
+        by_rule.setdefault(rule.base, []).append(rule)
+    families = {base: rules for base, rules in by_rule.items() if len(rules) > 1}
+    assert len(families) >= 17
+    raw = {}
+    for path in sorted((SCORING_DIR / "rules").glob("*.yaml")):
+        for entry in yaml.safe_load(path.read_text(encoding="utf-8")):
+            raw[entry["id"]] = entry
+    for base in families:
+        own = [v["when"] for v in raw[base].get("versions", []) if "when" in v]
+        assert len({repr(w) for w in own}) == len(own), f"{base}: two versions repeat a when"
+        assert raw[base]["when"] not in own, f"{base}: a version repeats the rule's when"
