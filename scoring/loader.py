@@ -3,9 +3,10 @@
 A rule written once with `versions:` is expanded here into one `Rule` per period, named
 `<id>@<year the period starts>`, so that everything downstream sees dated rules as before.
 Everything is checked at load time, so that the engine never meets a dangling id: unknown keys,
-duplicate ids, versions of a rule that overlap or repeat a `when`, conditions naming unknown questions, citations that do not resolve, a rule dated
-outside the provisions it cites, overlapping versions of one provision, remedies that set
-impossible answers, and placeholders naming figures that do not exist. Each error names the file.
+duplicate ids, versions of a rule that overlap or repeat a `when`, conditions naming unknown
+questions, citations that do not resolve, a rule dated outside the provisions it cites, overlapping
+versions of one provision, remedies that set impossible answers, and placeholders naming figures
+that do not exist. Each error names the file.
 """
 
 from __future__ import annotations
