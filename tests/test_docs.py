@@ -66,4 +66,3 @@ def test_no_figure_pirisk_prints_comes_from_an_unconfirmed_provision() -> None:
     assert used
     text = " ".join((DOCS / "scoring-method.md").read_text(encoding="utf-8").split())
     assert "no exposure statement fills a placeholder from a U provision" in text
-
