@@ -125,7 +125,7 @@ class Question(Strict):
     help: Text
     choices: tuple[Choice, ...] = ()
     unknown: bool = False
-    required: bool = True
+    required: bool  # stated by every question: whether an assessment needs its answer
     show_if: Any = None
     article: tuple[str, ...] = ()
     informational: bool = False

@@ -39,6 +39,22 @@ def test_the_answers_file_keys_in_the_docs_are_the_readers() -> None:
     assert {k for k, required in rows.items() if required == "yes"} == set(REQUIRED_KEYS)
 
 
+def test_the_rule_fields_in_the_docs_are_the_loaders() -> None:
+    """docs/adding-rules.md lists every field a rule and a rule version may have, and no other."""
+    from scoring.model import RuleEntry, RuleVersion
+
+    text = (DOCS / "adding-rules.md").read_text(encoding="utf-8")
+    start = text.index("## A rule (")
+    section = text[start : text.index("\n## ", start)]
+    rule_table, version_table = re.findall(r"(?:^\|.*\n)+", section, flags=re.M)[:2]
+    rule_rows = set(re.findall(r"^\| `([a-z_]+)` \|", rule_table, flags=re.M))
+    version_rows = {
+        field for row in re.findall(r"^\| (`.*?) \|", version_table, flags=re.M) for field in re.findall(r"`([a-z_]+)`", row)
+    }
+    assert rule_rows == set(RuleEntry.model_fields) - {"in_force"}  # refused at the rule: periods are versions
+    assert version_rows == set(RuleVersion.model_fields)
+
+
 def test_no_figure_pirisk_prints_comes_from_an_unconfirmed_provision() -> None:
     """docs/scoring-method.md: "no exposure statement fills a placeholder from a U provision"."""
     from scoring.loader import PLACEHOLDER
