@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -28,7 +28,7 @@ from scoring.axes import AXIS_KEYS
 from scoring.errors import AnswersError, DateError
 from scoring.exposure import render_statement
 from scoring.loader import Law, default_law
-from scoring.plan import LEVEL, SCORE, Plan, PlannedRule, missing_text, plan
+from scoring.plan import LEVEL, SCORE, Plan, PlannedRule, check_date, missing_text, plan
 
 
 @dataclass(frozen=True)
@@ -52,18 +52,6 @@ def _compiled(law: Law) -> _Compiled:
         {rid: compile_node(node, questions) for rid, node in law.conditions.items()},
         {sid: compile_node(node, questions) for sid, node in law.exposure_conditions.items()},
     )
-
-
-def check_date(as_of: Any, law: Law | None = None) -> dt.date:
-    """Return `as_of` as a date, or raise DateError if it is not one or falls before the encoded law."""
-    law = law or default_law()
-    if isinstance(as_of, dt.datetime) or not isinstance(as_of, dt.date):
-        raise DateError(f"the assessment date must be a date (YYYY-MM-DD), got {as_of!r}")
-    if as_of < law.method.coverage_from:
-        raise DateError(
-            f"{as_of.isoformat()} is before the earliest law pirisk encodes ({law.method.coverage_from.isoformat()}); choose a later date"
-        )
-    return as_of
 
 
 def check_answers(answers: Any, law: Law | None = None, *, require: bool = True) -> dict[str, Any]:
@@ -284,7 +272,7 @@ def assess(
     if any(c.confidence != "V" for f in findings for c in f.citations):
         notes.append(law.texts["unconfirmed_cited"])
 
-    return Assessment(
+    assessment = Assessment(
         law_as_of=day,
         bank_version=law.bank.version,
         rules_version=law.method.rules_version,
@@ -296,6 +284,12 @@ def assess(
         applied_remedies=applied,
         notes=tuple(notes),
     )
+    if not rank_remedies:
+        return assessment
+    # The steps to take first: the ranked measures arranged by the batch evaluator (scoring.actionplan).
+    from scoring.actionplan import action_plan
+
+    return replace(assessment, plan=action_plan(assessment, law))
 
 
 def _finding(r: PlannedRule, state: Mapping[str, tuple[int, Any]], *, uncertain: bool) -> Finding:

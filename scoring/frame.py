@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,10 +56,10 @@ from scoring.columns import (
     question_columns,
     read_column,
     row_errors,
+    size,
 )
-from scoring.engine import check_date
 from scoring.loader import Law, default_law
-from scoring.plan import LEVEL, LIKELIHOOD, SCORE, SEVERITY, Plan, plan
+from scoring.plan import LEVEL, LIKELIHOOD, SCORE, SEVERITY, Plan, check_date, plan
 
 __all__ = ["RESULT_COLUMNS", "SEPARATOR", "assess_frame", "result_columns"]
 
@@ -330,3 +330,22 @@ def _rank_remedies(
         after = _fired(program, _run(program, _Inputs(tuple(code), tuple(known))), len(rows))
         reduction[rows, r], levels[rows, r] = p.effects(before[rows], p.scores(p.keep_past(fired[rows], after)))
     return p.rank(reduction, levels, addressed)
+
+
+def counterfactual_fired(law: Law, day: dt.date, answers: Mapping[str, Any], changes: Sequence[Mapping[str, Any]]) -> np.ndarray:
+    """(len(changes), rules of the plan) bool: which rules fire for `answers` (clean, as `assess` takes
+    them) with each row's changes applied, evaluated as one batch: the counterfactual answer sets a
+    search for an action plan scores many of at once."""
+    program = _program(law, day)
+    n = len(changes)
+    code, known = [], []
+    for q in program.questions:
+        value = answers.get(q.id)
+        c, k = code_of(q, value) if value is not None else (0 if q.type == "multi" else size(q), False)
+        code.append(np.full(n, c, dtype=np.int64 if q.type == "multi" else np.int16))
+        known.append(np.full(n, k, dtype=bool))
+    for row, change in enumerate(changes):
+        for qid, value in change.items():
+            qi = program.index[qid]
+            code[qi][row], known[qi][row] = code_of(program.questions[qi], value)
+    return _fired(program, _run(program, _Inputs(tuple(code), tuple(known))), n)

@@ -21,6 +21,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -28,7 +29,8 @@ from questions.conditions import TRUE, Node
 from questions.model import Text
 from scoring.assessment import AxisImpact, Citation
 from scoring.axes import AXIS_KEYS, LEVEL_KEYS, LEVEL_RANK
-from scoring.loader import Law
+from scoring.errors import DateError
+from scoring.loader import Law, default_law
 from scoring.model import ExposureStatement, Remedy, Rule
 
 # The four numbers `Plan.scores` gives per row and axis, in this order; the level is an index into
@@ -170,6 +172,18 @@ def missing_text(ids: Iterable[str]) -> str:
     return f"required answers missing: {', '.join(ids)}"
 
 
+def check_date(as_of: Any, law: Law | None = None) -> dt.date:
+    """Return `as_of` as a date, or raise DateError if it is not one or falls before the encoded law."""
+    law = law or default_law()
+    if isinstance(as_of, dt.datetime) or not isinstance(as_of, dt.date):
+        raise DateError(f"the assessment date must be a date (YYYY-MM-DD), got {as_of!r}")
+    if as_of < law.method.coverage_from:
+        raise DateError(
+            f"{as_of.isoformat()} is before the earliest law pirisk encodes ({law.method.coverage_from.isoformat()}); choose a later date"
+        )
+    return as_of
+
+
 def citation(law: Law, cite: str, day: dt.date) -> Citation:
     """Resolve a cited id to the provision version in force (or published) on `day`."""
     p = law.resolve(cite, day)
@@ -205,7 +219,7 @@ def _impact(law: Law, likelihood: int, severity: int) -> AxisImpact:
 
 @lru_cache(maxsize=128)
 def plan(law: Law, day: dt.date) -> Plan:
-    """The scoring plan of `law` on `day` (a date the caller has checked with `engine.check_date`)."""
+    """The scoring plan of `law` on `day` (a date the caller has checked with `check_date`)."""
     order = {qid: i for i, qid in enumerate(law.bank.questions)}
     rules: list[PlannedRule] = []
     for rule in law.rules:
