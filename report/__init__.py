@@ -1,5 +1,5 @@
-"""Reports of an Assessment: `build_pdf`, `build_docx`, `build_markdown`, the `Branding` and `ReportExtras` they
-accept and the export-format registry.
+"""Reports of an Assessment: the content every writer prints (`build_content`, `ReportContent`), the `Branding` and
+`ReportExtras` it takes, and the export registry (`FORMATS`, `export_format`) whose writers turn it into files.
 
 Names are imported lazily, so that importing `report.branding` (as the screens do) does not load fpdf2.
 """
@@ -8,26 +8,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["FORMATS", "Branding", "ExportFormat", "ReportExtras", "build_docx", "build_markdown", "build_pdf", "export_format"]
+__all__ = ["FORMATS", "Branding", "ExportFormat", "ReportContent", "ReportExtras", "build_content", "export_format"]
 
 _WHERE = {
     "Branding": "report.branding",
     "FORMATS": "report.formats",
     "ExportFormat": "report.formats",
     "export_format": "report.formats",
+    "ReportContent": "report.content",
     "ReportExtras": "report.extras",
-    "build_docx": "report.word",
-    "build_markdown": "report.markdown",
-    "build_pdf": "report.pdf",
+    "build_content": "report.content",
 }
 
 if TYPE_CHECKING:
     from report.branding import Branding
+    from report.content import ReportContent, build_content
     from report.extras import ReportExtras
     from report.formats import FORMATS, ExportFormat, export_format
-    from report.markdown import build_markdown
-    from report.pdf import build_pdf
-    from report.word import build_docx
 
 
 def __getattr__(name: str) -> Any:

@@ -14,8 +14,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from questions.answers import AnswerSet
-from report import build_markdown, build_pdf
 from scoring.engine import assess
+from tests.exports import PDF, markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 PAYLOADS = [
@@ -58,7 +58,7 @@ def _rendered_is_inert(markdown_text: str) -> None:
 def test_markdown_export_shows_user_text_literally(article_answers):
     result = assess(article_answers, dt.date(2026, 11, 29))
     for lang in ("en", "zh"):
-        text = build_markdown(result, AnswerSet(article_answers, COMPANY, lang))
+        text = markdown(result, AnswerSet(article_answers, COMPANY, lang))
         _rendered_is_inert(text)
         from markdown_it import MarkdownIt
 
@@ -73,7 +73,7 @@ def test_pdf_shows_user_text_literally(article_answers, tmp_path):
         pytest.skip("pdftotext (poppler-utils) is missing")
     result = assess(article_answers, dt.date(2026, 11, 29))
     pdf = tmp_path / "r.pdf"
-    pdf.write_bytes(build_pdf(result, AnswerSet(article_answers, COMPANY)))
+    pdf.write_bytes(PDF.build(result, AnswerSet(article_answers, COMPANY)))
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     flat = " ".join(text.split())
     for payload in ("<script>alert('x')</script>", "[click me](javascript:alert(1))"):

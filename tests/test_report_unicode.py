@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from questions.answers import AnswerSet
-from report import Branding, build_markdown, build_pdf
+from report import Branding
 from scoring.engine import assess
+from tests.exports import PDF, markdown
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "article-2012-internet-company.json"
 # The article's company after taking the article's precautions: few findings, so each report builds fast.
@@ -64,20 +65,20 @@ def _valid_pdf(data: bytes) -> int:
 @pytest.mark.parametrize("i", range(len(HARD)))
 def test_hard_strings_build(i):
     text, lang = HARD[i], ("en", "zh")[i % 2]
-    pages = _valid_pdf(build_pdf(ASSESSMENT, AnswerSet(ANSWERS, text, lang), Branding(name=text)))
+    pages = _valid_pdf(PDF.build(ASSESSMENT, AnswerSet(ANSWERS, text, lang), Branding(name=text)))
     assert 4 <= pages <= 30
-    md = build_markdown(ASSESSMENT, AnswerSet(ANSWERS, text, lang), Branding(name=text))
+    md = markdown(ASSESSMENT, AnswerSet(ANSWERS, text, lang), Branding(name=text))
     md.encode("utf-8")  # no lone surrogate survives into the Markdown
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(company=st.text(ANY_CHAR), brand=st.text(ANY_CHAR), lang=st.sampled_from(["en", "zh"]))
 def test_any_text_builds_a_valid_pdf(company, brand, lang):
-    _valid_pdf(build_pdf(ASSESSMENT, AnswerSet(ANSWERS, company, lang), Branding(name=brand)))
+    _valid_pdf(PDF.build(ASSESSMENT, AnswerSet(ANSWERS, company, lang), Branding(name=brand)))
 
 
 @settings(max_examples=25, deadline=None)
 @given(company=st.text(ANY_CHAR), brand=st.text(ANY_CHAR))
 def test_any_text_builds_markdown(company, brand):
-    md = build_markdown(ASSESSMENT, AnswerSet(ANSWERS, company), Branding(name=brand))
+    md = markdown(ASSESSMENT, AnswerSet(ANSWERS, company), Branding(name=brand))
     md.encode("utf-8")

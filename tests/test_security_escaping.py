@@ -441,10 +441,10 @@ def test_the_markdown_export_leaves_no_bare_address_or_math(article_answers):
     from markdown_it import MarkdownIt
     from mdit_py_plugins.dollarmath import dollarmath_plugin
 
-    from report import build_markdown
+    from tests.exports import markdown
 
     company = "see www.evil.example, http://evil.example/x, a@b.example; $$x^2$$ and $y$ :smile:"
-    text = build_markdown(assess(article_answers, dt.date(2026, 11, 29)), AnswerSet(article_answers, company, "en"))
+    text = markdown(assess(article_answers, dt.date(2026, 11, 29)), AnswerSet(article_answers, company, "en"))
     renderer = MarkdownIt("commonmark", {"linkify": True}).enable(["linkify"]).use(dollarmath_plugin)
     html = renderer.render(text)
     assert "<a " not in html and 'class="math' not in html, html[:800]
