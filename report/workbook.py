@@ -9,6 +9,7 @@ run as a formula.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -20,6 +21,7 @@ from scoring import tables
 from scoring.axes import level
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _write(sheets: Mapping[str, pd.DataFrame]) -> bytes:
@@ -28,8 +30,13 @@ def _write(sheets: Mapping[str, pd.DataFrame]) -> bytes:
     return tables.write_xlsx(sheets, wrap_text=True, replace_illegal=True)
 
 
+def _fit(value: Any) -> Any:
+    """A lone surrogate, which no file can hold (an answers file may carry one), as U+FFFD, as in the other formats."""
+    return _SURROGATE.sub("\ufffd", value) if isinstance(value, str) else value
+
+
 def _frame(head: Sequence[str], rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
-    return pd.DataFrame([list(r) for r in rows], columns=list(head), dtype=object)
+    return pd.DataFrame([[_fit(v) for v in r] for r in rows], columns=[_fit(h) for h in head], dtype=object)
 
 
 def _table(t: TableView) -> pd.DataFrame:
