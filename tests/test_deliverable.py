@@ -37,7 +37,7 @@ from report.markdown import md_escape
 from report.word import EAST_ASIAN_FONT, word_text
 from scoring.axes import AXES, level
 from scoring.engine import assess
-from tests.exports import DOCX, PDF, docx_text, markdown
+from tests.exports import DOCX, FORMAT_IDS, PDF, docx_text, markdown
 from tests.test_report import pdftotext as pdf_text
 from tests.test_report import poppler, squash
 
@@ -169,6 +169,12 @@ def test_file_names_come_from_client_title_date_and_language() -> None:
     assert file_name(pdf, DAY, "en", "../../etc", "<>:|?*") == "etc-2026-12-01-en.pdf"
     assert file_name(pdf, DAY, "en") == "pirisk-report-2026-12-01-en.pdf"
     assert {f.key for f in FORMATS} >= {"pdf", "docx", "md"}
+
+
+@pytest.mark.parametrize("fmt", FORMATS, ids=FORMAT_IDS)
+def test_every_format_names_its_file_the_same_way(fmt) -> None:
+    assert file_name(fmt, DAY, "zh", CLIENT, "../<b>") == f"Example-Internet-Co-b-2026-12-01-zh{fmt.suffix}"
+    assert file_name(fmt, DAY, "en") == f"pirisk-report-2026-12-01-en{fmt.suffix}"
 
 
 # -- notes, workshop, actions --------------------------------------------------------------------------------
