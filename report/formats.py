@@ -36,10 +36,10 @@ class ExportFormat:
     mime: str
     writer: str  # "module:function", a Writer imported on the first file, so fpdf2, python-docx or openpyxl load only then
     icon: str  # the download button's icon (Material Symbols name, shown by Streamlit)
-    workspace_label: (
-        str  # the workspace Assessment page's button label: a key of assets/locale/workspace.yaml, and its widget key
-    )
-    results_label: str | None = None  # the Results page's: a key of assets/locale/ui.yaml; None: a consultant's only
+    # The download buttons' labels, each a key of its page's strings and the button's widget key: the workspace's
+    # Assessment page (assets/locale/workspace.yaml), and the Results page (ui.yaml; None: a consultant's only).
+    workspace_label: str
+    results_label: str | None = None
     is_text: bool = False  # UTF-8 text, which the CLI may write to standard output
     suffixes: tuple[str, ...] = ()  # other file endings that mean this format
 
