@@ -14,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from questions.model import UNKNOWN, Question
+from report.formats import FORMATS
 from scoring.engine import assess, visibility
 from scoring.loader import default_law
 from tests.ui_text import as_read
@@ -196,6 +197,8 @@ def test_a_whole_questionnaire_walks_through_to_results(
     assert "not legal advice" in " ".join(i.value for i in at.info)
     assert day.isoformat().replace("-", "\\-") in text
     assert {"download_answers", "download_pdf", "download_markdown"} <= {d.key for d in at.get("download_button")}
+    offered = {f.results_label for f in FORMATS if f.results_label}  # every format the Results page offers has its button
+    assert offered and offered <= {d.key for d in at.get("download_button")}
     for f in expected.findings[:3]:
         assert any(f.title["en"] in as_read(m.value) for m in at.markdown), f.rule
     if expected.unknowns:
