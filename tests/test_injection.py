@@ -11,9 +11,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from deliverable.branding import Branding
 from streamlit.testing.v1 import AppTest
 
+from deliverable.branding import Branding
 from questions.answers import AnswerSet
 from questions.locales import LOCALES
 from report.formats import FORMATS
