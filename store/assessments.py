@@ -36,6 +36,7 @@ from store.records import (
     assessment_row,
     bank_question,
     change_record,
+    changed_rows,
     check_target,
     checkpoint,
     clean_answers,
@@ -175,8 +176,8 @@ def write_changes(
                 select(NoteRow).where(NoteRow.assessment_id == assessment_id, NoteRow.question_id.in_(list(notes)))
             )
         }
-        for qid, text in notes.items():
-            old_text, new_text = existing.get(qid), text or None
+        for qid, given in notes.items():
+            old_text, new_text = existing.get(qid), given or None
             if old_text == new_text:
                 continue
             changes.append(("note", qid, old_text, new_text))
@@ -198,7 +199,7 @@ def write_changes(
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if changed_rows(result) != 1:
         current = s.scalar(select(AssessmentRow.version).where(AssessmentRow.id == assessment_id))
         raise ConflictError(assessment_id, expected_version, current)
     for qid, text in note_writes.items():

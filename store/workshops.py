@@ -32,6 +32,7 @@ from store.records import (
     assessment_row,
     bank_question,
     bank_questions,
+    changed_rows,
     clean_author,
     clean_name,
     clean_sections,
@@ -136,7 +137,7 @@ def rename_respondent(engine: Engine, respondent_id: int, name: str, role: str |
 def remove_respondent(engine: Engine, respondent_id: int) -> None:
     """Remove a respondent and their answers; raises NotFound."""
     with writing(engine) as s:
-        if s.execute(delete(RespondentRow).where(RespondentRow.id == respondent_id)).rowcount == 0:
+        if changed_rows(s.execute(delete(RespondentRow).where(RespondentRow.id == respondent_id))) == 0:
             raise NotFound(key="store_no_respondent", id=respondent_id)
 
 
@@ -220,7 +221,7 @@ def write_respondent(
         .values(version=new_version, **values)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if changed_rows(result) != 1:
         current = s.scalar(select(RespondentRow.version).where(RespondentRow.id == row.id))
         raise RespondentConflict(row.name, expected_version, current)
     for qid, value in changes.items():

@@ -4,6 +4,7 @@ the comparison with 2012, and downloads. It only presents: every score and legal
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 import streamlit as st
@@ -282,7 +283,7 @@ def _downloads(assessment: Assessment, answer_set: AnswerSet, law: Law) -> None:
     for column, fmt in zip(columns[1:], offered, strict=True):
         column.download_button(
             t(fmt.results_label),
-            data=lambda fmt=fmt: fmt.build(assessment, answer_set, branding, law=law),  # built only when clicked
+            data=partial(fmt.build, assessment, answer_set, branding, law=law),  # built only when clicked
             file_name=file_name(fmt, assessment.law_as_of, answer_set.lang),
             mime=fmt.mime,
             key=fmt.results_label,

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, MutableMapping
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.state import SessionStateProxy
 
 from questions.answers import AnswerSet
 from questions.locales import DEFAULT_LOCALE, pick
@@ -22,6 +23,10 @@ from questions.strings import tr
 from scoring.answers_file import MAX_BYTES, AnswersFileError, dump_answers, parse_answers
 from scoring.loader import Law, default_law
 from ui import link
+
+# The session's state, or a plain dict standing in for it (in tests, and for code that runs outside a session).
+State = Mapping[str, Any] | SessionStateProxy
+MutableState = MutableMapping[str, Any] | SessionStateProxy
 
 # Session-state keys the app owns. No question id may equal one of these (tests check it).
 ANSWERS = "answers"  # {question id: value}: the only place answers are kept
@@ -116,7 +121,7 @@ def set_answer(qid: str, value: Any) -> None:
         link.current().answer_changed(qid, previous, value)
 
 
-def answer_set(state: Mapping[str, Any] | None = None, law: Law | None = None) -> AnswerSet:
+def answer_set(state: State | None = None, law: Law | None = None) -> AnswerSet:
     """The session's answers as an AnswerSet (company, language, law date and the linked record's notes)."""
     ss = st.session_state if state is None else state
     return AnswerSet(
@@ -129,7 +134,7 @@ def answer_set(state: Mapping[str, Any] | None = None, law: Law | None = None) -
     )
 
 
-def load_answer_set(answers: AnswerSet, state: MutableMapping[str, Any] | None = None) -> None:
+def load_answer_set(answers: AnswerSet, state: MutableState | None = None) -> None:
     """Put an answer set into the session: its answers, company and (if it has one) law date."""
     ss = st.session_state if state is None else state
     ss[ANSWERS] = dict(answers.answers)
@@ -140,12 +145,12 @@ def load_answer_set(answers: AnswerSet, state: MutableMapping[str, Any] | None =
     ss[BLOCKED] = []
 
 
-def answers_json(state: Mapping[str, Any], law: Law) -> str:
+def answers_json(state: State, law: Law) -> str:
     """The "Download answers" file: pirisk's JSON answers format."""
     return dump_answers(answer_set(state, law))
 
 
-def answers_download(state: Mapping[str, Any] | None = None, law: Law | None = None) -> Callable[[], bytes]:
+def answers_download(state: State | None = None, law: Law | None = None) -> Callable[[], bytes]:
     """The "Download answers" button's data, built only when it is clicked (as the reports are): no copy of
     the answers sits at a /media address that anyone could fetch without the session.
 
@@ -159,7 +164,7 @@ def answers_download(state: Mapping[str, Any] | None = None, law: Law | None = N
     return build
 
 
-def apply_answers_file(state: MutableMapping[str, Any], data: bytes, law: Law) -> AnswersFileError | None:
+def apply_answers_file(state: MutableState, data: bytes, law: Law) -> AnswersFileError | None:
     """Resume from an answers file. On success replace the answers (and company and law date) and
     return None; on any problem return the error (say it with `scoring.errors.error_text` in the
     session's language) and leave `state` exactly as it was."""
@@ -210,12 +215,12 @@ def put_back(qid: str, previous: Any) -> None:
         answers[qid] = previous
 
 
-def unsaved(state: Mapping[str, Any]) -> bool:
+def unsaved(state: State) -> bool:
     """Whether the session holds answers that nothing keeps: not kept in the browser, not in a record."""
     return bool(state.get(ANSWERS)) and not state.get(KEEP) and link.current() is link.DETACHED
 
 
-def fingerprint(state: Mapping[str, Any]) -> str:
+def fingerprint(state: State) -> str:
     """A short digest of what an answers file saves (answers, company, law date), to tell whether the
     answers changed since they were last downloaded."""
     body = json.dumps(
@@ -224,13 +229,13 @@ def fingerprint(state: Mapping[str, Any]) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
 
 
-def kept_text(state: Mapping[str, Any], law: Law) -> str:
+def kept_text(state: State, law: Law) -> str:
     """What the browser keeps for a session that opted in: the answers file and the step it is on."""
     file = json.loads(answers_json(state, law))
     return json.dumps({"format": KEPT_FORMAT, "step": int(state.get(STEP, 0)), "file": file}, ensure_ascii=False)
 
 
-def restore_kept(state: MutableMapping[str, Any], text: Any, law: Law) -> bool:
+def restore_kept(state: MutableState, text: Any, law: Law) -> bool:
     """Put what the browser kept back into a session that has no answers yet: the answers, company, law
     date and step, checked like an answers file. Returns False, leaving `state` as it was, for anything
     that is not a kept answer set (the browser is then told to forget it)."""

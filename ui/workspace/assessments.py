@@ -3,7 +3,8 @@ and workbook with the appendices chosen, its action plan, history and snapshots,
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
+from typing import Any, Literal
 
 import streamlit as st
 from sqlalchemy.engine import Engine
@@ -106,7 +107,7 @@ def report_file(
     branding: Branding | None,
     fmt: ExportFormat,
     *,
-    compare_with: int | str | None = None,
+    compare_with: int | Literal["article"] | None = None,
     projected: bool = False,
     trace: bool = False,
 ) -> bytes:
@@ -216,7 +217,7 @@ def _downloads(db: Engine, saved: repo.SavedAssessment) -> None:
         right.checkbox(t("ws_report_trace"), key=keys["trace"], help=t("ws_report_trace_help"))
         ss = st.session_state
         chosen = ss.get(keys["compare"])
-        options = {
+        options: dict[str, Any] = {  # report_file's keyword arguments
             "compare_with": None if chosen == NO_COMPARISON else chosen,
             "projected": bool(ss.get(keys["projected"])),
             "trace": bool(ss.get(keys["trace"])),
@@ -227,7 +228,7 @@ def _downloads(db: Engine, saved: repo.SavedAssessment) -> None:
         for column, fmt in zip(columns, FORMATS, strict=True):
             column.download_button(
                 t(fmt.workspace_label),
-                data=lambda fmt=fmt: report_file(saved, branding, fmt, **options),  # built only when clicked
+                data=partial(report_file, saved, branding, fmt, **options),  # built only when clicked
                 file_name=file_name(fmt, saved.law_as_of, saved.lang, *parts),
                 mime=fmt.mime,
                 key=fmt.workspace_label,

@@ -58,7 +58,9 @@ def reload_after_conflict() -> None:
 
 def is_open(assessment_id: int | None = None) -> bool:
     opened = st.session_state.get(OPEN)
-    return bool(opened) and (assessment_id is None or opened["id"] == assessment_id)
+    if not opened:
+        return False
+    return assessment_id is None or opened["id"] == assessment_id
 
 
 def _load(saved: repo.SavedAssessment, notes: Mapping[str, repo.Note]) -> None:

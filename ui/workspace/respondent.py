@@ -88,7 +88,7 @@ class RespondentLink(link.Detached):
 
     def answer_changed(self, qid: str, previous: Any, value: Any) -> None:
         ss = st.session_state
-        who, token = ss[WHO], ss.get(TOKEN)
+        who, token = ss[WHO], ss.get(TOKEN, "")  # no token: "" is refused as any malformed token is
         try:
             who["version"] = repo.answer_by_link(_engine(), token, _ref(who), qid, value, expected_version=who["version"])
         except repo.LinkRefused:
@@ -181,7 +181,7 @@ def _submit(reopen: bool) -> None:
         return
     act = repo.reopen_by_link if reopen else repo.submit_by_link
     try:
-        who["version"] = act(_engine(), ss.get(TOKEN), _ref(who), expected_version=who["version"])
+        who["version"] = act(_engine(), ss.get(TOKEN, ""), _ref(who), expected_version=who["version"])
     except repo.LinkRefused:
         return  # the next run says why
     except repo.RespondentConflict:

@@ -42,8 +42,11 @@ class LazyModule:
         return getattr(importlib.import_module(self._name), attr)
 
 
-repo: Any = LazyModule("store.repo")
-db: Any = LazyModule("store.db")
+if TYPE_CHECKING:  # the checker sees the modules themselves
+    from store import db, repo
+else:
+    repo = LazyModule("store.repo")
+    db = LazyModule("store.db")
 
 PREFIX = "ws_"  # every workspace key in session state starts with this; locking drops them all
 UNLOCKED = "ws_unlocked"  # fingerprint of the password hash the session was unlocked with ("account:<id>:<fp>" for an account)
