@@ -122,7 +122,7 @@ def _refused(why: str) -> None:
 def _open() -> repo.RespondentView | None:
     """Open the link in the address (checked again at every step), or draw the refusal and return None."""
     ss = st.session_state
-    token = st.query_params.get(nav.INVITE) or ""
+    token = nav.invitation()
     earlier = ss.get(REFUSED)
     if earlier and earlier[0] == token:  # an unknown link, already counted: not looked up again
         _refused(repo.LinkRefused(earlier[1]).text(state.lang()))
