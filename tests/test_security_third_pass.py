@@ -8,6 +8,8 @@ nginx's side of findings 1, 3, 5, 7 and 10 is tests/replicas/test_nginx_hardenin
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -186,3 +188,104 @@ def test_a_foreign_origin_makes_no_public_address_lookup(hardened: None, monkeyp
         assert not server_util.is_url_from_allowed_origins(origin), origin
     assert asked == [], f"Streamlit asked {asked}"
     assert server_util.is_url_from_allowed_origins("http://localhost:8501")
+
+
+# -- finding 6: rate limits that races cannot exceed, argon2 work capped, no key chosen by a header ---------
+
+
+def _at_once(count: int, action: Any) -> list[Any]:
+    """`action()` in `count` threads released together; their results."""
+    barrier = threading.Barrier(count)
+    results: list[Any] = [None] * count
+
+    def run(i: int) -> None:
+        barrier.wait()
+        results[i] = action()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def test_simultaneous_link_guesses_from_one_address_get_no_more_than_the_limit() -> None:
+    """30 lookups at once from one address (each in a new browser session): at most LINK_FAILURES pass
+    to the store. (Checked, then counted, 19 of 30 passed a limit of 10.)"""
+    from ui.workspace import respondent as rs
+
+    limits = rs.link_limiter.__wrapped__()  # a fresh one, not the process's
+    sessions = iter(range(1000))
+    lock = threading.Lock()
+
+    def attempt() -> bool:
+        with lock:
+            session = next(sessions)
+        return limits.reserve([f"session:{session}", "address:198.51.100.7"]) == 0.0
+
+    for _ in range(3):
+        passed = sum(_at_once(30, attempt))
+        assert passed <= rs.LINK_FAILURES, f"{passed} simultaneous guesses passed a limit of {rs.LINK_FAILURES}"
+
+
+def test_link_guesses_from_ever_new_sessions_and_addresses_meet_a_global_cap() -> None:
+    from ui.workspace import respondent as rs
+
+    limits = rs.link_limiter.__wrapped__()
+    passed = sum(
+        limits.reserve([f"session:{i}", f"address:10.{i // 65536}.{i // 256 % 256}.{i % 256}"]) == 0.0 for i in range(1000)
+    )
+    assert passed == rs.LINK_GLOBAL_FAILURES < 1000
+
+
+def test_a_link_that_opens_gives_its_count_back() -> None:
+    from ui.workspace import respondent as rs
+
+    limits = rs.link_limiter.__wrapped__()
+    for _ in range(3 * rs.LINK_FAILURES):  # a respondent opening their link again and again
+        assert limits.reserve(["session:1", "address:x"]) == 0.0
+        limits.give_back(["session:1", "address:x"])
+
+
+def test_simultaneous_sign_ins_reach_no_more_argon2_checks_than_the_limit_allows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """40 sign-ins at once from one address: at most PER_CLIENT_FAILURES argon2 checks (18 of 40 before),
+    and never more than ARGON2_AT_ONCE of them at the same moment (each takes 64 MiB)."""
+    from store import access
+
+    running, most, checks = [0], [0], [0]
+    lock = threading.Lock()
+
+    class SlowHasher:
+        def verify(self, hashed: str, plain: str) -> bool:
+            with lock:
+                running[0] += 1
+                checks[0] += 1
+                most[0] = max(most[0], running[0])
+            time.sleep(0.05)
+            with lock:
+                running[0] -= 1
+            return False
+
+    monkeypatch.setattr(access, "_hasher", SlowHasher())
+    limits = ws.limiters.__wrapped__()
+
+    def sign_in() -> None:
+        if limits.reserve(["address:198.51.100.7"]) == 0.0:
+            access.verify_password("guess", "$argon2id$...")
+
+    _at_once(40, sign_in)
+    assert checks[0] <= ws.PER_CLIENT_FAILURES, f"{checks[0]} argon2 checks for a limit of {ws.PER_CLIENT_FAILURES}"
+    checks[0], most[0] = 0, 0
+    _at_once(40, lambda: access.verify_password("guess", "$argon2id$..."))  # from as many addresses
+    assert checks[0] == 40 and most[0] <= access.ARGON2_AT_ONCE, f"{most[0]} argon2 checks ran at once"
+
+
+@pytest.mark.parametrize("trusted", ["", "127.0.0.1"])
+def test_a_client_reaching_a_replica_directly_cannot_pick_its_key_with_x_forwarded_for(trusted: str) -> None:
+    from store.access import client_address, trusted_proxies
+
+    peer = "203.0.113.7"  # the client's own address, as the connection shows it
+    keys = {client_address(peer, [f"{peer}, 198.51.100.{i}"], trusted_proxies(trusted)) for i in range(1, 50)}
+    keys |= {client_address(peer, [f"198.51.100.{i}, {peer}, 198.51.100.{i}"], trusted_proxies(trusted)) for i in range(1, 50)}
+    assert keys == {peer}, f"the header chose {len(keys)} keys"

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import streamlit as st
 
 from questions.strings import load_strings, tr
-from store.access import AccessError, RateLimiter, as_role, client_address, password_hash_configured, trusted_proxies
+from store.access import AccessError, Limits, RateLimiter, as_role, client_address, password_hash_configured, trusted_proxies
 from ui import state
 from ui.browser import BIND, BIND_COOKIE
 
@@ -125,9 +125,9 @@ def fingerprint(hashed: str) -> str:
 
 
 @st.cache_resource(show_spinner=False)
-def limiters() -> tuple[RateLimiter, RateLimiter]:
+def limiters() -> Limits:
     """The process-wide failed-unlock limiters: (per session and per client address, whole process)."""
-    return (
+    return Limits(
         RateLimiter(PER_CLIENT_FAILURES, FAILURE_WINDOW, clock=_clock),
         RateLimiter(GLOBAL_FAILURES, FAILURE_WINDOW, clock=_clock),
     )
