@@ -4,9 +4,9 @@ serves anything when started by `pirisk app`, and at the first script run otherw
 - no look-up of the machine's public address: Streamlit asks checkip.amazonaws.com (a DNS query and a
   request) whenever a WebSocket's Origin is not the server's own name, to compare the two. Nothing may
   leave the machine; a foreign Origin is simply refused.
-- a download is served once, and only within DOWNLOAD_SECONDS of being made: Streamlit keeps the file
-  a download button made in memory, at /media/<id>, until later script runs drop it, for anyone who
-  has the address.
+- a download is served for its click only (FETCHES_PER_DOWNLOAD requests), and only within
+  DOWNLOAD_SECONDS of being made: Streamlit keeps the file a download button made in memory, at
+  /media/<id>, until later script runs drop it, for anyone who has the address.
 - no session id in Streamlit's own log: it names a session it reconnects; that id would let a reader
   of the log resume the session.
 
@@ -22,6 +22,8 @@ import time
 from typing import Any
 
 DOWNLOAD_SECONDS = 60.0  # a download is fetched right after the click that makes it
+# Streamlit's page asks for a download twice: it checks the address (a fetch), and the browser saves it.
+FETCHES_PER_DOWNLOAD = 2
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _done = threading.Lock()
 _hardened = False
@@ -54,21 +56,29 @@ def _downloads_once() -> None:
 
     storage_class: Any = MemoryMediaFileStorage
     load, get = storage_class.load_and_get_id, storage_class.get_file
-    made: dict[str, float] = {}  # a download's id -> when it was made (monotonic)
+    made: dict[str, list[float]] = {}  # a download's id -> [when it was made (monotonic), fetches left]
+    lock = threading.Lock()
 
     def load_and_get_id(self: Any, path_or_data: Any, mimetype: str, kind: Any, filename: str | None = None) -> str:
         file_id = load(self, path_or_data, mimetype, kind, filename)
         if kind == MediaFileKind.DOWNLOADABLE:
-            made[file_id] = time.monotonic()
+            with lock:
+                made[file_id] = [time.monotonic(), FETCHES_PER_DOWNLOAD]
         return file_id
 
     def get_file(self: Any, filename: str) -> Any:
         found = get(self, filename)
         if found.kind == MediaFileKind.DOWNLOADABLE:
             file_id = filename.rsplit(".", 1)[0]
-            when = made.pop(file_id, None)
-            self.delete_file(file_id)  # served this once
-            if when is None or time.monotonic() - when > DOWNLOAD_SECONDS:
+            with lock:
+                when, left = made.get(file_id) or [float("-inf"), 0]
+                fresh = left > 0 and time.monotonic() - when <= DOWNLOAD_SECONDS
+                if fresh and left > 1:
+                    made[file_id][1] = left - 1
+                else:  # this was its last fetch, or it is too late for any
+                    made.pop(file_id, None)
+                    self.delete_file(file_id)
+            if not fresh:
                 raise MediaFileStorageError(f"Bad filename '{filename}'. (expired)")
         return found
 
