@@ -74,7 +74,7 @@ def _get(url: str, timeout: float = 2) -> tuple[int, bytes]:
 
 class Nginx:
     """nginx in a folder of its own: its main nginx.conf (temp paths, pid, logs, `daemon off`) includes
-    the recommended deploy/nginx/pirisk.conf unchanged, plus the two site files it expects."""
+    the recommended deploy/nginx/pirisk.conf unchanged, plus the three site files it expects."""
 
     def __init__(self, folder: Path, upstreams: list[str]) -> None:
         self.binary = nginx_binary()
