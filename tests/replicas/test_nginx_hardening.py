@@ -114,11 +114,15 @@ def test_a_respondents_link_is_exchanged_for_a_cookie_and_the_token_reaches_no_l
         dead = f"127.0.0.1:{s.getsockname()[1]}"  # nothing listens there
     with running_nginx([dead, upstream]) as nginx:
         _Upstream.seen.clear()
-        for path in (f"/respond?invite={TOKEN}", f"/respond?lang=zh&invite={TOKEN}", f"/?invite={TOKEN}"):
+        for path, page in (
+            (f"/respond?invite={TOKEN}", "/respond"),
+            (f"/respond?lang=zh&invite={TOKEN}", "/respond?lang=zh"),  # a language asked for is kept
+            (f"/?invite={TOKEN}&lang=%0d%0aX:1", "/respond"),  # anything else is not
+        ):
             for _ in range(8):  # each first visit is hashed anew: some go to the replica that is down
                 status, headers, _ = send(nginx, path)
                 assert status == 303, f"{path}: {status}"
-                assert headers["location"].endswith("/respond"), headers["location"]
+                assert headers["location"].endswith(page), headers["location"]
                 cookie = SimpleCookie(headers["set-cookie"])
                 assert cookie["pirisk_invite"].value == TOKEN
                 assert cookie["pirisk_invite"]["httponly"] and cookie["pirisk_invite"]["samesite"].lower() == "strict"
