@@ -213,6 +213,9 @@ def bound() -> bool:
     cookie, connection = connection_marks()
     if cookie and hmac.compare_digest(_digest(cookie), str(binding.get("secret"))):
         return True
+    # Every WebSocket handshake carries its own random key (RFC 6455); only a script run without a client
+    # (AppTest) has none. Were Streamlit to stop passing the header on, every connection would match:
+    # tests/replicas/test_replicas_takeover.py would then fail.
     return hmac.compare_digest(connection, str(binding.get("connection")))
 
 
