@@ -290,3 +290,23 @@ def test_a_client_reaching_a_replica_directly_cannot_pick_its_key_with_x_forward
     keys = {client_address(peer, [f"{peer}, 198.51.100.{i}"], trusted_proxies(trusted)) for i in range(1, 50)}
     keys |= {client_address(peer, [f"198.51.100.{i}, {peer}, 198.51.100.{i}"], trusted_proxies(trusted)) for i in range(1, 50)}
     assert keys == {peer}, f"the header chose {len(keys)} keys"
+
+
+def test_every_download_button_builds_its_file_when_clicked() -> None:
+    """A file made at render time sits at /media/<id> for as long as the page shows the button; one made
+    on click is served for that click only (above). Every download button passes a function."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    calls = []
+    for path in sorted([root / "app.py", *(root / "ui").rglob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) == "download_button":
+                data = next((k.value for k in node.keywords if k.arg == "data"), node.args[1] if len(node.args) > 1 else None)
+                deferred = isinstance(data, ast.Lambda) or (
+                    isinstance(data, ast.Call) and getattr(data.func, "attr", "") == "answers_download"
+                )
+                calls.append((f"{path.relative_to(root)}:{node.lineno}", deferred))
+    assert len(calls) >= 7, calls
+    assert [where for where, deferred in calls if not deferred] == []
