@@ -4,8 +4,9 @@ It sets the page's `lang` attribute from the locale registry; after each move (N
 the section list, a page change) it scrolls to the new heading and gives it the keyboard focus; while
 the user has opted in, it keeps the answers in the browser's own storage (localStorage, on this
 computer, for this site) and offers them back once when the page loads again; and it warns before
-the page is left while the answers are kept nowhere. Nothing is sent anywhere: the component talks
-only to this app's own page.
+the page is left while the answers are kept nowhere; and, while the workspace is unlocked, it keeps
+the session's binding secret as a cookie (ui/workspace/session.py: a session resumed from another
+browser then locks). Nothing is sent anywhere: the component talks only to this app's own page.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from ui import nav, state
 MAIN_TITLE = '[data-testid="stMain"] h1'
 BRIDGE = "pirisk_browser"  # the hidden container's key (assets/style.css hides it)
 _KEY = "pirisk_browser_bridge"
+BIND = "ws_bind"  # session state: the unlocked workspace's binding secret, for the browser to keep
+BIND_COOKIE = "pirisk_workspace"  # the cookie the browser keeps it in (path /, SameSite=Strict)
 _component = st.components.v2.component(
     "pirisk_browser", js=resources.files("assets").joinpath("browser.js").read_text(encoding="utf-8"), isolate_styles=False
 )
@@ -80,6 +83,7 @@ def sync(page: str) -> None:
         # results draw their charts without waiting for it (the welcome, the first view, stays light).
         "preload": _chart_code() if ss[state.STARTED] or ss[state.ANSWERS] else None,
         "fingerprint": state.fingerprint(ss),
+        "bind": f"{BIND_COOKIE}={ss[BIND]}" if ss.get(BIND) else None,
     }
     with st.container(key=BRIDGE):
         _component(key=_KEY, data=data, on_kept_change=_offered)
