@@ -37,3 +37,22 @@ def test_an_open_respondent_cannot_submit_to_a_final_assessment(engine):
     with pytest.raises(StoreError, match="final"):
         repo.submit_by_link(engine, invited.token, invited.respondent, expected_version=version)
     assert repo.get_respondent(engine, invited.respondent.id).submitted_at is None
+
+
+# -- deleting an assessment (issue 19, finding 12) ----------------------------------------------------------
+
+
+def test_only_an_owner_deletes_an_assessment_with_its_history(engine):
+    """A consultant could delete an assessment with all its history, notes and workshop answers; deleting
+    is now the owner's, as deleting a client already was. A consultant archives instead."""
+    from store.access import NotAllowed, as_role
+
+    client = repo.create_client(engine, "Alpha")
+    a = repo.create_assessment(engine, client.id, "Review", DAY, "en", None, {"consumer_facing": True})
+    for role in ("consultant", "viewer", "respondent"):
+        with pytest.raises(NotAllowed):
+            repo.delete_assessment(as_role(engine, role), a, expected_version=1)
+    assert [x.id for x in repo.list_assessments(engine, client.id)] == [a.id]
+    repo.archive_assessment(as_role(engine, "consultant"), a, expected_version=1, author="bo")
+    saved = repo.get_assessment(engine, a.id)
+    assert repo.delete_assessment(as_role(engine, "owner"), a, expected_version=saved.version)["assessments"] == 1
