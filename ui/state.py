@@ -42,6 +42,7 @@ MOVE = "move"  # counts the moves (Next, Back, a jump, a page change); after eac
 FOCUS = "focus"  # a CSS selector of what the last move lands on (a heading): the view scrolls to it and it takes the focus
 PAGE = "page"  # the page the last run showed, to tell a page change
 KEPT_LOADED = "kept_loaded"  # how many answers the browser's kept copy brought back (said once)
+CLEARED_AT_SIGN_IN = "cleared_at_sign_in"  # this sign-in already cleared what the browser kept (ui/browser.py)
 STATE_KEYS = (
     ANSWERS, LANG, LAW_AS_OF, STEP, COMPANY, WHAT_IF, BLOCKED, UPLOAD_ERROR, UPLOAD_OK, UPLOADER_ROUND,
     STARTED, KEEP, FORGET, RESTORED, MOVE, FOCUS, PAGE, KEPT_LOADED,
