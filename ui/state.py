@@ -70,7 +70,7 @@ def choose_lang(asked: str | None, browser: str | None) -> str:
 
 def drop_forged_widget_states() -> int:
     """Drop the widget values a browser sent under an id Streamlit never makes (every widget id starts with
-    "$$ID-"); returns how many. Left in place, such a value (a forged `ws_forged`, or a session key's name)
+    "$$ID-"); returns how many. Left in place, such a value (a made-up id, or a session key's name)
     makes Streamlit's own state check raise KeyError at the page's first widget, in the sender's run, with a
     traceback in the log. Streamlit keeps the values it received on its session state's widget store."""
     from streamlit.runtime.scriptrunner import get_script_run_ctx
