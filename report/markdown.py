@@ -13,6 +13,7 @@ from report.fonts import plain
 _INLINE = re.compile(r"([\\`*_\[\]|~$])")  # `$`: math in GitHub and other renderers
 # Bare addresses that GitHub-flavoured renderers turn into links: a scheme's "://", "www.", "name@host".
 _AUTOLINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|(?<![\w.])(www)(\.)|(?<=\w)(@)(?=\w)")
+_DOTTED = re.compile(r"(?<=\w)\.(?=\w)")  # "acme.com", a dotted rule id: fuzzy linkifiers make them links
 _SHORTCODE = re.compile(r":(?=[a-z0-9_+-]+:)", re.IGNORECASE)  # :emoji: shortcodes
 _LINE_START = re.compile(r"^(\s*)([#>+=-])")
 _ORDERED = re.compile(r"^(\s*\d+)([.)])")
@@ -23,6 +24,7 @@ def md_escape(text: object) -> str:
     line = html.escape(plain(text), quote=False)
     line = _INLINE.sub(r"\\\1", line)
     line = _AUTOLINK.sub(lambda m: "\\:" if m.group(1) else f"{m.group(2)}\\." if m.group(2) else "\\@", line)
+    line = _DOTTED.sub(r"\\.", line)
     line = _SHORTCODE.sub(r"\\:", line)
     line = _ORDERED.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
     return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line)

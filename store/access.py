@@ -9,7 +9,7 @@ by the store, whatever the page shows:
 
 | role | may |
 |---|---|
-| owner | read, edit, manage (accounts, deleting clients), respond |
+| owner | read, edit, manage (accounts, deleting clients and assessments), respond |
 | consultant | read, edit, respond |
 | viewer | read (and download) |
 | respondent | respond: only the functions a respondent's link opens (store/invitations.py) |

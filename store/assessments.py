@@ -294,8 +294,9 @@ def unarchive_assessment(
 
 def delete_assessment(engine: Engine, target: Target, *, expected_version: int) -> Deleted:
     """Delete an assessment with its history, notes and workshop answers, if it is still at `expected_version`
-    (a deletion decided on what someone saw). Returns the rows deleted per table."""
-    with writing(engine) as s:
+    (a deletion decided on what someone saw). Returns the rows deleted per table. Owners only, as deleting a
+    client: what cannot be undone is not a consultant's to do (they archive)."""
+    with writing(engine, need="manage") as s:
         row = target_row(s, target)
         if row.version != expected_version:
             raise ConflictError(row.id, expected_version, row.version)

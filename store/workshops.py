@@ -198,22 +198,22 @@ def write_respondent(
     submitted or not, on top of `expected_version`, in the session's transaction. One version bump when
     anything changes; returns the new version (or `expected_version` if nothing changed).
 
-    Raises RespondentConflict (changed since it was read) or StoreError (answers to an assessment that is
-    not a draft). Nothing is written then."""
+    Raises RespondentConflict (changed since it was read) or StoreError (answers, a submission or a reopening
+    for an assessment that is not a draft). Nothing is written then."""
     if row.version != expected_version:
         raise RespondentConflict(row.name, expected_version, row.version)
     stored = own_answers(s, row.id)
     changes = {qid: value for qid, value in (answers or {}).items() if stored.get(qid) != value}
-    if changes:
-        status = s.scalar(select(AssessmentRow.status).where(AssessmentRow.id == row.assessment_id))
-        if status != EDITABLE:
-            raise StoreError(key="store_not_editable", id=row.assessment_id, status=Term(f"status_{status}"))
     now = utc_now()
     values: dict[str, Any] = {}
     if submitted is not None and submitted != (row.submitted_at is not None):
         values["submitted_at"] = now if submitted else None
     if not changes and not values:
         return expected_version
+    # Submitting and reopening change the workshop's state too: none of it once the assessment is final.
+    status = s.scalar(select(AssessmentRow.status).where(AssessmentRow.id == row.assessment_id))
+    if status != EDITABLE:
+        raise StoreError(key="store_not_editable", id=row.assessment_id, status=Term(f"status_{status}"))
     new_version = expected_version + 1
     result = s.execute(
         update(RespondentRow)

@@ -20,7 +20,8 @@ import pirisk
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 EXAMPLE = ROOT / "examples" / "article-2012-internet-company.json"
-WORKSPACE_STACK = {"sqlalchemy", "alembic", "psycopg", "argon2-cffi", "segno"}  # segno: the QR code of a respondent's link
+# segno: the QR code of a respondent's link; confusable-homoglyphs: look-alike account names
+WORKSPACE_STACK = {"sqlalchemy", "alembic", "psycopg", "argon2-cffi", "segno", "confusable-homoglyphs"}
 
 
 def _pins(lines: list[str]) -> dict[str, str]:

@@ -47,6 +47,7 @@ MOVE = "move"  # counts the moves (Next, Back, a jump, a page change); after eac
 FOCUS = "focus"  # a CSS selector of what the last move lands on (a heading): the view scrolls to it and it takes the focus
 PAGE = "page"  # the page the last run showed, to tell a page change
 KEPT_LOADED = "kept_loaded"  # how many answers the browser's kept copy brought back (said once)
+CLEARED_AT_SIGN_IN = "cleared_at_sign_in"  # this sign-in already cleared what the browser kept (ui/browser.py)
 STATE_KEYS = (
     ANSWERS, LANG, LAW_AS_OF, STEP, COMPANY, WHAT_IF, BLOCKED, UPLOAD_ERROR, UPLOAD_OK, UPLOADER_ROUND,
     STARTED, KEEP, FORGET, RESTORED, MOVE, FOCUS, PAGE, KEPT_LOADED,
@@ -72,10 +73,31 @@ def choose_lang(asked: str | None, browser: str | None) -> str:
     return pick(asked) or pick(browser) or DEFAULT_LANG
 
 
+def drop_forged_widget_states() -> int:
+    """Drop the widget values a browser sent under an id Streamlit never makes (every widget id starts with
+    "$$ID-"); returns how many. Left in place, such a value (a made-up id, or a session key's name)
+    makes Streamlit's own state check raise KeyError at the page's first widget, in the sender's run, with a
+    traceback in the log. Streamlit keeps the values it received on its session state's widget store."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    from streamlit.runtime.state.common import is_element_id
+
+    ctx = get_script_run_ctx()
+    widgets = getattr(getattr(getattr(ctx, "session_state", None), "_state", None), "_new_widget_state", None)
+    states = getattr(widgets, "states", None)
+    if not isinstance(states, dict):
+        return 0
+    forged = [key for key in states if not (isinstance(key, str) and is_element_id(key))]
+    for key in forged:
+        del states[key]
+    return len(forged)
+
+
 def init_state() -> None:
     """Give every key a value on a session's first run; `?lang=zh`, else the browser's language, picks
-    the starting language."""
+    the starting language. First, drop any widget value sent under a forged id (a clean error instead of a
+    traceback)."""
     ss = st.session_state
+    forged = drop_forged_widget_states()
     if LANG not in ss:
         ss[LANG] = choose_lang(st.query_params.get("lang"), st.context.locale)
     ss.setdefault(ANSWERS, {})
@@ -93,6 +115,8 @@ def init_state() -> None:
     # Keep the language in the address, so a reload or a shared link opens in the same language.
     if st.query_params.get("lang") != ss[LANG]:
         st.query_params["lang"] = ss[LANG]
+    if forged:
+        st.error(t("forged_widget"), icon=":material/block:")
 
 
 def lang() -> str:

@@ -24,7 +24,7 @@ from store.errors import ConflictError, NotFound, StoreError
 from ui import link, state
 from ui.present import md, resume_step
 from ui.workspace.messages import CONFLICT, flash, reason, show_flash
-from ui.workspace.session import SELECTED, active, author, engine, on_clear, repo, status_label, t
+from ui.workspace.session import SELECTED, UNLOCKED, active, author, engine, on_clear, repo, status_label, t
 
 OPEN = "ws_open"  # the assessment open in the questionnaire: {id, client_id, version, title, client, status}
 NOTES = "ws_notes"  # {question id: note text} of the open assessment
@@ -305,6 +305,9 @@ class WorkspaceLink:
 
     def active(self) -> bool:
         return is_open()
+
+    def signed_in(self) -> bool:
+        return UNLOCKED in st.session_state
 
     def answer_changed(self, qid: str, previous: Any, value: Any) -> None:
         save_answer(qid, previous, value)
