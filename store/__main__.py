@@ -59,7 +59,7 @@ def _cmd_backup(args: argparse.Namespace) -> int:
 
 
 def _cmd_restore(args: argparse.Namespace) -> int:
-    from scoring.cli import terminal_safe
+    from cli import terminal_safe
     from store.backup import restore
     from store.errors import StoreError
 

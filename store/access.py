@@ -25,7 +25,8 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -231,14 +232,15 @@ class RateLimiter:
             self._failures.pop(key, None)
 
 
-class Limits(NamedTuple):
+@dataclass(frozen=True)
+class Limits:
     """A per-client limiter (keys: a browser session, an address) and a whole-process one (so that new
     sessions or addresses do not buy more tries), reserved together before an attempt is made."""
 
     per_client: RateLimiter
     overall: RateLimiter
 
-    OVERALL = "all"  # the whole-process limiter's one key
+    OVERALL: ClassVar[str] = "all"  # the whole-process limiter's one key
 
     def retry_after(self, keys: Sequence[str]) -> float:
         """Seconds until all of `keys` may try again (0 when they may now)."""

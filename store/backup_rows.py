@@ -155,15 +155,31 @@ def _action(row: ActionRow) -> None:
             _same(text, clean_note(text))
 
 
+def _answer_change(row: Any) -> None:
+    _same(row.author, clean_author(row.author))
+    if row.kind == "answer":
+        for value in (row.old_value, row.new_value):
+            if value is not None:
+                _answer(row.question_id, value)
+
+
+def _note(row: Any) -> None:
+    _same(row.text, clean_note(row.text))
+    _same(row.author, clean_author(row.author))
+
+
+def _snapshot(row: Any) -> None:
+    _same(row.name, clean_name(row.name, "field_snapshot_name"))
+    _same(row.author, clean_author(row.author))
+    _answers(row.answers)
+
+
 # The checks beyond each column's type, per table: the store's cleaners, as the store calls them
 _CHECKS: dict[type, Callable[[Any], None]] = {
     ClientRow: lambda row: _same(row.name, clean_name(row.name, "field_client_name")),
     AssessmentRow: _assessment,
-    AnswerChangeRow: lambda row: (
-        _same(row.author, clean_author(row.author)),
-        [_answer(row.question_id, v) for v in (row.old_value, row.new_value) if row.kind == "answer" and v is not None],
-    ),
-    NoteRow: lambda row: (_same(row.text, clean_note(row.text)), _same(row.author, clean_author(row.author))),
+    AnswerChangeRow: _answer_change,
+    NoteRow: _note,
     RespondentRow: _respondent,
     RespondentAnswerRow: lambda row: _answer(row.question_id, row.value),
     InvitationRow: _invitation,
@@ -171,11 +187,7 @@ _CHECKS: dict[type, Callable[[Any], None]] = {
     AccountRow: _account,
     ActionRow: _action,
     ActionChangeRow: lambda row: _same(row.author, clean_author(row.author)),
-    SnapshotRow: lambda row: (
-        _same(row.name, clean_name(row.name, "field_snapshot_name")),
-        _same(row.author, clean_author(row.author)),
-        _answers(row.answers),
-    ),
+    SnapshotRow: _snapshot,
 }
 
 
@@ -240,7 +252,7 @@ def check_rows(engine: Engine, label: str) -> RestorePreview:
                     _typed(row, mapper)
                     _CHECKS.get(cls, lambda row: None)(row)
                 except (_BadRow, StoreError) as err:
-                    ident = getattr(row, mapper.primary_key[0].key)
+                    ident = getattr(row, str(mapper.primary_key[0].key))
                     raise _BadRow(f"{cls.__tablename__} {str(ident)[:40]}: {err}") from None
                 if cls is AccountRow:
                     accounts.append(RestoredAccount(row.name, row.role, row.disabled_at is not None))

@@ -281,6 +281,7 @@ def _downloads(assessment: Assessment, answer_set: AnswerSet, law: Law) -> None:
         width="stretch",
     )
     for column, fmt in zip(columns[1:], offered, strict=True):
+        assert fmt.results_label is not None  # `offered` has only those
         column.download_button(
             t(fmt.results_label),
             data=partial(fmt.build, assessment, answer_set, branding, law=law),  # built only when clicked

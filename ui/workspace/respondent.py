@@ -18,6 +18,7 @@ this (ui/link.py).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
@@ -204,7 +205,7 @@ def _submit(reopen: bool) -> None:
     ss[STEP] = 0 if reopen else ss.get(STEP, 0)
 
 
-def _review(sections: list[Section], visible: dict[str, int], lang: str) -> list[str]:
+def _review(sections: list[Section], visible: Mapping[str, Visibility], lang: str) -> list[str]:
     """Every question asked with the answer given (or "not answered"); returns the ids of those not answered."""
     answers = state.answers()
     open_ = []
@@ -226,7 +227,7 @@ def _review(sections: list[Section], visible: dict[str, int], lang: str) -> list
     return open_
 
 
-def _step(sections: list[Section], step: int, visible: dict[str, int], lang: str) -> None:
+def _step(sections: list[Section], step: int, visible: Mapping[str, Visibility], lang: str) -> None:
     section = sections[step]
     st.header(t("rs_step_of", n=step + 1, total=len(sections), title=section.title.get(lang)), anchor=_anchor(step))
     st.caption(md(section.description.get(lang)))
@@ -258,7 +259,7 @@ def _step(sections: list[Section], step: int, visible: dict[str, int], lang: str
     )
 
 
-def _progress(sections: list[Section], visible: dict[str, int]) -> tuple[int, int]:
+def _progress(sections: list[Section], visible: Mapping[str, Visibility]) -> tuple[int, int]:
     law, answers = state.law(), state.answers()
     shown = [q.id for s in sections for q in s.questions if visible[q.id] != Visibility.HIDDEN]
     return sum(1 for qid in shown if law.bank.questions[qid].is_answered(answers.get(qid))), len(shown)
