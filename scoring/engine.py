@@ -243,7 +243,7 @@ def assess(
     built = {
         k: _finding(scoring_plan.rules[k], fired_in[k], uncertain=results[k] == MAYBE) for k in np.flatnonzero(fired[0]).tolist()
     }
-    findings = tuple(built[k] for k in scoring_plan.finding_order if k in built)
+    findings = _listed(scoring_plan.listed, built)
 
     axes = {}
     for a, axis in enumerate(AXIS_KEYS):
@@ -259,7 +259,7 @@ def assess(
             sev,
             scoring_plan.level_key(lv),
             score,
-            tuple(built[k] for k in scoring_plan.axis_order[axis] if k in built),
+            _listed(scoring_plan.axis_listed[axis], built),
             law.texts["no_finding"],
             exposure,
             scoring_plan.caveats.get(axis),
@@ -290,6 +290,11 @@ def assess(
     from scoring.actionplan import action_plan
 
     return replace(assessment, plan=action_plan(assessment, law))
+
+
+def _listed(order: Iterable[tuple[int, bool]], built: Mapping[int, Finding]) -> tuple[Finding, ...]:
+    """The built findings in the plan's listing order (which puts, on a tie, known answers first)."""
+    return tuple(built[k] for k, uncertain in order if k in built and built[k].uncertain == uncertain)
 
 
 def _finding(r: PlannedRule, state: Mapping[str, tuple[int, Any]], *, uncertain: bool) -> Finding:

@@ -95,7 +95,8 @@ def assess_frame(df: pd.DataFrame, as_of: dt.date, *, remedies: bool = False, la
     errors = row_errors(program.questions, program.required, cells, vis, n)
     ok = np.array([e is None for e in errors], dtype=bool) if n else np.ones(0, dtype=bool)
 
-    fired = _fired(program, slots, n)
+    results = _results(program, slots, n)
+    fired = results != FALSE
     scores = p.scores(fired)
     out: dict[str, Any] = {}
     for a, axis in enumerate(AXIS_KEYS):
@@ -104,8 +105,10 @@ def assess_frame(df: pd.DataFrame, as_of: dt.date, *, remedies: bool = False, la
         level = np.where(ok, scores[:, a, LEVEL], -1)
         out[f"{axis}_level"] = pd.Categorical.from_codes(level, categories=list(LEVEL_KEYS), ordered=True)
         out[f"{axis}_score"] = pd.arrays.IntegerArray(scores[:, a, SCORE], ~ok)
-    order = list(p.finding_order)
-    fired_text = join_rows(fired[:, order], [p.rules[k].id for k in order])
+    # Listed as the engine lists its findings: on a tie, those on known answers first (`Plan.listed`).
+    order = [k for k, _ in p.listed]
+    listed = fired[:, order] & ((results[:, order] == MAYBE) == np.array([u for _, u in p.listed]))
+    fired_text = join_rows(listed, [p.rules[k].id for k in order])
     fired_text[~ok] = None
     # Text columns stay object arrays of str: converting 100,000 long texts to pandas' "str"
     # dtype costs more than all of the scoring.
@@ -293,11 +296,16 @@ def _run(program: _Program, inputs: _Inputs) -> list[Any]:
     return slots
 
 
-def _fired(program: _Program, slots: list[Any], n: int) -> np.ndarray:
-    """(rows, active rules) bool: the rule's condition is not FALSE."""
+def _results(program: _Program, slots: list[Any], n: int) -> np.ndarray:
+    """(rows, rules of the plan) int8: each rule's condition, FALSE, MAYBE or TRUE."""
     if not program.rule_slots:
-        return np.zeros((n, 0), dtype=bool)
-    return np.stack([np.broadcast_to(slots[s], (n,)) != FALSE for s in program.rule_slots], axis=1)
+        return np.zeros((n, 0), dtype=np.int8)
+    return np.stack([np.broadcast_to(slots[s], (n,)) for s in program.rule_slots], axis=1)
+
+
+def _fired(program: _Program, slots: list[Any], n: int) -> np.ndarray:
+    """(rows, rules of the plan) bool: the rule's condition is not FALSE."""
+    return _results(program, slots, n) != FALSE
 
 
 def _rank_remedies(

@@ -80,8 +80,13 @@ class Plan:
     law: Law
     day: dt.date
     rules: tuple[PlannedRule, ...]  # in force, in the law's order
-    finding_order: tuple[int, ...]  # indexes into `rules`: the order of Assessment.findings
+    finding_order: tuple[int, ...]  # indexes into `rules`, heaviest first, ties by rule id
     axis_order: Mapping[str, tuple[int, ...]]  # per axis, the rules touching it, most serious first
+    # The order findings are listed in (Assessment.findings, and under each axis, whose first is its
+    # reason), as (index into `rules`, resting on "I don't know"): as above, but on a tie a finding that
+    # rests on known answers comes before one that holds only because of an "I don't know".
+    listed: tuple[tuple[int, bool], ...]
+    axis_listed: Mapping[str, tuple[tuple[int, bool], ...]]
     exposure: Mapping[str, tuple[PlannedExposure, ...]]  # per axis, the statements whose sources are in force
     remedies: Mapping[str, PlannedRemedy]  # the remedies in force, by id, in id order (the rules' candidates among them)
     required: tuple[str, ...]  # the required questions, in bank order; missing = shown for certain and not answered
@@ -250,6 +255,14 @@ def plan(law: Law, day: dt.date) -> Plan:
         return tuple(sorted((k for k, r in enumerate(rules) if axis in r.impacts), key=lambda k: seriousness(k, axis)))
 
     axis_order = {axis: order_of(axis) for axis in AXIS_KEYS}
+    both = [(k, uncertain) for k in range(len(rules)) for uncertain in (False, True)]
+    listed = tuple(sorted(both, key=lambda ku: (-rules[ku[0]].weight, ku[1], rules[ku[0]].id)))
+
+    def listed_on(axis: str) -> tuple[tuple[int, bool], ...]:
+        touching = [(k, u) for k, u in both if axis in rules[k].impacts]
+        return tuple(sorted(touching, key=lambda ku: (*seriousness(ku[0], axis)[:3], ku[1], rules[ku[0]].id)))
+
+    axis_listed = {axis: listed_on(axis) for axis in AXIS_KEYS}
 
     exposure = {
         axis: tuple(
@@ -294,6 +307,8 @@ def plan(law: Law, day: dt.date) -> Plan:
         rules=tuple(rules),
         finding_order=finding_order,
         axis_order=axis_order,
+        listed=listed,
+        axis_listed=axis_listed,
         exposure=exposure,
         remedies=remedies,
         required=law.bank.required,
