@@ -10,6 +10,7 @@ import pytest
 
 from questions.errors import DataError
 from questions.loader import BANK_DIR, load_bank
+from questions.locales import LOCALES
 from scoring.loader import SCORING_DIR, load_law
 
 DATA = ["sources", "rules", "remedies.yaml", "exposure.yaml", "method.yaml", "definitions.yaml"]
@@ -51,17 +52,28 @@ def append(relpath: str, text: str) -> Callable[[Path, Path], None]:
 
 RULE = """
 - id: extra.rule@2022
-  title: {{en: Extra, zh: 额外}}
+  title: {title}
   in_force: {{from: 2022-01-01}}
   when: {when}
   impacts: {impacts}
   cites: {cites}
-  explain: {{en: Extra rule., zh: 额外规则。}}
+  explain: {explain}
 """
 
 
-def extra_rule(when="{sells_data: true}", impacts="{civil: {likelihood: 1, severity: 1}}", cites="[pipl.66]") -> Callable:
-    return append("scoring/rules/sharing.yaml", RULE.format(when=when, impacts=impacts, cites=cites))
+def text_yaml(en: str, zh: str) -> str:
+    """A text in every registered language, as a YAML flow mapping: the English in any but en and zh."""
+    return "{" + ", ".join(f"{lang}: {zh if lang == 'zh' else en}" for lang in LOCALES) + "}"
+
+
+def rule_yaml(when="{sells_data: true}", impacts="{civil: {likelihood: 1, severity: 1}}", cites="[pipl.66]") -> str:
+    """An extra rule, well formed unless its arguments are not."""
+    title, explain = text_yaml("Extra", "额外"), text_yaml("Extra rule.", "额外规则。")
+    return RULE.format(title=title, when=when, impacts=impacts, cites=cites, explain=explain)
+
+
+def extra_rule(**parts: str) -> Callable:
+    return append("scoring/rules/sharing.yaml", rule_yaml(**parts))
 
 
 # (what is broken, mutation, text the error must contain)
@@ -107,9 +119,7 @@ BROKEN = [
         "rule cites a provision not yet in force",
         append(
             "scoring/rules/sharing.yaml",
-            RULE.format(when="{sells_data: true}", impacts="{civil: {likelihood: 1, severity: 1}}", cites="[pipl.66]").replace(
-                "2022-01-01", "2020-01-01"
-            ),
+            rule_yaml().replace("2022-01-01", "2020-01-01"),
         ),
         "is not in force for all of 2020-01-01 onwards",
     ),
@@ -117,9 +127,7 @@ BROKEN = [
         "duplicate rule id",
         append(
             "scoring/rules/sharing.yaml",
-            RULE.format(when="{sells_data: true}", impacts="{civil: {likelihood: 1, severity: 1}}", cites="[pipl.66]").replace(
-                "extra.rule@2022", "sharing.presumed_fault@2021"
-            ),
+            rule_yaml().replace("extra.rule@2022", "sharing.presumed_fault@2021"),
         ),
         "duplicate rule id",
     ),
@@ -127,8 +135,7 @@ BROKEN = [
         "rule names an unknown remedy",
         append(
             "scoring/rules/sharing.yaml",
-            RULE.format(when="{sells_data: true}", impacts="{civil: {likelihood: 1, severity: 1}}", cites="[pipl.66]")
-            + "  remedy: pray\n",
+            rule_yaml() + "  remedy: pray\n",
         ),
         "unknown remedy id 'pray'",
     ),

@@ -14,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from questions.answers import AnswerSet
+from questions.locales import LOCALES
 from report import build_markdown, build_pdf
 from scoring.engine import assess
 
@@ -57,7 +58,7 @@ def _rendered_is_inert(markdown_text: str) -> None:
 
 def test_markdown_export_shows_user_text_literally(article_answers):
     result = assess(article_answers, dt.date(2026, 11, 29))
-    for lang in ("en", "zh"):
+    for lang in LOCALES:
         text = build_markdown(result, AnswerSet(article_answers, COMPANY, lang))
         _rendered_is_inert(text)
         from markdown_it import MarkdownIt

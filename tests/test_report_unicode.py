@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from questions.answers import AnswerSet
+from questions.locales import LOCALES
 from report import Branding, build_markdown, build_pdf
 from scoring.engine import assess
 
@@ -63,7 +64,7 @@ def _valid_pdf(data: bytes) -> int:
 
 @pytest.mark.parametrize("i", range(len(HARD)))
 def test_hard_strings_build(i):
-    text, lang = HARD[i], ("en", "zh")[i % 2]
+    text, lang = HARD[i], LOCALES[i % len(LOCALES)]
     pages = _valid_pdf(build_pdf(ASSESSMENT, AnswerSet(ANSWERS, text, lang), Branding(name=text)))
     assert 4 <= pages <= 30
     md = build_markdown(ASSESSMENT, AnswerSet(ANSWERS, text, lang), Branding(name=text))
@@ -71,7 +72,7 @@ def test_hard_strings_build(i):
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(company=st.text(ANY_CHAR), brand=st.text(ANY_CHAR), lang=st.sampled_from(["en", "zh"]))
+@given(company=st.text(ANY_CHAR), brand=st.text(ANY_CHAR), lang=st.sampled_from(LOCALES))
 def test_any_text_builds_a_valid_pdf(company, brand, lang):
     _valid_pdf(build_pdf(ASSESSMENT, AnswerSet(ANSWERS, company, lang), Branding(name=brand)))
 
