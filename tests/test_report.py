@@ -16,6 +16,7 @@ import pytest
 from pypdf import PdfReader
 
 from questions.answers import AnswerSet
+from questions.locales import LOCALES
 from report import Branding, build_markdown, build_pdf
 from report.content import build_content
 from report.fonts import BREAK, MISSING, printable
@@ -335,7 +336,7 @@ def test_every_report_string_exists_in_both_languages():
     missing = sorted(used - set(strings))
     assert not missing, missing
     for key, text in strings.items():
-        assert text["en"].strip() and text["zh"].strip(), key
+        assert all(text[lang].strip() for lang in LOCALES), key
 
 
 def test_report_never_imports_streamlit():

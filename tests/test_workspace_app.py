@@ -704,7 +704,7 @@ def test_export_a_clients_assessments_or_the_whole_portfolio_with_scores(db: Any
     assert list(export_table(db, done.client_id)["title"]) == ["Review 2025"]
 
 
-# -- user text, both languages, every page ------------------------------------------------------------------
+# -- user text, every language, every page -------------------------------------------------------------------
 
 
 def _inert(markdown_text: str) -> None:
