@@ -4,12 +4,13 @@ or asks `style(lang)`; no other module branches on a language code."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from questions.content import content_path
 from questions.errors import DataError
@@ -62,6 +63,12 @@ STYLES: dict[str, Style] = {"en": _English(), "zh": _Chinese()}
 TAG_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"  # a language tag: zh, zh-TW, zh-Hant-HK
 
 
+def _language_tag(value: str) -> str:
+    if not re.fullmatch(TAG_PATTERN, value):
+        raise ValueError(f"'{value}' is not a language tag (a lower-case language, then subtags: zh-TW, zh-Hant)")
+    return value
+
+
 class _LocaleEntry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -69,7 +76,7 @@ class _LocaleEntry(BaseModel):
     name: str = Field(min_length=1)
     html_lang: str = Field(min_length=2)
     style: str
-    aliases: tuple[Annotated[str, Field(pattern=TAG_PATTERN)], ...] = ()
+    aliases: list[Annotated[str, AfterValidator(_language_tag)]] = []
 
 
 @dataclass(frozen=True)
@@ -89,11 +96,11 @@ def _check_tags(name: str, locales: list[Locale]) -> None:
     """Each language tag routes to one locale: an alias names no other locale's code, `html_lang` or
     alias, and is not its own locale's code or `html_lang` again."""
     owner: dict[str, str] = {}
-    for loc in locales:
+    for i, loc in enumerate(locales):
         for tag in (loc.code, loc.html_lang):
             other = owner.setdefault(tag.lower(), loc.code)
             if other != loc.code:
-                raise DataError(name, loc.code, f"'{tag}' also names the locale '{other}'")
+                raise DataError(name, f"[{i}]", f"'{tag}' also names the locale '{other}'")
     for i, loc in enumerate(locales):
         for alias in loc.aliases:
             other = owner.setdefault(alias.lower(), loc.code)
@@ -101,7 +108,9 @@ def _check_tags(name: str, locales: list[Locale]) -> None:
                 raise DataError(name, f"[{i}].aliases", f"'{alias}' is already the code or html_lang of '{loc.code}'")
             if other != loc.code:
                 raise DataError(
-                    name, f"[{i}].aliases", f"'{alias}' already names the locale '{other}': a language tag routes to one locale"
+                    name,
+                    f"[{i}].aliases",
+                    f"'{alias}' already names the locale '{other}': a language tag routes to one locale, so list it under one of them",
                 )
         if len({a.lower() for a in loc.aliases}) != len(loc.aliases):
             raise DataError(name, f"[{i}].aliases", "lists an alias twice")
@@ -123,7 +132,7 @@ def load_registry(path: Path) -> tuple[Locale, ...]:
             raise DataError(name, f"[{i}].style", f"unknown style '{entry.style}' (styles: {', '.join(STYLES)})")
         if any(loc.code == entry.code for loc in out):
             raise DataError(name, f"[{i}].code", f"duplicate locale '{entry.code}'")
-        out.append(Locale(entry.code, entry.name, entry.html_lang, entry.style, entry.aliases))
+        out.append(Locale(entry.code, entry.name, entry.html_lang, entry.style, tuple(entry.aliases)))
     _check_tags(name, out)
     return tuple(out)
 

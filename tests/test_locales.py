@@ -103,9 +103,21 @@ def test_a_tag_of_an_unlisted_region_falls_back_to_its_language(tmp_path: Path) 
             "already the code",
         ),
         ("an alias listed twice", lambda: [SHIPPED[0], {**SHIPPED[1], "aliases": ["zh-SG", "zh-sg"]}], "lists an alias twice"),
-        ("an alias that is not a language tag", lambda: [SHIPPED[0], {**SHIPPED[1], "aliases": ["Chinese"]}], "aliases"),
-        ("an alias with an underscore", lambda: [SHIPPED[0], {**SHIPPED[1], "aliases": ["zh_TW"]}], "aliases.0"),
-        ("aliases as a single string", lambda: [SHIPPED[0], {**SHIPPED[1], "aliases": "zh-TW"}], "aliases"),
+        (
+            "an alias that is not a language tag",
+            lambda: [SHIPPED[0], {**SHIPPED[1], "aliases": ["Chinese"]}],
+            "[1].aliases.0: 'Chinese' is not a language tag",
+        ),
+        (
+            "an alias with an underscore",
+            lambda: [SHIPPED[0], {**SHIPPED[1], "aliases": ["zh_TW"]}],
+            "'zh_TW' is not a language tag",
+        ),
+        (
+            "aliases as a single string",
+            lambda: [SHIPPED[0], {**SHIPPED[1], "aliases": "zh-TW"}],
+            "[1].aliases: Input should be a valid list",
+        ),
     ],
     ids=lambda v: v if isinstance(v, str) and " " in v else "",
 )
