@@ -30,7 +30,7 @@ LOOPBACK = "127.0.0.1"
 
 
 def _fail(message: str) -> int:
-    from scoring.cli import fail
+    from cli import fail
 
     return fail(message)
 

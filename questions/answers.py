@@ -11,14 +11,27 @@ import json
 import math
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from typing import Any
 
 from questions.locales import DEFAULT_LOCALE
 from questions.model import UNKNOWN, Question
 from questions.strings import tr
 
-# How an answer stands, for screens and reports that mark each state differently.
-ANSWERED, UNKNOWN_ANSWER, UNANSWERED, HIDDEN = "answered", "unknown", "unanswered", "hidden"
+
+class AnswerStatus(StrEnum):
+    """How an answer stands, for screens and reports that mark each state differently. HIDDEN is an
+    answer to a question its `show_if` hides (`questions.conditions.Visibility.HIDDEN`)."""
+
+    ANSWERED = "answered"
+    UNKNOWN = "unknown"
+    UNANSWERED = "unanswered"
+    HIDDEN = "hidden"
+
+
+# The names the reports use.
+ANSWERED, UNKNOWN_ANSWER = AnswerStatus.ANSWERED, AnswerStatus.UNKNOWN
+UNANSWERED, HIDDEN = AnswerStatus.UNANSWERED, AnswerStatus.HIDDEN
 
 TRUE_WORDS = frozenset(("true", "yes", "1", "是"))
 FALSE_WORDS = frozenset(("false", "no", "0", "否"))
@@ -59,7 +72,7 @@ def disagree(values: Iterable[Any]) -> bool:
     return len({answer_key(v) for v in values}) > 1
 
 
-def answer_state(question: Question, value: Any) -> str:
+def answer_state(question: Question, value: Any) -> AnswerStatus:
     """ANSWERED, UNKNOWN_ANSWER or UNANSWERED (HIDDEN is decided by visibility, not by the value)."""
     if not question.is_answered(value):
         return UNANSWERED

@@ -24,12 +24,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from enum import IntEnum
 from typing import Any
 
 from questions.errors import ConditionError
 from questions.model import UNKNOWN, Question
 
 FALSE, MAYBE, TRUE = 0, 1, 2
+
+
+class Visibility(IntEnum):
+    """Whether a question is shown, given the answers so far: the value of its `show_if`. Screens show
+    every question that is not HIDDEN; a MAYBE question is shown because its `show_if` rests on an
+    "I don't know", and is not required."""
+
+    HIDDEN = FALSE
+    MAYBE = MAYBE
+    SHOWN = TRUE
+
 
 OPERATORS: dict[str, tuple[str, ...]] = {
     # operator -> the question types it applies to

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, field_validator, model_validator
 from pydantic_core import core_schema
@@ -125,7 +125,7 @@ class Question(Strict):
     help: Text
     choices: tuple[Choice, ...] = ()
     unknown: bool = False
-    required: bool = True
+    required: bool  # stated by every question: whether an assessment needs its answer
     show_if: Any = None
     article: tuple[str, ...] = ()
     informational: bool = False
@@ -173,26 +173,50 @@ class Question(Strict):
             return f"expects one of {sorted(self.choice_ids)}"
         return "expects a list of choices"
 
-    def check_value(self, value: Any) -> str | None:
-        """Return why `value` is not a valid answer to this question, or None if it is."""
+    def problem(self, value: Any) -> Problem | None:
+        """Why `value` is not a valid answer to this question, as a message key and its values; None if
+        it is. The one decision; `check_value` and `scoring.answers_file.answer_problem` put it in words."""
+        options = sorted(self.choice_ids)
         if value == UNKNOWN:
-            return None if self.unknown else "does not offer 'I don't know'"
+            return None if self.unknown else Problem("answer_no_unknown")
         if self.type == "yes_no":
-            return None if isinstance(value, bool) else f"{self.expects()}, got {value!r}"
+            return None if isinstance(value, bool) else Problem("answer_not_yes_no", value)
         if self.type == "single":
             if not isinstance(value, str):
-                return f"{self.expects()}, got {value!r}"
-            return (
-                None if value in self.choice_ids else f"has no choice {value!r} (allowed: {', '.join(sorted(self.choice_ids))})"
-            )
+                return Problem("answer_not_one_choice", value, options)
+            return None if value in self.choice_ids else Problem("answer_no_such_choice", value, options)
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return f"{self.expects()}, got {value!r}"
+            return Problem("answer_not_a_list", value, options)
         bad = [v for v in value if v not in self.choice_ids]
         if bad:
-            return f"has no choice {bad[0]!r} (allowed: {', '.join(sorted(self.choice_ids))})"
+            return Problem("answer_no_such_choice", bad[0], options)
         if len(set(value)) != len(value):
-            return "lists a choice twice"
+            return Problem("answer_choice_twice")
         return None
+
+    def check_value(self, value: Any) -> str | None:
+        """Return why `value` is not a valid answer to this question (`problem`) in the English of the
+        command line and the batch's error column, or None if it is."""
+        found = self.problem(value)
+        if found is None:
+            return None
+        if found.key in ("answer_not_yes_no", "answer_not_one_choice", "answer_not_a_list"):
+            return f"{self.expects()}, got {found.value!r}"
+        if found.key == "answer_no_such_choice":
+            return f"has no choice {found.value!r} (allowed: {', '.join(found.options)})"
+        return _PROBLEM_WORDS[found.key]
+
+
+class Problem(NamedTuple):
+    """Why a value does not answer a question: a message key of assets/locale/errors.yaml, the value at
+    fault (raw, as given) and the choices allowed."""
+
+    key: str
+    value: Any = None
+    options: tuple[str, ...] | list[str] = ()
+
+
+_PROBLEM_WORDS = {"answer_no_unknown": "does not offer 'I don't know'", "answer_choice_twice": "lists a choice twice"}
 
 
 class SectionEntry(Strict):

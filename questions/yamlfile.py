@@ -13,12 +13,15 @@ from questions.errors import DataError
 
 
 class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]  # libyaml when available
-    """A SafeLoader that refuses duplicate mapping keys instead of silently keeping the last."""
+    """A SafeLoader that refuses duplicate mapping keys instead of silently keeping the last. A merge
+    (`<<: *anchor`) is allowed: the keys a mapping states itself override the merged ones."""
 
 
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
     seen: dict[Any, int] = {}
     for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise yaml.constructor.ConstructorError(

@@ -1,20 +1,14 @@
-"""The Markdown report: `build_markdown(assessment, answer_set, branding) -> str`, the same content as the PDF, as text."""
+"""The Markdown report: `write_markdown(content) -> bytes` (UTF-8), the same content as the PDF, as text."""
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import re
 from collections.abc import Iterable
 
-from questions.answers import AnswerSet
 from questions.strings import tr
-from report.branding import Branding
-from report.content import HIDDEN, UNKNOWN_ANSWER, AnswerView, AppendixView, AxisFinding, ReportContent, TableView, build_content
-from report.extras import ReportExtras
+from report.content import HIDDEN, UNKNOWN_ANSWER, AnswerView, AppendixView, AxisFinding, ReportContent, TableView
 from report.fonts import plain
-from scoring.assessment import Assessment
-from scoring.loader import Law
 
 _INLINE = re.compile(r"([\\`*_\[\]|~$])")  # `$`: math in GitHub and other renderers
 # Bare addresses that GitHub-flavoured renderers turn into links: a scheme's "://", "www.", "name@host".
@@ -96,7 +90,8 @@ def _finding(c: ReportContent, af: AxisFinding) -> list[str]:
 
 
 def render_markdown(c: ReportContent) -> str:
-    """The report content as GitHub-flavoured Markdown."""
+    """The report content as GitHub-flavoured Markdown: the same findings, measures, actions, notes, answers,
+    sources and appendices as the PDF, without the charts. User-typed text is escaped so that it shows literally."""
     t = c.t
     out = [f"# {md_escape(t('doc_title'))}", "", f"*{md_escape(c.kicker)}*", ""]
     out += [f"**{md_escape(c.display_name)}**", ""]
@@ -231,17 +226,6 @@ def render_markdown(c: ReportContent) -> str:
     return "\n".join(out)
 
 
-def build_markdown(
-    assessment: Assessment,
-    answer_set: AnswerSet,
-    branding: Branding | None = None,
-    *,
-    assessed_on: dt.date | None = None,
-    law: Law | None = None,
-    extras: ReportExtras | None = None,
-) -> str:
-    """The report of `assessment`, scored from `answer_set`, in the set's language, as Markdown: the
-    same findings, measures, actions, notes, answers, sources and appendices as the PDF, without the
-    charts. User-typed text is escaped so that it shows literally."""
-    content = build_content(assessment, answer_set, assessed_on=assessed_on, law=law, branding=branding, extras=extras)
-    return render_markdown(content)
+def write_markdown(c: ReportContent) -> bytes:
+    """The Markdown report of `c`, as UTF-8 bytes."""
+    return render_markdown(c).encode("utf-8")

@@ -7,8 +7,8 @@ import json
 import sys
 from collections.abc import Sequence
 
+from cli import OneLineParser, parse_date, run_main, today_or
 from questions.locales import LOCALES
-from scoring.cli import OneLineParser, parse_date, run_main, today_or
 
 
 def _cmd_score(args: argparse.Namespace) -> int:

@@ -22,7 +22,7 @@ from typing import Any
 
 from questions.answers import AnswerSet
 from questions.locales import LOCALES
-from questions.model import UNKNOWN, Question
+from questions.model import Question
 from scoring.errors import UserError
 from scoring.loader import Law, default_law
 
@@ -49,27 +49,17 @@ def shown(value: Any) -> str:
 
 
 def answer_problem(question: Question, value: Any) -> tuple[str, dict[str, Any]] | None:
-    """Why `value` does not answer `question`, as a message key and its values (errors.yaml); None if it does.
-
-    The same decision as `Question.check_value`, said in words a person understands, in any language."""
-    if question.check_value(value) is None:
+    """Why `value` does not answer `question` (`Question.problem`), as a message key and its values for
+    errors.yaml, in words a person understands, in any language; None if it does."""
+    found = question.problem(value)
+    if found is None:
         return None
-    options = ", ".join(sorted(question.choice_ids))
     about: dict[str, Any] = {"question": question.text, "id": question.id}
-    if value == UNKNOWN:
-        return "answer_no_unknown", about
-    if question.type == "yes_no":
-        return "answer_not_yes_no", {**about, "value": shown(value)}
-    if question.type == "single":
-        if not isinstance(value, str):
-            return "answer_not_one_choice", {**about, "value": shown(value), "options": options}
-        return "answer_no_such_choice", {**about, "value": shown(value), "options": options}
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        return "answer_not_a_list", {**about, "value": shown(value), "options": options}
-    bad = [v for v in value if v not in question.choice_ids]
-    if bad:
-        return "answer_no_such_choice", {**about, "value": shown(bad[0]), "options": options}
-    return "answer_choice_twice", about
+    if found.key in ("answer_no_unknown", "answer_choice_twice"):
+        return found.key, about
+    if found.key == "answer_not_yes_no":
+        return found.key, {**about, "value": shown(found.value)}
+    return found.key, {**about, "value": shown(found.value), "options": ", ".join(found.options)}
 
 
 def _no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -228,6 +228,40 @@ class RemedyEffect:
 
 
 @dataclass(frozen=True)
+class PlanStep:
+    """Measures to take together, and the scores once they and the steps before them are done."""
+
+    measures: tuple[str, ...]  # remedy ids, in the ranked order of `Assessment.remedies`
+    after: Mapping[str, AxisScore]
+    lowered: tuple[str, ...]  # the axes whose level this step lowers (none: it lowers scores only)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "measures": list(self.measures),
+            "after": {k: {"level": v.level, "score": v.score} for k, v in self.after.items()},
+            "levels_lowered": list(self.lowered),
+        }
+
+
+@dataclass(frozen=True)
+class ActionPlan:
+    """The ordered steps, and the measures in none of them (they lower no score, even together)."""
+
+    steps: tuple[PlanStep, ...]
+    still_called_for: tuple[str, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.steps)
+
+    @property
+    def measures(self) -> tuple[str, ...]:
+        return tuple(m for s in self.steps for m in s.measures)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"steps": [s.to_dict() for s in self.steps], "still_called_for": list(self.still_called_for)}
+
+
+@dataclass(frozen=True)
 class Assessment:
     law_as_of: dt.date
     bank_version: str
@@ -239,6 +273,7 @@ class Assessment:
     answers: dict[str, Any]
     applied_remedies: tuple[str, ...] = ()
     notes: tuple[Text, ...] = field(default=())
+    plan: ActionPlan | None = None  # with ranked remedies: the steps to take first (`scoring.actionplan`)
 
     @property
     def fired_rules(self) -> tuple[str, ...]:
@@ -284,6 +319,7 @@ class Assessment:
             "unknowns": [f.to_dict(lang) for f in self.unknowns],
             "remedies": [r.to_dict(lang) for r in self.remedies],
             "applied_remedies": list(self.applied_remedies),
+            "plan": self.plan.to_dict() if self.plan is not None else None,
             "notes": [n.get(lang) for n in self.notes],
         }
 

@@ -28,9 +28,9 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cli import same_file, write_atomic
 from questions.errors import PiriskError
 from scoring.answers_file import AnswersFileError
-from scoring.cli import same_file, write_atomic
 from scoring.tables import XLSX_MAX_ROWS
 
 if TYPE_CHECKING:  # pandas is imported when a batch runs, not when the CLI starts

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
+
 from questions.answers import AnswerSet
-from questions.conditions import FALSE, MAYBE, TRUE, Compiled, compile_node
+from questions.conditions import FALSE, MAYBE, TRUE, Compiled, Visibility, compile_node
 from questions.locales import LOCALES
 from questions.model import UNKNOWN, Question, Text
 from questions.strings import tr
@@ -22,11 +24,11 @@ from scoring.assessment import (
     FiredAnswer,
     RemedyEffect,
 )
-from scoring.axes import AXIS_KEYS, LEVEL_RANK
+from scoring.axes import AXIS_KEYS
 from scoring.errors import AnswersError, DateError
 from scoring.exposure import render_statement
 from scoring.loader import Law, default_law
-from scoring.plan import Plan, PlannedRule, plan
+from scoring.plan import LEVEL, SCORE, Plan, PlannedRule, check_date, missing_text, plan
 
 
 @dataclass(frozen=True)
@@ -50,18 +52,6 @@ def _compiled(law: Law) -> _Compiled:
         {rid: compile_node(node, questions) for rid, node in law.conditions.items()},
         {sid: compile_node(node, questions) for sid, node in law.exposure_conditions.items()},
     )
-
-
-def check_date(as_of: Any, law: Law | None = None) -> dt.date:
-    """Return `as_of` as a date, or raise DateError if it is not one or falls before the encoded law."""
-    law = law or default_law()
-    if isinstance(as_of, dt.datetime) or not isinstance(as_of, dt.date):
-        raise DateError(f"the assessment date must be a date (YYYY-MM-DD), got {as_of!r}")
-    if as_of < law.method.coverage_from:
-        raise DateError(
-            f"{as_of.isoformat()} is before the earliest law pirisk encodes ({law.method.coverage_from.isoformat()}); choose a later date"
-        )
-    return as_of
 
 
 def check_answers(answers: Any, law: Law | None = None, *, require: bool = True) -> dict[str, Any]:
@@ -90,7 +80,7 @@ def check_answers(answers: Any, law: Law | None = None, *, require: bool = True)
         state = _state(_compiled(law), clean)
         missing = _missing(state, clean, law.bank.required)
         if missing:
-            problems.append(f"required answers missing: {', '.join(missing)}")
+            problems.append(missing_text(missing))
     if problems:
         raise AnswersError(problems)
     return clean
@@ -111,17 +101,19 @@ def _state(compiled: _Compiled, answers: Mapping[str, Any]) -> dict[str, tuple[i
     return state
 
 
-def visibility(answers: Mapping[str, Any], law: Law | None = None) -> dict[str, int]:
-    """Each question's visibility given the answers so far: FALSE (hidden by its show_if), MAYBE
-    (its show_if rests on an "I don't know") or TRUE. Screens show every question that is not FALSE."""
+def visibility(answers: Mapping[str, Any], law: Law | None = None) -> dict[str, Visibility]:
+    """Each question's `Visibility` given the answers so far: HIDDEN by its show_if, MAYBE (its show_if
+    rests on an "I don't know") or SHOWN. Screens show every question that is not HIDDEN."""
     law = law or default_law()
-    return {qid: vis for qid, (vis, _) in _state(_compiled(law), answers).items()}
+    return {qid: Visibility(vis) for qid, (vis, _) in _state(_compiled(law), answers).items()}
 
 
-def _missing(state: Mapping[str, tuple[int, Any]], answers: Mapping[str, Any], required: Iterable[str]) -> list[str]:
-    """The required-answer rule: a required question is missing when it is shown for certain (not only
-    because of an "I don't know") and not answered (`Question.is_answered`: absent or None)."""
-    return [qid for qid in required if state[qid][0] == TRUE and qid not in answers]
+def _missing(state: Mapping[str, tuple[int, Any]], answers: Mapping[str, Any], required: tuple[str, ...]) -> list[str]:
+    """The required questions `Plan.missing` finds missing in this answer set (an answer that is absent
+    or None is not given: `Question.is_answered`)."""
+    visible = np.array([state[qid][0] for qid in required], dtype=np.int8)
+    answered = np.array([qid in answers for qid in required], dtype=bool)
+    return [qid for qid, gone in zip(required, Plan.missing(visible, answered).tolist(), strict=True) if gone]
 
 
 @dataclass(frozen=True)
@@ -184,24 +176,21 @@ def assess_answers(
     )
 
 
-def _fire(p: Plan, tests: Mapping[str, Compiled], state: Mapping[str, tuple[int, Any]]) -> dict[int, int]:
-    """{index of each fired rule in p.rules: FALSE/MAYBE/TRUE result}; a rule fires when not FALSE."""
-    fired = {}
-    for k, r in enumerate(p.rules):
-        result = tests[r.id](state)
-        if result != FALSE:
-            fired[k] = result
-    return fired
+@lru_cache(maxsize=64)
+def _rule_tests(p: Plan) -> tuple[Compiled, ...]:
+    """The compiled condition of each rule of `p`, in `p.rules` order."""
+    tests = _compiled(p.law).rule_tests
+    return tuple(tests[r.id] for r in p.rules)
 
 
-def _axes(p: Plan, fired: Mapping[int, int]) -> dict[str, tuple[tuple[int, ...], tuple[int, int, str, int]]]:
-    """Per axis: the fired rules touching it in the plan's order, and (likelihood, severity, level, score)."""
-    out = {}
-    for axis in AXIS_KEYS:
-        touching = tuple(k for k in p.axis_order[axis] if k in fired)
-        top = p.rules[touching[0]].impacts[axis] if touching else None
-        out[axis] = (touching, p.axis_score(top, len(touching)))
-    return out
+def _fire(p: Plan, state: Mapping[str, tuple[int, Any]]) -> list[int]:
+    """Each rule's condition, in `p.rules` order: FALSE, MAYBE or TRUE; a rule fires when not FALSE."""
+    return [test(state) for test in _rule_tests(p)]
+
+
+def _mask(results: Iterable[int]) -> np.ndarray:
+    """A fired mask of one row, as `Plan.scores` takes it."""
+    return np.array([[result != FALSE for result in results]], dtype=bool).reshape(1, -1)
 
 
 def _with_sets(answers: Mapping[str, Any], remedy_ids: Iterable[str], p: Plan) -> dict[str, Any]:
@@ -210,15 +199,6 @@ def _with_sets(answers: Mapping[str, Any], remedy_ids: Iterable[str], p: Plan) -
     for rid in remedy_ids:
         out.update(p.remedies[rid].future_sets)
     return out
-
-
-def _keep_past(p: Plan, before: Mapping[int, int], after: dict[int, int]) -> dict[int, int]:
-    """`after`, with every finding of `before` that rests on a past event put back: a measure taken
-    now cannot undo a leak, a sale, a refused order or data already provided."""
-    for k, result in before.items():
-        if p.rules[k].anchored and k not in after:
-            after[k] = result
-    return after
 
 
 def assess(
@@ -248,22 +228,26 @@ def assess(
 
     compiled = _compiled(law)
     state = _state(compiled, effective)
-    fired = _fire(scoring_plan, compiled.rule_tests, state)
-    fired_in = dict.fromkeys(fired, state)
+    results = _fire(scoring_plan, state)
+    fired = _mask(results)
+    fired_in = [state] * len(results)
     if applied:  # what-if: the findings that rest on past events stay, as they were
         before = _state(compiled, clean)
-        kept = _keep_past(scoring_plan, _fire(scoring_plan, compiled.rule_tests, before), {})
-        for k, result in kept.items():
-            if k not in fired:
-                fired[k], fired_in[k] = result, before
-    axes_fired = _axes(scoring_plan, fired)
+        before_results = _fire(scoring_plan, before)
+        kept = scoring_plan.keep_past(_mask(before_results), fired)
+        for k in np.flatnonzero(kept[0] & ~fired[0]).tolist():
+            results[k], fired_in[k] = before_results[k], before
+        fired = kept
+    scores = scoring_plan.scores(fired)
 
-    built = {k: _finding(scoring_plan.rules[k], fired_in[k], uncertain=result == MAYBE) for k, result in fired.items()}
+    built = {
+        k: _finding(scoring_plan.rules[k], fired_in[k], uncertain=results[k] == MAYBE) for k in np.flatnonzero(fired[0]).tolist()
+    }
     findings = tuple(built[k] for k in scoring_plan.finding_order if k in built)
 
     axes = {}
-    for axis in AXIS_KEYS:
-        touching, (lik, sev, lv, score) = axes_fired[axis]
+    for a, axis in enumerate(AXIS_KEYS):
+        lik, sev, lv, score = scores[0, a].tolist()
         exposure = tuple(
             ExposureLine(e.statement.id, render_statement(law, e.statement, effective), e.citations)
             for e in scoring_plan.exposure[axis]
@@ -273,22 +257,22 @@ def assess(
             axis,
             lik,
             sev,
-            lv,
+            scoring_plan.level_key(lv),
             score,
-            tuple(built[k] for k in touching),
+            tuple(built[k] for k in scoring_plan.axis_order[axis] if k in built),
             law.texts["no_finding"],
             exposure,
             scoring_plan.caveats.get(axis),
         )
 
     unknowns = _unknown_findings(law, compiled, state, findings)
-    remedies = _rank_remedies(scoring_plan, compiled, effective, axes_fired, fired) if rank_remedies else ()
+    remedies = _rank_remedies(scoring_plan, compiled, effective, fired, scores) if rank_remedies else ()
 
     notes: list[Text] = list(scoring_plan.notes)
     if any(c.confidence != "V" for f in findings for c in f.citations):
         notes.append(law.texts["unconfirmed_cited"])
 
-    return Assessment(
+    assessment = Assessment(
         law_as_of=day,
         bank_version=law.bank.version,
         rules_version=law.method.rules_version,
@@ -300,6 +284,12 @@ def assess(
         applied_remedies=applied,
         notes=tuple(notes),
     )
+    if not rank_remedies:
+        return assessment
+    # The steps to take first: the ranked measures arranged by the batch evaluator (scoring.actionplan).
+    from scoring.actionplan import action_plan
+
+    return replace(assessment, plan=action_plan(assessment, law))
 
 
 def _finding(r: PlannedRule, state: Mapping[str, tuple[int, Any]], *, uncertain: bool) -> Finding:
@@ -349,41 +339,44 @@ def _unknown_findings(
 
 
 def _rank_remedies(
-    scoring_plan: Plan,
-    compiled: _Compiled,
-    answers: Mapping[str, Any],
-    before: Mapping[str, tuple[tuple[int, ...], tuple[int, int, str, int]]],
-    fired: Mapping[int, int],
+    scoring_plan: Plan, compiled: _Compiled, answers: Mapping[str, Any], fired: np.ndarray, before: np.ndarray
 ) -> tuple[RemedyEffect, ...]:
-    """Rank the remedies of the fired rules by the plan's key: how much re-assessing with each applied
-    lowers the scores (summed over the axes), then levels lowered, then findings addressed. A remedy
-    addresses its fired rules unless every answer it sets is already so; the findings that rest on past
-    events stay whatever it does (`_keep_past`)."""
+    """The remedies of the fired rules, each re-scored with it applied, in the plan's order
+    (`Plan.addressed`, `Plan.keep_past`, `Plan.effects`, `Plan.rank`): this evaluator only tells which
+    remedies are already in place and evaluates the answers each would change."""
     law = scoring_plan.law
-    addresses: dict[str, list[str]] = {}
-    for k in sorted(fired):
-        rule = scoring_plan.rules[k].rule
-        if rule.remedy and any(answers.get(q) != v for q, v in law.remedies[rule.remedy].sets.items()):
-            addresses.setdefault(rule.remedy, []).append(rule.id)
-    anchored = {r.id for r in scoring_plan.rules if r.anchored}
-    effects = []
-    for rid, rule_ids in addresses.items():
-        planned = scoring_plan.remedies[rid]
-        state = _state(compiled, _with_sets(answers, (rid,), scoring_plan))
-        after = _axes(scoring_plan, _keep_past(scoring_plan, fired, _fire(scoring_plan, compiled.rule_tests, state)))
-        reduction = sum(before[k][1][3] - after[k][1][3] for k in AXIS_KEYS)
-        levels = sum(LEVEL_RANK[before[k][1][2]] - LEVEL_RANK[after[k][1][2]] for k in AXIS_KEYS)
-        effect = RemedyEffect(
-            remedy=rid,
+    ids = scoring_plan.remedy_ids
+    done = np.array([[all(answers.get(q) == v for q, v in law.remedies[rid].sets.items()) for rid in ids]], dtype=bool).reshape(
+        1, len(ids)
+    )
+    addressed = scoring_plan.addressed(fired, done)
+    todo = np.flatnonzero(addressed[0]).tolist()
+    if not todo:
+        return ()
+    after_fired = np.concatenate(
+        [_mask(_fire(scoring_plan, _state(compiled, _with_sets(answers, (ids[r],), scoring_plan)))) for r in todo]
+    )
+    after = scoring_plan.scores(scoring_plan.keep_past(fired, after_fired))
+    reduction = np.zeros_like(addressed)
+    levels = np.zeros_like(addressed)
+    reduction[0, todo], levels[0, todo] = scoring_plan.effects(before, after)
+    effects = {}
+    for row, r in enumerate(todo):
+        planned = scoring_plan.remedies[ids[r]]
+        rules = [scoring_plan.rules[k] for k in scoring_plan.addresses(fired[0], r)]
+        effects[r] = RemedyEffect(
+            remedy=ids[r],
             title=planned.remedy.title,
             description=planned.remedy.description,
             citations=planned.citations,
-            addresses=tuple(rule_ids),
+            addresses=tuple(rule.id for rule in rules),
             sets=dict(planned.remedy.sets),
-            after={k: AxisScore(after[k][1][2], after[k][1][3]) for k in AXIS_KEYS},
-            reduction=reduction,
-            levels=levels,
-            past_remains=tuple(r for r in rule_ids if r in anchored),
+            after={
+                axis: AxisScore(scoring_plan.level_key(int(after[row, a, LEVEL])), int(after[row, a, SCORE]))
+                for a, axis in enumerate(AXIS_KEYS)
+            },
+            reduction=int(reduction[0, r]),
+            levels=int(levels[0, r]),
+            past_remains=tuple(rule.id for rule in rules if rule.anchored),
         )
-        effects.append((Plan.rank_key(rid, reduction, levels, len(rule_ids)), effect))
-    return tuple(e for _, e in sorted(effects, key=lambda e: e[0]))
+    return tuple(effects[r] for r in scoring_plan.rank(reduction, levels, addressed)[0].tolist() if r >= 0)

@@ -1,9 +1,12 @@
 """The strict loader of the legal data: sources, rules, remedies, exposure statements and method.
 
+A rule written once with `versions:` is expanded here into one `Rule` per period, named
+`<id>@<year the period starts>`, so that everything downstream sees dated rules as before.
 Everything is checked at load time, so that the engine never meets a dangling id: unknown keys,
-duplicate ids, conditions naming unknown questions, citations that do not resolve, a rule dated
-outside the provisions it cites, overlapping versions of one provision, remedies that set
-impossible answers, and placeholders naming figures that do not exist. Each error names the file.
+duplicate ids, versions of a rule that overlap or repeat a `when`, conditions naming unknown
+questions, citations that do not resolve, a rule dated outside the provisions it cites, overlapping
+versions of one provision, remedies that set impossible answers, and placeholders naming figures
+that do not exist. Each error names the file.
 """
 
 from __future__ import annotations
@@ -26,7 +29,18 @@ from questions.locales import LOCALES
 from questions.model import UNKNOWN, Bank, Text
 from questions.yamlfile import display_path, read_yaml, validation_error
 from scoring.axes import AXIS_KEYS
-from scoring.model import Definition, ExposureStatement, InForce, Instrument, Method, Provision, Remedy, Rule, SourceFile
+from scoring.model import (
+    Definition,
+    ExposureStatement,
+    InForce,
+    Instrument,
+    Method,
+    Provision,
+    Remedy,
+    Rule,
+    RuleEntry,
+    SourceFile,
+)
 
 SCORING_DIR = content_path("scoring")
 PLACEHOLDER = re.compile(r"\{(money|money_range|number|number_range|share_of):([^}]+)\}")
@@ -60,15 +74,7 @@ class Law:
 
     def resolve(self, cite: str, day: dt.date) -> Provision | None:
         """The version of a cited provision in force (or published) on `day`, or None."""
-        for p in self.versions(cite):
-            if p.in_force is not None:
-                if p.in_force.covers(day):
-                    return p
-            elif self.instruments[self.instrument_of[p.id]].kind == "commentary":
-                return p
-            elif p.published is None or p.published <= day:
-                return p
-        return None
+        return next((p for p in self.versions(cite) if p.applies_on(day)), None)
 
     def kind(self, provision_id: str) -> str:
         return self.instruments[self.instrument_of[provision_id]].kind
@@ -86,7 +92,13 @@ def _list_file(path: Path, model: type, what: str) -> list[tuple[Any, str, int]]
     raw = read_yaml(path)
     if not isinstance(raw, list):
         raise DataError(name, "", f"must be a list of {what}")
-    return [(_validate(model, item, name, f"[{i}]"), name, i) for i, item in enumerate(raw)]
+    return [(_validate(model, item, name, _item_key(i, item)), name, i) for i, item in enumerate(raw)]
+
+
+def _item_key(i: int, item: Any) -> str:
+    """`[i] (id)`: where an entry of a list file is, named by its id when it has one."""
+    entry_id = item.get("id") if isinstance(item, dict) else None
+    return f"[{i}] ({entry_id})" if isinstance(entry_id, str) else f"[{i}]"
 
 
 def _merged_ranges(versions: tuple[Provision, ...]) -> list[InForce]:
@@ -156,6 +168,7 @@ def load_law(directory: Path | None = None, bank: Bank | None = None) -> Law:
                     raise DataError(name, key, f"a {inst.kind} has `published`, not `in_force`")
             elif p.in_force is None:
                 raise DataError(name, key, "missing key 'in_force'")
+            p._timeless = inst.kind == "commentary"
             provisions[p.id], instrument_of[p.id], provision_file[p.id] = p, inst.id, name
 
     # No two versions of one provision may overlap in time.
@@ -199,18 +212,24 @@ def load_law(directory: Path | None = None, bank: Bank | None = None) -> Law:
     rule_paths = sorted((directory / "rules").glob("*.yaml"))
     if not rule_paths:
         raise DataError(display_path(directory / "rules"), "", "no rule files")
+    entry_file: dict[str, str] = {}
     for path in rule_paths:
-        for rule, name, i in _list_file(path, Rule, "rules"):
-            key = f"[{i}] ({rule.id})"
-            if rule.id in rule_file:
-                raise DataError(name, key, f"duplicate rule id (also in {rule_file[rule.id]})")
-            conditions[rule.id] = parse_condition(rule.when, name, f"{key}.when")
-            span = rule.in_force or InForce.model_validate({"from": method.coverage_from})
-            if span.from_ < method.coverage_from:
-                raise DataError(name, f"{key}.in_force", f"starts before pirisk's coverage ({method.coverage_from})")
-            check_cites(rule.cites, name, key, span)
-            rules.append(rule)
-            rule_file[rule.id] = name
+        for entry, name, i in _list_file(path, RuleEntry, "rules"):
+            if entry.id in entry_file:
+                raise DataError(name, f"[{i}] ({entry.id})", f"duplicate rule id (also in {entry_file[entry.id]})")
+            entry_file[entry.id] = name
+            for fields in entry.expand():  # one Rule per version, named id@YYYY
+                key = f"[{i}] ({fields['id']})"
+                rule = _validate(Rule, fields, name, key)
+                if rule.id in rule_file:
+                    raise DataError(name, key, f"duplicate rule id (also in {rule_file[rule.id]})")
+                conditions[rule.id] = parse_condition(rule.when, name, f"{key}.when")
+                span = rule.in_force or InForce.model_validate({"from": method.coverage_from})
+                if span.from_ < method.coverage_from:
+                    raise DataError(name, f"{key}.in_force", f"starts before pirisk's coverage ({method.coverage_from})")
+                check_cites(rule.cites, name, key, span)
+                rules.append(rule)
+                rule_file[rule.id] = name
 
     # Remedies.
     remedies: dict[str, Remedy] = {}

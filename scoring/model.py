@@ -4,9 +4,10 @@ statements and the scoring method. Loaded strictly by `scoring.loader`."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from questions.model import Strict, Text
 from scoring.axes import AXIS_KEYS, LEVEL_KEYS
@@ -69,10 +70,20 @@ class Provision(Strict):
     # A provision that sets the sanction (a fine, an order, a suspension) rather than the duty.
     # Every rule with an administrative impact cites at least one (tests/test_legal_data.py).
     penalty: bool = False
+    # Set by the loader from the instrument's kind: a commentary is read as of any date.
+    _timeless: bool = PrivateAttr(default=False)
 
     @property
     def base(self) -> str:
         return self.id.split("@", 1)[0]
+
+    def applies_on(self, day: dt.date) -> bool:
+        """Whether this version applies on `day`: a law while in force; a commentary (the founding
+        article) on any date, since its analysis is what findings cite; a case, or a contract, once
+        published (a contract has no date: always)."""
+        if self.in_force is not None:
+            return self.in_force.covers(day)
+        return self._timeless or self.published is None or self.published <= day
 
 
 class SourceFile(Strict):
@@ -107,6 +118,11 @@ class Rule(Strict):
     # refused): no measure taken now removes it. A rule that asks only about past events is so anyway.
     past: bool = False
 
+    @property
+    def base(self) -> str:
+        """The stable id, the same for every version: `staff.supervision` for `staff.supervision@2021`."""
+        return self.id.split("@", 1)[0]
+
     @field_validator("impacts")
     @classmethod
     def _known_axes(cls, value: dict[str, Impact]) -> dict[str, Impact]:
@@ -116,6 +132,102 @@ class Rule(Strict):
         if not value:
             raise ValueError("a rule must impact at least one axis")
         return value
+
+
+class RuleVersion(Strict):
+    """One period of a rule: its `in_force`, and the fields the law of that period changed (any
+    field of the rule but `id`; the rule's own value holds where a version leaves a field out)."""
+
+    in_force: InForce
+    # The full id of this version's findings, only where it is not `<rule id>@<year>`: a finding
+    # whose name predates versions keeps it (stored assessments and tests name it).
+    id: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_.\-]*@[0-9]{4}$")
+    title: Any = None
+    when: Any = None
+    impacts: Any = None
+    cites: Any = None
+    explain: Any = None
+    remedy: Any = None
+    past: Any = None
+
+
+class RuleEntry(Strict):
+    """A rule as written in `scoring/rules/*.yaml`: one stable id and `when`, and, for a rule that
+    applies only in some periods, `versions:`. Each version becomes the `Rule` named
+    `<id>@<year its in_force starts>` (`staff.supervision@2021`); a rule without versions applies
+    on every date and keeps its id. Types are checked on the expanded `Rule`s."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_.\-]*$")
+    title: Any = None
+    when: Any
+    impacts: Any = None
+    cites: Any = None
+    explain: Any = None
+    remedy: Any = None
+    past: Any = None
+    versions: tuple[RuleVersion, ...] | None = None
+    in_force: Any = None  # refused: a rule's periods are its versions
+
+    @field_validator("in_force")
+    @classmethod
+    def _period_in_versions(cls, value: Any) -> Any:
+        raise ValueError("a rule's period goes under `versions:` (- in_force: {from: YYYY-MM-DD})")
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _stable_id(cls, value: Any) -> Any:
+        if isinstance(value, str) and "@" in value:
+            raise ValueError(
+                f"'{value}': a rule's id has no @YYYY; write each period under `versions:` "
+                "(a version's findings are named id@<year its in_force starts>)"
+            )
+        return value
+
+    @field_validator("versions")
+    @classmethod
+    def _some_versions(cls, value: tuple[RuleVersion, ...] | None) -> tuple[RuleVersion, ...] | None:
+        if value is not None and not value:
+            raise ValueError("`versions:` is empty: list at least one period, or leave `versions` out for a rule of every date")
+        return value
+
+    @model_validator(mode="after")
+    def _versions_differ(self) -> RuleEntry:
+        versions = self.versions or ()
+        shared = self.model_fields_set - {"id", "versions"}
+        for j, version in enumerate(versions):
+            for key in sorted(version.model_fields_set & shared - {"in_force"}):
+                if getattr(version, key) == getattr(self, key):
+                    raise ValueError(f"versions[{j}].{key} repeats the rule's `{key}`: leave it out of the version")
+            if "when" in version.model_fields_set:
+                for k, other in enumerate(versions[:j]):
+                    if "when" in other.model_fields_set and other.when == version.when:
+                        raise ValueError(
+                            f"versions[{j}].when repeats versions[{k}].when: "
+                            "write a condition that versions share once, as the rule's `when`"
+                        )
+        for a, b in itertools.pairwise(range(len(versions))):
+            span_a, span_b = versions[a].in_force, versions[b].in_force
+            if span_b.from_ < span_a.from_:
+                raise ValueError(f"versions are listed oldest first: versions[{b}] starts before versions[{a}]")
+            if span_a.to is None or span_a.to >= span_b.from_:
+                raise ValueError(f"versions[{b}] is in force from {span_b.from_} while versions[{a}] is still in force")
+            if span_a.from_.year == span_b.from_.year:
+                raise ValueError(
+                    f"versions[{a}] and versions[{b}] both start in {span_a.from_.year}, so both would be named {self.id}@{span_a.from_.year}"
+                )
+        return self
+
+    def expand(self) -> list[dict[str, Any]]:
+        """The raw fields of each `Rule` this entry stands for, in the order written."""
+        shared = {key: getattr(self, key) for key in self.model_fields_set - {"versions"}}
+        if self.versions is None:
+            return [shared]
+        out = []
+        for version in self.versions:
+            fields = {**shared, **{key: getattr(version, key) for key in version.model_fields_set}}
+            fields["id"] = version.id or f"{self.id}@{version.in_force.from_.year}"
+            out.append(fields)
+        return out
 
 
 class Remedy(Strict):

@@ -2,10 +2,17 @@
 
 `plan(law, day)` decides which rules are in force, their impacts and levels, the order of findings and
 its tie-breaks, each axis's order (so that its reason is its first finding), the score cap, the
-required answers, the remedy candidates and the key they are ranked by. The two evaluators,
-`scoring.engine.assess` (closures, one answer set) and `scoring.frame.assess_frame` (numpy, many rows),
-consume the plan and keep only how they evaluate conditions; no presenter orders, levels or filters
-findings itself.
+required answers, the remedy candidates and the key they are ranked by.
+
+The method itself is a set of functions of the plan over *fired masks* (a boolean matrix, one row per
+answer set and one column per rule in force): `Plan.scores` (each axis's level and score),
+`Plan.keep_past` (findings that rest on past events stay whatever is done now), `Plan.addressed` (what
+each remedy addresses), `Plan.effects` (how far a remedy lowers the scores), `Plan.rank` (the order of
+remedies) and `Plan.missing` (the required-answer rule). The two evaluators, `scoring.engine.assess`
+(closures, one answer set: a mask of one row) and `scoring.frame.assess_frame` (numpy, many rows),
+call them and keep only how they evaluate conditions and what they build from the result; no
+presenter orders, levels or filters findings itself. A later caller scoring many counterfactual answer
+sets (an action plan search) uses the same functions.
 """
 
 from __future__ import annotations
@@ -14,16 +21,21 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
-from questions.conditions import Node
+import numpy as np
+
+from questions.conditions import TRUE, Node
 from questions.model import Text
 from scoring.assessment import AxisImpact, Citation
-from scoring.axes import AXIS_KEYS
-from scoring.loader import Law
+from scoring.axes import AXIS_KEYS, LEVEL_KEYS, LEVEL_RANK
+from scoring.errors import DateError
+from scoring.loader import Law, default_law
 from scoring.model import ExposureStatement, Remedy, Rule
 
-# How remedies are ranked: by these effects, each larger first, then by remedy id.
-RANK_BY: tuple[str, ...] = ("reduction", "levels", "addressed")
+# The four numbers `Plan.scores` gives per row and axis, in this order; the level is an index into
+# `scoring.axes.LEVEL_KEYS`.
+LIKELIHOOD, SEVERITY, LEVEL, SCORE = range(4)
 
 
 @dataclass(frozen=True)
@@ -78,24 +90,98 @@ class Plan:
     no_finding: tuple[int, int, str, int]  # likelihood, severity, level and score of an axis with no finding
     notes: tuple[Text, ...]  # said on every assessment of this day
     caveats: Mapping[str, Text]  # per axis, what its score is where a reader could take it for something else
-
-    def axis_score(self, top: AxisImpact | None, count: int) -> tuple[int, int, str, int]:
-        """(likelihood, severity, level, score) of an axis whose most serious finding is `top`, of `count`.
-
-        The score is the top finding's base plus `per_extra` for each further finding, capped at the
-        top of its level's band: more findings mean more ways to be caught, never a higher level."""
-        if top is None or count == 0:
-            return self.no_finding
-        return top.likelihood, top.severity, top.level, min(self.ceilings[top.level], top.base + self.per_extra * (count - 1))
+    remedy_ids: tuple[str, ...]  # the remedy ids that rules in force name, in id order: what ranking considers
+    # The same decisions as arrays, for `scores`, `addressed` and `rank` over many rows at once.
+    rule_remedy: np.ndarray  # per rule, the index in `remedy_ids` of the remedy it names, or -1
+    anchored_mask: np.ndarray  # per rule, `PlannedRule.anchored`
+    axis_index: np.ndarray  # (axes, most rules on an axis): `axis_order`, padded with len(rules) (never fires)
+    axis_table: np.ndarray  # (axes, same, 4): likelihood, severity, level index and base of each, padded alike
+    ceiling: np.ndarray  # per level index, the cap of its band
+    level_rank: np.ndarray  # per level index, its rank
+    _axes: np.ndarray  # (axes,): each axis's index, for picking from axis_table
+    _no_finding: np.ndarray  # (4,): `no_finding` with its level as an index
 
     def candidates(self) -> tuple[str, ...]:
         """The remedy ids that rules in force name: what ranking considers."""
-        return tuple(sorted({r.rule.remedy for r in self.rules if r.rule.remedy}))
+        return self.remedy_ids
+
+    def level_key(self, index: int) -> str:
+        return LEVEL_KEYS[index]
+
+    def scores(self, fired: np.ndarray) -> np.ndarray:
+        """(rows, axes, 4) int64: each row's LIKELIHOOD, SEVERITY, LEVEL and SCORE on every axis, given which
+        rules fired (`fired`: rows x `rules`, bool).
+
+        An axis's top finding is its first fired rule in `axis_order`, and gives the likelihood,
+        severity and level. The score is the top finding's base plus `per_extra` for each further finding
+        on the axis, capped at the top of its level's band: more findings mean more ways to be caught,
+        never a higher level. An axis with no finding scores `no_finding`."""
+        # All axes at once: each axis's rules in its order, padded with a column that never fires.
+        hits = np.concatenate([fired, np.zeros((len(fired), 1), dtype=bool)], axis=1)[:, self.axis_index]
+        count = hits.sum(axis=2)
+        top = self.axis_table[self._axes, hits.argmax(axis=2)]  # (rows, axes, 4): the top finding's impact
+        score = np.minimum(self.ceiling[top[..., LEVEL]], top[..., 3] + self.per_extra * (count - 1))
+        out = np.where((count > 0)[..., None], top, self._no_finding)
+        out[..., SCORE] = np.where(count > 0, score, self._no_finding[SCORE])
+        return out
+
+    def keep_past(self, before: np.ndarray, after: np.ndarray) -> np.ndarray:
+        """`after` with every finding of `before` that rests on a past event put back: a measure taken now
+        cannot undo a leak, a sale, a refused order or data already provided."""
+        return after | (before & self.anchored_mask)
+
+    def addressed(self, fired: np.ndarray, done: np.ndarray) -> np.ndarray:
+        """(rows, remedies) int64: how many fired rules each remedy of `remedy_ids` addresses. A remedy
+        addresses the fired rules that name it, unless every answer it sets is already so (`done`,
+        rows x remedies, bool)."""
+        names = self.rule_remedy[:, None] == np.arange(len(self.remedy_ids))
+        count = fired.astype(np.int64) @ names.astype(np.int64)
+        count[done] = 0
+        return count
+
+    def addresses(self, fired: np.ndarray, remedy: int) -> tuple[int, ...]:
+        """The indexes (in `rules`, in law order) of the fired rules (one row) that name remedy `remedy`."""
+        return tuple(np.flatnonzero(fired & (self.rule_remedy == remedy)).tolist())
+
+    def effects(self, before: np.ndarray, after: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """How far re-scoring lowered each row (`scores` before and after, same shape or broadcastable): the
+        score points it lowers, summed over the axes, and the levels it lowers, summed likewise."""
+        reduction = (before[..., SCORE] - after[..., SCORE]).sum(axis=-1)
+        levels = (self.level_rank[before[..., LEVEL]] - self.level_rank[after[..., LEVEL]]).sum(axis=-1)
+        return reduction, levels
+
+    def rank(self, reduction: np.ndarray, levels: np.ndarray, addressed: np.ndarray) -> np.ndarray:
+        """(rows, remedies) int64: per row, the indexes in `remedy_ids` of the remedies that address
+        something, in ranked order, then -1 for the rest. The ranking key: the larger the reduction the
+        earlier, then the more levels lowered, then the more findings addressed, then by remedy id."""
+        n, m = addressed.shape
+        tie = np.broadcast_to(np.arange(m), (n, m))
+        order = np.lexsort((tie, -addressed, -levels, -reduction, addressed == 0), axis=-1)
+        return np.where(np.arange(m) < (addressed > 0).sum(axis=1, keepdims=True), order, -1)
 
     @staticmethod
-    def rank_key(remedy_id: str, reduction: int, levels: int, addressed: int) -> tuple[int, int, int, str]:
-        """The sort key of a remedy: the larger each effect in RANK_BY the earlier, then by id."""
-        return (-reduction, -levels, -addressed, remedy_id)
+    def missing(visible: np.ndarray, answered: np.ndarray) -> np.ndarray:
+        """The required-answer rule over the required questions (`required`): a required question is
+        missing when it is shown for certain (TRUE, not only because of an "I don't know") and not
+        answered (`Question.is_answered`)."""
+        return (visible == TRUE) & ~answered
+
+
+def missing_text(ids: Iterable[str]) -> str:
+    """The one sentence for required answers left out, as the CLI, the answers file and the batch say it."""
+    return f"required answers missing: {', '.join(ids)}"
+
+
+def check_date(as_of: Any, law: Law | None = None) -> dt.date:
+    """Return `as_of` as a date, or raise DateError if it is not one or falls before the encoded law."""
+    law = law or default_law()
+    if isinstance(as_of, dt.datetime) or not isinstance(as_of, dt.date):
+        raise DateError(f"the assessment date must be a date (YYYY-MM-DD), got {as_of!r}")
+    if as_of < law.method.coverage_from:
+        raise DateError(
+            f"{as_of.isoformat()} is before the earliest law pirisk encodes ({law.method.coverage_from.isoformat()}); choose a later date"
+        )
+    return as_of
 
 
 def citation(law: Law, cite: str, day: dt.date) -> Citation:
@@ -133,7 +219,7 @@ def _impact(law: Law, likelihood: int, severity: int) -> AxisImpact:
 
 @lru_cache(maxsize=128)
 def plan(law: Law, day: dt.date) -> Plan:
-    """The scoring plan of `law` on `day` (a date the caller has checked with `engine.check_date`)."""
+    """The scoring plan of `law` on `day` (a date the caller has checked with `check_date`)."""
     order = {qid: i for i, qid in enumerate(law.bank.questions)}
     rules: list[PlannedRule] = []
     for rule in law.rules:
@@ -186,6 +272,17 @@ def plan(law: Law, day: dt.date) -> Plan:
         if remedy.in_force is None or remedy.in_force.covers(day)
     }
 
+    remedy_ids = tuple(sorted({r.rule.remedy for r in rules if r.rule.remedy}))
+    level_index = {lv: i for i, lv in enumerate(LEVEL_KEYS)}
+    width = max([len(axis_order[axis]) for axis in AXIS_KEYS] + [1])
+    axis_index = np.full((len(AXIS_KEYS), width), len(rules), dtype=np.int64)
+    axis_table = np.zeros((len(AXIS_KEYS), width, 4), dtype=np.int64)
+    for a, axis in enumerate(AXIS_KEYS):
+        for j, k in enumerate(axis_order[axis]):
+            impact = rules[k].impacts[axis]
+            axis_index[a, j] = k
+            axis_table[a, j] = (impact.likelihood, impact.severity, level_index[impact.level], impact.base)
+
     method = law.method
     notes = []
     if day > method.reviewed:
@@ -205,4 +302,13 @@ def plan(law: Law, day: dt.date) -> Plan:
         no_finding=(none.likelihood, none.severity, none.level, 0),
         notes=tuple(notes),
         caveats={axis: law.texts[key] for axis, key in method.axis_caveats.items()},
+        remedy_ids=remedy_ids,
+        rule_remedy=np.array([remedy_ids.index(r.rule.remedy) if r.rule.remedy else -1 for r in rules], dtype=np.int64),
+        anchored_mask=np.array([r.anchored for r in rules], dtype=bool),
+        axis_index=axis_index,
+        axis_table=axis_table,
+        ceiling=np.array([method.level_ceiling[k] for k in LEVEL_KEYS], dtype=np.int64),
+        level_rank=np.array([LEVEL_RANK[k] for k in LEVEL_KEYS], dtype=np.int64),
+        _axes=np.arange(len(AXIS_KEYS)),
+        _no_finding=np.array([none.likelihood, none.severity, level_index[none.level], 0], dtype=np.int64),
     )

@@ -1,14 +1,14 @@
 """Plain-text rendering of an Assessment for the terminal (`python -m scoring score`).
 
-User text (the company name) is printed through `scoring.cli.terminal_safe`: no escape sequence or
+User text (the company name) is printed through `cli.terminal_safe`: no escape sequence or
 other control character in it reaches the terminal."""
 
 from __future__ import annotations
 
+from cli import terminal_safe
 from questions.strings import tr
 from scoring.assessment import Assessment
 from scoring.axes import AXES, level
-from scoring.cli import terminal_safe
 
 
 def render_text(assessment: Assessment, lang: str, company: str = "") -> str:

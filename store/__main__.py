@@ -9,9 +9,9 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from scoring.cli import OneLineParser as _Parser
-from scoring.cli import fail as _fail
-from scoring.cli import run_main
+from cli import OneLineParser as _Parser
+from cli import fail as _fail
+from cli import run_main
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -120,7 +120,7 @@ def _cmd_account_add(args: argparse.Namespace) -> int:
 
 
 def _cmd_account_list(args: argparse.Namespace) -> int:
-    from scoring.cli import terminal_safe
+    from cli import terminal_safe
     from store.accounts import list_accounts
 
     accounts = list_accounts(_upgraded(args))

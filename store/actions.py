@@ -20,7 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from report.extras import ACTION_STATUSES, NOT_DOING
+from deliverable.actions import ACTION_STATUSES, NOT_DOING
 from scoring.errors import Term
 from store.assessments import set_answers
 from store.db import reading, writing

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from report.branding import MAX_LOGO_BYTES, Branding
+from deliverable.branding import MAX_LOGO_BYTES, Branding
 from store.db import reading, writing
 from store.errors import StoreError
 from store.models import SettingRow

@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from report.extras import ACTION_STATUSES
+from deliverable.actions import ACTION_STATUSES
 
 # Named constraints, so that later migrations (batch mode on SQLite) can find and change them.
 NAMING_CONVENTION = {

@@ -17,7 +17,7 @@ and the version it was read at (`expected_version`); see store/assessments.py.
 
 from __future__ import annotations
 
-from report.branding import Branding
+from deliverable.branding import Branding
 from store.accounts import Account, add_account, list_accounts, set_disabled, set_password, set_role, sign_in
 from store.actions import (
     ActionConflict,

@@ -9,9 +9,8 @@ from typing import Literal
 
 from sqlalchemy.engine import Engine
 
-from questions.answers import AnswerSet
-from report.extras import (
-    ActionInput,
+from deliverable.actions import ActionInput
+from deliverable.extras import (
     ComparisonInput,
     ReportExtras,
     RespondentInput,
@@ -19,6 +18,7 @@ from report.extras import (
     article_comparison,
     assessment_comparison,
 )
+from questions.answers import AnswerSet
 from scoring.assessment import Assessment
 from scoring.engine import Incomplete, assess_answers
 from scoring.loader import Law, default_law

@@ -10,7 +10,6 @@ Python instead of the locale files (an untranslated one).
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import os
 import re
@@ -102,36 +101,35 @@ def _examples() -> Iterator[tuple[str, dict[str, Any], dt.date]]:
 
 
 def reports() -> dict[str, list[str]]:
+    from deliverable.branding import Branding
     from questions.answers import AnswerSet
-    from report.branding import Branding
-    from report.markdown import build_markdown
-    from report.pdf import build_pdf
     from scoring.engine import assess
     from scoring.text_report import render_text
+    from tests.exports import PDF, markdown
 
     found: dict[str, list[str]] = {}
     for name, answers, day in _examples():
         a = assess(answers, day)
         answer_set = AnswerSet(answers, COMPANY, CODE, day)
-        pdf = build_pdf(a, answer_set, Branding(name=COMPANY))
+        pdf = PDF.build(a, answer_set, Branding(name=COMPANY))
         text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
         found[f"pdf:{name}"] = english(text)
-        found[f"markdown:{name}"] = english(build_markdown(a, answer_set))
+        found[f"markdown:{name}"] = english(markdown(a, answer_set))
         found[f"text:{name}"] = english(render_text(a, CODE, company=COMPANY))
     found.update(deliverable())
     return found
 
 
 def deliverable() -> dict[str, list[str]]:
-    """The consultant's report with every part (cover, notes, workshop, actions, every appendix) and its workbook."""
-    from openpyxl import load_workbook
-
+    """The consultant's report with every part (cover, notes, workshop, actions, every appendix) in every export
+    format, the workbook among them."""
+    from deliverable.actions import ACTION_STATUSES, ActionInput
+    from deliverable.branding import Branding
+    from deliverable.extras import ReportExtras, RespondentInput, WorkshopInput, article_comparison
     from questions.answers import AnswerSet
-    from report.branding import Branding
-    from report.extras import ACTION_STATUSES, ActionInput, ReportExtras, RespondentInput, WorkshopInput, article_comparison
     from report.formats import FORMATS
-    from report.workbook import build_workbook
     from scoring.engine import assess
+    from tests.exports import seen_text
 
     _, answers, day = next(e for e in _examples() if e[0] == "article-2012-internet-company")
     a = assess(answers, day)
@@ -148,21 +146,11 @@ def deliverable() -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for fmt in FORMATS:
         data = fmt.build(a, answer_set, Branding(name=COMPANY), extras=extras)
-        if fmt.key == "pdf":
+        if fmt.key == "pdf":  # laid out as printed, so that words of two columns do not run together
             text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
-        elif fmt.key == "docx":
-            from docx import Document
-
-            doc = Document(io.BytesIO(data))
-            text = "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
         else:
-            text = data.decode("utf-8")
+            text = seen_text(fmt, data)
         found[f"deliverable:{fmt.key}"] = english(text)
-    book = load_workbook(io.BytesIO(build_workbook(a, answer_set, extras=extras)))
-    cells = [ws.title for ws in book] + [
-        str(c.value) for ws in book for row in ws.iter_rows() for c in row if c.value is not None
-    ]
-    found["deliverable:workbook"] = english("\n".join(cells))
     return found
 
 

@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from questions.locales import LOCALES
 from questions.model import UNKNOWN, Question
 from questions.strings import tr
+from report.formats import FORMATS
 from scoring.engine import assess, visibility
 from scoring.loader import default_law
 from tests.ui_text import as_read
@@ -199,6 +200,8 @@ def test_a_whole_questionnaire_walks_through_to_results(
     assert "not legal advice" in " ".join(i.value for i in at.info)
     assert day.isoformat().replace("-", "\\-") in text
     assert {"download_answers", "download_pdf", "download_markdown"} <= {d.key for d in at.get("download_button")}
+    offered = {f.results_label for f in FORMATS if f.results_label}  # every format the Results page offers has its button
+    assert offered and offered <= {d.key for d in at.get("download_button")}
     for f in expected.findings[:3]:
         assert any(f.title["en"] in as_read(m.value) for m in at.markdown), f.rule
     if expected.unknowns:
@@ -474,3 +477,16 @@ def test_sources_filter_by_axis_and_date() -> None:
     assert not at.exception
     counts = [c.value for c in at.caption if "cited provisions shown" in c.value]
     assert counts
+
+
+def test_the_sources_page_lists_every_provision_the_findings_of_its_date_cite() -> None:
+    """One answer to "does it apply on this day" (`Provision.applies_on`): as of 2010-06-01 the article's
+    sections, which the findings of that day cite, are on the Sources page (the page hid them before)."""
+    day = dt.date(2010, 6, 1)
+    cited = {c.id for f in assess(article_answers(), day).findings for c in f.citations}
+    at = goto_page(start(law_as_of=day), "sources")
+    shown = " ".join(as_read(m.value) for m in at.markdown)
+    law = default_law()
+    assert any(law.kind(pid) == "commentary" for pid in cited)
+    missing = [pid for pid in cited if law.provisions[pid].article["en"] not in shown]
+    assert missing == []

@@ -240,7 +240,7 @@ DYNAMIC = re.compile(r"^(nav_|confidence_|kind_|about_limit_|welcome_gives_)")
 def _used_keys() -> set[str]:
     from report.formats import FORMATS  # the download buttons' labels come from the export registry
 
-    used = {f.label for f in FORMATS} | {f"ws_{f.label}" for f in FORMATS}
+    used = {f.results_label for f in FORMATS if f.results_label} | {f.workspace_label for f in FORMATS}
     for path in [ROOT / "app.py", *sorted((ROOT / "ui").rglob("*.py"))]:
         src = path.read_text(encoding="utf-8")
         used |= set(re.findall(r"""\bt\(\s*["']([a-z0-9_]+)["']\s*[,)]""", src))

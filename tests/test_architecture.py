@@ -1,33 +1,50 @@
-"""The layers point one way, and no module imports another that imports it back.
+"""The packages form a graph, not a line: each imports only the packages its row of ALLOWED names, and no
+module imports another that imports it back.
 
-    questions  <-  scoring  <-  report  <-  store  <-  ui (and app.py)
-
-A package may import its own modules and those of the packages to its left; the pure core never
-imports the browser or database stacks. Imports anywhere in a module count: at the top, inside a
-function, or under TYPE_CHECKING.
+The report and the store are siblings: neither imports the other. What both need (the action life-cycle,
+the branding, what a consultant's report adds) lives below them in `deliverable/`, and the kit both
+command lines use in `cli/`. docs/architecture.md prints this table (tests/test_docs.py keeps them equal).
+Imports anywhere in a module count: at the top, inside a function, or under TYPE_CHECKING.
 """
 
 from __future__ import annotations
 
 import ast
+from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-LAYERS = ("questions", "scoring", "report", "store", "ui")
-PROJECT = (*LAYERS, "assets", "app")
+# package (or entry module) -> the other packages it may import, and does
+ALLOWED: dict[str, frozenset[str]] = {
+    "questions": frozenset(),
+    "cli": frozenset({"questions"}),
+    "scoring": frozenset({"questions", "cli"}),
+    "deliverable": frozenset({"questions", "scoring"}),
+    "report": frozenset({"questions", "cli", "scoring", "deliverable"}),
+    "store": frozenset({"questions", "cli", "scoring", "deliverable"}),
+    "ui": frozenset({"questions", "scoring", "deliverable", "report", "store"}),
+    "app": frozenset({"ui"}),
+    "pirisk": frozenset({"cli", "scoring", "report", "store", "ui"}),
+}
+ENTRY_MODULES = ("app", "pirisk")  # app.py and pirisk.py, beside the packages
+PACKAGES = tuple(name for name in ALLOWED if name not in ENTRY_MODULES)
+PROJECT = (*ALLOWED, "assets")
+_CORE = {"streamlit", "sqlalchemy", "alembic", "psycopg", "pandas", "plotly", "fpdf"}
 STACKS = {
-    "questions": {"streamlit", "sqlalchemy", "alembic", "psycopg", "pandas", "plotly", "fpdf"},
-    "scoring": {"streamlit", "sqlalchemy", "alembic", "psycopg", "plotly", "fpdf"},
+    "questions": _CORE,
+    "cli": _CORE,
+    "deliverable": _CORE,
+    "scoring": _CORE - {"pandas"},
     "report": {"streamlit", "sqlalchemy", "alembic", "psycopg", "plotly"},
     "store": {"streamlit", "plotly"},
 }
 
 
 def _modules() -> dict[str, Path]:
-    out = {"app": ROOT / "app.py"}
-    for package in LAYERS:
+    out = {name: ROOT / f"{name}.py" for name in ENTRY_MODULES}
+    for package in PACKAGES:
         for path in sorted((ROOT / package).rglob("*.py")):
             if "migrations" in path.parts:
                 continue
@@ -64,16 +81,45 @@ def _project_edges() -> dict[str, set[str]]:
     return edges
 
 
-def _layer(module: str) -> int:
-    top = module.split(".")[0]
-    return LAYERS.index(top) if top in LAYERS else len(LAYERS)
+def _top(module: str) -> str:
+    return module.split(".")[0]
+
+
+def _package_edges() -> dict[str, set[str]]:
+    """package -> the other project packages its modules import, as the code has it."""
+    edges: dict[str, set[str]] = {name: set() for name in ALLOWED}
+    for module, path in MODULES.items():
+        edges[_top(module)] |= {_top(m) for m in _imports(path) if _top(m) in PROJECT} - {_top(module)}
+    return edges
 
 
 @pytest.mark.parametrize("module", sorted(MODULES))
-def test_each_module_imports_only_its_own_layer_or_those_below(module: str) -> None:
-    mine = _layer(module)
-    wrong = sorted(m for m in _imports(MODULES[module]) if m.split(".")[0] in PROJECT and _layer(m) > mine)
-    assert wrong == [], f"{module} imports upward: {wrong}"
+def test_each_module_imports_only_the_packages_its_package_may(module: str) -> None:
+    mine = _top(module)
+    wrong = sorted(m for m in _imports(MODULES[module]) if _top(m) in PROJECT and _top(m) not in ALLOWED[mine] | {mine})
+    assert wrong == [], f"{module} imports {wrong}; {mine} may import only {sorted(ALLOWED[mine])} (tests/test_architecture.py)"
+
+
+def test_the_table_of_allowed_imports_is_what_the_code_does() -> None:
+    """No row allows more than the code uses, so the table (and the graph in the docs) is the real one."""
+    assert _package_edges() == {name: set(allowed) for name, allowed in ALLOWED.items()}
+
+
+def test_the_packages_form_a_graph_without_cycles() -> None:
+    try:
+        order = list(TopologicalSorter(ALLOWED).static_order())
+    except CycleError as err:
+        pytest.fail(f"the allowed imports run in a circle: {err.args[1]}")
+    assert set(order) == set(ALLOWED)
+    assert set().union(*ALLOWED.values()) <= set(ALLOWED)
+
+
+def test_the_report_and_the_store_are_siblings() -> None:
+    """store/ imports nothing from report/, and report/ nothing from store/: what both need is below them."""
+    for module, path in MODULES.items():
+        if _top(module) in ("report", "store"):
+            other = "store" if _top(module) == "report" else "report"
+            assert not {m for m in _imports(path) if _top(m) == other}, f"{module} imports {other}"
 
 
 @pytest.mark.parametrize("package", sorted(STACKS))

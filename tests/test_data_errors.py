@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 
 from questions.errors import DataError
 from questions.loader import BANK_DIR, load_bank
@@ -41,6 +42,16 @@ def edit(relpath: str, old: str, new: str) -> Callable[[Path, Path], None]:
     return apply
 
 
+def chain(*mutations: Callable[[Path, Path], None]) -> Callable[[Path, Path], None]:
+    """Several mutations, applied in order."""
+
+    def apply(bank_dir: Path, law_dir: Path) -> None:
+        for mutate in mutations:
+            mutate(bank_dir, law_dir)
+
+    return apply
+
+
 def append(relpath: str, text: str) -> Callable[[Path, Path], None]:
     def apply(bank_dir: Path, law_dir: Path) -> None:
         root, _, rest = relpath.partition("/")
@@ -50,26 +61,37 @@ def append(relpath: str, text: str) -> Callable[[Path, Path], None]:
     return apply
 
 
-RULE = """
-- id: extra.rule@2022
-  title: {title}
-  in_force: {{from: 2022-01-01}}
-  when: {when}
-  impacts: {impacts}
-  cites: {cites}
-  explain: {explain}
-"""
-
-
 def text_yaml(en: str, zh: str) -> str:
     """A text in every registered language, as a YAML flow mapping: the English in any but en and zh."""
     return "{" + ", ".join(f"{lang}: {zh if lang == 'zh' else en}" for lang in LOCALES) + "}"
 
 
+TITLE, EXPLAIN = text_yaml("Extra", "额外"), text_yaml("Extra rule.", "额外规则。")
+RULE = """
+- id: extra.rule
+  title: {title}
+  when: {when}
+  impacts: {impacts}
+  cites: {cites}
+  explain: {explain}
+  versions:
+    - in_force: {{from: 2022-01-01}}
+"""
+# The format before versions: one entry per dated copy, its period beside the id.
+DATED_COPY = f"""
+- id: extra.rule@2022
+  title: {TITLE}
+  in_force: {{from: 2022-01-01}}
+  when: {{sells_data: true}}
+  impacts: {{civil: {{likelihood: 1, severity: 1}}}}
+  cites: [pipl.66]
+  explain: {EXPLAIN}
+"""
+
+
 def rule_yaml(when="{sells_data: true}", impacts="{civil: {likelihood: 1, severity: 1}}", cites="[pipl.66]") -> str:
     """An extra rule, well formed unless its arguments are not."""
-    title, explain = text_yaml("Extra", "额外"), text_yaml("Extra rule.", "额外规则。")
-    return RULE.format(title=title, when=when, impacts=impacts, cites=cites, explain=explain)
+    return RULE.format(title=TITLE, when=when, impacts=impacts, cites=cites, explain=EXPLAIN)
 
 
 def extra_rule(**parts: str) -> Callable:
@@ -89,6 +111,11 @@ BROKEN = [
         "duplicate key 'type'",
     ),
     ("invalid YAML", append("bank/profile.yaml", "\n  - id: [unclosed\n"), "bank/profile.yaml"),
+    (
+        "question that does not say whether it is required",
+        edit("bank/profile.yaml", "    required: true\n", ""),
+        "missing key 'required'",
+    ),
     ("unknown question type", edit("bank/profile.yaml", "type: yes_no", "type: slider"), "type"),
     ("missing Chinese text", edit("bank/profile.yaml", "zh:", "zz:"), "missing key 'zh'"),
     ("choice id 'unknown'", edit("bank/data.yaml", "id: under_50", "id: unknown"), "reserved"),
@@ -127,9 +154,67 @@ BROKEN = [
         "duplicate rule id",
         append(
             "scoring/rules/sharing.yaml",
-            rule_yaml().replace("extra.rule@2022", "sharing.presumed_fault@2021"),
+            rule_yaml().replace("id: extra.rule", "id: sharing.presumed_fault"),
         ),
         "duplicate rule id",
+    ),
+    ("rule written as a dated copy", append("scoring/rules/sharing.yaml", DATED_COPY), "a rule's id has no @YYYY"),
+    (
+        "rule with a period outside its versions",
+        append("scoring/rules/sharing.yaml", DATED_COPY.replace("extra.rule@2022", "extra.rule")),
+        "a rule's period goes under `versions:`",
+    ),
+    (
+        "rule with an empty list of versions",
+        append(
+            "scoring/rules/sharing.yaml",
+            rule_yaml().split("    - ")[0].replace("versions:", "versions: []"),
+        ),
+        "`versions:` is empty",
+    ),
+    (
+        "unknown key in a rule version",
+        edit(
+            "scoring/rules/staff.yaml",
+            "    - in_force: {from: 2021-11-01, to: 2024-12-31}\n",
+            "    - in_force: {from: 2021-11-01, to: 2024-12-31}\n      colour: red\n",
+        ),
+        "unknown key 'colour'",
+    ),
+    (
+        "rule version repeats the rule's when",
+        edit(
+            "scoring/rules/staff.yaml",
+            "    - in_force: {from: 2021-11-01, to: 2024-12-31}\n",
+            "    - in_force: {from: 2021-11-01, to: 2024-12-31}\n      when: {staff_misuse: true}\n",
+        ),
+        "(staff.supervision): versions[1].when repeats the rule's `when`",
+    ),
+    (
+        "two rule versions repeat one when",
+        append(
+            "scoring/rules/sharing.yaml",
+            rule_yaml() + "      when: {buys_data: true}\n    - in_force: {from: 2023-01-01}\n      when: {buys_data: true}\n",
+        ),
+        "(extra.rule): versions[1].when repeats versions[0].when",
+    ),
+    (
+        "rule versions overlap",
+        edit("scoring/rules/staff.yaml", "{from: 2017-06-01, to: 2021-10-31}", "{from: 2017-06-01, to: 2021-11-30}"),
+        "(staff.supervision): versions[1] is in force from 2021-11-01 while versions[0] is still in force",
+    ),
+    (
+        "rule versions out of order",
+        edit("scoring/rules/staff.yaml", "{from: 2017-06-01, to: 2021-10-31}", "{from: 2026-06-01, to: 2026-10-31}"),
+        "(staff.supervision): versions are listed oldest first: versions[1] starts before versions[0]",
+    ),
+    (
+        "two rule versions start in one year",
+        chain(
+            edit("scoring/rules/staff.yaml", "{from: 2017-06-01, to: 2021-10-31}", "{from: 2017-06-01, to: 2017-10-31}"),
+            edit("scoring/rules/staff.yaml", "{from: 2021-11-01, to: 2024-12-31}", "{from: 2017-11-01, to: 2024-12-31}"),
+        ),
+        "both start in 2017, so both would be named staff.supervision@2017",
     ),
     (
         "rule names an unknown remedy",
@@ -200,3 +285,23 @@ def test_error_names_the_file(copies):
         load_law(law_dir, bank=load_bank(bank_dir))
     assert err.value.file.endswith("sharing.yaml")
     assert "extra.rule@2022" in err.value.key
+
+
+def test_no_two_versions_of_a_rule_repeat_a_when():
+    """The issue's measure: a `when` shared by versions is written once, so no two expanded versions
+    of one rule (`x@2017`, `x@2021`) carry the same condition unless it is the rule's own."""
+    from scoring.loader import default_law
+
+    by_rule: dict[str, list] = {}
+    for rule in default_law().rules:
+        by_rule.setdefault(rule.base, []).append(rule)
+    families = {base: rules for base, rules in by_rule.items() if len(rules) > 1}
+    assert len(families) >= 17
+    raw = {}
+    for path in sorted((SCORING_DIR / "rules").glob("*.yaml")):
+        for entry in yaml.safe_load(path.read_text(encoding="utf-8")):
+            raw[entry["id"]] = entry
+    for base in families:
+        own = [v["when"] for v in raw[base].get("versions", []) if "when" in v]
+        assert len({repr(w) for w in own}) == len(own), f"{base}: two versions repeat a when"
+        assert raw[base]["when"] not in own, f"{base}: a version repeats the rule's when"

@@ -18,27 +18,19 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
+from deliverable.actions import ActionInput, projected, status_label
+from deliverable.branding import Branding
+from deliverable.extras import ReportExtras, RespondentInput, WorkshopInput, article_comparison, assessment_comparison
 from questions.answers import AnswerSet
 from questions.locales import LOCALES
 from questions.strings import tr
-from report import Branding
 from report.content import build_content
-from report.extras import (
-    ActionInput,
-    ReportExtras,
-    RespondentInput,
-    WorkshopInput,
-    article_comparison,
-    assessment_comparison,
-    projected,
-    status_label,
-)
 from report.formats import FORMATS, export_format, file_name
-from report.markdown import build_markdown, md_escape
-from report.pdf import build_pdf
-from report.word import EAST_ASIAN_FONT, build_docx, word_text
+from report.markdown import md_escape
+from report.word import EAST_ASIAN_FONT, word_text
 from scoring.axes import AXES, level
 from scoring.engine import assess
+from tests.exports import DOCX, FORMAT_IDS, PDF, docx_text, markdown
 from tests.test_report import pdftotext as pdf_text
 from tests.test_report import poppler, squash
 
@@ -117,25 +109,18 @@ def built(case) -> dict[str, dict[str, Any]]:
         comparison = assessment_comparison("Review 2025", dt.date(2025, 6, 1), case["previous"], case["previous_answers"], lang)
         extras = extras_for(case, lang, comparison=comparison, projected=True, trace=True)
         a, branding = case["assessment"], Branding(name=BRAND)
-        pdf = build_pdf(a, answer_set, branding, assessed_on=DAY, extras=extras)
-        docx = build_docx(a, answer_set, branding, assessed_on=DAY, extras=extras)
+        pdf = PDF.build(a, answer_set, branding, assessed_on=DAY, extras=extras)
+        docx = DOCX.build(a, answer_set, branding, assessed_on=DAY, extras=extras)
         out[lang] = {
             "content": build_content(a, answer_set, assessed_on=DAY, branding=branding, extras=extras),
             "pdf": pdf,
             "pdf_text": pdf_text(pdf),
             "docx": docx,
             "docx_text": docx_text(docx),
-            "md": build_markdown(a, answer_set, branding, assessed_on=DAY, extras=extras),
+            "md": markdown(a, answer_set, branding, assessed_on=DAY, extras=extras),
             "answer_set": answer_set,
         }
     return out
-
-
-def docx_text(data: bytes) -> str:
-    """Every paragraph of a Word file, body and tables, in document order."""
-    doc = Document(io.BytesIO(data))
-    body = doc.element.body
-    return "\n".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p")))
 
 
 # -- the cover ---------------------------------------------------------------------------------------------
@@ -160,10 +145,10 @@ def test_the_cover_names_the_client_title_consultancy_law_date_and_respondents(b
 
 def test_a_founders_report_keeps_its_cover(case) -> None:
     a = case["assessment"]
-    cover = squash(pdf_text(build_pdf(a, AnswerSet(case["answers"], "", "en")), 1))
+    cover = squash(pdf_text(PDF.build(a, AnswerSet(case["answers"], "", "en")), 1))
     assert "piriskself-assessment" in cover
     assert "Companynotnamed" in cover and "Respondents" not in cover and "Client" not in cover
-    plan = squash(pdf_text(build_pdf(a, AnswerSet(case["answers"], "Founder Ltd", "en"))))
+    plan = squash(pdf_text(PDF.build(a, AnswerSet(case["answers"], "Founder Ltd", "en"))))
     assert "Actionplan" in plan and "OwnerDuedate" in plan  # the plan as before, with owner and due to fill in
     assert "Trackedactions" not in plan and "AppendixC" not in plan
 
@@ -175,6 +160,12 @@ def test_file_names_come_from_client_title_date_and_language() -> None:
     assert file_name(pdf, DAY, "en", "../../etc", "<>:|?*") == "etc-2026-12-01-en.pdf"
     assert file_name(pdf, DAY, "en") == "pirisk-report-2026-12-01-en.pdf"
     assert {f.key for f in FORMATS} >= {"pdf", "docx", "md"}
+
+
+@pytest.mark.parametrize("fmt", FORMATS, ids=FORMAT_IDS)
+def test_every_format_names_its_file_the_same_way(fmt) -> None:
+    assert file_name(fmt, DAY, "zh", CLIENT, "../<b>") == f"Example-Internet-Co-b-2026-12-01-zh{fmt.suffix}"
+    assert file_name(fmt, DAY, "en") == f"pirisk-report-2026-12-01-en{fmt.suffix}"
 
 
 # -- notes, workshop, actions --------------------------------------------------------------------------------
@@ -262,7 +253,7 @@ def test_the_comparison_and_projection_appendices(built, lang, case) -> None:
 def test_the_2012_comparison_says_only_the_law_differs(case) -> None:
     a = case["assessment"]
     extras = ReportExtras(comparison=article_comparison(a, "en"))
-    text = squash(pdf_text(build_pdf(a, AnswerSet(case["answers"]), extras=extras)))
+    text = squash(pdf_text(PDF.build(a, AnswerSet(case["answers"]), extras=extras)))
     assert squash("The answers are the same; only the law applied differs.") in text
     assert squash("2012-09-04") in text
 
@@ -304,9 +295,9 @@ def test_without_the_trace_no_id_at_all(case) -> None:
     a = case["assessment"]
     for lang in LOCALES:
         answer_set = AnswerSet(case["answers"], "Acme", lang)
-        text = pdf_text(build_pdf(a, answer_set))
-        assert "@20" not in text and "@20" not in build_markdown(a, answer_set)
-        assert "@20" not in docx_text(build_docx(a, answer_set))
+        text = pdf_text(PDF.build(a, answer_set))
+        assert "@20" not in text and "@20" not in markdown(a, answer_set)
+        assert "@20" not in docx_text(DOCX.build(a, answer_set))
 
 
 @pytest.mark.parametrize("lang", LOCALES)
@@ -390,7 +381,7 @@ def test_user_text_reaches_word_as_plain_runs(case) -> None:
     extras = ReportExtras(
         client=nasty, title=nasty, actions=(ActionInput(case["assessment"].remedies[0].remedy, owner=nasty, evidence=nasty),)
     )
-    data = build_docx(case["assessment"], answer_set, Branding(name=nasty), extras=extras)
+    data = DOCX.build(case["assessment"], answer_set, Branding(name=nasty), extras=extras)
     xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
     assert "fldSimple" not in xml and "instrText" not in xml  # never a field
     shown = word_text(nasty)
@@ -406,8 +397,8 @@ def test_a_bad_logo_is_left_off_the_word_cover(case) -> None:
     png = io.BytesIO()
     Image.new("RGB", (60, 20), (31, 58, 96)).save(png, "PNG")
     answer_set = AnswerSet(case["answers"])
-    good = Document(io.BytesIO(build_docx(case["assessment"], answer_set, Branding("Brand", png.getvalue()))))
-    bad = Document(io.BytesIO(build_docx(case["assessment"], answer_set, Branding("Brand", b"\x89PNG\r\n\x1a\n broken"))))
+    good = Document(io.BytesIO(DOCX.build(case["assessment"], answer_set, Branding("Brand", png.getvalue()))))
+    bad = Document(io.BytesIO(DOCX.build(case["assessment"], answer_set, Branding("Brand", b"\x89PNG\r\n\x1a\n broken"))))
     assert len(good.inline_shapes) == 3 and len(bad.inline_shapes) == 2
 
 

@@ -14,11 +14,10 @@ import pytest
 
 from questions.answers import AnswerSet
 from questions.locales import LOCALES, style
-from report.markdown import build_markdown
-from report.pdf import build_pdf
 from scoring.__main__ import main as scoring_main
 from scoring.engine import assess
 from scoring.text_report import render_text
+from tests.exports import PDF, markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "article-2012-internet-company.json"
@@ -46,9 +45,9 @@ def test_every_citation_carries_its_mark_in_text_markdown_and_pdf(today, answers
     for lang in LOCALES:
         text = render_text(today, lang)
         assert len(MARK.findall(text)) >= count  # every finding's citations, V included
-        md = build_markdown(today, AnswerSet(answers, lang=lang))
+        md = markdown(today, AnswerSet(answers, lang=lang))
         assert len(re.findall(r"\\\[(?:V|PV|U)\\\]", md)) >= count
-        pdf = _pdf_text(build_pdf(today, AnswerSet(answers, lang=lang)))
+        pdf = _pdf_text(PDF.build(today, AnswerSet(answers, lang=lang)))
         assert len(MARK.findall(pdf)) >= count
 
 
@@ -69,8 +68,8 @@ def test_the_reputational_score_says_it_is_a_judgement_and_the_criminal_one_whos
     assert today.to_dict("en")["axes"]["reputational"]["caveat"] == rep["en"]
     for lang in LOCALES:
         assert rep[lang] in render_text(today, lang)
-        assert rep[lang].split("：")[0].split(":")[0] in build_markdown(today, AnswerSet(answers, lang=lang))
-        pdf = " ".join(_pdf_text(build_pdf(today, AnswerSet(answers, lang=lang))).split())
+        assert rep[lang].split("：")[0].split(":")[0] in markdown(today, AnswerSet(answers, lang=lang))
+        pdf = " ".join(_pdf_text(PDF.build(today, AnswerSet(answers, lang=lang))).split())
         assert " ".join(rep[lang].split())[:20] in pdf
 
 
@@ -80,11 +79,11 @@ def test_measures_that_lower_no_score_are_still_called_for_with_the_reason(today
     assert all(m.unchanged_because in ("past", "outweighed") for m in zero)
     text = render_text(today, "en")
     assert "Still called for" in text and "-0 points" not in text
-    pdf = " ".join(_pdf_text(build_pdf(today, AnswerSet(answers))).split())
+    pdf = " ".join(_pdf_text(PDF.build(today, AnswerSet(answers))).split())
     assert "Still called for" in pdf and "0 points" not in pdf
     for m in zero:
         assert m.title["en"][:30] in pdf
-    md = build_markdown(today, AnswerSet(answers, lang="zh"))
+    md = markdown(today, AnswerSet(answers, lang="zh"))
     assert "仍应采取的措施" in md
 
 

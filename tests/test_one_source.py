@@ -120,3 +120,36 @@ def test_an_empty_tick_list_is_an_answer_everywhere() -> None:
     without = {k: v for k, v in answers.items() if k != "data_categories"}
     lacking = assess_answers(AnswerSet(without), dt.date(2026, 12, 1))
     assert isinstance(lacking, Incomplete) and lacking.missing == {"data": ("data_categories",)}
+
+
+@pytest.mark.parametrize(
+    "value",
+    [True, "yes", 3, None, "unknown", "no_such_choice", ["no_such_choice"], [], "x" * 5, ["a", "a"], {"a": 1}],
+)
+def test_whether_a_value_answers_a_question_is_decided_once(value: object) -> None:
+    """`Question.problem` decides; the English of the CLI (`check_value`) and the message key of the
+    files and the workspace (`answer_problem`) only put the same verdict in words."""
+    from scoring.answers_file import answer_problem
+
+    law = default_law()
+    for q in law.bank.questions.values():
+        if value is None:
+            continue
+        found = q.problem(value)
+        worded = answer_problem(q, value)
+        assert (found is None) == (q.check_value(value) is None) == (worded is None), (q.id, value)
+        if found is not None:
+            assert worded is not None and worded[0] == found.key
+
+
+def test_one_visibility_for_the_engine_and_the_screens() -> None:
+    from questions.conditions import Visibility
+    from scoring.engine import visibility
+
+    answers = json.loads((ROOT / "examples" / "well-run-ecommerce-2026.json").read_text(encoding="utf-8"))["answers"]
+    shown = visibility(answers, default_law())
+    assert set(shown.values()) <= set(Visibility) and all(isinstance(v, Visibility) for v in shown.values())
+    assert Visibility.HIDDEN in shown.values() and Visibility.SHOWN in shown.values()
+    for path in (ROOT / "ui").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "HIDDEN, MAYBE, SHOWN =" not in text and "HIDDEN =" not in text, path

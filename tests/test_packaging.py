@@ -65,7 +65,7 @@ def _packaged(path: Path) -> bool:
     return any(fnmatch.fnmatch(inside, pattern) for pattern in setuptools["package-data"].get(top, []))
 
 
-@pytest.mark.parametrize("package", ["questions", "scoring", "report", "store", "ui", "assets"])
+@pytest.mark.parametrize("package", ["questions", "cli", "scoring", "deliverable", "report", "store", "ui", "assets"])
 def test_the_wheel_carries_every_file_of_each_package(package: str) -> None:
     files = [p for p in (ROOT / package).rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix not in (".pyc",)]
     assert files

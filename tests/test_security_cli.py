@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from cli import terminal_safe, write_atomic
 from scoring.answers_file import MAX_BYTES, AnswersFileError, parse_answers, read_answers
-from scoring.cli import terminal_safe, write_atomic
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "article-2012-internet-company.json"

@@ -17,15 +17,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from deliverable.actions import ActionInput
+from deliverable.extras import ReportExtras, RespondentInput, WorkshopInput, article_comparison
 from questions.answers import AnswerSet
 from questions.locales import LOCALES
 from questions.strings import tr
-from report.extras import ActionInput, ReportExtras, RespondentInput, WorkshopInput, article_comparison
-from report.workbook import _write, build_workbook
+from report.workbook import _write
 from scoring import tables
 from scoring.axes import AXES, level
 from scoring.engine import assess
 from scoring.loader import default_law
+from tests.exports import XLSX
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "article-2012-internet-company.json"
@@ -74,7 +76,7 @@ def made(answers) -> dict[str, Any]:
             comparison=article_comparison(a, lang),
             projected=True,
         )
-        data = build_workbook(a, AnswerSet(answers, "", lang, DAY, notes), extras=extras)
+        data = XLSX.build(a, AnswerSet(answers, "", lang, DAY, notes), extras=extras)
         out[lang] = {"data": data, "sheets": book(data), "assessment": a, "notes": notes, "actions": actions}
     return out
 
@@ -149,7 +151,7 @@ def test_workshop_comparison_and_projection_sheets(made, lang) -> None:
 
 
 def test_without_the_extras_the_workbook_has_the_core_sheets_only(answers) -> None:
-    data = build_workbook(assess(answers, DAY), AnswerSet(answers, "Acme", "en"))
+    data = XLSX.build(assess(answers, DAY), AnswerSet(answers, "Acme", "en"))
     assert list(book(data)) == ["Summary", "Findings", "Answers", "Notes", "Action plan"]
 
 

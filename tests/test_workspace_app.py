@@ -818,14 +818,14 @@ def test_the_report_is_offered_in_every_format_with_the_appendices_chosen(db: An
     from openpyxl import load_workbook
 
     from report.formats import FORMATS, export_format
-    from ui.workspace.assessments import report_file, workbook_file
+    from ui.workspace.assessments import report_file
 
     saved = seeded(db, article_answers(), day=DELIVERED)
     repo.add_respondent(db, saved, "Li Wei", "CTO")
     repo.create_action(db, saved, STOP_BUYING, owner="Li Wei", author="Ann")
     at = open_on(unlocked(), saved.id, "assessment")
     keys = {d.key for d in at.get("download_button")}
-    assert {f"ws_{f.label}" for f in FORMATS} | {"ws_download_workbook"} <= keys
+    assert {f.workspace_label for f in FORMATS} | {"ws_download_workbook"} <= keys
     at.selectbox(key=f"ws_report_compare__{saved.id}").set_value(repo.ARTICLE)
     at.checkbox(key=f"ws_report_projected__{saved.id}").check()
     at.checkbox(key=f"ws_report_trace__{saved.id}").check().run()
@@ -841,7 +841,7 @@ def test_the_report_is_offered_in_every_format_with_the_appendices_chosen(db: An
         "Appendix F: Trace",
     ]
     assert "Acme" in "\n".join(p.text for p in doc.paragraphs[:12])  # the client on the cover
-    book = load_workbook(io.BytesIO(workbook_file(saved, None, **options)))
+    book = load_workbook(io.BytesIO(report_file(saved, None, export_format("xlsx"), **options)))
     assert {"Workshop", "Comparison", "If the actions are done"} <= set(book.sheetnames)
     assert "Li Wei" in [c.value for c in book["Action plan"]["E"]]
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from questions.answers import answer_words
+from questions.conditions import Visibility
 from questions.model import Bank, Section
 from scoring.answers_file import MAX_COMPANY
 from scoring.engine import visibility
 from ui import link, nav, state, welcome, widgets
-from ui.present import HIDDEN, SectionStatus, colon, md, progress, section_status
+from ui.present import SectionStatus, colon, md, progress, section_status
 from ui.state import t
 
 COMPANY_WIDGET = "company_input"
@@ -94,7 +95,7 @@ def _section(
     blocked = st.session_state[state.BLOCKED]
     flagged = set(blocked[1:]) & set(status.missing) if blocked and blocked[0] == step else set()
     for q in section.questions:
-        if visible[q.id] == HIDDEN:
+        if visible[q.id] == Visibility.HIDDEN:
             continue
         with st.container(border=True, key=f"question__{q.id}"):
             widgets.question(q, visible[q.id], lang, missing=q.id in flagged)
@@ -143,7 +144,7 @@ def _review(bank: Bank, statuses: list[SectionStatus], visible: dict[str, int], 
                 t("change_section"), key=f"edit__{section.id}", on_click=_goto, args=(i,), type="tertiary", icon=":material/edit:"
             )
             for q in section.questions:
-                if visible[q.id] == HIDDEN:
+                if visible[q.id] == Visibility.HIDDEN:
                     continue
                 value = answers.get(q.id)
                 text, answer, change = st.columns([5, 4, 2], vertical_alignment="center")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Protocol
 
-from report.branding import Branding
+from deliverable.branding import Branding
 
 
 class Link(Protocol):

@@ -7,13 +7,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from questions.conditions import Visibility
 from questions.strings import tr
 from scoring.axes import level
 from scoring.engine import incomplete, visibility
 from scoring.loader import Law
-
-# Visibility values returned by scoring.engine.visibility.
-HIDDEN, MAYBE, SHOWN = 0, 1, 2
 
 # Screen colours of the four risk levels (GB/T 39335 style: green, yellow, orange, red).
 LEVEL_COLORS: dict[str, str] = {"low": "#2e7d32", "medium": "#f2b705", "high": "#ef6c00", "severe": "#c62828"}
@@ -81,7 +79,7 @@ def section_status(law: Law, answers: Mapping[str, Any]) -> list[SectionStatus]:
     missing = incomplete(answers, law).missing
     out = []
     for section in law.bank.sections:
-        shown = tuple(q.id for q in section.questions if visible[q.id] != HIDDEN)
+        shown = tuple(q.id for q in section.questions if visible[q.id] != Visibility.HIDDEN)
         answered = tuple(qid for qid in shown if law.bank.questions[qid].is_answered(answers.get(qid)))
         out.append(SectionStatus(section.id, shown, answered, missing.get(section.id, ())))
     return out

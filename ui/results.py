@@ -265,8 +265,10 @@ def _compare(assessment: Assessment, then: Assessment, law: Law, lang: str) -> N
 def _downloads(assessment: Assessment, answer_set: AnswerSet, law: Law) -> None:
     from report.formats import FORMATS, file_name  # the writers load only when a file is asked for
 
+    offered = [fmt for fmt in FORMATS if fmt.results_label]  # the workbook is a consultant's
+
     branding = link.current().branding()  # e.g. the consultancy's cover while a workspace assessment is open
-    columns = st.columns(1 + len(FORMATS))
+    columns = st.columns(1 + len(offered))
     columns[0].download_button(
         t("download_answers"),
         data=state.answers_download(),  # built when clicked, as the reports are
@@ -277,13 +279,13 @@ def _downloads(assessment: Assessment, answer_set: AnswerSet, law: Law) -> None:
         icon=":material/download:",
         width="stretch",
     )
-    for column, fmt in zip(columns[1:], FORMATS, strict=True):
+    for column, fmt in zip(columns[1:], offered, strict=True):
         column.download_button(
-            t(fmt.label),
+            t(fmt.results_label),
             data=lambda fmt=fmt: fmt.build(assessment, answer_set, branding, law=law),  # built only when clicked
             file_name=file_name(fmt, assessment.law_as_of, answer_set.lang),
             mime=fmt.mime,
-            key=fmt.label,
+            key=fmt.results_label,
             on_click="ignore",
             icon=fmt.icon,
             width="stretch",

@@ -37,13 +37,6 @@ def cited_axes(law: Law) -> dict[str, frozenset[str]]:
     return {pid: frozenset(axes) for pid, axes in found.items()}
 
 
-def in_force_on(law: Law, p: Provision, day: dt.date) -> bool:
-    """True if the provision version applies on `day` (commentary and cases: published by then)."""
-    if p.in_force is not None:
-        return p.in_force.covers(day)
-    return p.published is None or p.published <= day
-
-
 def _span(p: Provision) -> str:
     if p.in_force is None:
         return t("published_on", date=p.published.isoformat()) if p.published else ""
@@ -88,7 +81,7 @@ def sources_page() -> None:
             if law.instrument_of[pid] == inst.id
             and pid in cited
             and cited[pid] & set(chosen)
-            and (not only_on or not isinstance(day, dt.date) or in_force_on(law, p, day))
+            and (not only_on or not isinstance(day, dt.date) or p.applies_on(day))
         ]
         if not rows:
             continue

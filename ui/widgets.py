@@ -9,14 +9,14 @@ from typing import Any
 
 import streamlit as st
 
-from questions.conditions import parse
+from questions.conditions import Visibility, parse
 from questions.locales import LOCALE_NAMES, LOCALES
 from questions.model import UNKNOWN, Question
 from questions.strings import tr
 from scoring.engine import check_date
 from scoring.errors import DateError, error_text
 from ui import link, state
-from ui.present import MAYBE, md, resume_step
+from ui.present import md, resume_step
 from ui.state import t
 
 # The widest range the date picker offers; dates before the law's coverage get a clear message.
@@ -76,7 +76,7 @@ def _depends_on(qid: str) -> frozenset[str]:
 def _optional_note(q: Question, shown: int) -> str:
     """Why a question is optional: it is, or it is shown only because an answer it depends on is
     "I don't know", or because that answer is not given yet."""
-    if shown != MAYBE:
+    if shown != Visibility.MAYBE:
         return t("optional")
     answers = state.answers()
     marked = any(answers.get(d) == UNKNOWN for d in _depends_on(q.id))
@@ -115,7 +115,7 @@ def question(q: Question, shown: int, lang: str, *, missing: bool = False) -> No
         )
     if missing:
         st.caption(f":red[{md(t('needs_answer'))}]")
-    elif shown == MAYBE or not q.required:
+    elif shown == Visibility.MAYBE or not q.required:
         st.caption(md(_optional_note(q, shown)))
     with st.expander(t("why_we_ask"), icon=":material/help_outline:"):
         st.markdown(md(q.help.get(lang)))

@@ -412,7 +412,7 @@ def test_branding_round_trip(engine):
 
 
 def test_branding_is_the_report_covers_own_type(engine):
-    from report.branding import Branding
+    from deliverable.branding import Branding
 
     repo.set_branding(engine, "Harbour", PNG)
     cover = repo.get_branding(engine)

@@ -19,7 +19,7 @@ from typing import Any
 
 import streamlit as st
 
-from report.branding import Branding
+from deliverable.branding import Branding
 from store.errors import ConflictError, NotFound, StoreError
 from ui import link, state
 from ui.present import md, resume_step

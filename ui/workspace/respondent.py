@@ -23,13 +23,14 @@ from typing import TYPE_CHECKING, Any
 import streamlit as st
 
 from questions.answers import answer_words
+from questions.conditions import Visibility
 from questions.model import Section
 from questions.strings import load_strings, tr
 from scoring.engine import visibility
 from store.access import RateLimiter, as_role
 from store.errors import StoreError
 from ui import link, nav, state, widgets
-from ui.present import HIDDEN, md
+from ui.present import md
 from ui.workspace import session as ws
 from ui.workspace.messages import reason
 
@@ -202,7 +203,7 @@ def _review(sections: list[Section], visible: dict[str, int], lang: str) -> list
         with st.container(border=True, key=f"rs_review__{section.id}"):
             st.markdown(f"**{md(section.title.get(lang))}**")
             for q in section.questions:
-                if visible[q.id] == HIDDEN:
+                if visible[q.id] == Visibility.HIDDEN:
                     continue
                 value = answers.get(q.id)
                 if not q.is_answered(value):
@@ -221,7 +222,7 @@ def _step(sections: list[Section], step: int, visible: dict[str, int], lang: str
     st.header(t("rs_step_of", n=step + 1, total=len(sections), title=section.title.get(lang)), anchor=_anchor(step))
     st.caption(md(section.description.get(lang)))
     for q in section.questions:
-        if visible[q.id] == HIDDEN:
+        if visible[q.id] == Visibility.HIDDEN:
             continue
         with st.container(border=True, key=f"question__{q.id}"):
             widgets.question(q, visible[q.id], lang)
@@ -250,7 +251,7 @@ def _step(sections: list[Section], step: int, visible: dict[str, int], lang: str
 
 def _progress(sections: list[Section], visible: dict[str, int]) -> tuple[int, int]:
     law, answers = state.law(), state.answers()
-    shown = [q.id for s in sections for q in s.questions if visible[q.id] != HIDDEN]
+    shown = [q.id for s in sections for q in s.questions if visible[q.id] != Visibility.HIDDEN]
     return sum(1 for qid in shown if law.bank.questions[qid].is_answered(answers.get(qid))), len(shown)
 
 

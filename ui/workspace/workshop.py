@@ -19,6 +19,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from questions.answers import answer_key, answer_words, disagree
+from questions.conditions import Visibility
 from questions.model import UNKNOWN, Question
 from scoring.axes import AXES
 from scoring.consensus import suggest
@@ -26,7 +27,7 @@ from scoring.engine import Incomplete, assess_answers, visibility
 from scoring.plan import citation
 from store import repo
 from ui import charts, nav, state
-from ui.present import HIDDEN, LEVEL_BADGES, level_label, md, progress, section_status
+from ui.present import LEVEL_BADGES, level_label, md, progress, section_status
 from ui.widgets import option_names
 from ui.workspace import access
 from ui.workspace import link as wl
@@ -351,7 +352,7 @@ def _question_by_question(db: Engine, saved: repo.SavedAssessment, lang: str) ->
     answers = repo.workshop_answers(db, saved.id)
     disputed = repo.disagreements(db, saved.id)
     visible = visibility(saved.answers, law)
-    order = [q for s in bank.sections for q in s.questions if visible[q.id] != HIDDEN]
+    order = [q for s in bank.sections for q in s.questions if visible[q.id] != Visibility.HIDDEN]
     section_of = {q.id: s.title.get(lang) for s in bank.sections for q in s.questions}
     ids = [q.id for q in order]
     ss = st.session_state

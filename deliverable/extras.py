@@ -1,28 +1,24 @@
 """What a consultant's report carries beyond the assessment: the client and title, the workshop, the tracked
-actions and the optional appendices. The caller (the workspace) builds these from its records and passes
-them in as plain data; the report never reads a database. The store takes its action statuses from here.
+actions (deliverable/actions.py) and the optional appendices. The workspace builds these from its records
+(store/reporting.py) and the report takes them as plain data; the report never reads a database.
 
-Also the two re-assessments the deliverable shows: the scores if every planned action is done
-(`projected`), and the same answers under the law of the founding article (`article_comparison`).
+Also the comparison the deliverable may show: the same answers under the law of the founding article
+(`article_comparison`), or another assessment (`assessment_comparison`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from deliverable.actions import ActionInput
 from questions.strings import tr
 
 if TYPE_CHECKING:
     from scoring.assessment import Assessment
     from scoring.loader import Law
-
-# An action's life: planned, in progress, done, or not doing (with the reason why).
-ACTION_STATUSES: tuple[str, ...] = ("planned", "in_progress", "done", "not_doing")
-NOT_DOING = "not_doing"
-DONE = "done"
 
 
 @dataclass(frozen=True)
@@ -40,23 +36,6 @@ class WorkshopInput:
 
     respondents: tuple[RespondentInput, ...]
     disputed: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class ActionInput:
-    """A ranked measure the client has taken on as an action, as tracked in the workspace."""
-
-    remedy: str
-    owner: str = ""
-    due: dt.date | None = None
-    status: str = "planned"
-    reason: str = ""  # why not, when the status is "not doing"
-    evidence: str = ""
-
-    @property
-    def counts(self) -> bool:
-        """Whether the projection counts it: every action but one the client decided not to take."""
-        return self.status != NOT_DOING
 
 
 @dataclass(frozen=True)
@@ -80,33 +59,6 @@ class ReportExtras:
     comparison: ComparisonInput | None = None  # the comparison appendix, when chosen
     projected: bool = False  # the appendix of scores if the planned actions are done
     trace: bool = False  # the appendix of rule and provision ids
-
-
-def status_label(status: str, lang: str) -> str:
-    """An action's status in words."""
-    return tr("report", f"action_status_{status}", lang)
-
-
-def counted_remedies(actions: Iterable[ActionInput], day: dt.date, law: Law | None = None) -> tuple[str, ...]:
-    """The remedies of the actions the projection counts, in force on `day` (others cannot be applied)."""
-    from scoring.loader import default_law
-    from scoring.plan import plan
-
-    in_force = plan(law or default_law(), day).remedies
-    return tuple(dict.fromkeys(a.remedy for a in actions if a.counts and a.remedy in in_force))
-
-
-def projected(assessment: Assessment, actions: Iterable[ActionInput], law: Law | None = None) -> Assessment:
-    """The assessment re-scored as if every counted action were in place. Findings that rest on past
-    events stay, as in the what-if view (the engine decides that)."""
-    from scoring.engine import assess
-    from scoring.loader import default_law
-
-    law = law or default_law()
-    applied = (*assessment.applied_remedies, *counted_remedies(actions, assessment.law_as_of, law))
-    return assess(
-        assessment.answers, assessment.law_as_of, apply_remedies=tuple(dict.fromkeys(applied)), rank_remedies=False, law=law
-    )
 
 
 def article_comparison(assessment: Assessment, lang: str, law: Law | None = None) -> ComparisonInput:
