@@ -45,8 +45,10 @@ def _add_locale(node: Any) -> Any:
     return node
 
 
-def make_content(target: Path) -> Path:
-    """Copy the content tree to `target` with the pseudo-locale added beside every English text."""
+def make_content(target: Path, aliases: tuple[str, ...] = ()) -> Path:
+    """Copy the content tree to `target` with the pseudo-locale added beside every English text. It
+    answers the browser language tags `aliases`, taken from the locale that listed them (as a
+    Traditional Chinese locale would take zh-TW from zh)."""
     for package, parts in (("questions", ("bank",)), ("scoring", ()), ("assets", ())):
         source = ROOT / package / Path(*parts)
         for path in source.rglob("*.yaml"):
@@ -58,7 +60,11 @@ def make_content(target: Path) -> Path:
             text = yaml.safe_dump(_add_locale(data), allow_unicode=True, sort_keys=False, width=10**6)
             out.write_text(text, encoding="utf-8")
     registry = yaml.safe_load((ROOT / "assets" / "locales.yaml").read_text(encoding="utf-8"))
-    registry.append({"code": CODE, "name": pseudo("Pseudo English"), "html_lang": "en-XA", "style": "en"})
+    for entry in registry:
+        entry["aliases"] = [a for a in entry.get("aliases", []) if a not in aliases]
+    registry.append(
+        {"code": CODE, "name": pseudo("Pseudo English"), "html_lang": "en-XA", "style": "en", "aliases": list(aliases)}
+    )
     (target / "assets" / "locales.yaml").write_text(yaml.safe_dump(registry, allow_unicode=True), encoding="utf-8")
     (target / "assets" / "fonts").symlink_to(ROOT / "assets" / "fonts", target_is_directory=True)
     return target
@@ -276,12 +282,30 @@ def workspace_pages(start: Any, goto: Any, check: Any, answers: dict[str, Any], 
     return {}
 
 
-def main() -> int:
+def first_languages(tags: list[str]) -> dict[str, list[str]]:
+    """For each browser language tag, the language a first visit opens in and the welcome's title."""
+    from streamlit.testing.v1 import AppTest
+
+    found: dict[str, list[str]] = {}
+    for tag in tags:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.context["locale"] = tag
+        at.run()
+        assert not at.exception, f"{tag}: {[e.value for e in at.exception]}"
+        found[tag] = [at.session_state["lang"], at.title[0].value]
+    return found
+
+
+def main(args: list[str]) -> int:
+    """Every surface's English left over; with `--browser TAG...`, what a first visit from each opens in."""
     from questions.locales import LOCALES
 
     if CODE not in LOCALES:
         print(json.dumps({"error": f"the pseudo-locale is not registered (locales: {LOCALES})"}))
         return 1
+    if args[:1] == ["--browser"]:
+        print(json.dumps(first_languages(args[1:]), ensure_ascii=False))
+        return 0
     found = {**reports(), **pages()}
     print(json.dumps(found, ensure_ascii=False))
     return 0
@@ -289,4 +313,4 @@ def main() -> int:
 
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

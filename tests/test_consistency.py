@@ -170,18 +170,20 @@ def test_every_locale_file_has_both_languages():
         strings = load_strings(path.stem)
         assert strings, path
         for key, text in strings.items():
-            assert text["en"].strip() and text["zh"].strip(), f"{path.name}: {key}"
-            # The same placeholders in both languages.
-            assert sorted(re.findall(r"\{(\w+)\}", text["en"])) == sorted(re.findall(r"\{(\w+)\}", text["zh"])), (
-                f"{path.name}: {key}"
-            )
+            for lang in LOCALES:
+                assert text[lang].strip(), f"{path.name}: {key}: empty {lang}"
+                # The same placeholders in every language.
+                assert sorted(re.findall(r"\{(\w+)\}", text["en"])) == sorted(re.findall(r"\{(\w+)\}", text[lang])), (
+                    f"{path.name}: {key}: {lang}"
+                )
 
 
 def test_registries_have_both_languages():
-    for axis in AXES:
-        assert axis.label["en"] and axis.label["zh"] and axis.description["zh"]
-    for level in LEVELS:
-        assert level.label["en"] and level.label["zh"]
+    for lang in LOCALES:
+        for axis in AXES:
+            assert axis.label[lang] and axis.description[lang], (axis.key, lang)
+        for level in LEVELS:
+            assert level.label[lang], (level.key, lang)
 
 
 def test_every_rule_field_and_axis_is_documented():

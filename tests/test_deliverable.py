@@ -22,6 +22,7 @@ from deliverable.actions import ActionInput, projected, status_label
 from deliverable.branding import Branding
 from deliverable.extras import ReportExtras, RespondentInput, WorkshopInput, article_comparison, assessment_comparison
 from questions.answers import AnswerSet
+from questions.locales import LOCALES
 from questions.strings import tr
 from report.content import build_content
 from report.formats import FORMATS, export_format, file_name
@@ -38,8 +39,6 @@ EXAMPLE = ROOT / "examples" / "article-2012-internet-company.json"
 DAY = dt.date(2026, 12, 1)
 CLIENT, TITLE, BRAND = "Example Internet Co.", "Annual review 2026", "Acme Advisory 咨询"
 PEOPLE = (("Li Wei", "CTO"), ("Zhang Min", "Legal"), ("Wang Fang", "HR"))
-LANGS = ("en", "zh")
-ALSO = {"en": "Still called for", "zh": "仍应采取的措施"}
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +104,7 @@ def extras_for(case: dict[str, Any], lang: str, **kw: Any) -> ReportExtras:
 def built(case) -> dict[str, dict[str, Any]]:
     """Each language's full report with every appendix, as PDF, Word and Markdown, and its content."""
     out = {}
-    for lang in LANGS:
+    for lang in LOCALES:
         answer_set = AnswerSet(case["answers"], "", lang, DAY, notes_for(case["answers"]))
         comparison = assessment_comparison("Review 2025", dt.date(2025, 6, 1), case["previous"], case["previous_answers"], lang)
         extras = extras_for(case, lang, comparison=comparison, projected=True, trace=True)
@@ -127,7 +126,7 @@ def built(case) -> dict[str, dict[str, Any]]:
 # -- the cover ---------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", LOCALES)
 def test_the_cover_names_the_client_title_consultancy_law_date_and_respondents(built, lang) -> None:
     b = built[lang]
     cover = squash(pdf_text(b["pdf"], 1))
@@ -172,7 +171,7 @@ def test_every_format_names_its_file_the_same_way(fmt) -> None:
 # -- notes, workshop, actions --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", LOCALES)
 def test_notes_stand_beside_their_questions(built, lang) -> None:
     b = built[lang]
     appendix = squash(b["pdf_text"].split(tr("report", "sec_answers", lang))[1])
@@ -187,7 +186,7 @@ def test_notes_stand_beside_their_questions(built, lang) -> None:
         assert md_escape(tr("report", "note_line", lang, note=note)) in b["md"]
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", LOCALES)
 def test_the_workshop_appendix_shows_each_respondent_the_disagreements_and_the_agreed_answer(built, lang, case) -> None:
     b = built[lang]
     text = b["pdf_text"]
@@ -217,7 +216,7 @@ def test_the_workshop_appendix_shows_each_respondent_the_disagreements_and_the_a
     assert law.law_as_of == DAY
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", LOCALES)
 def test_tracked_actions_appear_with_owner_due_status_and_evidence(built, lang, case) -> None:
     b = built[lang]
     plan = squash(b["pdf_text"].split(tr("report", "sec_answers", lang))[0])
@@ -231,7 +230,7 @@ def test_tracked_actions_appear_with_owner_due_status_and_evidence(built, lang, 
 # -- appendices --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", LOCALES)
 def test_the_comparison_and_projection_appendices(built, lang, case) -> None:
     b = built[lang]
     text = squash(b["pdf_text"])
@@ -268,7 +267,7 @@ def _ids(case) -> set[str]:
     return rules | {c.id for c in a.citations() if "." in c.id} | {r.remedy for r in a.remedies}
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", LOCALES)
 def test_no_rule_or_provision_ids_in_client_facing_pages(built, lang, case) -> None:
     b = built[lang]
     trace_title = next(x.title for x in b["content"].appendices if x.key == "trace")
@@ -294,32 +293,33 @@ def test_no_rule_or_provision_ids_in_client_facing_pages(built, lang, case) -> N
 
 def test_without_the_trace_no_id_at_all(case) -> None:
     a = case["assessment"]
-    for lang in LANGS:
+    for lang in LOCALES:
         answer_set = AnswerSet(case["answers"], "Acme", lang)
         text = pdf_text(PDF.build(a, answer_set))
         assert "@20" not in text and "@20" not in markdown(a, answer_set)
         assert "@20" not in docx_text(DOCX.build(a, answer_set))
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", LOCALES)
 def test_measures_that_lower_no_score_are_grouped_as_also_required_by_law_with_their_reason(built, lang, case) -> None:
     b = built[lang]
     also = [r for r in case["assessment"].remedies if not r.lowers_a_score]
     assert also
     text = squash(b["pdf_text"])
-    group = text.split(squash(ALSO[lang]))
+    also_title = tr("common", "also_required_title", lang)  # "Still called for"
+    group = text.split(squash(also_title))
     assert len(group) >= 2
     for r in also:
         why = tr("common", f"unchanged_{r.unchanged_because}", lang)
         assert squash(r.title.get(lang)) in group[1] and squash(why) in group[1]
-    assert ALSO[lang] in b["docx_text"] and md_escape(ALSO[lang]) in b["md"]
+    assert also_title in b["docx_text"] and md_escape(also_title) in b["md"]
     assert not re.search(r"(?<![\d–])0(points|分)", text)  # never "0 points", which reads as useless
 
 
 # -- the same content in every format ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", LOCALES)
 def test_pdf_markdown_and_word_hold_the_same_findings_actions_and_notes(built, lang) -> None:
     b = built[lang]
     c = b["content"]
@@ -339,7 +339,7 @@ def test_pdf_markdown_and_word_hold_the_same_findings_actions_and_notes(built, l
 # -- the Word file --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", LOCALES)
 def test_the_word_file_has_real_headings_tables_images_and_east_asian_fonts(built, lang) -> None:
     b = built[lang]
     doc = Document(io.BytesIO(b["docx"]))

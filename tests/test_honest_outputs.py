@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from questions.answers import AnswerSet
-from questions.locales import style
+from questions.locales import LOCALES, style
 from scoring.__main__ import main as scoring_main
 from scoring.engine import assess
 from scoring.text_report import render_text
@@ -42,7 +42,7 @@ def _pdf_text(data: bytes) -> str:
 
 def test_every_citation_carries_its_mark_in_text_markdown_and_pdf(today, answers) -> None:
     count = sum(len(f.citations) for f in today.findings)
-    for lang in ("en", "zh"):
+    for lang in LOCALES:
         text = render_text(today, lang)
         assert len(MARK.findall(text)) >= count  # every finding's citations, V included
         md = markdown(today, AnswerSet(answers, lang=lang))
@@ -66,7 +66,7 @@ def test_the_reputational_score_says_it_is_a_judgement_and_the_criminal_one_whos
     assert rep is not None and "judgement" in rep["en"] and "判断" in rep["zh"]
     assert crim is not None and "unit" in crim["en"] and "单位" in crim["zh"]
     assert today.to_dict("en")["axes"]["reputational"]["caveat"] == rep["en"]
-    for lang in ("en", "zh"):
+    for lang in LOCALES:
         assert rep[lang] in render_text(today, lang)
         assert rep[lang].split("：")[0].split(":")[0] in markdown(today, AnswerSet(answers, lang=lang))
         pdf = " ".join(_pdf_text(PDF.build(today, AnswerSet(answers, lang=lang))).split())

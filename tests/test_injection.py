@@ -61,7 +61,7 @@ def _rendered_is_inert(markdown_text: str) -> None:
 
 def test_markdown_export_shows_user_text_literally(article_answers):
     result = assess(article_answers, dt.date(2026, 11, 29))
-    for lang in ("en", "zh"):
+    for lang in LOCALES:
         text = markdown(result, AnswerSet(article_answers, COMPANY, lang))
         _rendered_is_inert(text)
         from markdown_it import MarkdownIt

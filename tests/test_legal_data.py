@@ -17,6 +17,7 @@ import pytest
 
 from questions.errors import DataError
 from questions.loader import BANK_DIR, load_bank
+from questions.locales import LOCALES
 from scoring.engine import assess
 from scoring.loader import SCORING_DIR, load_law
 
@@ -596,7 +597,7 @@ def test_level_and_scale_words_cannot_be_read_as_statutory_tiers():
         for word in words:
             assert not any(t in word["zh"] for t in TIER_WORDS_ZH), f"{name}: {word['zh']}"
             assert not any(t in word["en"].lower() for t in TIER_WORDS_EN), f"{name}: {word['en']}"
-        for lang in ("en", "zh"):
+        for lang in LOCALES:
             assert len({w[lang] for w in words}) == len(words), f"{name} repeats a word in {lang}"
     # Likelihood words read as likelihood, not as a level.
     assert all("可能" in w["zh"] for w in scales["likelihood"])

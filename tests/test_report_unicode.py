@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from deliverable.branding import Branding
 from questions.answers import AnswerSet
+from questions.locales import LOCALES
 from report.formats import FORMATS
 from scoring.engine import assess
 from tests.exports import FORMAT_IDS, assert_valid
@@ -67,7 +68,7 @@ def _valid_pdf(data: bytes) -> int:
 @pytest.mark.parametrize("fmt", FORMATS, ids=FORMAT_IDS)
 @pytest.mark.parametrize("i", range(len(HARD)))
 def test_hard_strings_build(i, fmt):
-    text, lang = HARD[i], ("en", "zh")[i % 2]
+    text, lang = HARD[i], LOCALES[i % len(LOCALES)]
     data = fmt.build(ASSESSMENT, AnswerSet(ANSWERS, text, lang), Branding(name=text))
     assert_valid(fmt, data)  # a text format is strict UTF-8: no lone surrogate survives into it
     if fmt.key == "pdf":
@@ -76,7 +77,7 @@ def test_hard_strings_build(i, fmt):
 
 @pytest.mark.parametrize("fmt", FORMATS, ids=FORMAT_IDS)
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors])
-@given(company=st.text(ANY_CHAR), brand=st.text(ANY_CHAR), lang=st.sampled_from(["en", "zh"]))
+@given(company=st.text(ANY_CHAR), brand=st.text(ANY_CHAR), lang=st.sampled_from(LOCALES))
 def test_any_text_builds_a_valid_file(fmt, company, brand, lang):
     data = fmt.build(ASSESSMENT, AnswerSet(ANSWERS, company, lang), Branding(name=brand))
     assert_valid(fmt, data)

@@ -14,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
+from questions.locales import LOCALES
 from scoring.engine import assess
 from scoring.loader import default_law
 from store import repo
@@ -703,7 +704,7 @@ def test_export_a_clients_assessments_or_the_whole_portfolio_with_scores(db: Any
     assert list(export_table(db, done.client_id)["title"]) == ["Review 2025"]
 
 
-# -- user text, both languages, every page ------------------------------------------------------------------
+# -- user text, every language, every page -------------------------------------------------------------------
 
 
 def _inert(markdown_text: str) -> None:
@@ -742,8 +743,8 @@ def test_client_names_titles_notes_and_respondents_show_literally(db: Any) -> No
     assert [x.value for x in at.get("text")].count(NASTY) >= 3  # client, company and the note, as typed
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
-def test_every_workspace_page_runs_in_both_languages(db: Any, lang: str) -> None:
+@pytest.mark.parametrize("lang", LOCALES)
+def test_every_workspace_page_runs_in_every_language(db: Any, lang: str) -> None:
     saved = seeded(db, article_answers(), day=dt.date(2012, 9, 4))
     repo.duplicate_assessment(db, saved, "Copy")
     repo.add_respondent(db, saved, "CTO")

@@ -69,7 +69,8 @@ def today() -> dt.date:
 
 def choose_lang(asked: str | None, browser: str | None) -> str:
     """The session's first language: `?lang=` if it names a language pirisk speaks, else the browser's
-    (any zh* is Chinese, through the locale registry's `pick`), else the default."""
+    (matched by the locale registry's `pick`, through the codes and aliases of assets/locales.yaml),
+    else the default."""
     return pick(asked) or pick(browser) or DEFAULT_LANG
 
 
