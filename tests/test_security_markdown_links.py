@@ -13,9 +13,9 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from questions.answers import AnswerSet
-from report import build_markdown
 from report.markdown import md_escape
 from scoring.engine import assess
+from tests.exports import markdown as build_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 DOMAINS = ["acme.com", "evil.co.uk", "pipl.art", "x.cn", "portal.gov.cn/login", "Acme.Shop"]
