@@ -157,6 +157,12 @@ class AxisResult:
     no_finding: Text
     exposure: tuple[ExposureLine, ...] = ()
     caveat: Text | None = None  # e.g. whose exposure the criminal score is; that the reputational one is a judgement
+    known_level: str | None = None  # the level the known answers alone give; lower than `level` when it rests on "I don't know"
+
+    @property
+    def rests_on_unknowns(self) -> bool:
+        """Whether this level holds only because of answers marked "I don't know"."""
+        return self.known_level is not None and self.known_level != self.level
 
     @property
     def top_rule(self) -> str | None:
@@ -175,6 +181,7 @@ class AxisResult:
             "top_rule": self.top_rule,
             "reason": self.reason.get(lang),
             "caveat": self.caveat.get(lang) if self.caveat else None,
+            "rests_on_unknowns": self.rests_on_unknowns,
             "exposure": [e.to_dict(lang) for e in self.exposure],
         }
 
@@ -274,6 +281,9 @@ class Assessment:
     applied_remedies: tuple[str, ...] = ()
     notes: tuple[Text, ...] = field(default=())
     plan: ActionPlan | None = None  # with ranked remedies: the steps to take first (`scoring.actionplan`)
+    # Per question answered "I don't know": the axes its answer could lower, and to what at most
+    # (if the findings that hold only because of it fell away). The "find out first" list.
+    find_out: Mapping[str, Mapping[str, AxisScore]] = field(default_factory=dict)
 
     @property
     def fired_rules(self) -> tuple[str, ...]:
@@ -320,6 +330,9 @@ class Assessment:
             "remedies": [r.to_dict(lang) for r in self.remedies],
             "applied_remedies": list(self.applied_remedies),
             "plan": self.plan.to_dict() if self.plan is not None else None,
+            "find_out": {
+                q: {k: {"level": v.level, "score": v.score} for k, v in axes.items()} for q, axes in self.find_out.items()
+            },
             "notes": [n.get(lang) for n in self.notes],
         }
 

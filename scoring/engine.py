@@ -239,6 +239,8 @@ def assess(
             results[k], fired_in[k] = before_results[k], before
         fired = kept
     scores = scoring_plan.scores(fired)
+    maybe = fired & np.array([[result == MAYBE for result in results]], dtype=bool).reshape(1, -1)
+    known = scoring_plan.scores(fired & ~maybe)  # what the known answers alone give
 
     built = {
         k: _finding(scoring_plan.rules[k], fired_in[k], uncertain=results[k] == MAYBE) for k in np.flatnonzero(fired[0]).tolist()
@@ -263,9 +265,11 @@ def assess(
             law.texts["no_finding"],
             exposure,
             scoring_plan.caveats.get(axis),
+            scoring_plan.level_key(int(known[0, a, LEVEL])),
         )
 
     unknowns = _unknown_findings(law, compiled, state, findings)
+    find_out = _find_out(scoring_plan, unknowns, built, fired, scores)
     remedies = _rank_remedies(scoring_plan, compiled, effective, fired, scores) if rank_remedies else ()
 
     notes: list[Text] = list(scoring_plan.notes)
@@ -283,6 +287,7 @@ def assess(
         answers=dict(clean),
         applied_remedies=applied,
         notes=tuple(notes),
+        find_out=find_out,
     )
     if not rank_remedies:
         return assessment
@@ -290,6 +295,33 @@ def assess(
     from scoring.actionplan import action_plan
 
     return replace(assessment, plan=action_plan(assessment, law))
+
+
+def _find_out(
+    p: Plan, unknowns: tuple[Finding, ...], built: Mapping[int, Finding], fired: np.ndarray, scores: np.ndarray
+) -> dict[str, dict[str, AxisScore]]:
+    """Per question answered "I don't know" (most at stake first): each axis whose score would fall if
+    the findings that hold only because of that answer fell away, and how far (`Plan.scores`)."""
+    questions = [u.answers[0].question for u in unknowns]
+    if not questions:
+        return {}
+    rows = np.repeat(fired, len(questions), axis=0)
+    for row, q in enumerate(questions):
+        for k, f in built.items():
+            if f.uncertain and any(a.question == q and a.assumed for a in f.answers):
+                rows[row, k] = False
+    after = p.scores(rows)
+    reduction, _ = p.effects(scores, after)
+    out: dict[str, dict[str, AxisScore]] = {}
+    for row in sorted(range(len(questions)), key=lambda r: -int(reduction[r])):
+        moved = {
+            axis: AxisScore(p.level_key(int(after[row, a, LEVEL])), int(after[row, a, SCORE]))
+            for a, axis in enumerate(AXIS_KEYS)
+            if after[row, a, SCORE] < scores[0, a, SCORE]
+        }
+        if moved:
+            out[questions[row]] = moved
+    return out
 
 
 def _listed(order: Iterable[tuple[int, bool]], built: Mapping[int, Finding]) -> tuple[Finding, ...]:

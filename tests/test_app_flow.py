@@ -202,8 +202,9 @@ def test_a_whole_questionnaire_walks_through_to_results(
     assert {"download_answers", "download_pdf", "download_markdown"} <= {d.key for d in at.get("download_button")}
     offered = {f.results_label for f in FORMATS if f.results_label}  # every format the Results page offers has its button
     assert offered and offered <= {d.key for d in at.get("download_button")}
+    shown = [as_read(m.value) for m in at.markdown] + [as_read(e.label) for e in at.expander]  # findings expand
     for f in expected.findings[:3]:
-        assert any(f.title["en"] in as_read(m.value) for m in at.markdown), f.rule
+        assert any(f.title["en"] in text for text in shown), f.rule
     if expected.unknowns:
         assert any("Not known" in m.value for m in at.markdown)
 
@@ -490,3 +491,34 @@ def test_the_sources_page_lists_every_provision_the_findings_of_its_date_cite() 
     assert any(law.kind(pid) == "commentary" for pid in cited)
     missing = [pid for pid in cited if law.provisions[pid].article["en"] not in shown]
     assert missing == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_plan_sits_under_the_score_cards_with_its_first_three_steps(lang: str) -> None:
+    """Issue 21: "what do I do first?" is answered right under the cards, in the plan's order, with the
+    scores after each step; the rest of the steps behind a toggle; what lowers nothing said once."""
+    from tests.test_report import squash
+
+    answers = json.loads((ROOT / "examples" / "healthtech-startup-2026.json").read_text(encoding="utf-8"))["answers"]
+    day = dt.date(2026, 12, 1)
+    expected = assess(answers, day)
+    assert expected.plan is not None and len(expected.plan.steps) > 3 and expected.plan.still_called_for
+    at = goto_page(start(answers=answers, law_as_of=day, lang=lang), "results")
+    assert not at.exception
+    headers = [h.value for h in at.header]
+    plan_title = tr("ui", "plan_title", lang)
+    assert headers.index(plan_title) < headers.index(tr("ui", "findings_title", lang))
+    titles = {r.remedy: r.title[lang] for r in expected.remedies}
+    shown = " ".join(squash(as_read(m.value)) for m in at.markdown)
+    for step in expected.plan.steps[:3]:
+        for measure in step.measures:
+            assert squash(titles[measure]) in shown, measure
+    assert (
+        squash(titles[expected.plan.steps[3].measures[0]])
+        not in shown.split(squash(tr("common", "also_required_title", lang)))[0]
+    )
+    assert any(e.label == tr("ui", "plan_more", lang, n=len(expected.plan.steps) - 3) for e in at.expander)
+    for measure in expected.plan.still_called_for:
+        assert squash(titles[measure]) in shown
+    said = " ".join(as_read(c.value) for c in at.caption)
+    assert said.count(as_read(tr("common", "also_required_intro", lang))) == 1

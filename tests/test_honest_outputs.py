@@ -120,15 +120,19 @@ def test_the_results_page_marks_every_citation_and_says_what_each_score_is(answe
     at.run()
     at = goto_page(at, "results")
     assert not at.exception
+    # Each card's caveat sits behind its "why" toggle (issue 21): open them.
+    assert [e.label for e in at.expander].count("Why this score") == 2
+    at.session_state["why__criminal"] = True
+    at.session_state["why__reputational"] = True
+    at.run()
     # ui.present.md escapes Markdown with backslashes and writes a colon as its HTML entity (no :emoji: or :color[]).
     said = " ".join(m.value.replace("\\", "").replace("&#58;", ":") for m in [*at.markdown, *at.caption, *at.subheader])
     today = assess(answers, TODAY)
     assert today.axes["reputational"].caveat["en"] in said  # a judgement, not a legal finding
     assert today.axes["criminal"].caveat["en"] in said  # whose exposure
-    assert "Still called for" in said
-    for m in today.remedies:
-        if not m.lowers_a_score:
-            assert m.title["en"] in said
-    assert not [
-        c for c in at.checkbox if c.key and any(c.key == f"remedy__{m.remedy}" for m in today.remedies if not m.lowers_a_score)
-    ]
+    assert today.plan is not None
+    assert ("Still called for" in said) == bool(today.plan.still_called_for)  # measures that lower nothing, even together
+    titles = {m.remedy: m.title["en"] for m in today.remedies}
+    for m in today.plan.still_called_for:
+        assert titles[m] in said
+    assert not [c for c in at.checkbox if c.key and any(c.key == f"remedy__{m}" for m in today.plan.still_called_for)]
