@@ -240,7 +240,7 @@ def test_an_employee_selling_on_their_own_account_puts_nothing_on_the_companys_c
     for rule in law.rules:
         asked = law.conditions[rule.id].questions()
         if "criminal" in rule.impacts and asked & {"staff_misuse", "staff_misuse_company_role"}:
-            assert "directed_or_profited" in repr(rule.when), rule.id
+            assert "unit_decision" in repr(rule.when), rule.id
 
 
 def test_rules_on_staff_misuse_offer_no_remedy_that_would_erase_it(law):
