@@ -20,10 +20,11 @@ class Style(Protocol):
     def money(self, amount: float) -> str: ...
     def number(self, value: float) -> str: ...
     def range(self, low: str, high: str) -> str: ...
+    def times(self, low: str, high: str) -> str: ...
 
 
 class _English:
-    """RMB 1,000,000; 5,000; 1–10."""
+    """RMB 1,000,000; 5,000; 1–10; 1–10 times."""
 
     def money(self, amount: float) -> str:
         return f"RMB {round(amount):,}"
@@ -34,9 +35,13 @@ class _English:
     def range(self, low: str, high: str) -> str:
         return f"{low}–{high}"
 
+    def times(self, low: str, high: str) -> str:
+        return f"{low}–{high} times"
+
 
 class _Chinese:
-    """No thousands separators; 亿 for hundred millions and 万 for ten thousands: 5亿元, 100万元; 5000; 1至10."""
+    """No thousands separators; 亿 for hundred millions and 万 for ten thousands: 5亿元, 100万元; 5000.
+    Ranges as the statutes write them, both ends included: 1万元以上10万元以下; 1倍以上10倍以下."""
 
     def money(self, amount: float) -> str:
         amount = round(amount)
@@ -51,7 +56,10 @@ class _Chinese:
         return f"{value:g}" if not float(value).is_integer() else f"{int(value)}"
 
     def range(self, low: str, high: str) -> str:
-        return f"{low}至{high}"
+        return f"{low}以上{high}以下"
+
+    def times(self, low: str, high: str) -> str:
+        return f"{low}倍以上{high}倍以下"
 
 
 STYLES: dict[str, Style] = {"en": _English(), "zh": _Chinese()}

@@ -43,7 +43,7 @@ from scoring.model import (
 )
 
 SCORING_DIR = content_path("scoring")
-PLACEHOLDER = re.compile(r"\{(money|money_range|number|number_range|share_of):([^}]+)\}")
+PLACEHOLDER = re.compile(r"\{(money|money_range|number|number_range|times_range|share_of|turnover_cap):([^}]+)\}")
 UNDATED_KINDS = ("commentary", "case")
 
 
@@ -322,6 +322,12 @@ def _in_force_within(law: Law, cite: str, span: InForce) -> bool:
 
 def _check_placeholder(law: Law, kind: str, arg: str, name: str, key: str) -> None:
     parts = arg.split(":")
+    if kind == "turnover_cap":  # question:fixed ceiling figure:percentage figure
+        if len(parts) != 3:
+            raise DataError(name, key, f"turnover_cap needs 'question:provision.figure:provision.figure', got '{arg}'")
+        _check_placeholder(law, "share_of", f"{parts[0]}:{parts[2]}", name, key)
+        _check_placeholder(law, "money", parts[1], name, key)
+        return
     if kind == "share_of":
         if len(parts) != 2 or parts[0] not in law.bank.questions:
             raise DataError(name, key, f"share_of needs 'question:provision.figure', got '{arg}'")
