@@ -749,7 +749,7 @@ def test_error_5_a_two_year_audit_is_law_only_from_2025_05_01_and_only_above_10_
     def audit_measures(answers, day):
         return [r for r in assess(answers, day).remedies if "compliance_audits" in law.remedies[r.remedy].sets]
 
-    mid = dict(article_answers, people_count="from_100k_to_1m", user_count="from_100k_to_1m")
+    mid = dict(article_answers, people_count="from_100k_to_1m", user_count="from_10k_to_1m")
     for day in (dt.date(2021, 11, 1), dt.date(2025, 4, 30), dt.date(2025, 5, 1), TODAY):
         measures = audit_measures(mid, day)
         assert measures, day
