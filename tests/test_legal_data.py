@@ -762,14 +762,11 @@ def test_error_5_a_two_year_audit_is_law_only_from_2025_05_01_and_only_above_10_
     assert "regularly" in regular.title["en"] and "no interval" in regular.description["en"]
 
 
-FORWARD_LOOKING_CRIMINAL_RULES: dict[str, str] = {}  # rule id -> why it does not rest on past conduct
-
-
 def test_error_6_every_criminal_finding_rests_on_conduct_that_has_happened(law):
     """A completed provision or acquisition above the thresholds stays prosecutable within the
     limitation periods: no measure taken now removes a criminal finding."""
     for rule in law.rules:
-        if "criminal" in rule.impacts and rule.id.split("@")[0] not in FORWARD_LOOKING_CRIMINAL_RULES:
+        if "criminal" in rule.impacts:
             assert rule.past, f"{rule.id}: a criminal finding must be `past: true`"
 
 
