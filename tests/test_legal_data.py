@@ -897,3 +897,25 @@ def yaml_texts(name: str) -> dict:
     import yaml
 
     return yaml.safe_load((ROOT / "assets" / "locale" / f"{name}.yaml").read_text(encoding="utf-8"))
+
+
+def test_standards_are_cited_as_put_into_effect_not_in_force(law, article_answers):
+    """Issue 20, Chinese style: a recommended national standard is 实施, a law 施行."""
+    from scoring.plan import citation
+
+    label = citation(law, "gbt35273", TODAY).label("zh")
+    assert "起实施" in label and "施行" not in label
+    assert "起施行" in citation(law, "pipl.66", TODAY).label("zh")
+
+
+def test_paraphrases_the_third_review_checked(law):
+    """PIPL Art 66 (监事, 在一定期限内, marked U as the brief omits them), DSL Art 45 (可以并处),
+    CSL Art 64(2) (the police fines, not 'the same ranges'), NDSMR Art 28 (some important-data duties)."""
+    pipl66 = law.provisions["pipl.66"]
+    assert "监事" in pipl66.summary["zh"] and "一定期限" in pipl66.summary["zh"] and "(U)" in pipl66.not_modelled["en"]
+    assert "可以并处5万元以上50万元以下罚款" in law.provisions["dsl.45"].summary["zh"]
+    assert "may be added" in law.provisions["dsl.45"].summary["en"]
+    csl64 = law.provisions["csl.64@2017"].summary
+    assert "same ranges" not in csl64["en"] and "同样幅度" not in csl64["zh"]
+    ndsmr28 = law.provisions["ndsmr.28"]
+    assert "部分义务" in ndsmr28.summary["zh"] and "(U)" in ndsmr28.not_modelled["en"]
