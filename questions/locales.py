@@ -20,11 +20,10 @@ class Style(Protocol):
     def money(self, amount: float) -> str: ...
     def number(self, value: float) -> str: ...
     def range(self, low: str, high: str) -> str: ...
-    def times(self, low: str, high: str) -> str: ...
 
 
 class _English:
-    """RMB 1,000,000; 5,000; 1–10; 1–10 times."""
+    """RMB 1,000,000; 5,000; 1–10."""
 
     def money(self, amount: float) -> str:
         return f"RMB {round(amount):,}"
@@ -35,13 +34,10 @@ class _English:
     def range(self, low: str, high: str) -> str:
         return f"{low}–{high}"
 
-    def times(self, low: str, high: str) -> str:
-        return f"{low}–{high} times"
-
 
 class _Chinese:
     """No thousands separators; 亿 for hundred millions and 万 for ten thousands: 5亿元, 100万元; 5000.
-    Ranges as the statutes write them, both ends included: 1万元以上10万元以下; 1倍以上10倍以下."""
+    Ranges as the statutes write them, both ends included: 1万元以上10万元以下."""
 
     def money(self, amount: float) -> str:
         amount = round(amount)
@@ -57,9 +53,6 @@ class _Chinese:
 
     def range(self, low: str, high: str) -> str:
         return f"{low}以上{high}以下"
-
-    def times(self, low: str, high: str) -> str:
-        return f"{low}倍以上{high}倍以下"
 
 
 STYLES: dict[str, Style] = {"en": _English(), "zh": _Chinese()}

@@ -75,7 +75,7 @@ def render(law: Law, template: str, answers: Mapping[str, Any], lang: str) -> st
         value = law.provisions[provision_id].figures[figure]
         if isinstance(value, list) and kind == "times_range":  # the loader checks a range's shape
             low, high = value
-            return style(lang).times(number(low, lang), number(high, lang))
+            return law.texts["times_range"].get(lang).format(low=number(low, lang), high=number(high, lang))
         if isinstance(value, list):
             fmt = (lambda v: money(v, lang)) if kind == "money_range" else (lambda v: number(v, lang))
             return _range([float(v) for v in value], lang, fmt)

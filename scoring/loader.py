@@ -320,8 +320,18 @@ def _in_force_within(law: Law, cite: str, span: InForce) -> bool:
     return False
 
 
+# The method.yaml texts that word a placeholder kind (scoring/exposure.py reads them).
+PLACEHOLDER_TEXTS = {
+    "times_range": ("times_range",),
+    "turnover_cap": ("turnover_cap_fixed", "turnover_cap_share", "turnover_cap_either", "turnover_cap_unknown", "at_least"),
+}
+
+
 def _check_placeholder(law: Law, kind: str, arg: str, name: str, key: str) -> None:
     parts = arg.split(":")
+    for text in PLACEHOLDER_TEXTS.get(kind, ()):
+        if text not in law.texts:
+            raise DataError(name, key, f"'{kind}' needs the text '{text}' under texts in scoring/method.yaml")
     if kind == "turnover_cap":  # question:fixed ceiling figure:percentage figure
         if len(parts) != 3:
             raise DataError(name, key, f"turnover_cap needs 'question:provision.figure:provision.figure', got '{arg}'")
