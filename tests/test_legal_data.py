@@ -730,9 +730,9 @@ def test_error_4_the_pipl_66_serious_case_ceiling_names_both_figures_and_where_5
     assert "5000万元以下或者上一年度营业额5%以下" in text["zh"] and "营业额超过10亿元的" in text["zh"]
     assert "for your turnover band:" not in text["en"]  # the old wording read like the fine's own range
     if band in ("under_10m", "from_100m_to_1b"):
-        assert "so RMB 50,000,000 is the higher of the two" in text["en"]
+        assert "so RMB 50,000,000 is the ceiling that matters" in text["en"]
     if band in ("from_1b_to_10b", "over_10b"):
-        assert "so the 5% figure is the higher of the two" in text["en"]
+        assert "so the 5% figure is the ceiling that matters" in text["en"]
 
 
 def test_chinese_ranges_are_written_as_the_statutes_write_them(article_answers):
