@@ -39,7 +39,8 @@ class _English:
 
 
 class _Chinese:
-    """No thousands separators; 亿 for hundred millions and 万 for ten thousands: 5亿元, 100万元; 5000; 1至10."""
+    """No thousands separators; 亿 for hundred millions and 万 for ten thousands: 5亿元, 100万元; 5000.
+    Ranges as the statutes write them, both ends included: 1万元以上10万元以下."""
 
     def money(self, amount: float) -> str:
         amount = round(amount)
@@ -54,7 +55,7 @@ class _Chinese:
         return f"{value:g}" if not float(value).is_integer() else f"{int(value)}"
 
     def range(self, low: str, high: str) -> str:
-        return f"{low}至{high}"
+        return f"{low}以上{high}以下"
 
 
 STYLES: dict[str, Style] = {"en": _English(), "zh": _Chinese()}

@@ -50,7 +50,9 @@ class Citation:
         if self.in_force_from is None:
             return tr("common", "cite_published", lang, head=head, date=self.published.isoformat()) if self.published else head
         if self.in_force_to is None:
-            return tr("common", "cite_since", lang, head=head, start=self.in_force_from.isoformat())
+            # A recommended standard is put into effect (实施), not brought into force like a law (施行).
+            key = "cite_standard_since" if self.kind == "standard" else "cite_since"
+            return tr("common", key, lang, head=head, start=self.in_force_from.isoformat())
         return tr("common", "cite_span", lang, head=head, start=self.in_force_from.isoformat(), end=self.in_force_to.isoformat())
 
     def marked(self, lang: str) -> str:

@@ -215,8 +215,8 @@ def test_the_article_profile_reproduces_the_engine_as_of_2012() -> None:
     assert not at.exception
     expected = assess(article_answers(), dt.date(2012, 9, 4))
     assert card_scores(at) == expected_cards(expected)
-    # The 2012 date is the article's: the comparison says so instead of comparing a date with itself.
-    assert any("article's date" in as_read(i.value) for i in at.info)
+    # The 2012 date is the article's reference date: the comparison says so instead of comparing a date with itself.
+    assert any("article's reference date" in as_read(i.value) for i in at.info)  # the user agreements' date (issue 20)
 
 
 # -- answers are never lost ------------------------------------------------------------------------
@@ -375,7 +375,9 @@ def test_what_if_remedies_project_scores_beside_the_current_ones() -> None:
     for axis in ("civil", "criminal", "administrative", "reputational"):
         after, now = projected.axes[axis].score, current.axes[axis].score
         assert (axis.capitalize(), f"{after}/100", str(after - now)) in shown
-    assert projected.axes["criminal"].score < current.axes["criminal"].score
+    # Sharing already done stays prosecutable (issue 20, error 6): the measure lowers the other axes only.
+    assert projected.axes["criminal"].score == current.axes["criminal"].score
+    assert sum(projected.axes[a].score for a in projected.axes) < sum(current.axes[a].score for a in current.axes)
     radars = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     both = [s for s in radars if [d.get("name") for d in s["data"]] == ["Now", "With the measures"]]
     assert both, "the what-if panel's radar shows current and projected"

@@ -121,7 +121,7 @@ def test_every_question_is_used_or_informational(law):
     for r in law.remedies.values():
         used |= set(r.sets)
     for s in law.exposure:
-        used |= {m.split(":")[1] for m in re.findall(r"\{share_of:[^}]+\}", s.text["en"])}
+        used |= {m.split(":")[1] for m in re.findall(r"\{(?:share_of|turnover_cap):[^}]+\}", s.text["en"])}
     unused = [q.id for q in law.bank.questions.values() if q.id not in used and not q.informational]
     assert not unused, f"questions no rule, show_if or remedy uses (mark them informational: true): {unused}"
 

@@ -257,6 +257,20 @@ BROKEN = [
         edit("scoring/method.yaml", "1: [5, 10, 30, 35]", "1: [5, 10, 30, 99]"),
         "outside its level",
     ),
+    (
+        "a placeholder kind whose words are missing",
+        edit("scoring/method.yaml", "  turnover_cap_unknown:", "  turnover_cap_unknown_renamed:"),
+        "needs the text 'turnover_cap_unknown'",
+    ),
+    (
+        "turnover_cap with two parts",
+        edit(
+            "scoring/exposure.yaml",
+            "annual_turnover:pipl.66.unit_fine_max_rmb:pipl.66.turnover_pct}), suspension",
+            "annual_turnover:pipl.66.turnover_pct}), suspension",
+        ),
+        "turnover_cap needs",
+    ),
 ]
 
 
