@@ -28,7 +28,8 @@ if workspace:
 
     # Before navigation: an expired workspace session is locked here, so its pages are not even registered.
     unlocked = workspace_session.check_session()
-page = st.navigation(nav.pages(unlocked=unlocked, workspace=workspace), expanded=unlocked)  # expanded: every page listed
+door = workspace and (unlocked or workspace_session.configured())
+page = st.navigation(nav.pages(unlocked=unlocked, workspace=workspace, door=door), expanded=unlocked)  # expanded: every page listed
 widgets.sidebar()
 if workspace:
     workspace_access.sidebar()

@@ -63,7 +63,18 @@ def streamlit_flags() -> list[str]:
     return flags
 
 
+APP_HELP = f"""usage: pirisk app [streamlit options]
+
+Starts the browser app on http://{LOOPBACK}:8501 (this computer only). Nothing is sent anywhere: no usage
+statistics, no fonts or scripts from elsewhere. Streamlit's own options may follow, for example
+--server.port 8502; `streamlit run --help` lists them all.
+"""
+
+
 def run_app(args: Sequence[str]) -> int:
+    if any(a in ("-h", "--help") for a in args):  # pirisk's own help, not Streamlit's thousands of lines
+        print(APP_HELP, end="")
+        return 0
     from streamlit.web import cli as streamlit_cli
 
     from ui import serving

@@ -25,8 +25,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -232,19 +231,19 @@ class RateLimiter:
             self._failures.pop(key, None)
 
 
-@dataclass(frozen=True)
-class Limits:
+OVERALL = "all"  # the whole-process limiter's one key
+
+
+class Limits(NamedTuple):
     """A per-client limiter (keys: a browser session, an address) and a whole-process one (so that new
     sessions or addresses do not buy more tries), reserved together before an attempt is made."""
 
     per_client: RateLimiter
     overall: RateLimiter
 
-    OVERALL: ClassVar[str] = "all"  # the whole-process limiter's one key
-
     def retry_after(self, keys: Sequence[str]) -> float:
         """Seconds until all of `keys` may try again (0 when they may now)."""
-        return max([self.per_client.retry_after(k) for k in keys] + [self.overall.retry_after(self.OVERALL)])
+        return max([self.per_client.retry_after(k) for k in keys] + [self.overall.retry_after(OVERALL)])
 
     def reserve(self, keys: Sequence[str]) -> float:
         """Count an attempt for `keys` and the whole process before it is made (0.0), or count nothing
@@ -252,7 +251,7 @@ class Limits:
         wait = self.per_client.reserve(*keys)
         if wait > 0:
             return wait
-        wait = self.overall.reserve(self.OVERALL)
+        wait = self.overall.reserve(OVERALL)
         if wait > 0:
             self.per_client.release(*keys)
         return wait
@@ -260,13 +259,13 @@ class Limits:
     def give_back(self, keys: Sequence[str]) -> None:
         """The reserved attempt was not a failure (a link that opened, a store that could not be asked)."""
         self.per_client.release(*keys)
-        self.overall.release(self.OVERALL)
+        self.overall.release(OVERALL)
 
     def succeeded(self, keys: Sequence[str]) -> None:
         """A right password: `keys` start afresh, and the attempt is given back to the whole process."""
         for key in keys:
             self.per_client.reset(key)
-        self.overall.release(self.OVERALL)
+        self.overall.release(OVERALL)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -423,6 +423,7 @@ def test_resuming_from_a_file_through_the_uploader() -> None:
     assert at.session_state["law_as_of"] == dt.date(2012, 9, 4)
     assert at.session_state["step"] == REVIEW_STEP  # everything answered: straight to the review
     assert any(f"Loaded {len(article_answers())} answers" in s.value for s in at.sidebar.success)
+    assert at.session_state["focus"] == f"#step-{REVIEW_STEP}"  # the keyboard focus lands on the review's heading
 
 
 @pytest.mark.parametrize(

@@ -182,3 +182,16 @@ def test_the_readme_opens_with_its_two_commands() -> None:
     first_block = readme.split("```sh\n", 1)[1].split("```", 1)[0].splitlines()
     assert [line.split("#")[0].strip() for line in first_block] == ["make run", "make test"]
     assert (ROOT / "bench" / "run_all.py").is_file(), "make bench runs bench/run_all.py"
+
+
+def test_pirisk_app_help_is_pirisks_own_not_streamlits(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 21: `pirisk app --help` printed Streamlit's 5,478-line help."""
+    from streamlit.web import cli as streamlit_cli
+
+    monkeypatch.setattr(streamlit_cli.main, "main", lambda **kwargs: pytest.fail("Streamlit was started"))
+    for flag in ("--help", "-h"):
+        assert pirisk.main(["app", flag]) == 0
+        out = capsys.readouterr().out
+        assert out.startswith("usage: pirisk app") and "127.0.0.1:8501" in out and len(out.splitlines()) < 12

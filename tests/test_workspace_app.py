@@ -218,7 +218,7 @@ def test_failed_attempts_are_rate_limited_per_session_and_over_the_whole_process
 
     # Over the whole process: enough failures from any sessions close the door for everyone for a while.
     ws.limiters.clear()
-    overall = ws.limiters()[1]
+    overall = ws.limiters().overall
     for _ in range(ws.GLOBAL_FAILURES):
         overall.record_failure("all")
     fresh = unlock(start())
@@ -266,7 +266,7 @@ def test_every_workspace_page_guards_itself_even_if_navigation_let_it_through(db
     seeded(db, client="Secret Client Ltd")
     everything = (*nav.PAGES, *nav.WORKSPACE_PAGES)
     monkeypatch.setattr(
-        nav, "pages", lambda unlocked=False, workspace=True: [nav.page(n) for n in everything]
+        nav, "pages", lambda unlocked=False, workspace=True, door=True: [nav.page(n) for n in everything]
     )  # a navigation bug, simulated
     at = start()
     for path in sorted(WORKSPACE_ONLY):

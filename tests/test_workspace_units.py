@@ -136,3 +136,23 @@ def test_the_compare_chart_has_both_assessments_scores_per_axis() -> None:
     assert spec["data"][0]["x"] == ["民事", "刑事", "行政", "声誉"]
     assert spec["data"][0]["y"] == [a.axes[k].score for k in AXIS_KEYS]
     assert spec["data"][1]["y"] == [b.axes[k].score for k in AXIS_KEYS]
+
+
+def test_the_workspace_door_is_listed_only_once_an_operator_has_set_it_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 21: founders who never configured a workspace saw its door in the navigation."""
+    from ui import nav
+    from ui.workspace import session
+
+    made: list[dict] = []
+    monkeypatch.setattr(nav.st, "Page", lambda *args, **kwargs: made.append(kwargs) or kwargs)
+    monkeypatch.setattr(nav.state, "t", lambda key, **values: key)
+    for door, visibility in ((False, "hidden"), (True, "visible")):
+        made.clear()
+        nav.pages(unlocked=False, workspace=True, door=door)
+        assert [m["visibility"] for m in made if m["url_path"] == "workspace"] == [visibility]
+        assert {m["visibility"] for m in made if m["url_path"] != "workspace"} == {"visible"}
+    monkeypatch.setattr(session, "secrets", lambda: None)
+    monkeypatch.delenv("PIRISK_WORKSPACE_PASSWORD_HASH", raising=False)
+    assert not session.configured()
+    monkeypatch.setenv("PIRISK_WORKSPACE_PASSWORD_HASH", "hunter22")  # set, but not a hash: the door says so
+    assert session.configured()

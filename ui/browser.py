@@ -50,6 +50,8 @@ def _offered() -> None:
     kept = (ss.get(_KEY) or {}).get("kept")
     if state.restore_kept(ss, kept, state.law()):
         ss[state.FORGET] = False
+        if ss[state.PAGE]:  # the answers came back after a reload: focus lands on the page's heading
+            state.move_to(landing(ss[state.PAGE]))
     else:
         ss[state.FORGET] = True  # not a kept answer set (damaged, or from another version): the browser drops it
 

@@ -62,19 +62,29 @@ def _function(name: str) -> Callable[[], None]:
     return getattr(importlib.import_module(module), function)
 
 
-def page(name: str) -> StreamlitPage:
-    """The st.Page for one of PAGES or WORKSPACE_PAGES; its url path is its name, so it is stable across languages."""
-    return st.Page(_function(name), title=state.t(f"nav_{name}"), url_path=name, default=name == PAGES[0])
+def page(name: str, *, listed: bool = True) -> StreamlitPage:
+    """The st.Page for one of PAGES or WORKSPACE_PAGES; its url path is its name, so it is stable across
+    languages. An unlisted page still opens at its address but is not in the navigation."""
+    return st.Page(
+        _function(name),
+        title=state.t(f"nav_{name}"),
+        url_path=name,
+        default=name == PAGES[0],
+        visibility="visible" if listed else "hidden",
+    )
 
 
-def pages(unlocked: bool = False, workspace: bool = True) -> list[StreamlitPage] | dict[str, list[StreamlitPage]]:
+def pages(
+    unlocked: bool = False, workspace: bool = True, door: bool = True
+) -> list[StreamlitPage] | dict[str, list[StreamlitPage]]:
     """The pages to register: the self-assessment and the workspace's door (if the workspace is installed);
-    every workspace page once unlocked."""
+    every workspace page once unlocked. Without `door` (nobody has configured a workspace here: a
+    founder's own install) the door is not listed, though its address still explains how to set it up."""
     own = [page(name) for name in PAGES]
     if not workspace:
         return own
     if not unlocked:
-        return [*own, page(WORKSPACE_PAGES[0])]
+        return [*own, page(WORKSPACE_PAGES[0], listed=door)]
     return {
         state.t("nav_section_self"): own,
         state.t("nav_section_workspace"): [page(name) for name in WORKSPACE_PAGES],

@@ -197,7 +197,9 @@ def _load_file() -> None:
         ss[state.UPLOAD_ERROR] = (uploaded.name, error)
         return
     ss[state.UPLOAD_OK] = (uploaded.name, len(ss[state.ANSWERS]))
-    ss[state.STEP] = resume_step(law, ss[state.ANSWERS])
+    # The questionnaire opens where the file leaves off, and the keyboard focus lands on that step's
+    # heading (it stayed on the page's body, so a screen reader said nothing).
+    state.go_to_step(resume_step(law, ss[state.ANSWERS]))
 
 
 def law_date_error(day: dt.date) -> str | None:

@@ -110,6 +110,15 @@ def configured_hash() -> str | None:
     return password_hash_configured(secrets())
 
 
+def configured() -> bool:
+    """Whether an operator has set this workspace up (a password hash, even a wrong one, is set): only
+    then is its door listed in the navigation."""
+    try:
+        return configured_hash() is not None
+    except AccessError:
+        return True  # set, but wrongly: the door says so
+
+
 def session_minutes() -> float:
     """Minutes of inactivity after which an unlocked session locks itself (env PIRISK_WORKSPACE_SESSION_MINUTES)."""
     raw = os.environ.get(SESSION_MINUTES_ENV, "")
