@@ -920,3 +920,53 @@ def test_paraphrases_the_third_review_checked(law):
     assert "same ranges" not in csl64["en"] and "同样幅度" not in csl64["zh"]
     ndsmr28 = law.provisions["ndsmr.28"]
     assert "部分义务" in ndsmr28.summary["zh"] and "(U)" in ndsmr28.not_modelled["en"]
+
+
+# --- Second review of issue 20's texts (tests/cases/review.yaml, last block) ----------------------
+
+
+def test_second_review_pipl_15_asks_for_a_convenient_withdrawal_not_one_as_easy_as_consent(law):
+    """E1: Art 15 asks for a convenient way to withdraw; "as easy as giving it" is the GDPR's test."""
+    texts = [law.provisions["pipl.15"].summary, next(r for r in law.rules if r.id == "sensitive.no_withdrawal@2021").explain]
+    for text in texts:
+        assert "convenient" in text["en"] and "as easy as" not in text["en"] and "as convenient as" not in text["en"]
+        assert "便捷" in text["zh"] and "同样便捷" not in text["zh"]
+
+
+def test_second_review_art_28_does_not_name_credit(law):
+    """E2: counting credit as sensitive is pirisk's reading, marked U, not Art 28's list."""
+    import yaml
+
+    definitions = yaml.safe_load((SCORING_DIR / "definitions.yaml").read_text(encoding="utf-8"))
+    texts = [definitions["sensitive_data"]["description"]]
+    texts.append(next(r for r in law.rules if r.id == "sensitive.no_separate_consent@2021").explain)
+    for text in texts:
+        assert "U)" in text["en"] and "U）" in text["zh"], text["en"]
+        assert "in the sense of PIPL Art 28" not in text["en"]
+
+
+def test_second_review_the_2017_thresholds_count_obtaining_too(article_answers):
+    """E3: Art 5's thresholds apply to illegally obtaining as well as selling or providing."""
+    line = _line(assess(article_answers, TODAY), "criminal", "criminal.thresholds_2017")
+    assert line is not None
+    assert "illegally obtained, sold or provided" in line.text["en"] and "非法获取、出售或者提供" in line.text["zh"]
+    assert "half these figures for selling or providing" in line.text["en"]
+
+
+def test_second_review_a_unit_decision_includes_one_by_a_person_in_charge(law):
+    """E4: a decision by a person in charge who can decide for the company is the company's decision."""
+    q = law.bank.questions["staff_misuse_company_role"]
+    labels = {c.id: c.label for c in q.choices}
+    assert "who can decide for it" in labels["unit_decision"]["en"] and "负责人" in labels["unit_decision"]["zh"]
+    assert "could not decide for the company" in labels["approved_or_benefited_only"]["en"]
+    assert "无权代表公司" in labels["approved_or_benefited_only"]["zh"]
+    assert "(U)" in law.texts["criminal_whose"]["en"] and "（U）" in law.texts["criminal_whose"]["zh"]
+
+
+def test_second_review_rule_texts_mark_what_the_brief_does_not_confirm_and_name_no_later_law(law):
+    """E5: the PIPL Art 66 bar's period and supervisors are U; E6: no Cybersecurity Law in 2012."""
+    rules = {r.id: r for r in law.rules}
+    serious = rules["sharing.pipl_serious_case@2021"].explain
+    assert "U)" in serious["en"] and "U）" in serious["zh"]
+    clause_2012 = rules["sharing.disclosure_under_clause@2009"].explain
+    assert "Cybersecurity" not in clause_2012["en"] and "网络安全法" not in clause_2012["zh"]
