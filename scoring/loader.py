@@ -4,9 +4,10 @@ A rule written once with `versions:` is expanded here into one `Rule` per period
 `<id>@<year the period starts>`, so that everything downstream sees dated rules as before.
 Everything is checked at load time, so that the engine never meets a dangling id: unknown keys,
 duplicate ids, versions of a rule that overlap or repeat a `when`, conditions naming unknown
-questions, citations that do not resolve, a rule dated outside the provisions it cites, overlapping
-versions of one provision, remedies that set impossible answers, and placeholders naming figures
-that do not exist. Each error names the file.
+questions, a title said to speak of a question its rule does not check (`title_about`), citations
+that do not resolve, a rule dated outside the provisions it cites, overlapping versions of one
+provision, remedies that set impossible answers, and placeholders naming figures that do not exist.
+Each error names the file.
 """
 
 from __future__ import annotations
@@ -75,6 +76,13 @@ class Law:
     def resolve(self, cite: str, day: dt.date) -> Provision | None:
         """The version of a cited provision in force (or published) on `day`, or None."""
         return next((p for p in self.versions(cite) if p.applies_on(day)), None)
+
+    def spoken_of(self, title_about: str) -> frozenset[str]:
+        """The questions one id in a rule's `title_about` names: a question's own id, or every question
+        of a named condition; empty for an unknown id."""
+        if title_about in self.definitions:
+            return parse(self.definitions[title_about], self.bank.questions, "", self.definitions).questions()
+        return frozenset({title_about} & self.bank.questions.keys())
 
     def kind(self, provision_id: str) -> str:
         return self.instruments[self.instrument_of[provision_id]].kind
@@ -224,6 +232,18 @@ def load_law(directory: Path | None = None, bank: Bank | None = None) -> Law:
                 if rule.id in rule_file:
                     raise DataError(name, key, f"duplicate rule id (also in {rule_file[rule.id]})")
                 conditions[rule.id] = parse_condition(rule.when, name, f"{key}.when")
+                checked = conditions[rule.id].questions()
+                for about in rule.title_about:
+                    for spoken in (about,) if isinstance(about, str) else about:
+                        spoken_questions = law_stub.spoken_of(spoken)
+                        if not spoken_questions:
+                            raise DataError(name, f"{key}.title_about", f"unknown question id or named condition '{spoken}'")
+                        if not spoken_questions & checked:
+                            raise DataError(
+                                name,
+                                f"{key}.title_about",
+                                f"the title speaks of '{spoken}', which the rule's `when` does not check",
+                            )
                 span = rule.in_force or InForce.model_validate({"from": method.coverage_from})
                 if span.from_ < method.coverage_from:
                     raise DataError(name, f"{key}.in_force", f"starts before pirisk's coverage ({method.coverage_from})")

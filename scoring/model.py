@@ -108,6 +108,9 @@ class Rule(Strict):
 
     id: str = Field(pattern=_RULE_ID)
     title: Text
+    # What the title speaks of: question ids or named conditions, each an answer the title states;
+    # a list inside is one statement of alternatives ("without a contract, or without supervision").
+    title_about: tuple[str | tuple[str, ...], ...] = Field(min_length=1)
     when: Any
     impacts: dict[str, Impact]
     cites: tuple[str, ...] = Field(min_length=1)
@@ -143,6 +146,7 @@ class RuleVersion(Strict):
     # whose name predates versions keeps it (stored assessments and tests name it).
     id: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_.\-]*@[0-9]{4}$")
     title: Any = None
+    title_about: Any = None
     when: Any = None
     impacts: Any = None
     cites: Any = None
@@ -159,6 +163,7 @@ class RuleEntry(Strict):
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_.\-]*$")
     title: Any = None
+    title_about: Any = None
     when: Any
     impacts: Any = None
     cites: Any = None

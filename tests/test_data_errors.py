@@ -70,6 +70,7 @@ TITLE, EXPLAIN = text_yaml("Extra", "额外"), text_yaml("Extra rule.", "额外�
 RULE = """
 - id: extra.rule
   title: {title}
+  title_about: {title_about}
   when: {when}
   impacts: {impacts}
   cites: {cites}
@@ -81,6 +82,7 @@ RULE = """
 DATED_COPY = f"""
 - id: extra.rule@2022
   title: {TITLE}
+  title_about: [sells_data]
   in_force: {{from: 2022-01-01}}
   when: {{sells_data: true}}
   impacts: {{civil: {{likelihood: 1, severity: 1}}}}
@@ -89,9 +91,11 @@ DATED_COPY = f"""
 """
 
 
-def rule_yaml(when="{sells_data: true}", impacts="{civil: {likelihood: 1, severity: 1}}", cites="[pipl.66]") -> str:
+def rule_yaml(
+    when="{sells_data: true}", impacts="{civil: {likelihood: 1, severity: 1}}", cites="[pipl.66]", title_about="[sells_data]"
+) -> str:
     """An extra rule, well formed unless its arguments are not."""
-    return RULE.format(title=TITLE, when=when, impacts=impacts, cites=cites, explain=EXPLAIN)
+    return RULE.format(title=TITLE, title_about=title_about, when=when, impacts=impacts, cites=cites, explain=EXPLAIN)
 
 
 def extra_rule(**parts: str) -> Callable:
@@ -139,6 +143,13 @@ BROKEN = [
     ("threshold off a band edge", extra_rule(when="{records_tier1: {gte: 60}}"), "is not a band edge"),
     ("rule tests for 'I don't know'", extra_rule(when="{sells_data: unknown}"), "may not test for"),
     ("unknown named condition", extra_rule(when="{use: no_such_definition}"), "unknown named condition"),
+    ("title speaks of a question its rule does not check", extra_rule(title_about="[buys_data]"), "speaks of 'buys_data', which"),
+    (
+        "title speaks of an unknown question",
+        extra_rule(title_about="[[sells_data, no_such_question]]"),
+        "unknown question id or named condition 'no_such_question'",
+    ),
+    ("title speaks of nothing", extra_rule(title_about="[]"), "title_about"),
     ("rule impacts an unknown axis", extra_rule(impacts="{moral: {likelihood: 1, severity: 1}}"), "unknown axis 'moral'"),
     ("likelihood out of range", extra_rule(impacts="{civil: {likelihood: 5, severity: 1}}"), "likelihood"),
     ("rule cites an unknown source", extra_rule(cites="[pipl.999]"), "unknown source id 'pipl.999'"),
