@@ -111,9 +111,7 @@ def visibility(answers: Mapping[str, Any], law: Law | None = None) -> dict[str, 
 def _missing(state: Mapping[str, tuple[int, Any]], answers: Mapping[str, Any], required: tuple[str, ...]) -> list[str]:
     """The required questions `Plan.missing` finds missing in this answer set (an answer that is absent
     or None is not given: `Question.is_answered`)."""
-    visible = np.array([state[qid][0] for qid in required], dtype=np.int8)
-    answered = np.array([qid in answers for qid in required], dtype=bool)
-    return [qid for qid, gone in zip(required, Plan.missing(visible, answered).tolist(), strict=True) if gone]
+    return [qid for qid in required if Plan.missing(state[qid][0], qid in answers)]
 
 
 @dataclass(frozen=True)

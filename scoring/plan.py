@@ -165,11 +165,11 @@ class Plan:
         return np.where(np.arange(m) < (addressed > 0).sum(axis=1, keepdims=True), order, -1)
 
     @staticmethod
-    def missing(visible: np.ndarray, answered: np.ndarray) -> np.ndarray:
-        """The required-answer rule over the required questions (`required`): a required question is
-        missing when it is shown for certain (TRUE, not only because of an "I don't know") and not
-        answered (`Question.is_answered`)."""
-        return (visible == TRUE) & ~answered
+    def missing(visible: Any, answered: Any) -> Any:
+        """The required-answer rule: a required question is missing when it is shown for certain (TRUE,
+        not only because of an "I don't know") and not answered (`Question.is_answered`). Takes one
+        question's visibility and answered flag, or arrays of them (the batch), alike."""
+        return (visible == TRUE) & (answered ^ True)  # `^ True` negates a bool and a bool array alike
 
 
 def missing_text(ids: Iterable[str]) -> str:
