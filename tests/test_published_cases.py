@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -94,6 +95,14 @@ def test_the_scenario_runner_does_not_read_the_published_cases():
 
     assert SCENARIOS, "the scenario runner found no cases"
     assert not [where for where, case in SCENARIOS if "source" in case or "assumed" in case]
+
+
+def test_the_method_doc_lists_every_published_case_and_its_axis():
+    text = (ROOT / "docs" / "scoring-method.md").read_text(encoding="utf-8")
+    section = text.split("\n### The cases\n", 1)[1].split("\n### ", 1)[0]
+    listed = dict(re.findall(r"^\| `([a-z_]+\[\d+\])` \| ([a-z, ]+) \|", section, flags=re.M))
+    expected = {where: ", ".join(case["expect"]["min_levels"]) for where, case in CASES}
+    assert listed == expected, "docs/scoring-method.md, 'The cases': one row per published case, with the axes it expects"
 
 
 @pytest.mark.parametrize(("where", "case"), CASES, ids=[c[0] for c in CASES])
