@@ -832,6 +832,28 @@ def test_csl_after_2026_the_amended_article_is_not_given_a_new_number_as_fact(la
     assert "unconfirmed" in label["en"] and "未经证实" in label["zh"]
 
 
+def test_no_title_states_a_crime_as_committed(law):
+    """Every crime needs serious circumstances (情节严重), and no title's rule checks them as a fact of the
+    case: a title may say a crime is possible, never that it was committed (third review, T1 and T2)."""
+    for rule in law.rules:
+        en, zh = rule.title["en"], rule.title["zh"]
+        if "犯罪" in zh:
+            assert "可能" in zh or "风险" in zh, rule.id
+        if re.search(r"\b(crime|offender)\b", en):
+            assert re.search(r"\b(may|can|could|risks?)\b", en), rule.id
+    unit = {r.id: r for r in law.rules}["staff.unit_offence@2015"]
+    assert "where the circumstances are serious" in unit.explain["en"]
+    assert "情节严重的，构成单位犯罪" in unit.explain["zh"]
+
+
+def test_titles_on_separate_consent_say_separate_consent(law):
+    """The rules whose condition is the absence of separate consent (单独同意) do not say 'specific' or
+    plain 'consent' (明确同意) in their titles (third review, T4 and T5)."""
+    rules = {r.id: r for r in law.rules}
+    for rid in ("reputation.quiet_sharing@2009", "reputation.quiet_sharing@2021", "sharing.contract_claim@2009"):
+        assert "separate consent" in rules[rid].title["en"] and "单独同意" in rules[rid].title["zh"], rid
+
+
 def test_ndsmr_art_55_is_not_stated_as_the_penalty_for_arts_9_and_11(law):
     for rule in law.rules:
         if "ndsmr.55" in rule.cites and {"ndsmr.9", "ndsmr.11"} & set(rule.cites):
