@@ -29,7 +29,9 @@ if workspace:
     # Before navigation: an expired workspace session is locked here, so its pages are not even registered.
     unlocked = workspace_session.check_session()
 door = workspace and (unlocked or workspace_session.configured())
-page = st.navigation(nav.pages(unlocked=unlocked, workspace=workspace, door=door), expanded=unlocked)  # expanded: every page listed
+page = st.navigation(
+    nav.pages(unlocked=unlocked, workspace=workspace, door=door), expanded=unlocked
+)  # expanded: every page listed
 widgets.sidebar()
 if workspace:
     workspace_access.sidebar()
