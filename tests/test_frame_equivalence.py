@@ -231,6 +231,7 @@ def synthetic_law(law: Law) -> Law:
             {
                 "id": rid,
                 "title": dict.fromkeys(LOCALES, rid),
+                "title_about": ["consumer_facing"],  # a synthetic title: only the model's shape matters here
                 "when": when,
                 "impacts": impacts,
                 "cites": ["pipl.66"],
