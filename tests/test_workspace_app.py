@@ -867,7 +867,7 @@ def test_history_groups_a_sitting_into_one_entry_in_local_time(db: Any, monkeypa
 
 
 def test_the_time_zone_setting_is_documented_for_the_team() -> None:
-    from ui.workspace.history import TIMEZONE_ENV
+    from ui.local_time import TIMEZONE_ENV
 
     guide = (ROOT / "docs" / "team.md").read_text(encoding="utf-8")
     assert f"`{TIMEZONE_ENV}`" in guide and "Asia/Shanghai" in guide

@@ -21,7 +21,7 @@ from questions.locales import DEFAULT_LOCALE, pick
 from questions.strings import tr
 from scoring.answers_file import MAX_BYTES, AnswersFileError, dump_answers, parse_answers
 from scoring.loader import Law, default_law
-from ui import link
+from ui import link, local_time
 
 # Session-state keys the app owns. No question id may equal one of these (tests check it).
 ANSWERS = "answers"  # {question id: value}: the only place answers are kept
@@ -57,8 +57,8 @@ def law() -> Law:
 
 
 def today() -> dt.date:
-    # The screens, not the engine, read the clock.
-    return dt.date.today()
+    """Today in the app's time zone (PIRISK_TIMEZONE): the screens, not the engine, read the clock."""
+    return local_time.today()
 
 
 def choose_lang(asked: str | None, browser: str | None) -> str:

@@ -29,7 +29,7 @@ from store import repo
 from ui import charts, nav, state
 from ui.present import LEVEL_BADGES, level_label, md, progress, section_status
 from ui.widgets import option_names
-from ui.workspace import access
+from ui.workspace import access, forms
 from ui.workspace import link as wl
 from ui.workspace import messages as msg
 from ui.workspace import session as ws
@@ -130,15 +130,37 @@ def _set_respondent(respondent: repo.Respondent, qid: str) -> None:
     msg.act(write)
 
 
-def _set_agreed(shown: repo.AssessmentRef, qid: str, expected: int) -> None:
+def agreed_form(shown: repo.AssessmentRef, qid: str) -> forms.Form:
+    """The agreed answer to one question as a versioned form (its widget is drawn from the store each run)."""
     q = state.law().bank.questions[qid]
-    value = widget_answer(q, agreed_widget_key(qid))
+    lang = state.lang()
+
+    def read(after: int) -> forms.Stored:
+        db = ws.engine()
+        saved = repo.get_assessment(db, shown.id)
+        rows = [("value", c.version, c.author, c.changed_at) for c in repo.history(db, shown.id, qid) if c.kind == "answer"]
+        return forms.Stored({"value": saved.answers.get(qid)}, saved.version, forms.latest_changes(rows, after))
+
+    def apply(_: str, value: Any) -> None:
+        _write_agreed(shown, qid, value, forms.based_on(agreed_form(shown, qid), 0), None)
+
+    return forms.Form(f"agreed__{qid}", {}, read, lambda _: t("ws_agreed"), lambda _, v: answer_words(q, v, lang), apply)
+
+
+def _write_agreed(shown: repo.AssessmentRef, qid: str, value: Any, expected: int, shown_value: Any) -> None:
+    """Make `value` the agreed answer on top of `expected`; if refused, keep it for Reload beside what was shown."""
+    form = agreed_form(shown, qid)
 
     def write() -> None:
         repo.set_answer(ws.engine(), shown, qid, value, expected_version=expected, author=ws.author())
         wl.refresh_if_open(shown.id)
 
-    msg.act(write)
+    msg.act(write, forms.refused(form, {"value": value}, base={"value": shown_value}, version=expected))
+
+
+def _set_agreed(shown: repo.AssessmentRef, qid: str, expected: int, shown_value: Any) -> None:
+    q = state.law().bank.questions[qid]
+    _write_agreed(shown, qid, widget_answer(q, agreed_widget_key(qid)), expected, shown_value)
 
 
 def _days() -> int:
@@ -198,12 +220,8 @@ def _set_closed(shown: repo.AssessmentRef, closed: bool) -> None:
     msg.act(write)
 
 
-def _use_suggestion(shown: repo.AssessmentRef, qid: str, value: Any, expected: int) -> None:
-    def write() -> None:
-        repo.set_answer(ws.engine(), shown, qid, value, expected_version=expected, author=ws.author())
-        wl.refresh_if_open(shown.id)
-
-    msg.act(write)
+def _use_suggestion(shown: repo.AssessmentRef, qid: str, value: Any, expected: int, shown_value: Any) -> None:
+    _write_agreed(shown, qid, value, expected, shown_value)
 
 
 # -- screen ------------------------------------------------------------------------------------------------
@@ -264,6 +282,7 @@ def _respondents_panel(
                 )
     with st.container(border=True, key="ws_agreed_box"):
         st.markdown(f"**{md(t('ws_agreed'))}**")
+        forms.show_aside(agreed_form(saved.ref, q.id))
         _answer_input(
             q,
             agreed_widget_key(q.id),
@@ -271,7 +290,7 @@ def _respondents_panel(
             t("ws_agreed"),
             lang,
             on_change=_set_agreed,
-            args=(saved.ref, q.id, wl.expected_version(saved)),
+            args=(saved.ref, q.id, wl.expected_version(saved), saved.answers.get(q.id)),
             disabled=not editable,
         )
         st.caption(md(t("ws_agreed_help")))
@@ -523,7 +542,7 @@ def _live_question(saved: repo.SavedAssessment, qid: str, answers: dict[str, dic
                 t("ws_use_suggestion"),
                 key=f"ws_use__{qid}",
                 on_click=_use_suggestion,
-                args=(saved.ref, qid, suggestion.value, saved.version),
+                args=(saved.ref, qid, suggestion.value, saved.version, agreed),
                 icon=":material/done:",
             )
 
