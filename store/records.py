@@ -132,6 +132,7 @@ class AnswerChange:
     author: str
     changed_at: dt.datetime
     kind: str = "answer"
+    source: dict[str, Any] | None = None  # {"workshop": {respondent: answer}} for an answer agreed in a workshop
 
 
 @dataclass(frozen=True)
@@ -328,6 +329,7 @@ def change_record(row: AnswerChangeRow) -> AnswerChange:
         row.author,
         row.changed_at,
         row.kind or "answer",
+        row.source if isinstance(row.source, dict) else None,
     )
 
 

@@ -100,6 +100,11 @@ def _change(saved: repo.SavedAssessment, change: repo.AnswerChange, expected: in
         text.caption(
             md(t("ws_change_line", version=change.version, who=change.author or t("ws_unnamed"), when=when(change.changed_at)))
         )
+        workshop = (change.source or {}).get("workshop")
+        if change.kind == "answer" and isinstance(workshop, dict):
+            question = state.law().bank.questions.get(change.question_id)
+            given = " · ".join(f"{name}: {value_label(question, value, state.lang())}" for name, value in workshop.items())
+            text.caption(md(t("ws_change_from_workshop", answers=given)))
         button.button(
             t("ws_restore"),
             key=f"ws_restore__{change.id}",

@@ -22,7 +22,7 @@ from questions.answers import answer_key, answer_words, disagree
 from questions.conditions import Visibility
 from questions.model import UNKNOWN, Question
 from scoring.axes import AXES
-from scoring.consensus import suggest
+from scoring.consensus import Suggestion, suggest
 from scoring.engine import Incomplete, assess_answers, visibility
 from scoring.plan import citation
 from store import repo
@@ -147,12 +147,20 @@ def agreed_form(shown: repo.AssessmentRef, qid: str) -> forms.Form:
     return forms.Form(f"agreed__{qid}", {}, read, lambda _: t("ws_agreed"), lambda _, v: answer_words(q, v, lang), apply)
 
 
+def _source(assessment_id: int, questions: Any) -> dict[str, Any]:
+    """Where agreed answers come from, for their history rows: each question's respondents' answers now."""
+    given = repo.workshop_answers(ws.engine(), assessment_id)
+    return {qid: {"workshop": dict(given[qid])} for qid in questions if given.get(qid)}
+
+
 def _write_agreed(shown: repo.AssessmentRef, qid: str, value: Any, expected: int, shown_value: Any) -> None:
-    """Make `value` the agreed answer on top of `expected`; if refused, keep it for Reload beside what was shown."""
+    """Make `value` the agreed answer on top of `expected`, its history saying it came from the workshop with
+    the respondents' answers; if refused, keep it for Reload beside what was shown."""
     form = agreed_form(shown, qid)
 
     def write() -> None:
-        repo.set_answer(ws.engine(), shown, qid, value, expected_version=expected, author=ws.author())
+        db = ws.engine()
+        repo.set_answer(db, shown, qid, value, expected_version=expected, author=ws.author(), source=_source(shown.id, [qid]))
         wl.refresh_if_open(shown.id)
 
     msg.act(write, forms.refused(form, {"value": value}, base={"value": shown_value}, version=expected))
@@ -364,6 +372,17 @@ def _disputes(disputed: list[str], lang: str) -> None:
             st.button(questions[qid].text.get(lang), key=f"ws_goto_dispute__{qid}", on_click=_go_to, args=(qid,), type="tertiary")
 
 
+@st.fragment(run_every=LIVE_SECONDS)
+def question_view(assessment_id: int) -> None:
+    """The projector's view, read from the database again every few seconds as the live view is, so that
+    respondents' answers and disagreements appear here without a reload."""
+    if not ws.active():
+        st.rerun(scope="app")
+    db = ws.engine()
+    with msg.store_errors():
+        _question_by_question(db, repo.get_assessment(db, assessment_id), state.lang())
+
+
 def _question_by_question(db: Engine, saved: repo.SavedAssessment, lang: str) -> None:
     law = state.law()
     bank = law.bank
@@ -510,34 +529,66 @@ def _status(p: repo.Progress) -> str:
     return t("ws_status_opened") if p.opened_at is not None else t("ws_status_not_started")
 
 
-def _rule(s: Any) -> str:
-    """The suggestion's rule, in words (scoring/consensus.py says what each means)."""
+def _rule(s: Suggestion) -> str:
+    """The suggestion's rule, in words, with the counts (scoring/consensus.py says what each means)."""
     if s.rule == "cautious":
         return t("ws_rule_cautious", high=s.scores[0][1], low=s.scores[-1][1])
     if s.rule == "majority":
-        return t("ws_rule_majority")
+        return t("ws_rule_majority", n=s.counts[0][1], total=s.respondents)
+    if s.rule == "tie":
+        return t("ws_rule_tie", n=s.counts[0][1], high=s.scores[0][1], low=s.scores[-1][1])
     if s.rule == "unanimous":
-        return t("ws_rule_unanimous")
+        return t("ws_rule_unanimous", total=s.respondents)
     return t("ws_rule_unscored")
 
 
-def _live_question(saved: repo.SavedAssessment, qid: str, answers: dict[str, dict[str, Any]], lang: str) -> None:
+def _counts(q: Question, s: Suggestion, lang: str) -> str:
+    """How many respondents gave each answer: "Yes: 2 · No: 1"."""
+    return " · ".join(f"{answer_words(q, value, lang)}: {n}" for value, n in s.counts)
+
+
+def _accept_unanimous(shown: repo.AssessmentRef, values: dict[str, Any], expected: int) -> None:
+    def write() -> str:
+        repo.set_answers(
+            ws.engine(), shown, values, expected_version=expected, author=ws.author(), source=_source(shown.id, values)
+        )
+        wl.refresh_if_open(shown.id)
+        return t("ws_accepted_unanimous", n=len(values))
+
+    msg.act(write)
+
+
+def _live_question(
+    saved: repo.SavedAssessment, qid: str, answers: dict[str, dict[str, Any]], suggestion: Suggestion | None, lang: str
+) -> None:
     q = state.law().bank.questions[qid]
     given = answers[qid]
     disputed = disagree(given.values())
-    suggestion = suggest(qid, answers, saved.answers, saved.law_as_of, law=state.law())
     agreed = saved.answers.get(qid)
+    editable = saved.status == repo.EDITABLE
     with st.container(border=True, key=f"ws_live_q__{qid}"):
         st.markdown(f"**{md(q.text.get(lang))}**")
         if disputed:
             st.badge(t("ws_live_disagree"), icon=":material/warning:", color="orange")
-        for name, value in given.items():
-            st.text(f"{name}: {answer_words(q, value, lang)}")
+        for i, (name, value) in enumerate(given.items()):
+            text, take = st.columns([5, 1], vertical_alignment="center")
+            text.text(f"{name}: {answer_words(q, value, lang)}")
+            if editable and value is not None and answer_key(value) != answer_key(agreed):
+                take.button(
+                    t("ws_take_answer"),
+                    key=f"ws_take__{qid}__{i}",
+                    on_click=_use_suggestion,
+                    args=(saved.ref, qid, value, saved.version, agreed),
+                    help=t("ws_take_answer_help"),
+                    type="tertiary",
+                )
         if suggestion is not None:
             st.markdown(md(t("ws_suggested", answer=answer_words(q, suggestion.value, lang))))
             st.caption(md(_rule(suggestion)))
+            if suggestion.rule != "unanimous":
+                st.caption(md(t("ws_answers_given", counts=_counts(q, suggestion, lang))))
         st.caption(md(t("ws_agreed_now", answer=answer_words(q, agreed, lang))))
-        if suggestion is not None and saved.status == repo.EDITABLE and answer_key(agreed) != answer_key(suggestion.value):
+        if suggestion is not None and editable and answer_key(agreed) != answer_key(suggestion.value):
             st.button(
                 t("ws_use_suggestion"),
                 key=f"ws_use__{qid}",
@@ -566,12 +617,28 @@ def live_view(assessment_id: int) -> None:
             st.markdown(md(t("ws_live_counts", started=started, finished=finished, total=len(progress))))
             for p in progress:
                 st.text(f"{p.respondent.name}: {_status(p)}")
+        suggestions = {qid: suggest(qid, answers, saved.answers, saved.law_as_of, law=state.law()) for qid in answers}
+        unanimous = {
+            qid: s.value
+            for qid, s in suggestions.items()
+            if s is not None and s.rule == "unanimous" and answer_key(saved.answers.get(qid)) != answer_key(s.value)
+        }
+        if unanimous and saved.status == repo.EDITABLE:
+            st.button(
+                t("ws_accept_unanimous", n=len(unanimous)),
+                key="ws_accept_unanimous",
+                on_click=_accept_unanimous,
+                args=(saved.ref, unanimous, saved.version),
+                type="primary",
+                icon=":material/done_all:",
+                help=t("ws_accept_unanimous_help"),
+            )
         only = bool(st.session_state.get(ONLY_DISPUTES))
         shown = [qid for qid, given in answers.items() if not only or disagree(given.values())]
         if not shown:
             st.caption(md(t("ws_live_none")))
         for qid in shown:
-            _live_question(saved, qid, answers, lang)
+            _live_question(saved, qid, answers, suggestions[qid], lang)
 
 
 def _workshop(db: Engine, saved: repo.SavedAssessment) -> None:
@@ -599,7 +666,7 @@ def _workshop(db: Engine, saved: repo.SavedAssessment) -> None:
         st.toggle(t("ws_live_only_disputes"), key=ONLY_DISPUTES)
         live_view(saved.id)
     with by_question:
-        _question_by_question(db, saved, lang)
+        question_view(saved.id)
     with invitations:
         _invitations(db, saved, lang)
 
