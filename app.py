@@ -27,6 +27,8 @@ if workspace:
 
     # Before navigation: an expired workspace session is locked here, so its pages are not even registered.
     unlocked = workspace_session.check_session()
+    if unlocked:
+        workspace_session.restore_place()  # after a reload: the client and assessment in the address
 page = st.navigation(nav.pages(unlocked=unlocked, workspace=workspace), expanded=unlocked)  # expanded: every page listed
 widgets.sidebar()
 if workspace:

@@ -32,6 +32,7 @@ EXAMPLE = ROOT / "examples" / "article-2012-internet-company.json"
 LAW = default_law()
 PASSWORD = "correct horse battery"
 LOCKED_PATHS = {"", "results", "sources", "about", "workspace"}
+DOOR_KEYS = {"ws_author_field", "ws_password", "ws_unlock"}  # the sign-in form's widgets
 WORKSPACE_ONLY = set(nav.WORKSPACE_PAGES) - {"workspace"}
 NASTY = "<script>alert(1)</script> **bold** [link](javascript:alert(1)) <img src=x onerror=alert(2)> $x^2$ :red[x]"
 
@@ -95,7 +96,13 @@ def start(**state: Any) -> AppTest:
 
 
 def paths(at: AppTest) -> set[str]:
-    return {info.get("url_pathname") for info in at._registered_pages.values()}
+    """The addresses of the pages registered as themselves. While locked, each workspace page's address
+    opens the door instead, registered under the door's title: those are left out."""
+    return {
+        info.get("url_pathname")
+        for info in at._registered_pages.values()
+        if info.get("page_name") != "Workspace" or info.get("url_pathname") == "workspace"
+    }
 
 
 def goto(at: AppTest, url_path: str) -> AppTest:
@@ -237,9 +244,11 @@ def test_the_session_locks_itself_after_inactivity(db: Any, clock: Clock, monkey
     at.run()
     assert not at.exception
     assert paths(at) == LOCKED_PATHS
-    assert at.title[0].value == "Assess your exposure"  # the page it was on is gone
+    assert at.title[0].value == "Consultant workspace"  # the page it was on asks to sign in again, and says why
     assert "locked itself after 30 minutes" in " ".join(w.value for w in at.sidebar.warning)
-    assert not workspace_keys(at)
+    assert "locked itself after 30 minutes" in " ".join(w.value for w in at.main.warning)
+    assert "Acme" not in texts(at)
+    assert workspace_keys(at) <= DOOR_KEYS and not at.session_state["ws_password"]  # only the empty sign-in form
 
     monkeypatch.setenv("PIRISK_WORKSPACE_SESSION_MINUTES", "5")
     at = unlocked()
@@ -248,7 +257,7 @@ def test_the_session_locks_itself_after_inactivity(db: Any, clock: Clock, monkey
     assert paths(at) == LOCKED_PATHS
 
 
-def test_workspace_addresses_fall_back_to_the_questionnaire_while_locked(db: Any) -> None:
+def test_workspace_addresses_open_the_door_while_locked_and_show_nothing_behind_it(db: Any) -> None:
     seeded(db, client="Secret Client Ltd")
     at = start()
     for path in sorted(WORKSPACE_ONLY):
@@ -256,9 +265,33 @@ def test_workspace_addresses_fall_back_to_the_questionnaire_while_locked(db: Any
         at.run()
         at._page_hash = ""
         assert not at.exception
-        assert at.title[0].value == "Assess your exposure", path
+        assert at.title[0].value == "Consultant workspace", path  # the sign-in form, not "Page not found"
+        assert at.text_input(key="ws_password") is not None
         assert "Secret Client" not in texts(at)
-        assert not [b for b in at.button if b.key and b.key.startswith("ws_")]
+        assert not [b for b in at.button if b.key and b.key.startswith("ws_") and b.key != "ws_unlock"]
+
+
+def test_a_reload_signs_in_and_comes_back_to_the_same_page_client_and_assessment(db: Any) -> None:
+    """Issue 22, item 3: F5 starts a new, locked session; the address holds the page and the ids."""
+    seeded(db, client="Other Ltd")
+    saved = seeded(db, client="Acme")
+    at = open_on(unlocked(), saved.id, "assessment")
+    assert (at.query_params["assessment"], at.query_params["client"]) == (str(saved.id), str(saved.client_id))
+
+    again = AppTest.from_file(APP, default_timeout=30)  # F5: the same address, a new session
+    again.session_state["started"] = True
+    again.query_params.update({"assessment": str(saved.id), "client": str(saved.client_id), "lang": "en"})
+    again._page_hash = calc_hash("assessment")
+    again.run()
+    assert not again.exception
+    assert again.title[0].value == "Consultant workspace" and "Review 2025" not in texts(again)
+    again.text_input(key="ws_author_field").input("Ann")
+    again.text_input(key="ws_password").input(PASSWORD)
+    again.button(key="ws_unlock").click().run()
+    assert not again.exception
+    assert again.title[0].value == "Assessment"
+    assert again.subheader[0].value == "Review 2025" and "Acme" in texts(again)
+    assert again.session_state[ws.CLIENT] == saved.client_id
 
 
 def test_every_workspace_page_guards_itself_even_if_navigation_let_it_through(db: Any, monkeypatch: pytest.MonkeyPatch) -> None:

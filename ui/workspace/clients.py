@@ -209,6 +209,7 @@ def clients_page() -> None:
         if chosen not in ids:
             chosen = clients[0].id
             st.session_state[ws.CLIENT] = chosen
+        ws.show_place(chosen, st.session_state.get(ws.SELECTED))
         left, right = st.columns([1, 2], gap="large")
         with left:
             _client_list(clients, chosen)
