@@ -30,7 +30,7 @@ if workspace:
     if unlocked:
         workspace_session.restore_place()  # after a reload: the client and assessment in the address
 page = st.navigation(nav.pages(unlocked=unlocked, workspace=workspace), expanded=unlocked)  # expanded: every page listed
-widgets.sidebar()
+widgets.sidebar(self_assessment=nav.name_of(page) in nav.PAGES)  # the workspace's pages have their own dates
 if workspace:
     workspace_access.sidebar()
 page.run()

@@ -294,7 +294,7 @@ def test_the_live_view_shows_progress_answers_disagreement_and_a_suggestion_set_
     assert not at.exception
     page = texts(at)
     assert "Respondents: 3 · started: 2 · submitted: 1" in page
-    assert "Li Wei: submitted" in page and "Zhang Min: answering (1 answered)" in page and "Chen Jie: not started" in page
+    assert "Li Wei: submitted" in page and "Zhang Min: answering (answered: 1)" in page and "Chen Jie: not started" in page
     assert "Li Wei: No" in page and "Zhang Min: Yes" in page
     assert "Suggested: Yes" in page and "the cautious one" in page
     at.button(key="ws_use__past_leak").click().run()
@@ -346,12 +346,24 @@ def test_the_operator_password_cannot_sign_in_under_an_accounts_name(db: Any) ->
     assert "clients" in paths(at)
 
 
-def test_a_viewer_can_read_but_every_change_is_refused_by_the_store(db: Any) -> None:
+def test_a_viewer_can_read_but_every_change_is_refused_by_the_store(db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     repo.add_account(db, "Vi", "viewer", ACCOUNT_PASSWORD)
     saved = seeded(db)
     repo.invite(db, saved, "Ann", author="c")
     at = open_on(sign_in(start(), "Vi"), saved.id, "workshop")
     assert not at.exception and "You are a viewer" in texts(at)
+    # What would change anything is shown disabled, not offered to fail when clicked (issue 22, item 8).
+    assert at.button(key="ws_close_workshop").disabled and at.button(key="ws_add_respondent").disabled
+    assert at.radio(key="ws_agreed__company_sector").disabled
+    goto(at, "assessment")
+    assert all(
+        at.button(key=k).disabled for k in ("ws_mark_final", "ws_archive", "ws_open_here", "ws_save_details", "ws_duplicate")
+    )
+    assert all(b.disabled for b in at.button if b.key and b.key.startswith("ws_action_track__"))
+    goto(at, "clients")
+    assert at.button(key="ws_create_client").disabled and at.button(key=f"ws_open__{saved.id}").disabled
+    monkeypatch.setattr(ws, "read_only", lambda: False)  # a page that forgot to disable them, simulated
+    goto(at, "workshop")
     at.radio(key="ws_agreed__company_sector").set_value("finance").run()
     assert "can read and download but not change anything" in texts(at)
     at.button(key="ws_close_workshop").click().run()
@@ -413,7 +425,7 @@ def test_settling_a_tie_unanimous_answers_in_one_click_and_any_respondents_answe
     at = open_on(unlock(start(), author="Ann"), saved.id, "workshop")
     assert not at.exception
     page = texts(at)
-    assert "Suggested: No" in page and "A tie: 1 respondents for each of the leading answers" in page
+    assert "Suggested: No" in page and "A tie: no answer was given more often than the others" in page
     assert "Answers given: No: 1 · Yes: 1" in page
     assert "the answer most respondents gave" not in page
 
@@ -428,3 +440,18 @@ def test_settling_a_tie_unanimous_answers_in_one_click_and_any_respondents_answe
     at.button(key=taken[0]).click().run()  # Li Wei's answer, whatever the suggestion
     assert repo.get_assessment(db, saved.id).answers["sourcing_approval_process"] is True
     assert repo.history(db, saved.id)[0].source == {"workshop": {"Li Wei": True, "Zhang Min": False}}
+
+
+def test_a_respondent_not_asked_a_section_gets_no_answer_buttons_for_it(db: Any) -> None:
+    """Issue 22, item 8: the projector's view showed empty answer buttons for people never asked."""
+    saved = seeded(db)
+    first = LAW.bank.sections[0]
+    other = next(s for s in LAW.bank.sections if s.id != first.id)
+    asked = repo.invite(db, saved, "Ann Lee", sections=[first.id], author="c").respondent
+    elsewhere = repo.invite(db, saved, "Bob Wu", sections=[other.id], author="c").respondent
+    at = open_on(unlock(start(), author="Ann"), saved.id, "workshop")
+    qid = first.questions[0].id
+    keys = {getattr(w, "key", None) for w in [*at.radio, *at.multiselect]}
+    assert workshop.respondent_widget_key(asked.id, qid) in keys
+    assert workshop.respondent_widget_key(elsewhere.id, qid) not in keys
+    assert "Not asked this section: Bob Wu" in texts(at)

@@ -86,7 +86,7 @@ def test_track_an_action_mark_it_done_change_its_answers_and_download_the_word_r
     key(page, f"ws_action_status__{action.id}").get_by_role("combobox").click()
     page.get_by_role("option", name="Done", exact=True).click()
     runs.click(key(page, f"ws_action_save__{action.id}").get_by_role("button"))
-    expect(page.get_by_text("Its measure changes 1 answers")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("Answers its measure changes: 1.")).to_be_visible(timeout=TIMEOUT)
     saved = repo.get_action(engine, action.id)
     assert (saved.owner, saved.status, saved.version) == ("Li Wei", "done", 2)
     assert repo.get_assessment(engine, assessment_id).answers["buys_data"] is True  # not silently

@@ -185,7 +185,7 @@ def _header(saved: repo.SavedAssessment) -> None:
             )
         )
     )
-    if saved.company:
+    if saved.company and saved.company != saved.client_name:  # a new assessment takes its client's name
         st.text(saved.company)
     opened = st.session_state.get(wl.OPEN)
     if opened and opened["id"] == saved.id and opened["version"] != saved.version:
@@ -196,7 +196,13 @@ def _header(saved: repo.SavedAssessment) -> None:
 def _actions(saved: repo.SavedAssessment) -> None:
     open_col, workshop_col, status_col, archive_col = st.columns(4)
     if open_col.button(
-        t("ws_open"), key="ws_open_here", type="primary", icon=":material/edit:", width="stretch", help=t("ws_open_help")
+        t("ws_open"),
+        key="ws_open_here",
+        type="primary",
+        icon=":material/edit:",
+        width="stretch",
+        help=t("ws_open_help"),
+        disabled=ws.read_only(),
     ):
         wl.open_assessment(saved.id)
         nav.go("assess")
@@ -214,7 +220,14 @@ def _actions(saved: repo.SavedAssessment) -> None:
         archive_choice = (t("ws_archive"), "ws_archive", "archived", ":material/archive:")
     for column, (label, key, target, icon) in ((status_col, status_choice), (archive_col, archive_choice)):
         column.button(
-            label, key=key, on_click=_set_status, args=(saved.ref, saved.version, target), icon=icon, width="stretch", wrap=True
+            label,
+            key=key,
+            on_click=_set_status,
+            args=(saved.ref, saved.version, target),
+            icon=icon,
+            width="stretch",
+            wrap=True,
+            disabled=ws.read_only(),
         )
 
 
@@ -396,6 +409,7 @@ def _action_form(saved: repo.SavedAssessment, action: repo.Action, title: str) -
             on_click=_save_action,
             args=(action.id, action.version, title),
             icon=":material/save:",
+            disabled=ws.read_only(),
         )
     st.caption(md(t("ws_action_version", version=action.version, when=history.when(action.updated_at))))
 
@@ -425,7 +439,7 @@ def _offer(saved: repo.SavedAssessment, action: repo.Action) -> None:
             key=f"ws_action_apply__{action.id}",
             on_click=_apply_answers,
             args=(saved.id, action.id, wl.expected_version(saved)),
-            disabled=not editable,
+            disabled=not editable or ws.read_only(),
             type="primary",
             icon=":material/published_with_changes:",
         )
@@ -442,6 +456,7 @@ def _measure(saved: repo.SavedAssessment, remedy_id: str, title: str, r: RemedyE
                 on_click=_track,
                 args=(saved.ref, remedy_id, title),
                 icon=":material/add_task:",
+                disabled=ws.read_only(),
             )
             return
         _action_form(saved, action, title)
@@ -513,7 +528,12 @@ def _edit(saved: repo.SavedAssessment) -> None:
         left.date_input(t("law_as_of"), value=None, key=keys["edit_date"], format="YYYY-MM-DD")
         right.selectbox(t("ws_report_lang"), list(LOCALES), format_func=LOCALE_NAMES.__getitem__, key=keys["edit_lang"])
         st.form_submit_button(
-            t("ws_save"), key="ws_save_details", on_click=_save_details, args=(saved.ref, saved.version), icon=":material/save:"
+            t("ws_save"),
+            key="ws_save_details",
+            on_click=_save_details,
+            args=(saved.ref, saved.version),
+            icon=":material/save:",
+            disabled=ws.read_only(),
         )
 
     with st.form(f"ws_duplicate_form__{saved.id}", border=True):
@@ -523,7 +543,12 @@ def _edit(saved: repo.SavedAssessment) -> None:
         st.text_input(t("ws_title_label"), value=default, key=keys["dup_title"], max_chars=repo.NAME_MAX)
         st.date_input(t("law_as_of"), value=state.today(), key=keys["dup_date"], format="YYYY-MM-DD")
         st.form_submit_button(
-            t("ws_duplicate"), key="ws_duplicate", on_click=_duplicate, args=(saved.ref,), icon=":material/content_copy:"
+            t("ws_duplicate"),
+            key="ws_duplicate",
+            on_click=_duplicate,
+            args=(saved.ref,),
+            icon=":material/content_copy:",
+            disabled=ws.read_only(),
         )
 
     with st.container(border=True, key="ws_delete_box"):
@@ -536,7 +561,7 @@ def _edit(saved: repo.SavedAssessment) -> None:
             key="ws_delete_assessment",
             on_click=_delete,
             args=(saved.ref, saved.version, saved.title),
-            disabled=typed != saved.title,
+            disabled=typed != saved.title or ws.read_only(),
             icon=":material/delete:",
         )
 

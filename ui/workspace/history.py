@@ -110,7 +110,7 @@ def _change(saved: repo.SavedAssessment, change: repo.AnswerChange, expected: in
             key=f"ws_restore__{change.id}",
             on_click=_restore,
             args=(saved.ref, change.id, expected),
-            disabled=not editable and change.kind == "answer",
+            disabled=(not editable and change.kind == "answer") or ws.read_only(),
             help=md(t("ws_restore_help", value=before)),
             icon=":material/history:",
         )

@@ -147,6 +147,12 @@ def engine() -> Engine:
     return as_role(base_engine(), role())
 
 
+def read_only() -> bool:
+    """Whether this session may only read (a viewer): the pages disable what would change anything, and
+    the store refuses it anyway."""
+    return role() == "viewer"
+
+
 def role() -> str:
     """The signed-in session's role: owner, consultant or viewer (viewer, the least, when not signed in)."""
     return st.session_state.get(ROLE) or "viewer"

@@ -98,7 +98,9 @@ def _import(db: Engine, clients: list[repo.Client]) -> None:
     )
     uploader = f"ws_import_file_{ss.get(IMPORT_ROUND, 0)}"
     uploaded = st.file_uploader(t("ws_import_file"), type=["xlsx"], key=uploader, max_upload_size=MAX_SHEET_MB)
-    if st.button(t("ws_import"), key="ws_import", type="primary", disabled=uploaded is None, icon=":material/upload:"):
+    if st.button(
+        t("ws_import"), key="ws_import", type="primary", disabled=uploaded is None or ws.read_only(), icon=":material/upload:"
+    ):
         ss.pop(IMPORT_PROBLEMS, None)
         try:
             saved, problems = import_file(

@@ -260,7 +260,7 @@ def _respondents_panel(
     disputed: bool,
     lang: str,
 ) -> None:
-    editable = saved.status == repo.EDITABLE
+    editable = saved.status == repo.EDITABLE and not ws.read_only()
     st.subheader(t("ws_respondents_answers"), anchor=False)
     if not respondents:
         st.caption(md(t("ws_no_respondents")))
@@ -359,6 +359,7 @@ def _add_respondent_form(saved: repo.SavedAssessment, lang: str) -> None:
             on_click=_add_respondent,
             args=(saved.ref,),
             icon=":material/person_add:",
+            disabled=ws.read_only(),
         )
 
 
@@ -431,7 +432,12 @@ def _question_by_question(db: Engine, saved: repo.SavedAssessment, lang: str) ->
             wrap=True,
         )
         _question_panel(saved, q, section_of[q.id], lang)
-        _respondents_panel(saved, q, respondents, answers.get(q.id, {}), q.id in disputed, lang)
+        section_id = next(s.id for s in bank.sections if q.id in {x.id for x in s.questions})
+        asked = [r for r in respondents if not r.sections or section_id in r.sections]
+        _respondents_panel(saved, q, asked, answers.get(q.id, {}), q.id in disputed, lang)
+        if len(asked) < len(respondents):  # the others were not asked this section: no empty answer buttons for them
+            names = ", ".join(r.name for r in respondents if r not in asked)
+            st.caption(md(t("ws_not_asked", names=names)))
     with side:
         _live_results(saved, lang)
         _disputes(disputed, lang)
@@ -503,13 +509,20 @@ def _invitations(db: Engine, saved: repo.SavedAssessment, lang: str) -> None:
                 st.caption(md(t("ws_asked", sections=asked)))
                 st.caption(md(_link_state(p)))
                 new, revoke = st.columns(2)
-                new.button(t("ws_new_link"), key=f"ws_new_link__{r.id}", on_click=_new_link, args=(r,), icon=":material/link:")
+                new.button(
+                    t("ws_new_link"),
+                    key=f"ws_new_link__{r.id}",
+                    on_click=_new_link,
+                    args=(r,),
+                    icon=":material/link:",
+                    disabled=ws.read_only(),
+                )
                 revoke.button(
                     t("ws_revoke_link"),
                     key=f"ws_revoke__{r.id}",
                     on_click=_revoke,
                     args=(r,),
-                    disabled=p.link != "active",
+                    disabled=p.link != "active" or ws.read_only(),
                     icon=":material/link_off:",
                 )
                 if r.id in links:
@@ -536,7 +549,7 @@ def _rule(s: Suggestion) -> str:
     if s.rule == "majority":
         return t("ws_rule_majority", n=s.counts[0][1], total=s.respondents)
     if s.rule == "tie":
-        return t("ws_rule_tie", n=s.counts[0][1], high=s.scores[0][1], low=s.scores[-1][1])
+        return t("ws_rule_tie", high=s.scores[0][1], low=s.scores[-1][1])
     if s.rule == "unanimous":
         return t("ws_rule_unanimous", total=s.respondents)
     return t("ws_rule_unscored")
@@ -565,7 +578,7 @@ def _live_question(
     given = answers[qid]
     disputed = disagree(given.values())
     agreed = saved.answers.get(qid)
-    editable = saved.status == repo.EDITABLE
+    editable = saved.status == repo.EDITABLE and not ws.read_only()
     with st.container(border=True, key=f"ws_live_q__{qid}"):
         st.markdown(f"**{md(q.text.get(lang))}**")
         if disputed:
@@ -623,7 +636,7 @@ def live_view(assessment_id: int) -> None:
             for qid, s in suggestions.items()
             if s is not None and s.rule == "unanimous" and answer_key(saved.answers.get(qid)) != answer_key(s.value)
         }
-        if unanimous and saved.status == repo.EDITABLE:
+        if unanimous and saved.status == repo.EDITABLE and not ws.read_only():
             st.button(
                 t("ws_accept_unanimous", n=len(unanimous)),
                 key="ws_accept_unanimous",
@@ -652,7 +665,13 @@ def _workshop(db: Engine, saved: repo.SavedAssessment) -> None:
         if workshop.closed:
             when = workshop.closed_at.date().isoformat() if workshop.closed_at else ""
             st.info(md(t("ws_workshop_closed", date=when)), icon=":material/lock:")
-            st.button(t("ws_reopen_workshop"), key="ws_reopen_workshop", on_click=_set_closed, args=(saved.ref, False))
+            st.button(
+                t("ws_reopen_workshop"),
+                key="ws_reopen_workshop",
+                on_click=_set_closed,
+                args=(saved.ref, False),
+                disabled=ws.read_only(),
+            )
         else:
             st.caption(md(t("ws_workshop_open")))
             st.button(
@@ -662,6 +681,7 @@ def _workshop(db: Engine, saved: repo.SavedAssessment) -> None:
                 args=(saved.ref, True),
                 icon=":material/lock:",
                 help=t("ws_close_workshop_help"),
+                disabled=ws.read_only(),
             )
         st.toggle(t("ws_live_only_disputes"), key=ONLY_DISPUTES)
         live_view(saved.id)
