@@ -11,6 +11,7 @@ database keeps only its hash.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,12 +22,14 @@ from sqlalchemy.engine import Engine
 from questions.answers import answer_key, answer_words, disagree
 from questions.conditions import Visibility
 from questions.model import UNKNOWN, Question
+from report.formats import file_stem
 from scoring.axes import AXES
 from scoring.consensus import Suggestion, suggest
 from scoring.engine import Incomplete, assess_answers, visibility
 from scoring.plan import citation
 from store import repo
-from ui import charts, nav, state
+from ui import charts, local_time, nav, state
+from ui.local_time import local_date
 from ui.present import LEVEL_BADGES, level_label, md, progress, section_status
 from ui.widgets import option_names
 from ui.workspace import access, forms
@@ -41,6 +44,7 @@ RESPONDENT_NAME, RESPONDENT_ROLE = "ws_respondent_name", "ws_respondent_role"
 RESPONDENT_SECTIONS, RESPONDENT_DAYS = "ws_respondent_sections", "ws_respondent_days"
 LINKS = "ws_links"  # {respondent id: (token, expiry date)}: links made in this session, shown until hidden or locked
 ONLY_DISPUTES = "ws_live_only_disputes"
+TAB = "ws_workshop_tab"  # the tab on screen
 LIVE_SECONDS = 3  # how often the live view reads the database again
 PUBLIC_URL_ENV = "PIRISK_PUBLIC_URL"  # the address respondents reach the app at (docs/team.md)
 
@@ -177,7 +181,7 @@ def _days() -> int:
 
 
 def _keep_link(invited: repo.Invited) -> None:
-    st.session_state.setdefault(LINKS, {})[invited.respondent.id] = (invited.token, invited.expires_at.date().isoformat())
+    st.session_state.setdefault(LINKS, {})[invited.respondent.id] = (invited.token, local_date(invited.expires_at).isoformat())
 
 
 def _add_respondent(shown: repo.AssessmentRef) -> None:
@@ -486,8 +490,59 @@ def _link_box(r: repo.Respondent, token: str, until: str) -> None:
 
 def _link_state(p: repo.Progress) -> str:
     if p.link == "active" and p.expires_at is not None:
-        return t("ws_link_active", date=p.expires_at.date().isoformat())
+        return t("ws_link_active", date=local_date(p.expires_at).isoformat())
     return {"none": t("ws_link_none"), "expired": t("ws_link_expired"), "revoked": t("ws_link_revoked_state")}.get(p.link, p.link)
+
+
+def _new_links_for(respondents: list[repo.Respondent]) -> None:
+    def write() -> str:
+        for r in respondents:
+            _keep_link(repo.make_link(ws.engine(), r, days=_days(), author=ws.author()))
+        return t("ws_links_made", n=len(respondents))
+
+    msg.act(write)
+
+
+def _links_sheet(saved: repo.SavedAssessment, progress: list[repo.Progress], closed: bool, lang: str) -> None:
+    """Every respondent's link and QR code on one printable sheet (links are shown once: those made in this
+    session), and a way to make links for the others first; which sections nobody is asked."""
+    from report.link_sheet import LinkEntry, build_link_sheet  # fpdf2 loads only when a sheet is made
+
+    links = st.session_state.get(LINKS, {})
+    respondents = [p.respondent for p in progress]
+    nobody = [
+        s for s in state.law().bank.sections if respondents and not any(not r.sections or s.id in r.sections for r in respondents)
+    ]
+    if nobody:
+        names = ", ".join(s.title.get(lang) for s in nobody)
+        st.warning(md(t("ws_sections_nobody", sections=names)), icon=":material/person_off:")
+    if closed:
+        st.info(md(t("ws_links_frozen")), icon=":material/lock:")
+        return
+    without = [r for r in respondents if r.id not in links]
+    with_link = [r for r in respondents if r.id in links]
+    if without:
+        st.caption(md(t("ws_links_sheet_missing", n=len(without))))
+        st.button(
+            t("ws_links_make_all"),
+            key="ws_links_make_all",
+            on_click=_new_links_for,
+            args=(without,),
+            icon=":material/link:",
+            disabled=ws.read_only(),
+            help=t("ws_links_make_all_help"),
+        )
+    if with_link:
+        entries = [LinkEntry(r.name, r.role, link_url(links[r.id][0]), dt.date.fromisoformat(links[r.id][1])) for r in with_link]
+        st.download_button(
+            t("ws_links_sheet", n=len(entries)),
+            data=lambda: build_link_sheet(saved.client_name, saved.title, entries, lang),
+            file_name=file_stem(local_time.today(), lang, saved.client_name, saved.title, "links") + ".pdf",
+            mime="application/pdf",
+            key="ws_links_sheet",
+            on_click="ignore",
+            icon=":material/print:",
+        )
 
 
 def _invitations(db: Engine, saved: repo.SavedAssessment, lang: str) -> None:
@@ -496,18 +551,20 @@ def _invitations(db: Engine, saved: repo.SavedAssessment, lang: str) -> None:
         st.caption(md(t("ws_public_url_unset", url=base, env=PUBLIC_URL_ENV)))
     titles = {s.id: s.title.get(lang) for s in state.law().bank.sections}
     links = st.session_state.get(LINKS, {})
+    closed = repo.get_workshop(db, saved.id).closed
     left, right = st.columns([3, 2], gap="large")
     with left:
         progress = repo.workshop_progress(db, saved.id)
         if not progress:
             st.caption(md(t("ws_no_respondents_yet")))
+        _links_sheet(saved, progress, closed, lang)
         for p in progress:
             r = p.respondent
             with st.container(border=True, key=f"ws_invitee__{r.id}"):
                 st.text(f"{r.name} — {r.role}" if r.role else r.name)
                 asked = ", ".join(titles[s] for s in r.sections if s in titles) if r.sections else t("ws_all_sections")
                 st.caption(md(t("ws_asked", sections=asked)))
-                st.caption(md(_link_state(p)))
+                st.caption(md(t("ws_link_frozen") if closed and p.link == "active" else _link_state(p)))
                 new, revoke = st.columns(2)
                 new.button(
                     t("ws_new_link"),
@@ -659,11 +716,14 @@ def _workshop(db: Engine, saved: repo.SavedAssessment) -> None:
     st.text(f"{saved.client_name} — {saved.title}")
     if saved.status != repo.EDITABLE:
         st.warning(md(t("ws_read_only")), icon=":material/edit_off:")
-    live, by_question, invitations = st.tabs([t("ws_tab_live"), t("ws_tab_question"), t("ws_tab_invitations")])
+    # A key keeps the tab chosen across reruns (Add, a new link): the page stays where the consultant is.
+    live, by_question, invitations = st.tabs(
+        [t("ws_tab_live"), t("ws_tab_question"), t("ws_tab_invitations")], key=TAB, on_change="rerun"
+    )
     with live:
         workshop = repo.get_workshop(db, saved.id)
         if workshop.closed:
-            when = workshop.closed_at.date().isoformat() if workshop.closed_at else ""
+            when = local_date(workshop.closed_at).isoformat() if workshop.closed_at else ""
             st.info(md(t("ws_workshop_closed", date=when)), icon=":material/lock:")
             st.button(
                 t("ws_reopen_workshop"),
