@@ -179,21 +179,27 @@ def test_a_note_written_by_two_people_keeps_both_until_one_is_chosen(db: sa.Engi
     assert [c.author for c in repo.history(db, saved.id, "consumer_facing")] == ["Ann", "Bob"]
 
 
-def test_an_agreed_answer_set_by_two_people_shows_whose_stands_and_keeps_the_other(db: sa.Engine) -> None:
+@pytest.mark.parametrize("where", ["workshop", "questionnaire"])
+def test_an_agreed_answer_set_by_two_people_shows_whose_stands_and_keeps_the_other(db: sa.Engine, where: str) -> None:
+    """Bob agrees an answer in the workshop; Ann gives another, in the workshop or in the questionnaire."""
     saved = seeded(db)
     ann, bob = two_sessions(saved.id, "workshop")
+    widget = "ws_agreed__company_sector"
+    if where == "questionnaire":
+        goto(ann, "clients").button(key=f"ws_open__{saved.id}").click().run()
+        widget = "company_sector"
     bob.radio(key="ws_agreed__company_sector").set_value("finance").run()
-    ann.radio(key="ws_agreed__company_sector").set_value("healthcare").run()
+    ann.radio(key=widget).set_value("healthcare").run()
     assert CONFLICT in texts(ann)
     assert repo.get_assessment(db, saved.id).answers == {"company_sector": "finance"}
 
     ann.button(key="ws_reload").click().run()
-    assert ann.radio(key="ws_agreed__company_sector").value == "finance"
+    assert ann.radio(key=widget).value == "finance"
     page = texts(ann)
     assert "Agreed answer: Not answered → Finance (Bob, " in page
     assert "Agreed answer: Healthcare" in page
     ann.button(key="ws_use_mine__agreed__company_sector__value").click().run()
+    assert not ann.exception
     assert repo.get_assessment(db, saved.id).answers == {"company_sector": "healthcare"}
     assert [c.author for c in repo.history(db, saved.id, "company_sector")] == ["Ann", "Bob"]
-    goto(ann, "workshop")
-    assert ann.radio(key="ws_agreed__company_sector").value == "healthcare"
+    assert ann.radio(key=widget).value == "healthcare"

@@ -466,7 +466,8 @@ def test_a_change_made_by_someone_else_is_a_conflict_and_nothing_is_overwritten(
     assert at.radio(key="company_sector").value == "finance"
     at.button(key="ws_reload").click().run()
     assert not at.exception
-    assert "Changed by someone else" not in texts(at)
+    assert "Changed by someone else; reload" not in texts(at)
+    assert "Agreed answer: Finance → Healthcare (Bob, " in texts(at)  # what changed, and who changed it
     assert at.session_state["answers"] == {"company_sector": "healthcare"}
     assert at.session_state["ws_open"]["version"] == 2
     at.radio(key="company_sector").set_value("education").run()

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import streamlit as st
 
 from deliverable.branding import Branding
+from questions.answers import answer_words
 from store.errors import ConflictError, NotFound, StoreError
 from ui import link, state
 from ui.present import md, resume_step
@@ -163,7 +164,9 @@ def save_answer(qid: str, previous: Any, value: Any) -> None:
         opened["version"] = repo.set_answer(engine(), target(), qid, value, expected_version=opened["version"], author=author())
     except ConflictError:
         state.put_back(qid, previous)
-        ss[CONFLICT] = {"id": opened["id"], "question": qid}
+        form = answer_form(target(), qid, lambda _, mine: _reapply_answer(qid, mine))
+        kept = forms.refused(form, {"value": value}, base={"value": previous}, version=opened["version"])
+        ss[CONFLICT] = {"id": opened["id"], "question": qid, **kept}
     except NotFound as err:
         state.put_back(qid, previous)
         _gone(err)
@@ -209,6 +212,28 @@ def save_law_date(day: dt.date) -> None:
     opened = st.session_state.get(OPEN)
     if opened:
         _save_detail((state.LAW_AS_OF, opened.get("law_as_of", day)), law_as_of=day)
+
+
+def answer_form(shown: repo.AssessmentRef, qid: str, apply: Callable[[str, Any], None]) -> forms.Form:
+    """The (agreed) answer to one question as a versioned form: its widget is drawn from the answers on every
+    run, in the questionnaire as on the Workshop page; `apply` re-applies the user's value."""
+    q = state.law().bank.questions[qid]
+    lang = state.lang()
+
+    def read(after: int) -> forms.Stored:
+        db = engine()
+        saved = repo.get_assessment(db, shown.id)
+        rows = [("value", c.version, c.author, c.changed_at) for c in repo.history(db, shown.id, qid) if c.kind == "answer"]
+        return forms.Stored({"value": saved.answers.get(qid)}, saved.version, forms.latest_changes(rows, after))
+
+    return forms.Form(f"agreed__{qid}", {}, read, lambda _: t("ws_agreed"), lambda _, v: answer_words(q, v, lang), apply)
+
+
+def _reapply_answer(qid: str, value: Any) -> None:
+    """ "Use mine" under a question of the questionnaire: give the answer again, on top of what is stored now."""
+    previous = state.answers().get(qid)
+    state.put_back(qid, value)
+    save_answer(qid, previous, value)
 
 
 def note_form(qid: str) -> forms.Form:
@@ -312,8 +337,8 @@ def note_field(qid: str) -> None:
     after a refused save and a reload, what changed and the text that was refused beside it."""
     text = st.session_state.get(NOTES, {}).get(qid, "")
     st.session_state[note_key(qid)] = text
-    form = note_form(qid)
-    forms.show_aside(form)
+    forms.show_aside(answer_form(target(), qid, lambda _, mine: _reapply_answer(qid, mine)))
+    forms.show_aside(note_form(qid))
     with st.expander(t("ws_note_has") if text else t("ws_note_add"), icon=":material/edit_note:"):
         st.text_area(
             t("ws_note_label"),

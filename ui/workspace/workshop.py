@@ -135,20 +135,12 @@ def _set_respondent(respondent: repo.Respondent, qid: str) -> None:
 
 
 def agreed_form(shown: repo.AssessmentRef, qid: str) -> forms.Form:
-    """The agreed answer to one question as a versioned form (its widget is drawn from the store each run)."""
-    q = state.law().bank.questions[qid]
-    lang = state.lang()
-
-    def read(after: int) -> forms.Stored:
-        db = ws.engine()
-        saved = repo.get_assessment(db, shown.id)
-        rows = [("value", c.version, c.author, c.changed_at) for c in repo.history(db, shown.id, qid) if c.kind == "answer"]
-        return forms.Stored({"value": saved.answers.get(qid)}, saved.version, forms.latest_changes(rows, after))
+    """The agreed answer to one question as a versioned form; "Use mine" sets it here, from the workshop."""
 
     def apply(_: str, value: Any) -> None:
         _write_agreed(shown, qid, value, forms.based_on(agreed_form(shown, qid), 0), None)
 
-    return forms.Form(f"agreed__{qid}", {}, read, lambda _: t("ws_agreed"), lambda _, v: answer_words(q, v, lang), apply)
+    return wl.answer_form(shown, qid, apply)
 
 
 def _source(assessment_id: int, questions: Any) -> dict[str, Any]:
