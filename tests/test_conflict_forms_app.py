@@ -155,6 +155,8 @@ def test_details_edited_by_two_people_keep_the_colleagues_title(db: sa.Engine) -
     ann.button(key="ws_save_details").click().run()
     stored = repo.get_assessment(db, saved.id)
     assert (stored.title, stored.company) == ("Review 2026 (final scope)", "Acme Shanghai Ltd")
+    bob.run()  # a form with no edits of its own follows what is stored
+    assert bob.text_input(key=company).value == "Acme Shanghai Ltd"
 
 
 def test_a_note_written_by_two_people_keeps_both_until_one_is_chosen(db: sa.Engine) -> None:
