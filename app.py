@@ -5,8 +5,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import browser, nav, state, widgets
+from ui import browser, nav, serving, state, widgets
 
+serving.harden()  # no public-address look-up, downloads served once, no session id in the log (ui/serving.py)
 # No page_icon: a Material icon as favicon is fetched from fonts.gstatic.com; the default is served locally.
 st.set_page_config(page_title="pirisk", layout="wide")
 st.html(Path(str(resources.files("assets").joinpath("style.css"))))

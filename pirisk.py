@@ -66,7 +66,10 @@ def streamlit_flags() -> list[str]:
 def run_app(args: Sequence[str]) -> int:
     from streamlit.web import cli as streamlit_cli
 
+    from ui import serving
+
     use_user_data_dir()
+    serving.harden()  # before the server starts: its first WebSocket may come before any script run
     command = ["run", str(HERE / "app.py"), *streamlit_flags(), *args]  # later flags win: the user's come last
     streamlit_cli.main.main(args=command, prog_name="pirisk app")  # exits with Streamlit's own code
     return 0

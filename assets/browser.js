@@ -1,5 +1,5 @@
 // pirisk's only code in the browser (ui/browser.py mounts it once per run, hidden). It runs on this
-// machine's page and talks to nothing but the page: no network, no cookies.
+// machine's page and talks to nothing but the page: no network, and one cookie, for this site only.
 //
 // - sets the page's lang attribute;
 // - after each move (Next, Back, a jump, a page change) scrolls to the new heading and focuses it;
@@ -7,7 +7,8 @@
 // - offers the kept answers back once per page load;
 // - warns before the page is left while answers are kept nowhere;
 // - gives the sidebar's sectioned page list a structure assistive technology can follow;
-// - once the questionnaire is open, loads the chart code while the browser is idle.
+// - once the questionnaire is open, loads the chart code while the browser is idle;
+// - while the workspace is unlocked, keeps its binding secret as a cookie (a session resumed elsewhere locks).
 const KEY = "pirisk.answers";
 const DOWNLOAD = '[class*="st-key-download_answers"] button';
 const page = (window.__pirisk = window.__pirisk || {
@@ -17,6 +18,7 @@ const page = (window.__pirisk = window.__pirisk || {
   data: {},
   listening: false,
   preloaded: false,
+  bind: null,
 });
 
 // Load (and run) the chart code while the browser is idle: the same module Streamlit imports when the
@@ -110,6 +112,11 @@ export default function (component) {
     }
   } catch (error) {
     // Storage is switched off in this browser: nothing is kept, and the questionnaire works as before.
+  }
+  if (typeof data.bind === "string" && data.bind !== page.bind) {
+    page.bind = data.bind;
+    const secure = location.protocol === "https:" ? "; Secure" : "";
+    document.cookie = `${data.bind}; Path=/; SameSite=Strict${secure}`;
   }
   if (!page.listening) {
     page.listening = true;

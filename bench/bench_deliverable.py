@@ -29,7 +29,6 @@ from deliverable.branding import Branding  # noqa: E402
 from deliverable.extras import ReportExtras, RespondentInput, WorkshopInput, assessment_comparison  # noqa: E402
 from questions.answers import AnswerSet  # noqa: E402
 from report.formats import FORMATS  # noqa: E402
-from report.workbook import build_workbook  # noqa: E402
 from scoring.engine import assess  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "article-2012-internet-company.json"
@@ -85,7 +84,7 @@ def main() -> int:
     print(f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, load {os.getloadavg()[0]:.2f}")
     print(f"{'case':42} {'median s':>9} {'first s':>8} {'cpu s':>7} {'KiB':>7}  target")
     ok = True
-    writers = [(f.key, f.build) for f in FORMATS] + [("xlsx", build_workbook)]
+    writers = [(f.key, f.build) for f in FORMATS]
     for lang in ("en", "zh"):
         a, full_set, branding, extras = full_case(lang, args.as_of)
         plain_set = AnswerSet(full_set.answers, "Example Internet Co.", lang, args.as_of)

@@ -17,8 +17,8 @@ sys.path.insert(0, str(ROOT))
 from fpdf import FPDF  # noqa: E402
 
 from questions.answers import AnswerSet  # noqa: E402
-from report import build_pdf  # noqa: E402
 from report.fonts import FONT_PATH  # noqa: E402
+from report.formats import export_format  # noqa: E402
 from scoring.engine import assess  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "article-2012-internet-company.json"
@@ -69,7 +69,9 @@ def main() -> int:
     for lang in ("en", "zh"):
         for label, day in (("today", today), ("2012", dt.date(2012, 9, 4))):
             a = assess(answers, day)
-            median, first, cpu, size = timed(lambda a=a, lang=lang: build_pdf(a, AnswerSet(answers, company, lang)), args.runs)
+            median, first, cpu, size = timed(
+                lambda a=a, lang=lang: export_format("pdf").build(a, AnswerSet(answers, company, lang)), args.runs
+            )
             passed = median < TARGET_SECONDS and size < TARGET_BYTES
             ok &= passed
             rows.append((f"full report, {lang}, as of {label} ({day.isoformat()})", median, first, cpu, size, passed))

@@ -7,9 +7,12 @@ import argparse
 import datetime as dt
 import os
 import re
+import signal
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from questions.errors import PiriskError
@@ -63,22 +66,46 @@ def same_file(a: str | Path, b: str | Path) -> bool:
 
 def write_atomic(path: str | Path, data: bytes | Callable[[Path], object]) -> None:
     """Write `data` (bytes, or a function writing to the path it is given) to a new temporary file beside
-    `path`, then rename it over `path`: a reader never sees half a file, and a failure leaves none behind.
-    Raises OSError (the caller names the file)."""
+    `path`, then rename it over `path`: a reader never sees half a file, and a failure, Ctrl-C, SIGTERM or
+    SIGHUP leaves none behind. Raises OSError (the caller names the file)."""
     path = Path(path)
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".partial")
-    tmp = Path(name)
+    with _stopping_raises():
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".partial")
+        tmp = Path(name)
+        try:
+            if isinstance(data, bytes | bytearray):
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+            else:
+                os.close(fd)
+                data(tmp)
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+
+@contextmanager
+def _stopping_raises() -> Iterator[None]:
+    """While a temporary file exists, SIGTERM and SIGHUP raise SystemExit (as Ctrl-C raises
+    KeyboardInterrupt) instead of ending the process at once, so that the file is removed. Only in the main
+    thread (the only one Python delivers signals to), and not for a signal the process was told to ignore."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = {}
+    for stopping in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(stopping) is signal.SIG_DFL:
+            previous[stopping] = signal.signal(stopping, stop)
     try:
-        if isinstance(data, bytes | bytearray):
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-        else:
-            os.close(fd)
-            data(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        yield
+    finally:
+        for stopping, handler in previous.items():
+            signal.signal(stopping, handler)
 
 
 def today_or(as_of: dt.date | None) -> dt.date:

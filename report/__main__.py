@@ -1,4 +1,5 @@
-"""The report CLI: `python -m report FILE -o OUT.pdf [--lang] [--as-of] [--format]`. User mistakes exit 2 with one line."""
+"""The report CLI: `python -m report FILE -o OUT.pdf [--lang] [--as-of] [--format]`, in any format of the export
+registry (report/formats.py). User mistakes exit 2 with one line."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from cli import fail as _fail
 from cli import parse_date, run_main, same_file, write_atomic
 from cli import today_or as _today_or
 from questions.locales import LOCALES
-from report.formats import FORMAT_KEYS, export_format, format_for_suffix
+from report.formats import FORMAT_KEYS, FORMATS, ExportFormat, export_format, format_for_suffix
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,23 +26,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _format(args: argparse.Namespace) -> str:
+DEFAULT = FORMATS[0]  # without --format or a known suffix
+TO_STDOUT = next(f for f in FORMATS if f.is_text)  # what "-o -" writes
+
+
+def _format(args: argparse.Namespace) -> ExportFormat:
     if args.format:
-        return args.format
+        return export_format(args.format)
     if not args.output or args.output == "-":
-        return "md" if args.output else "pdf"
-    found = format_for_suffix(Path(args.output).suffix)
-    return found.key if found else "pdf"
+        return TO_STDOUT if args.output else DEFAULT
+    return format_for_suffix(Path(args.output).suffix) or DEFAULT
 
 
 def run(args: argparse.Namespace) -> int:
     from scoring.answers_file import read_answers
     from scoring.engine import assess
 
-    fmt = export_format(_format(args))
+    fmt = _format(args)
     to_stdout = args.output in (None, "-")
-    if fmt.key != "md" and to_stdout:
-        return _fail(f"a {fmt.key.upper()} needs an output file: add -o OUT{fmt.suffix} (or use --format md)")
+    if not fmt.is_text and to_stdout:
+        return _fail(f"a {fmt.key.upper()} needs an output file: add -o OUT{fmt.suffix} (or use --format {TO_STDOUT.key})")
     if not to_stdout and same_file(args.output, args.file):
         return _fail(f"the output {args.output} would overwrite the answers file; choose another file name")
     file = read_answers(args.file)

@@ -1,5 +1,5 @@
 """What the report says, in one language: built once from an Assessment (and, for a consultant's report, the
-extras of deliverable/extras.py) and shared by the PDF, Markdown, Word and workbook writers.
+branding and the extras of deliverable/extras.py) and handed to every writer of the export registry (report/formats.py).
 
 Client-facing text carries no internal ids: rule and provision ids are only in the optional Trace appendix."""
 
@@ -23,6 +23,7 @@ from scoring.assessment import Assessment, AxisResult, Citation, Finding
 from scoring.axes import AXES, LIKELIHOOD_LABELS, SEVERITY_LABELS, level
 from scoring.engine import visibility
 from scoring.loader import Law, default_law
+from scoring.model import Method
 
 __all__ = ["ANSWERED", "HIDDEN", "UNANSWERED", "UNKNOWN_ANSWER", "ReportContent", "build_content"]
 
@@ -187,7 +188,8 @@ class UnknownView:
 
 @dataclass(frozen=True)
 class ReportContent:
-    """Everything the report prints, already in `lang`. User-typed text (company) is kept raw."""
+    """Everything the report prints, already in `lang`, so that a writer needs nothing else. User-typed text
+    (company) is kept raw."""
 
     lang: str
     company: str
@@ -206,6 +208,7 @@ class ReportContent:
     also_required: tuple[MeasureView, ...]  # the ones that lower none here, each with why
     answers: tuple[SectionAnswers, ...]
     sources: tuple[SourceView, ...]
+    method: Method  # the scale the charts draw: the levels' ceilings and the likelihood x severity matrix
     title: str = ""  # the assessment's title (user text)
     client: str = ""  # the client's name (user text)
     display_name: str = ""  # the company, else the client, else "Company not named"
@@ -215,6 +218,7 @@ class ReportContent:
     actions: tuple[ActionView, ...] = ()
     actions_table: TableView | None = None
     appendices: tuple[AppendixView, ...] = ()
+    logo: bytes | None = None  # the consultancy's logo for the cover, when its bytes are a PNG or a JPEG
 
     def t(self, key: str, **values: object) -> str:
         """A report string in this report's language."""
@@ -467,6 +471,7 @@ def build_content(
         also_required=also_required,
         answers=_appendix(law, answer_set.answers, lang, notes),
         sources=sources,
+        method=law.method,
         title=extras.title,
         client=extras.client,
         display_name=display_name,
@@ -476,6 +481,7 @@ def build_content(
         actions=actions,
         actions_table=_actions_table(actions, lang) if actions else None,
         appendices=appendices,
+        logo=branding.logo if branding and branding.logo_kind() else None,
     )
 
 

@@ -1,61 +1,53 @@
-"""The export formats as one registry: a new format is one writer and one line in FORMATS.
+"""The export formats as one registry: a new format is one writer (`ReportContent -> bytes`) and one line in
+FORMATS, plus its button labels in assets/locale/.
 
-The command line (`python -m report --format`), the Results page and the workspace's Assessment page
-all generate their choices and download buttons from this tuple.
+The command line (`python -m report --format` and the output's suffix), the Results page and the workspace's
+Assessment page all generate their choices and download buttons from this tuple; the tests of every export
+(escaping, Unicode, the CLI) are parametrised over it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from deliverable.branding import Branding
-from deliverable.extras import ReportExtras
-from questions.answers import AnswerSet
-from scoring.assessment import Assessment
-from scoring.loader import Law
+if TYPE_CHECKING:  # the content (and the engine behind it) loads only when a file is made
+    from deliverable.branding import Branding
+    from deliverable.extras import ReportExtras
+    from questions.answers import AnswerSet
+    from report.content import ReportContent
+    from scoring.assessment import Assessment
+    from scoring.loader import Law
 
-Writer = Callable[[Assessment, AnswerSet, Branding | None, Law | None, ReportExtras | None], bytes]
-
-
-def _pdf(
-    assessment: Assessment, answer_set: AnswerSet, branding: Branding | None, law: Law | None, extras: ReportExtras | None
-) -> bytes:
-    from report.pdf import build_pdf  # fpdf2 and the font load only when a PDF is made
-
-    return build_pdf(assessment, answer_set, branding, law=law, extras=extras)
-
-
-def _markdown(
-    assessment: Assessment, answer_set: AnswerSet, branding: Branding | None, law: Law | None, extras: ReportExtras | None
-) -> bytes:
-    from report.markdown import build_markdown
-
-    return build_markdown(assessment, answer_set, branding, law=law, extras=extras).encode("utf-8")
-
-
-def _docx(
-    assessment: Assessment, answer_set: AnswerSet, branding: Branding | None, law: Law | None, extras: ReportExtras | None
-) -> bytes:
-    from report.word import build_docx  # python-docx loads only when a Word file is made
-
-    return build_docx(assessment, answer_set, branding, law=law, extras=extras)
+Writer = Callable[["ReportContent"], bytes]
 
 
 @dataclass(frozen=True)
 class ExportFormat:
-    """One way to hand over a report."""
+    """One way to hand over a report: its writer and everything the CLI and the download buttons need to offer it."""
 
     key: str  # the --format value
     suffix: str  # the file name's ending
     mime: str
-    label: str  # the download button's label: a key of assets/locale/ui.yaml
+    writer: str  # "module:function", a Writer imported on the first file, so fpdf2, python-docx or openpyxl load only then
     icon: str  # the download button's icon (Material Symbols name, shown by Streamlit)
-    write: Writer
+    # The download buttons' labels, each a key of its page's strings and the button's widget key: the workspace's
+    # Assessment page (assets/locale/workspace.yaml), and the Results page (ui.yaml; None: a consultant's only).
+    workspace_label: str
+    results_label: str | None = None
+    is_text: bool = False  # UTF-8 text, which the CLI may write to standard output
     suffixes: tuple[str, ...] = ()  # other file endings that mean this format
+
+    def write(self, content: ReportContent) -> bytes:
+        """`content` as this format's bytes."""
+        module, name = self.writer.split(":")
+        write: Writer = getattr(importlib.import_module(module), name)
+        return write(content)
 
     def build(
         self,
@@ -63,18 +55,40 @@ class ExportFormat:
         answer_set: AnswerSet,
         branding: Branding | None = None,
         *,
+        assessed_on: dt.date | None = None,
         law: Law | None = None,
         extras: ReportExtras | None = None,
     ) -> bytes:
-        """The report as this format's bytes; `extras` is what a consultant's report adds (report/extras.py)."""
-        return self.write(assessment, answer_set, branding, law, extras)
+        """The report of `assessment`, scored from `answer_set`, in the set's language, as this format's bytes:
+        its content built once (report.content.build_content), then written. `branding` is the consultancy's
+        name and logo for the cover, `extras` what a consultant's report adds (deliverable/extras.py) and
+        `assessed_on` (default today) the day the report says it was made."""
+        from report.content import build_content
+
+        content = build_content(assessment, answer_set, assessed_on=assessed_on, law=law, branding=branding, extras=extras)
+        return self.write(content)
 
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The first is the default of the CLI; the first text format is what it writes to standard output.
 FORMATS: tuple[ExportFormat, ...] = (
-    ExportFormat("pdf", ".pdf", "application/pdf", "download_pdf", ":material/picture_as_pdf:", _pdf),
-    ExportFormat("docx", ".docx", DOCX_MIME, "download_docx", ":material/article:", _docx),
-    ExportFormat("md", ".md", "text/markdown", "download_markdown", ":material/description:", _markdown, (".markdown",)),
+    ExportFormat(
+        "pdf", ".pdf", "application/pdf", "report.pdf:write_pdf", ":material/picture_as_pdf:", "ws_download_pdf", "download_pdf"
+    ),
+    ExportFormat("docx", ".docx", DOCX_MIME, "report.word:write_docx", ":material/article:", "ws_download_docx", "download_docx"),
+    ExportFormat(
+        "md",
+        ".md",
+        "text/markdown",
+        "report.markdown:write_markdown",
+        ":material/description:",
+        "ws_download_markdown",
+        "download_markdown",
+        is_text=True,
+        suffixes=(".markdown",),
+    ),
+    ExportFormat("xlsx", ".xlsx", XLSX_MIME, "report.workbook:write_workbook", ":material/table_view:", "ws_download_workbook"),
 )
 FORMAT_KEYS: tuple[str, ...] = tuple(f.key for f in FORMATS)
 

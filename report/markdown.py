@@ -1,24 +1,19 @@
-"""The Markdown report: `build_markdown(assessment, answer_set, branding) -> str`, the same content as the PDF, as text."""
+"""The Markdown report: `write_markdown(content) -> bytes` (UTF-8), the same content as the PDF, as text."""
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import re
 from collections.abc import Iterable
 
-from deliverable.branding import Branding
-from deliverable.extras import ReportExtras
-from questions.answers import AnswerSet
 from questions.strings import tr
-from report.content import HIDDEN, UNKNOWN_ANSWER, AnswerView, AppendixView, AxisFinding, ReportContent, TableView, build_content
+from report.content import HIDDEN, UNKNOWN_ANSWER, AnswerView, AppendixView, AxisFinding, ReportContent, TableView
 from report.fonts import plain
-from scoring.assessment import Assessment
-from scoring.loader import Law
 
 _INLINE = re.compile(r"([\\`*_\[\]|~$])")  # `$`: math in GitHub and other renderers
 # Bare addresses that GitHub-flavoured renderers turn into links: a scheme's "://", "www.", "name@host".
 _AUTOLINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|(?<![\w.])(www)(\.)|(?<=\w)(@)(?=\w)")
+_DOTTED = re.compile(r"(?<=\w)\.(?=\w)")  # "acme.com", a dotted rule id: fuzzy linkifiers make them links
 _SHORTCODE = re.compile(r":(?=[a-z0-9_+-]+:)", re.IGNORECASE)  # :emoji: shortcodes
 _LINE_START = re.compile(r"^(\s*)([#>+=-])")
 _ORDERED = re.compile(r"^(\s*\d+)([.)])")
@@ -29,6 +24,7 @@ def md_escape(text: object) -> str:
     line = html.escape(plain(text), quote=False)
     line = _INLINE.sub(r"\\\1", line)
     line = _AUTOLINK.sub(lambda m: "\\:" if m.group(1) else f"{m.group(2)}\\." if m.group(2) else "\\@", line)
+    line = _DOTTED.sub(r"\\.", line)
     line = _SHORTCODE.sub(r"\\:", line)
     line = _ORDERED.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
     return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
@@ -96,7 +92,8 @@ def _finding(c: ReportContent, af: AxisFinding) -> list[str]:
 
 
 def render_markdown(c: ReportContent) -> str:
-    """The report content as GitHub-flavoured Markdown."""
+    """The report content as GitHub-flavoured Markdown: the same findings, measures, actions, notes, answers,
+    sources and appendices as the PDF, without the charts. User-typed text is escaped so that it shows literally."""
     t = c.t
     out = [f"# {md_escape(t('doc_title'))}", "", f"*{md_escape(c.kicker)}*", ""]
     out += [f"**{md_escape(c.display_name)}**", ""]
@@ -231,17 +228,6 @@ def render_markdown(c: ReportContent) -> str:
     return "\n".join(out)
 
 
-def build_markdown(
-    assessment: Assessment,
-    answer_set: AnswerSet,
-    branding: Branding | None = None,
-    *,
-    assessed_on: dt.date | None = None,
-    law: Law | None = None,
-    extras: ReportExtras | None = None,
-) -> str:
-    """The report of `assessment`, scored from `answer_set`, in the set's language, as Markdown: the
-    same findings, measures, actions, notes, answers, sources and appendices as the PDF, without the
-    charts. User-typed text is escaped so that it shows literally."""
-    content = build_content(assessment, answer_set, assessed_on=assessed_on, law=law, branding=branding, extras=extras)
-    return render_markdown(content)
+def write_markdown(c: ReportContent) -> bytes:
+    """The Markdown report of `c`, as UTF-8 bytes."""
+    return render_markdown(c).encode("utf-8")

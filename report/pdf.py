@@ -1,8 +1,7 @@
-"""The PDF report: `build_pdf(assessment, answer_set, branding) -> bytes`, written with fpdf2 and an embedded CJK font subset."""
+"""The PDF report: `write_pdf(content) -> bytes`, written with fpdf2 and an embedded CJK font subset."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -13,9 +12,6 @@ from typing import Any
 from fpdf import FPDF
 from fpdf.enums import TextMode
 
-from deliverable.branding import Branding
-from deliverable.extras import ReportExtras
-from questions.answers import AnswerSet
 from questions.strings import tr
 from report.charts import draw_grid, draw_radar
 from report.content import (
@@ -28,7 +24,6 @@ from report.content import (
     AxisView,
     ReportContent,
     TableView,
-    build_content,
 )
 from report.fonts import BREAK, FONT_FAMILY, add_report_font, drawn, plain, printable
 from report.style import (
@@ -46,8 +41,6 @@ from report.style import (
     TABLE_HEAD,
     TOP,
 )
-from scoring.assessment import Assessment
-from scoring.loader import Law, default_law
 
 MAX_LOGO_PIXELS = 4096 * 4096
 SOFT_BREAKS = frozenset("._@/-")  # where a word longer than the line may break, after the character
@@ -319,10 +312,10 @@ class Cell:
 # -- the sections ------------------------------------------------------------------------------
 
 
-def _cover(pdf: ReportPDF, c: ReportContent, branding: Branding | None) -> None:
+def _cover(pdf: ReportPDF, c: ReportContent) -> None:
     pdf.add_page()
     top = TOP + 6
-    logo = branding.logo if branding and branding.logo_kind() else None
+    logo = c.logo
     if logo:
         try:
             from PIL import Image
@@ -404,7 +397,7 @@ def _cover(pdf: ReportPDF, c: ReportContent, branding: Branding | None) -> None:
         pdf.cell(pdf.epw - 6, 4.3, line, new_x="LMARGIN", new_y="NEXT")
 
 
-def _summary(pdf: ReportPDF, c: ReportContent, law: Law) -> None:
+def _summary(pdf: ReportPDF, c: ReportContent) -> None:
     pdf.header_text = f"{c.display_name} — {c.title}" if c.title.strip() else c.display_name
     pdf.add_page()
     pdf.heading(c.t("sec_summary"))
@@ -441,14 +434,14 @@ def _summary(pdf: ReportPDF, c: ReportContent, law: Law) -> None:
     pdf.need(96)
     y = pdf.get_y() + 4
     radar_w = 84.0
-    draw_radar(pdf, pdf.l_margin, y, radar_w, c.axes, dict(law.method.level_ceiling), c.t("chart_radar"))
+    draw_radar(pdf, pdf.l_margin, y, radar_w, c.axes, dict(c.method.level_ceiling), c.t("chart_radar"))
     draw_grid(
         pdf,
         pdf.l_margin + radar_w + 4,
         y + 3,
         pdf.epw - radar_w - 4,
         c.axes,
-        law.method.level,
+        c.method.level,
         c.lang,
         (c.t("chart_grid"), c.t("chart_likelihood"), c.t("chart_severity")),
     )
@@ -695,27 +688,13 @@ def _metadata(pdf: ReportPDF, c: ReportContent) -> None:
     pdf.set_display_mode("fullwidth", "continuous")
 
 
-def build_pdf(
-    assessment: Assessment,
-    answer_set: AnswerSet,
-    branding: Branding | None = None,
-    *,
-    assessed_on: dt.date | None = None,
-    law: Law | None = None,
-    extras: ReportExtras | None = None,
-) -> bytes:
-    """The full PDF report of `assessment`, scored from `answer_set`, in the set's language, as bytes.
-
-    `branding` is the consultancy's name and logo (PNG or JPEG bytes) for the cover; `extras` what a
-    consultant's report adds (client, title, workshop, actions, appendices: see report/extras.py).
-    User-typed text is printed as given; characters the font lacks show as a box. `assessed_on`
-    defaults to today."""
-    law = law or default_law()
-    content = build_content(assessment, answer_set, assessed_on=assessed_on, law=law, branding=branding, extras=extras)
+def write_pdf(content: ReportContent) -> bytes:
+    """The full PDF report of `content`, as bytes: the consultancy's name and logo on the cover when the
+    content has them. User-typed text is printed as given; characters the font lacks show as a box."""
     pdf = ReportPDF(content)
     _metadata(pdf, content)
-    _cover(pdf, content, branding)
-    _summary(pdf, content, law)
+    _cover(pdf, content)
+    _summary(pdf, content)
     _findings(pdf, content)
     _unknowns_and_notes(pdf, content)
     _plan(pdf, content)

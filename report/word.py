@@ -1,4 +1,4 @@
-"""The Word report: `build_docx(assessment, answer_set, branding) -> bytes`, written with python-docx from the
+"""The Word report: `write_docx(content) -> bytes`, written with python-docx from the
 same ReportContent as the PDF and the Markdown, so that a consultant can edit it before handing it over.
 
 Headings are Word headings (the navigation pane lists them), tables are Word tables and the charts are
@@ -24,9 +24,6 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from deliverable.branding import Branding
-from deliverable.extras import ReportExtras
-from questions.answers import AnswerSet
 from questions.strings import tr
 from report.content import (
     HIDDEN,
@@ -37,12 +34,9 @@ from report.content import (
     AxisFinding,
     ReportContent,
     TableView,
-    build_content,
 )
 from report.images import grid_png, radar_png
 from report.style import ACCENT, AMBER_TEXT, INK, LEVEL_PALE, LEVEL_TEXT, MUTED, TABLE_HEAD
-from scoring.assessment import Assessment
-from scoring.loader import Law, default_law
 
 # The East Asian font every style names. Word on Windows and macOS ships it; where it is missing, Word and
 # LibreOffice substitute a Chinese font because the East Asian language is set to Chinese.
@@ -237,8 +231,7 @@ class Writer:
 # -- the sections ------------------------------------------------------------------------------------------
 
 
-def _logo(w: Writer, branding: Branding | None) -> None:
-    logo = branding.logo if branding and branding.logo_kind() else None
+def _logo(w: Writer, logo: bytes | None) -> None:
     if not logo:
         return
     try:
@@ -255,8 +248,8 @@ def _logo(w: Writer, branding: Branding | None) -> None:
         pass
 
 
-def _cover(w: Writer, c: ReportContent, branding: Branding | None) -> None:
-    _logo(w, branding)
+def _cover(w: Writer, c: ReportContent) -> None:
+    _logo(w, c.logo)
     w.para(c.kicker, color=ACCENT, size=11)
     w.run(w.styled("Title"), c.t("doc_title"))
     w.para(c.display_name, color=ACCENT, size=16)
@@ -273,7 +266,7 @@ def _cover(w: Writer, c: ReportContent, branding: Branding | None) -> None:
     w.page_break()
 
 
-def _summary(w: Writer, c: ReportContent, law: Law) -> None:
+def _summary(w: Writer, c: ReportContent) -> None:
     w.heading(c.t("sec_summary"))
     w.table(
         (20, 14, 13, 17, 17, 51),
@@ -299,8 +292,8 @@ def _summary(w: Writer, c: ReportContent, law: Law) -> None:
         w.para(c.t("summary_no_findings"))
     if c.first_measure:
         w.para(c.first_measure, color=ACCENT)
-    radar = radar_png(c.axes, dict(law.method.level_ceiling), c.t("chart_radar"))
-    grid = grid_png(c.axes, law.method.level, c.lang, (c.t("chart_grid"), c.t("chart_likelihood"), c.t("chart_severity")))
+    radar = radar_png(c.axes, dict(c.method.level_ceiling), c.t("chart_radar"))
+    grid = grid_png(c.axes, c.method.level, c.lang, (c.t("chart_grid"), c.t("chart_likelihood"), c.t("chart_severity")))
     w.picture(radar, w.width * 0.62)
     w.picture(grid, w.width * 0.72)
 
@@ -468,23 +461,13 @@ def _furniture(w: Writer, c: ReportContent) -> None:
     props.created, props.modified = now, now
 
 
-def build_docx(
-    assessment: Assessment,
-    answer_set: AnswerSet,
-    branding: Branding | None = None,
-    *,
-    assessed_on: dt.date | None = None,
-    law: Law | None = None,
-    extras: ReportExtras | None = None,
-) -> bytes:
-    """The report of `assessment`, scored from `answer_set`, in the set's language, as a Word (.docx) file:
-    the same sections, findings, actions, notes and appendices as the PDF, with the charts as images."""
-    law = law or default_law()
-    c = build_content(assessment, answer_set, assessed_on=assessed_on, law=law, branding=branding, extras=extras)
+def write_docx(c: ReportContent) -> bytes:
+    """The report of `c` as a Word (.docx) file: the same sections, findings, actions, notes and appendices
+    as the PDF, with the charts as images."""
     w = Writer(c)
     _furniture(w, c)
-    _cover(w, c, branding)
-    _summary(w, c, law)
+    _cover(w, c)
+    _summary(w, c)
     _findings(w, c)
     _plan(w, c)
     _answers(w, c)

@@ -1,4 +1,4 @@
-"""The consultant's workbook: `build_workbook(...) -> bytes`, one .xlsx from the same ReportContent as the
+"""The consultant's workbook: `write_workbook(content) -> bytes`, one .xlsx from the same ReportContent as the
 reports, to work from: a summary with the level words and the company, the findings with their marked
 citations, every answer with its question and note, the notes, the action plan with the tracked actions,
 and the workshop, comparison and projection when the report has them.
@@ -9,25 +9,19 @@ run as a formula.
 
 from __future__ import annotations
 
-import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
-from deliverable.branding import Branding
-from deliverable.extras import ReportExtras
-from questions.answers import AnswerSet
 from questions.strings import tr
-from report.content import ReportContent, TableView, build_content
+from report.content import ReportContent, TableView
 from scoring import tables
-from scoring.assessment import Assessment
 from scoring.axes import level
-from scoring.loader import Law
 
-MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SUFFIX = ".xlsx"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _write(sheets: Mapping[str, pd.DataFrame]) -> bytes:
@@ -36,8 +30,13 @@ def _write(sheets: Mapping[str, pd.DataFrame]) -> bytes:
     return tables.write_xlsx(sheets, wrap_text=True, replace_illegal=True)
 
 
+def _fit(value: Any) -> Any:
+    """A lone surrogate, which no file can hold (an answers file may carry one), as U+FFFD, as in the other formats."""
+    return _SURROGATE.sub("\ufffd", value) if isinstance(value, str) else value
+
+
 def _frame(head: Sequence[str], rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
-    return pd.DataFrame([list(r) for r in rows], columns=list(head), dtype=object)
+    return pd.DataFrame([[_fit(v) for v in r] for r in rows], columns=[_fit(h) for h in head], dtype=object)
 
 
 def _table(t: TableView) -> pd.DataFrame:
@@ -147,15 +146,6 @@ def _plan(c: ReportContent) -> pd.DataFrame:
     return _frame([*(t(k) for k in head), t("col_cited")], rows)
 
 
-def build_workbook(
-    assessment: Assessment,
-    answer_set: AnswerSet,
-    branding: Branding | None = None,
-    *,
-    assessed_on: dt.date | None = None,
-    law: Law | None = None,
-    extras: ReportExtras | None = None,
-) -> bytes:
-    """The workbook of `assessment`, scored from `answer_set`, in the set's language, as .xlsx bytes."""
-    c = build_content(assessment, answer_set, assessed_on=assessed_on, law=law, branding=branding, extras=extras)
+def write_workbook(c: ReportContent) -> bytes:
+    """The workbook of `c`, in its language, as .xlsx bytes."""
     return _write(sheets(c))

@@ -28,6 +28,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
 
 def _cmd_sources(args: argparse.Namespace) -> int:
+    from questions.strings import tr
     from scoring.engine import check_date
     from scoring.loader import default_law
     from scoring.plan import citation
@@ -45,7 +46,8 @@ def _cmd_sources(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps([c.to_dict(lang) for c in rows], ensure_ascii=False, indent=2))
         return 0
-    print(f"# {len(rows)} sources in force on {day.isoformat()}")
+    laws = sum(1 for c in rows if law.provisions[c.id].in_force is not None)  # commentary, cases, contracts: never "in force"
+    print(tr("cli", "sources_header", lang, date=day.isoformat(), laws=laws, other=len(rows) - laws))
     for c in rows:
         mark = "" if c.confidence == "V" else f" [{c.confidence}]"
         print(f"{c.id:28} {c.label(lang)}{mark}")

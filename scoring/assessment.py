@@ -50,7 +50,9 @@ class Citation:
         if self.in_force_from is None:
             return tr("common", "cite_published", lang, head=head, date=self.published.isoformat()) if self.published else head
         if self.in_force_to is None:
-            return tr("common", "cite_since", lang, head=head, start=self.in_force_from.isoformat())
+            # A recommended standard is put into effect (实施), not brought into force like a law (施行).
+            key = "cite_standard_since" if self.kind == "standard" else "cite_since"
+            return tr("common", key, lang, head=head, start=self.in_force_from.isoformat())
         return tr("common", "cite_span", lang, head=head, start=self.in_force_from.isoformat(), end=self.in_force_to.isoformat())
 
     def marked(self, lang: str) -> str:
@@ -157,6 +159,12 @@ class AxisResult:
     no_finding: Text
     exposure: tuple[ExposureLine, ...] = ()
     caveat: Text | None = None  # e.g. whose exposure the criminal score is; that the reputational one is a judgement
+    known_level: str | None = None  # the level the known answers alone give; lower than `level` when it rests on "I don't know"
+
+    @property
+    def rests_on_unknowns(self) -> bool:
+        """Whether this level holds only because of answers marked "I don't know"."""
+        return self.known_level is not None and self.known_level != self.level
 
     @property
     def top_rule(self) -> str | None:
@@ -175,6 +183,7 @@ class AxisResult:
             "top_rule": self.top_rule,
             "reason": self.reason.get(lang),
             "caveat": self.caveat.get(lang) if self.caveat else None,
+            "rests_on_unknowns": self.rests_on_unknowns,
             "exposure": [e.to_dict(lang) for e in self.exposure],
         }
 
@@ -228,6 +237,40 @@ class RemedyEffect:
 
 
 @dataclass(frozen=True)
+class PlanStep:
+    """Measures to take together, and the scores once they and the steps before them are done."""
+
+    measures: tuple[str, ...]  # remedy ids, in the ranked order of `Assessment.remedies`
+    after: Mapping[str, AxisScore]
+    lowered: tuple[str, ...]  # the axes whose level this step lowers (none: it lowers scores only)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "measures": list(self.measures),
+            "after": {k: {"level": v.level, "score": v.score} for k, v in self.after.items()},
+            "levels_lowered": list(self.lowered),
+        }
+
+
+@dataclass(frozen=True)
+class ActionPlan:
+    """The ordered steps, and the measures in none of them (they lower no score, even together)."""
+
+    steps: tuple[PlanStep, ...]
+    still_called_for: tuple[str, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.steps)
+
+    @property
+    def measures(self) -> tuple[str, ...]:
+        return tuple(m for s in self.steps for m in s.measures)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"steps": [s.to_dict() for s in self.steps], "still_called_for": list(self.still_called_for)}
+
+
+@dataclass(frozen=True)
 class Assessment:
     law_as_of: dt.date
     bank_version: str
@@ -239,6 +282,10 @@ class Assessment:
     answers: dict[str, Any]
     applied_remedies: tuple[str, ...] = ()
     notes: tuple[Text, ...] = field(default=())
+    plan: ActionPlan | None = None  # with ranked remedies: the steps to take first (`scoring.actionplan`)
+    # Per question answered "I don't know": the axes its answer could lower, and to what at most
+    # (if the findings that hold only because of it fell away). The "find out first" list.
+    find_out: Mapping[str, Mapping[str, AxisScore]] = field(default_factory=dict)
 
     @property
     def fired_rules(self) -> tuple[str, ...]:
@@ -284,6 +331,10 @@ class Assessment:
             "unknowns": [f.to_dict(lang) for f in self.unknowns],
             "remedies": [r.to_dict(lang) for r in self.remedies],
             "applied_remedies": list(self.applied_remedies),
+            "plan": self.plan.to_dict() if self.plan is not None else None,
+            "find_out": {
+                q: {k: {"level": v.level, "score": v.score} for k, v in axes.items()} for q, axes in self.find_out.items()
+            },
             "notes": [n.get(lang) for n in self.notes],
         }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -28,7 +28,7 @@ from scoring.axes import AXIS_KEYS
 from scoring.errors import AnswersError, DateError
 from scoring.exposure import render_statement
 from scoring.loader import Law, default_law
-from scoring.plan import LEVEL, SCORE, Plan, PlannedRule, missing_text, plan
+from scoring.plan import LEVEL, SCORE, Plan, PlannedRule, check_date, missing_text, plan
 
 
 @dataclass(frozen=True)
@@ -52,18 +52,6 @@ def _compiled(law: Law) -> _Compiled:
         {rid: compile_node(node, questions) for rid, node in law.conditions.items()},
         {sid: compile_node(node, questions) for sid, node in law.exposure_conditions.items()},
     )
-
-
-def check_date(as_of: Any, law: Law | None = None) -> dt.date:
-    """Return `as_of` as a date, or raise DateError if it is not one or falls before the encoded law."""
-    law = law or default_law()
-    if isinstance(as_of, dt.datetime) or not isinstance(as_of, dt.date):
-        raise DateError(f"the assessment date must be a date (YYYY-MM-DD), got {as_of!r}")
-    if as_of < law.method.coverage_from:
-        raise DateError(
-            f"{as_of.isoformat()} is before the earliest law pirisk encodes ({law.method.coverage_from.isoformat()}); choose a later date"
-        )
-    return as_of
 
 
 def check_answers(answers: Any, law: Law | None = None, *, require: bool = True) -> dict[str, Any]:
@@ -251,11 +239,13 @@ def assess(
             results[k], fired_in[k] = before_results[k], before
         fired = kept
     scores = scoring_plan.scores(fired)
+    maybe = fired & np.array([[result == MAYBE for result in results]], dtype=bool).reshape(1, -1)
+    known = scoring_plan.scores(fired & ~maybe)  # what the known answers alone give
 
     built = {
         k: _finding(scoring_plan.rules[k], fired_in[k], uncertain=results[k] == MAYBE) for k in np.flatnonzero(fired[0]).tolist()
     }
-    findings = tuple(built[k] for k in scoring_plan.finding_order if k in built)
+    findings = _listed(scoring_plan.listed, built)
 
     axes = {}
     for a, axis in enumerate(AXIS_KEYS):
@@ -271,20 +261,22 @@ def assess(
             sev,
             scoring_plan.level_key(lv),
             score,
-            tuple(built[k] for k in scoring_plan.axis_order[axis] if k in built),
+            _listed(scoring_plan.axis_listed[axis], built),
             law.texts["no_finding"],
             exposure,
             scoring_plan.caveats.get(axis),
+            scoring_plan.level_key(int(known[0, a, LEVEL])),
         )
 
     unknowns = _unknown_findings(law, compiled, state, findings)
+    find_out = _find_out(scoring_plan, unknowns, built, fired, scores)
     remedies = _rank_remedies(scoring_plan, compiled, effective, fired, scores) if rank_remedies else ()
 
     notes: list[Text] = list(scoring_plan.notes)
     if any(c.confidence != "V" for f in findings for c in f.citations):
         notes.append(law.texts["unconfirmed_cited"])
 
-    return Assessment(
+    assessment = Assessment(
         law_as_of=day,
         bank_version=law.bank.version,
         rules_version=law.method.rules_version,
@@ -295,7 +287,46 @@ def assess(
         answers=dict(clean),
         applied_remedies=applied,
         notes=tuple(notes),
+        find_out=find_out,
     )
+    if not rank_remedies:
+        return assessment
+    # The steps to take first: the ranked measures arranged by the batch evaluator (scoring.actionplan).
+    from scoring.actionplan import action_plan
+
+    return replace(assessment, plan=action_plan(assessment, law))
+
+
+def _find_out(
+    p: Plan, unknowns: tuple[Finding, ...], built: Mapping[int, Finding], fired: np.ndarray, scores: np.ndarray
+) -> dict[str, dict[str, AxisScore]]:
+    """Per question answered "I don't know" (most at stake first): each axis whose score would fall if
+    the findings that hold only because of that answer fell away, and how far (`Plan.scores`)."""
+    questions = [u.answers[0].question for u in unknowns]
+    if not questions:
+        return {}
+    rows = np.repeat(fired, len(questions), axis=0)
+    for row, q in enumerate(questions):
+        for k, f in built.items():
+            if f.uncertain and any(a.question == q and a.assumed for a in f.answers):
+                rows[row, k] = False
+    after = p.scores(rows)
+    reduction, _ = p.effects(scores, after)
+    out: dict[str, dict[str, AxisScore]] = {}
+    for row in sorted(range(len(questions)), key=lambda r: -int(reduction[r])):
+        moved = {
+            axis: AxisScore(p.level_key(int(after[row, a, LEVEL])), int(after[row, a, SCORE]))
+            for a, axis in enumerate(AXIS_KEYS)
+            if after[row, a, SCORE] < scores[0, a, SCORE]
+        }
+        if moved:
+            out[questions[row]] = moved
+    return out
+
+
+def _listed(order: Iterable[tuple[int, bool]], built: Mapping[int, Finding]) -> tuple[Finding, ...]:
+    """The built findings in the plan's listing order (which puts, on a tie, known answers first)."""
+    return tuple(built[k] for k, uncertain in order if k in built and built[k].uncertain == uncertain)
 
 
 def _finding(r: PlannedRule, state: Mapping[str, tuple[int, Any]], *, uncertain: bool) -> Finding:

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,10 +56,10 @@ from scoring.columns import (
     question_columns,
     read_column,
     row_errors,
+    size,
 )
-from scoring.engine import check_date
 from scoring.loader import Law, default_law
-from scoring.plan import LEVEL, LIKELIHOOD, SCORE, SEVERITY, Plan, plan
+from scoring.plan import LEVEL, LIKELIHOOD, SCORE, SEVERITY, Plan, check_date, plan
 
 __all__ = ["RESULT_COLUMNS", "SEPARATOR", "assess_frame", "result_columns"]
 
@@ -95,7 +95,8 @@ def assess_frame(df: pd.DataFrame, as_of: dt.date, *, remedies: bool = False, la
     errors = row_errors(program.questions, program.required, cells, vis, n)
     ok = np.array([e is None for e in errors], dtype=bool) if n else np.ones(0, dtype=bool)
 
-    fired = _fired(program, slots, n)
+    results = _results(program, slots, n)
+    fired = results != FALSE
     scores = p.scores(fired)
     out: dict[str, Any] = {}
     for a, axis in enumerate(AXIS_KEYS):
@@ -104,8 +105,10 @@ def assess_frame(df: pd.DataFrame, as_of: dt.date, *, remedies: bool = False, la
         level = np.where(ok, scores[:, a, LEVEL], -1)
         out[f"{axis}_level"] = pd.Categorical.from_codes(level, categories=list(LEVEL_KEYS), ordered=True)
         out[f"{axis}_score"] = pd.arrays.IntegerArray(scores[:, a, SCORE], ~ok)
-    order = list(p.finding_order)
-    fired_text = join_rows(fired[:, order], [p.rules[k].id for k in order])
+    # Listed as the engine lists its findings: on a tie, those on known answers first (`Plan.listed`).
+    order = [k for k, _ in p.listed]
+    listed = fired[:, order] & ((results[:, order] == MAYBE) == np.array([u for _, u in p.listed]))
+    fired_text = join_rows(listed, [p.rules[k].id for k in order])
     fired_text[~ok] = None
     # Text columns stay object arrays of str: converting 100,000 long texts to pandas' "str"
     # dtype costs more than all of the scoring.
@@ -293,11 +296,16 @@ def _run(program: _Program, inputs: _Inputs) -> list[Any]:
     return slots
 
 
-def _fired(program: _Program, slots: list[Any], n: int) -> np.ndarray:
-    """(rows, active rules) bool: the rule's condition is not FALSE."""
+def _results(program: _Program, slots: list[Any], n: int) -> np.ndarray:
+    """(rows, rules of the plan) int8: each rule's condition, FALSE, MAYBE or TRUE."""
     if not program.rule_slots:
-        return np.zeros((n, 0), dtype=bool)
-    return np.stack([np.broadcast_to(slots[s], (n,)) != FALSE for s in program.rule_slots], axis=1)
+        return np.zeros((n, 0), dtype=np.int8)
+    return np.stack([np.broadcast_to(slots[s], (n,)) for s in program.rule_slots], axis=1)
+
+
+def _fired(program: _Program, slots: list[Any], n: int) -> np.ndarray:
+    """(rows, rules of the plan) bool: the rule's condition is not FALSE."""
+    return _results(program, slots, n) != FALSE
 
 
 def _rank_remedies(
@@ -330,3 +338,22 @@ def _rank_remedies(
         after = _fired(program, _run(program, _Inputs(tuple(code), tuple(known))), len(rows))
         reduction[rows, r], levels[rows, r] = p.effects(before[rows], p.scores(p.keep_past(fired[rows], after)))
     return p.rank(reduction, levels, addressed)
+
+
+def counterfactual_fired(law: Law, day: dt.date, answers: Mapping[str, Any], changes: Sequence[Mapping[str, Any]]) -> np.ndarray:
+    """(len(changes), rules of the plan) bool: which rules fire for `answers` (clean, as `assess` takes
+    them) with each row's changes applied, evaluated as one batch: the counterfactual answer sets a
+    search for an action plan scores many of at once."""
+    program = _program(law, day)
+    n = len(changes)
+    code, known = [], []
+    for q in program.questions:
+        value = answers.get(q.id)
+        c, k = code_of(q, value) if value is not None else (0 if q.type == "multi" else size(q), False)
+        code.append(np.full(n, c, dtype=np.int64 if q.type == "multi" else np.int16))
+        known.append(np.full(n, k, dtype=bool))
+    for row, change in enumerate(changes):
+        for qid, value in change.items():
+            qi = program.index[qid]
+            code[qi][row], known[qi][row] = code_of(program.questions[qi], value)
+    return _fired(program, _run(program, _Inputs(tuple(code), tuple(known))), n)

@@ -43,7 +43,7 @@ from scoring.model import (
 )
 
 SCORING_DIR = content_path("scoring")
-PLACEHOLDER = re.compile(r"\{(money|money_range|number|number_range|share_of):([^}]+)\}")
+PLACEHOLDER = re.compile(r"\{(money|money_range|number|number_range|times_range|share_of|turnover_cap):([^}]+)\}")
 UNDATED_KINDS = ("commentary", "case")
 
 
@@ -320,8 +320,24 @@ def _in_force_within(law: Law, cite: str, span: InForce) -> bool:
     return False
 
 
+# The method.yaml texts that word a placeholder kind (scoring/exposure.py reads them).
+PLACEHOLDER_TEXTS = {
+    "times_range": ("times_range",),
+    "turnover_cap": ("turnover_cap_fixed", "turnover_cap_share", "turnover_cap_either", "turnover_cap_unknown", "at_least"),
+}
+
+
 def _check_placeholder(law: Law, kind: str, arg: str, name: str, key: str) -> None:
     parts = arg.split(":")
+    for text in PLACEHOLDER_TEXTS.get(kind, ()):
+        if text not in law.texts:
+            raise DataError(name, key, f"'{kind}' needs the text '{text}' under texts in scoring/method.yaml")
+    if kind == "turnover_cap":  # question:fixed ceiling figure:percentage figure
+        if len(parts) != 3:
+            raise DataError(name, key, f"turnover_cap needs 'question:provision.figure:provision.figure', got '{arg}'")
+        _check_placeholder(law, "share_of", f"{parts[0]}:{parts[2]}", name, key)
+        _check_placeholder(law, "money", parts[1], name, key)
+        return
     if kind == "share_of":
         if len(parts) != 2 or parts[0] not in law.bank.questions:
             raise DataError(name, key, f"share_of needs 'question:provision.figure', got '{arg}'")

@@ -294,7 +294,7 @@ class Method(Strict):
         for lik in (1, 2, 3, 4):
             for sev in (1, 2, 3, 4):
                 lv, base = self.matrix[lik][sev - 1], self.base_score[lik][sev - 1]
-                floor = max([0] + [self.level_ceiling[k] + 1 for k in LEVEL_KEYS[: LEVEL_KEYS.index(lv)]])
+                floor = self.band(lv)[0]
                 if not floor <= base <= self.level_ceiling[lv]:
                     raise ValueError(
                         f"base_score {base} at likelihood {lik}, severity {sev} is outside its level '{lv}' ({floor}–{self.level_ceiling[lv]})"
@@ -303,6 +303,11 @@ class Method(Strict):
 
     def level(self, likelihood: int, severity: int) -> str:
         return self.matrix[likelihood][severity - 1]
+
+    def band(self, level: str) -> tuple[int, int]:
+        """The scores a level covers: from one above the level below's cap to its own cap."""
+        floor = max([0] + [self.level_ceiling[k] + 1 for k in LEVEL_KEYS[: LEVEL_KEYS.index(level)]])
+        return floor, self.level_ceiling[level]
 
     def base(self, likelihood: int, severity: int) -> int:
         return self.base_score[likelihood][severity - 1]

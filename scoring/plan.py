@@ -21,6 +21,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -28,7 +29,8 @@ from questions.conditions import TRUE, Node
 from questions.model import Text
 from scoring.assessment import AxisImpact, Citation
 from scoring.axes import AXIS_KEYS, LEVEL_KEYS, LEVEL_RANK
-from scoring.loader import Law
+from scoring.errors import DateError
+from scoring.loader import Law, default_law
 from scoring.model import ExposureStatement, Remedy, Rule
 
 # The four numbers `Plan.scores` gives per row and axis, in this order; the level is an index into
@@ -78,8 +80,13 @@ class Plan:
     law: Law
     day: dt.date
     rules: tuple[PlannedRule, ...]  # in force, in the law's order
-    finding_order: tuple[int, ...]  # indexes into `rules`: the order of Assessment.findings
+    finding_order: tuple[int, ...]  # indexes into `rules`, heaviest first, ties by rule id
     axis_order: Mapping[str, tuple[int, ...]]  # per axis, the rules touching it, most serious first
+    # The order findings are listed in (Assessment.findings, and under each axis, whose first is its
+    # reason), as (index into `rules`, resting on "I don't know"): as above, but on a tie a finding that
+    # rests on known answers comes before one that holds only because of an "I don't know".
+    listed: tuple[tuple[int, bool], ...]
+    axis_listed: Mapping[str, tuple[tuple[int, bool], ...]]
     exposure: Mapping[str, tuple[PlannedExposure, ...]]  # per axis, the statements whose sources are in force
     remedies: Mapping[str, PlannedRemedy]  # the remedies in force, by id, in id order (the rules' candidates among them)
     required: tuple[str, ...]  # the required questions, in bank order; missing = shown for certain and not answered
@@ -170,6 +177,18 @@ def missing_text(ids: Iterable[str]) -> str:
     return f"required answers missing: {', '.join(ids)}"
 
 
+def check_date(as_of: Any, law: Law | None = None) -> dt.date:
+    """Return `as_of` as a date, or raise DateError if it is not one or falls before the encoded law."""
+    law = law or default_law()
+    if isinstance(as_of, dt.datetime) or not isinstance(as_of, dt.date):
+        raise DateError(f"the assessment date must be a date (YYYY-MM-DD), got {as_of!r}")
+    if as_of < law.method.coverage_from:
+        raise DateError(
+            f"{as_of.isoformat()} is before the earliest law pirisk encodes ({law.method.coverage_from.isoformat()}); choose a later date"
+        )
+    return as_of
+
+
 def citation(law: Law, cite: str, day: dt.date) -> Citation:
     """Resolve a cited id to the provision version in force (or published) on `day`."""
     p = law.resolve(cite, day)
@@ -205,7 +224,7 @@ def _impact(law: Law, likelihood: int, severity: int) -> AxisImpact:
 
 @lru_cache(maxsize=128)
 def plan(law: Law, day: dt.date) -> Plan:
-    """The scoring plan of `law` on `day` (a date the caller has checked with `engine.check_date`)."""
+    """The scoring plan of `law` on `day` (a date the caller has checked with `check_date`)."""
     order = {qid: i for i, qid in enumerate(law.bank.questions)}
     rules: list[PlannedRule] = []
     for rule in law.rules:
@@ -236,6 +255,14 @@ def plan(law: Law, day: dt.date) -> Plan:
         return tuple(sorted((k for k, r in enumerate(rules) if axis in r.impacts), key=lambda k: seriousness(k, axis)))
 
     axis_order = {axis: order_of(axis) for axis in AXIS_KEYS}
+    both = [(k, uncertain) for k in range(len(rules)) for uncertain in (False, True)]
+    listed = tuple(sorted(both, key=lambda ku: (-rules[ku[0]].weight, ku[1], rules[ku[0]].id)))
+
+    def listed_on(axis: str) -> tuple[tuple[int, bool], ...]:
+        touching = [(k, u) for k, u in both if axis in rules[k].impacts]
+        return tuple(sorted(touching, key=lambda ku: (*seriousness(ku[0], axis)[:3], ku[1], rules[ku[0]].id)))
+
+    axis_listed = {axis: listed_on(axis) for axis in AXIS_KEYS}
 
     exposure = {
         axis: tuple(
@@ -280,6 +307,8 @@ def plan(law: Law, day: dt.date) -> Plan:
         rules=tuple(rules),
         finding_order=finding_order,
         axis_order=axis_order,
+        listed=listed,
+        axis_listed=axis_listed,
         exposure=exposure,
         remedies=remedies,
         required=law.bank.required,

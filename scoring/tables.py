@@ -8,8 +8,11 @@ import) through `check_xlsx` first:
   heading. In CSV such text gets a leading apostrophe; in .xlsx it is stored as a string (never a
   formula) with Excel's "quote prefix", so that editing the cell keeps it text.
 * `check_xlsx` refuses a decompression bomb before any XML parser sees the file: the file's size, the
-  number of parts, their total unpacked size, each big part's compression ratio, and the number of
-  cells and shared strings (counted by streaming the parts, within the unpacked-size bound).
+  number of parts, their total unpacked size, each big part's compression ratio, the number of cells and
+  shared strings, and the range the cells span (counted by streaming the parts, within the unpacked-size
+  bound). A reader fills the gaps of a sparse sheet: a cell in A1 and one in A1048576 are a million rows
+  to pandas, so the span (last row x last column, rows and cells placed as openpyxl places them) is what
+  is bounded, in every part, not only those under xl/worksheets/.
 * Tables that do not fit a sheet (more than 16,384 columns or 1,048,576 rows) are refused with a
   clear message instead of a crash.
 
@@ -39,6 +42,13 @@ SHEET_NAME_MAX = 31
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+# A row or cell start tag, whole (attribute values may hold ">"), and the r attribute that places it
+_PLACED_TAG = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?(row|c)((?:\s+[^\s=<>/]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*/?>""")
+_TAG_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:row|c)(?:[\s/>]|$)|<[\w.:-]{0,40}$")
+_R_ATTRIBUTE = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_ROW_NUMBER = re.compile(rb"[0-9]{1,9}")
+_CELL_REFERENCE = re.compile(rb"\$?([A-Za-z]{1,3})\$?([0-9]{1,9})")
+_TAG_MAX = 1 << 20  # a row or cell tag longer than this is not a table's
 _STRING_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
 _CHUNK = 1 << 20
 _RATIO_FLOOR = 1_000_000  # parts smaller than this unpacked are not ratio-checked (tiny XML compresses well)
@@ -58,16 +68,29 @@ class XlsxLimits:
     max_parts: int
     max_ratio: int
     max_cells: int
+    max_rows: int
     what: str
 
 
 IMPORT_LIMITS = XlsxLimits(
-    max_bytes=5_000_000, max_unpacked=10_000_000, max_parts=200, max_ratio=100, max_cells=50_000, what="table_answers_template"
+    max_bytes=5_000_000,
+    max_unpacked=10_000_000,
+    max_parts=200,
+    max_ratio=100,
+    max_cells=50_000,
+    max_rows=10_000,
+    what="table_answers_template",
 )
 """A filled answers template (the workspace import): a few hundred rows, a few hundred KB unpacked."""
 
 BATCH_LIMITS = XlsxLimits(
-    max_bytes=100_000_000, max_unpacked=400_000_000, max_parts=500, max_ratio=100, max_cells=5_000_000, what="table_batch"
+    max_bytes=100_000_000,
+    max_unpacked=400_000_000,
+    max_parts=500,
+    max_ratio=100,
+    max_cells=5_000_000,
+    max_rows=200_000,
+    what="table_batch",
 )
 """A batch of answer sets: tens of thousands of rows (larger batches are read faster from CSV)."""
 
@@ -129,8 +152,9 @@ def _check_parts(entries: list[zipfile.ZipInfo], limits: XlsxLimits) -> None:
 
 
 def _count_cells(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo], limits: XlsxLimits) -> None:
-    """Count the cells of every worksheet and the shared strings, streaming, and stop at the limit."""
-    cells = strings = 0
+    """Count the cells of every worksheet and the shared strings, and bound the range every part's cells
+    span, streaming, and stop at the limit."""
+    cells = strings = spanned = 0
     for e in entries:
         name = e.filename
         if name.startswith("xl/worksheets/") and name.endswith(".xml"):
@@ -139,6 +163,84 @@ def _count_cells(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo], limit
             strings += _count(archive, e, _STRING_TAG, limits.max_cells - strings)
         if cells > limits.max_cells or strings > limits.max_cells:
             raise TableError(key="table_too_many_cells", limit=f"{limits.max_cells:,}", what=Term(limits.what))
+        if name != "xl/sharedStrings.xml":  # a sheet may be stored under any name the workbook points to
+            spanned += _span(archive, e, limits, spanned)
+
+
+class _Span:
+    """Where openpyxl puts each row and cell of one part: a row's or a cell's r, else one after the last."""
+
+    def __init__(self, limits: XlsxLimits, before: int) -> None:
+        self.limits, self.before = limits, before
+        self.row = self.column = self.rows = self.columns = 0
+
+    @property
+    def cells(self) -> int:
+        return self.rows * max(self.columns, 1) if self.rows else 0
+
+    def place(self, tag: bytes, attributes: bytes) -> None:
+        found = _R_ATTRIBUTE.search(attributes)
+        where = None if found is None else found.group(1) if found.group(1) is not None else found.group(2)
+        if tag == b"row":
+            if where is None:
+                self.row += 1
+            elif _ROW_NUMBER.fullmatch(where):
+                self.row = int(where)
+            else:  # openpyxl also takes "1e6"; no table needs that
+                raise TableError(key="table_bad_reference", reference=where[:20].decode("ascii", "replace"))
+            self.column = 0
+        elif where is None:
+            self.column += 1
+            self.row = max(self.row, 1)
+        else:
+            reference = _CELL_REFERENCE.fullmatch(where)
+            if reference is None:
+                raise TableError(key="table_bad_reference", reference=where[:20].decode("ascii", "replace"))
+            self.column = _column_number(reference.group(1))
+            self.row = int(reference.group(2))
+        self.rows, self.columns = max(self.rows, self.row), max(self.columns, self.column)
+        self.check()
+
+    def check(self) -> None:
+        limits = self.limits
+        if self.rows >= XLSX_MAX_ROWS + 1 or self.columns > XLSX_MAX_COLUMNS:
+            raise TableError(key="table_beyond_sheet", rows=f"{self.rows:,}", columns=f"{self.columns:,}")
+        if self.rows > limits.max_rows or self.before + self.cells > limits.max_cells:
+            raise TableError(
+                key="table_too_wide_a_span",
+                rows=f"{self.rows:,}",
+                columns=f"{self.columns:,}",
+                limit=f"{limits.max_cells:,}",
+                max_rows=f"{limits.max_rows:,}",
+                what=Term(limits.what),
+            )
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + letter - 64
+    return number
+
+
+def _span(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, limits: XlsxLimits, before: int) -> int:
+    """The cells one part's rows and cells span (last row x last column), streaming; TableError beyond the
+    sheet or the limits. A tag cut by a chunk's end is kept and read whole with the next chunk."""
+    span = _Span(limits, before)
+    tail = b""
+    with archive.open(entry) as part:
+        while chunk := part.read(_CHUNK):
+            window = tail + chunk
+            end = 0
+            for found in _PLACED_TAG.finditer(window):
+                span.place(found.group(1), found.group(2))
+                end = found.end()
+            rest = window[end:]
+            start = rest.rfind(b"<")
+            tail = rest[start:] if start >= 0 and _TAG_START.match(rest, start) else b""
+            if len(tail) > _TAG_MAX:
+                raise TableError(key="table_unreadable")
+    return span.cells
 
 
 def _count(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, tag: re.Pattern[bytes], budget: int) -> int:

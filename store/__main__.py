@@ -16,6 +16,8 @@ from cli import run_main
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from store.backup_rows import RestorePreview
+
 
 def _engine(args: argparse.Namespace) -> Engine:
     from store.db import make_engine
@@ -57,12 +59,27 @@ def _cmd_backup(args: argparse.Namespace) -> int:
 
 
 def _cmd_restore(args: argparse.Namespace) -> int:
+    from cli import terminal_safe
     from store.backup import restore
+    from store.errors import StoreError
 
-    info, safety = restore(_engine(args), args.backup)
-    print(
-        f"ok: restored {info.clients} clients and {info.assessments} assessments from {info.path}; the replaced database is kept at {safety}"
-    )
+    def confirm(preview: RestorePreview) -> bool:
+        """Show what the backup brings that opens the workspace; restore it only if the operator says so."""
+        lines = preview.lines()
+        if not lines:
+            return True
+        print("The backup brings these accounts and live links; whoever holds their passwords or links gets in:")
+        for line in lines:
+            print(f"  {terminal_safe(line)}")
+        if args.yes:
+            return True
+        if not sys.stdin.isatty():
+            raise StoreError("nothing was restored: confirm the accounts and live links listed above with --yes")
+        return input("Restore them? [y/N] ").strip().lower() in ("y", "yes")
+
+    info, safety = restore(_engine(args), args.backup, confirm=confirm)
+    kept = f"the replaced database is kept at {safety}" if safety else "nothing was replaced (the database was empty)"
+    print(f"ok: restored {info.clients} clients and {info.assessments} assessments from {info.path}; {kept}")
     return 0
 
 
@@ -182,6 +199,9 @@ def build_parser() -> argparse.ArgumentParser:
         "restore", help="replace the SQLite database with a verified backup (refused while the app has it open)"
     )
     restore.add_argument("backup", metavar="IN", help="a file made by `python -m store backup`")
+    restore.add_argument(
+        "--yes", action="store_true", help="restore the accounts and live links the backup brings without asking"
+    )
     restore.set_defaults(run=_cmd_restore)
 
     sub.add_parser(

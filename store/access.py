@@ -9,7 +9,7 @@ by the store, whatever the page shows:
 
 | role | may |
 |---|---|
-| owner | read, edit, manage (accounts, deleting clients), respond |
+| owner | read, edit, manage (accounts, deleting clients and assessments), respond |
 | consultant | read, edit, respond |
 | viewer | read (and download) |
 | respondent | respond: only the functions a respondent's link opens (store/invitations.py) |
@@ -24,8 +24,9 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -43,6 +44,10 @@ MIN_PASSWORD = 8
 MAX_PASSWORD = 1024  # argon2 takes any length; this only stops absurd input
 
 _hasher = PasswordHasher()  # argon2id with argon2-cffi's current recommended parameters (RFC 9106 low-memory)
+# Each argon2 check takes 64 MiB for about a tenth of a second: at most this many run at once per process
+# (the others wait their turn), so that a burst of sign-ins costs time, not a gigabyte.
+ARGON2_AT_ONCE = 2
+_argon2_slots = threading.BoundedSemaphore(ARGON2_AT_ONCE)
 
 
 class AccessError(StoreError):
@@ -96,7 +101,8 @@ def hash_password(plain: str) -> str:
         raise AccessError(key="access_password_short", n=MIN_PASSWORD)
     if len(plain) > MAX_PASSWORD:
         raise AccessError(key="access_password_long", n=MAX_PASSWORD)
-    return _hasher.hash(plain)
+    with _argon2_slots:
+        return _hasher.hash(plain)
 
 
 def password_hash_configured(secrets: Mapping[str, Any] | None = None) -> str | None:
@@ -125,7 +131,8 @@ def verify_password(plain: str, hashed: str) -> bool:
     if not isinstance(plain, str) or not isinstance(hashed, str) or len(plain) > MAX_PASSWORD:
         return False
     try:
-        return _hasher.verify(hashed, plain)
+        with _argon2_slots:
+            return _hasher.verify(hashed, plain)
     except (VerifyMismatchError, VerificationError, InvalidHashError, ValueError, TypeError):
         return False
 
@@ -177,22 +184,89 @@ class RateLimiter:
                 return 0.0
             return max(0.0, times[-self.max_failures] + self.window - now)
 
+    def reserve(self, *keys: str) -> float:
+        """Count one attempt for every key now, before it is made, if none of them has used up its
+        failures; return 0.0 then. Otherwise count nothing and return the seconds to wait. Checking and
+        counting under one lock, so that simultaneous attempts cannot all pass the check first. An
+        attempt that turns out not to be a failure gives its count back (`release`, or `reset`)."""
+        with self._lock:
+            now = self.clock()
+            waits = []
+            for key in keys:
+                times = self._recent(key, now)
+                if len(times) >= self.max_failures:
+                    waits.append(max(0.0, times[-self.max_failures] + self.window - now))
+            if waits:
+                return max(waits)
+            for key in keys:
+                self._append(key, now)
+            return 0.0
+
+    def release(self, *keys: str) -> None:
+        """Give back one attempt counted by `reserve` for each key (the attempt was not a failure)."""
+        with self._lock:
+            for key in keys:
+                times = self._failures.get(key)
+                if times:
+                    times.pop()
+                    if not times:
+                        del self._failures[key]
+
+    def _append(self, key: str, now: float) -> None:
+        times = self._recent(key, now)
+        if key not in self._failures:
+            if len(self._failures) >= self.max_keys:  # forget the stalest key rather than grow without bound
+                stalest = min(self._failures, key=lambda k: self._failures[k][-1])
+                del self._failures[stalest]
+            self._failures[key] = times
+        times.append(now)
+
     def record_failure(self, key: str) -> None:
         """Count one failed attempt for `key`."""
         with self._lock:
-            now = self.clock()
-            times = self._recent(key, now)
-            if key not in self._failures:
-                if len(self._failures) >= self.max_keys:  # forget the stalest key rather than grow without bound
-                    stalest = min(self._failures, key=lambda k: self._failures[k][-1])
-                    del self._failures[stalest]
-                self._failures[key] = times
-            times.append(now)
+            self._append(key, self.clock())
 
     def reset(self, key: str) -> None:
         """Forget `key`'s failures (after a successful login)."""
         with self._lock:
             self._failures.pop(key, None)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """A per-client limiter (keys: a browser session, an address) and a whole-process one (so that new
+    sessions or addresses do not buy more tries), reserved together before an attempt is made."""
+
+    per_client: RateLimiter
+    overall: RateLimiter
+
+    OVERALL: ClassVar[str] = "all"  # the whole-process limiter's one key
+
+    def retry_after(self, keys: Sequence[str]) -> float:
+        """Seconds until all of `keys` may try again (0 when they may now)."""
+        return max([self.per_client.retry_after(k) for k in keys] + [self.overall.retry_after(self.OVERALL)])
+
+    def reserve(self, keys: Sequence[str]) -> float:
+        """Count an attempt for `keys` and the whole process before it is made (0.0), or count nothing
+        and return the seconds to wait. The attempt stays counted as a failure unless given back."""
+        wait = self.per_client.reserve(*keys)
+        if wait > 0:
+            return wait
+        wait = self.overall.reserve(self.OVERALL)
+        if wait > 0:
+            self.per_client.release(*keys)
+        return wait
+
+    def give_back(self, keys: Sequence[str]) -> None:
+        """The reserved attempt was not a failure (a link that opened, a store that could not be asked)."""
+        self.per_client.release(*keys)
+        self.overall.release(self.OVERALL)
+
+    def succeeded(self, keys: Sequence[str]) -> None:
+        """A right password: `keys` start afresh, and the attempt is given back to the whole process."""
+        for key in keys:
+            self.per_client.reset(key)
+        self.overall.release(self.OVERALL)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -241,12 +315,17 @@ def client_address(peer: str | None, forwarded_for: Iterable[str] = (), trusted:
     cannot choose its own key by sending the header itself.
 
     The web server (uvicorn) already replaces the peer by the header's last entry when the connection
-    comes from 127.0.0.1; that is undone here (such a peer counts as 127.0.0.1)."""
+    comes from 127.0.0.1; that is undone here (such a peer counts as 127.0.0.1), and only for a peer that
+    is that last entry."""
     proxies = tuple(trusted)
     hops = [h for header in forwarded_for for h in str(header).split(",") if h.strip()]
     entries = [_address(h) for h in hops]
     peer_address = _address(peer) if peer else None
-    if peer is None or (hops and peer_address is not None and peer_address in entries):
+    # uvicorn takes the header's last hop (its own proxy's, 127.0.0.1, left aside): only a peer that is
+    # exactly that hop can have been rewritten. A client's own address anywhere else in the header
+    # proves nothing (it would let the hops before it pick the key).
+    last = next((e for e in reversed(entries) if e is None or not e.is_loopback), None)
+    if peer is None or (hops and peer_address is not None and peer_address == last):
         peer_address = ipaddress.ip_address("127.0.0.1")  # loopback, or rewritten from the header by the server
     if peer_address is None:
         return "unknown"

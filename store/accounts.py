@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
@@ -24,6 +25,11 @@ from store.db import reading, writing
 from store.errors import NotFound, StoreError
 from store.models import ROLES, AccountRow
 from store.records import clean_name, utc_now
+
+# Characters that show nothing, or only change the direction of the text around them, but that are not
+# format characters (category Cf, refused as a whole): the combining grapheme joiner, variation selectors,
+# Hangul fillers. A name holding any of them could look like another name.
+_INVISIBLE = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0") | frozenset(map(chr, range(0xFE00, 0xFE10)))
 
 
 @cache
@@ -69,6 +75,76 @@ def clean_role(role: object) -> str:
     return role
 
 
+def _invisible(char: str) -> bool:
+    return unicodedata.category(char) == "Cf" or char in _INVISIBLE or 0xE0000 <= ord(char) <= 0xE0FFF
+
+
+@cache
+def _prototypes() -> dict[str, str]:
+    """Unicode's confusables (UTS #39, the data of confusable_homoglyphs): each character that can be taken for
+    another, mapped to the prototype it is taken for ("\u0410" Cyrillic A to "A", "I" to "l", "m" to "rn")."""
+    from confusable_homoglyphs.confusables import confusables_data  # pairs, stored both ways
+
+    def bare(text: str) -> str:  # the data wraps right-to-left characters in direction marks
+        return "".join(c for c in text if not _invisible(c))
+
+    links: dict[str, set[str]] = {}
+    for source, glyphs in confusables_data.items():
+        links.setdefault(bare(source), set()).update(bare(g["c"]) for g in glyphs)
+    out = {}
+    for char, others in links.items():
+        # A prototype is linked to every character taken for it, a character taken for one only to it.
+        if len(char) == 1 and len(others) == 1:
+            (other,) = others
+            if other and (len(links.get(other, ())) > 1 or min(char, other, key=_preferred) == other):
+                out[char] = other
+    return out
+
+
+def _preferred(text: str) -> tuple[bool, int, str]:
+    return (not text.isascii(), len(text), text)
+
+
+def _skeleton(text: str) -> str:
+    prototypes = _prototypes()
+    for _ in range(3):  # a prototype's own characters may have prototypes: to a fixed point
+        mapped = "".join(prototypes.get(c, c) for c in text)
+        if mapped == text:
+            break
+        text = mapped
+    return unicodedata.normalize("NFD", text).casefold()
+
+
+def name_skeletons(name: str) -> frozenset[str]:
+    """What a name looks like, for comparing names: without invisible and direction characters, spaces
+    collapsed, each character replaced by the prototype it can be taken for (UTS #39), and case folded both
+    before and after that (so that "ALICE", "AIice" with a capital I and "\u0410lice" all look like "Alice")."""
+    text = " ".join("".join(c for c in unicodedata.normalize("NFD", name) if not _invisible(c)).split())
+    return frozenset((_skeleton(text), _skeleton(text.casefold())))
+
+
+def looks_alike(a: str, b: str) -> bool:
+    """Whether two names could be taken for one another (`name_skeletons`)."""
+    return not name_skeletons(a).isdisjoint(name_skeletons(b))
+
+
+def clean_account_name(name: object) -> str:
+    """An account's name as stored: a clean name (`clean_name`) with no invisible or direction character."""
+    text = clean_name(name, "field_account_name")
+    if any(_invisible(c) for c in text):
+        raise StoreError(key="account_name_invisible")
+    return text
+
+
+def _named(s: Session, name: str) -> AccountRow | None:
+    """The account whose name looks like `name` (the same skeleton), if any. Accounts are few: compared here."""
+    wanted = name_skeletons(name)
+    for row in s.scalars(select(AccountRow).order_by(AccountRow.id)):
+        if not wanted.isdisjoint(name_skeletons(row.name)):
+            return row
+    return None
+
+
 def _row(s: Session, name: str) -> AccountRow:
     row = s.scalar(select(AccountRow).where(AccountRow.name == name))
     if row is None:
@@ -78,13 +154,13 @@ def _row(s: Session, name: str) -> AccountRow:
 
 def add_account(engine: Engine, name: str, role: str, password: str) -> Account:
     """Add an account (names are unique). The password is hashed with argon2id and never kept."""
-    name, role = clean_name(name, "field_account_name"), clean_role(role)
+    name, role = clean_account_name(name), clean_role(role)
     hashed = hash_password(password)
     now = utc_now()
     try:
         with writing(engine, need="manage") as s:
-            if s.scalar(select(AccountRow.id).where(AccountRow.name == name)) is not None:
-                raise StoreError(key="account_taken", name=name)
+            if (taken := _named(s, name)) is not None:  # a look-alike of an account's name is that name
+                raise StoreError(key="account_taken", name=taken.name)
             row = AccountRow(name=name, role=role, password_hash=hashed, created_at=now, updated_at=now)
             s.add(row)
             s.flush()
@@ -129,14 +205,14 @@ def set_password(engine: Engine, name: str, password: str) -> Account:
 
 
 def sign_in(engine: Engine, name: str, password: str) -> Account | None:
-    """The account `name` if `password` is its password and it is enabled, else None. Takes an argon2 check's
-    time whether or not the name is an account."""
+    """The account whose name looks like `name` (`name_skeletons`) if `password` is its password and it is
+    enabled, else None. Takes an argon2 check's time whether or not the name is an account."""
     try:
         name = clean_name(name, "field_account_name")
     except StoreError:
         name = ""
     with reading(engine, need="read") as s:
-        row = s.scalar(select(AccountRow).where(AccountRow.name == name)) if name else None
+        row = _named(s, name) if name else None
         hashed = row.password_hash if row is not None else _decoy()
         account = _record(row) if row is not None else None
     ok = verify_password(password, hashed)
@@ -146,13 +222,14 @@ def sign_in(engine: Engine, name: str, password: str) -> Account | None:
 
 
 def is_account(engine: Engine, name: str) -> bool:
-    """Whether `name` is an account's name (enabled or not): then only its own password signs in under it."""
+    """Whether `name` looks like an account's name (enabled or not; the same `name_skeletons`: case, look-alike
+    letters and invisible characters aside): then only that account's password signs in under it."""
     try:
         name = clean_name(name, "field_account_name")
     except StoreError:
         return False
     with reading(engine, need="read") as s:
-        return s.scalar(select(AccountRow.id).where(AccountRow.name == name)) is not None
+        return _named(s, name) is not None
 
 
 def get_account(engine: Engine, account_id: int) -> Account | None:

@@ -35,6 +35,7 @@ from store.records import (
     action_change_record,
     action_record,
     assessment_row,
+    changed_rows,
     clean_author,
     clean_name,
     target_row,
@@ -194,7 +195,7 @@ def update_action(engine: Engine, action_id: int, changes: Mapping[str, Any], *,
             .values(**{f: new for f, (_, new) in changed.items()}, version=new_version, updated_at=now)
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:
+        if changed_rows(result) != 1:
             raise ActionConflict(
                 action_id,
                 row.assessment_id,

@@ -36,6 +36,7 @@ from store.records import (
     assessment_row,
     bank_question,
     change_record,
+    changed_rows,
     check_target,
     checkpoint,
     clean_answers,
@@ -178,8 +179,8 @@ def write_changes(
                 select(NoteRow).where(NoteRow.assessment_id == assessment_id, NoteRow.question_id.in_(list(notes)))
             )
         }
-        for qid, text in notes.items():
-            old_text, new_text = existing.get(qid), text or None
+        for qid, given in notes.items():
+            old_text, new_text = existing.get(qid), given or None
             if old_text == new_text:
                 continue
             changes.append(("note", qid, old_text, new_text))
@@ -201,7 +202,7 @@ def write_changes(
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if changed_rows(result) != 1:
         current = s.scalar(select(AssessmentRow.version).where(AssessmentRow.id == assessment_id))
         raise ConflictError(assessment_id, expected_version, current)
     for qid, text in note_writes.items():
@@ -297,8 +298,9 @@ def unarchive_assessment(
 
 def delete_assessment(engine: Engine, target: Target, *, expected_version: int) -> Deleted:
     """Delete an assessment with its history, notes and workshop answers, if it is still at `expected_version`
-    (a deletion decided on what someone saw). Returns the rows deleted per table."""
-    with writing(engine) as s:
+    (a deletion decided on what someone saw). Returns the rows deleted per table. Owners only, as deleting a
+    client: what cannot be undone is not a consultant's to do (they archive)."""
+    with writing(engine, need="manage") as s:
         row = target_row(s, target)
         if row.version != expected_version:
             raise ConflictError(row.id, expected_version, row.version)

@@ -17,12 +17,17 @@ import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
 
 from store.db import BUSY_TIMEOUT_MS, exclusive_use, is_sqlite, upgrade
 from store.errors import StoreError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from store.backup_rows import RestorePreview
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 POSTGRES_HINT = (
@@ -275,35 +280,77 @@ def verify_backup(path: str | Path) -> BackupInfo:
     return BackupInfo(path, versions[0], clients, assessments)
 
 
-def restore(engine: Engine, backup_file: str | Path) -> tuple[BackupInfo, Path]:
+def _holds_data(live: Path) -> bool:
+    """Whether the live file has anything to keep: not missing, not empty, not a database with no table yet
+    (what a first connection to an empty data directory leaves)."""
+    try:
+        if live.stat().st_size == 0:
+            return False
+    except FileNotFoundError:
+        return False
+    conn = sqlite3.connect(f"{live.as_uri()}?mode=ro", uri=True)
+    try:
+        return conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0] > 0
+    finally:
+        conn.close()
+
+
+def _copy(source: Path, target: Path) -> None:
+    src, dst = _connect(source), _connect(target)
+    try:
+        src.backup(dst)  # page by page, in one transaction on the target: never half-copied
+    finally:
+        src.close()
+        dst.close()
+
+
+def restore(
+    engine: Engine, backup_file: str | Path, *, confirm: Callable[[RestorePreview], bool] | None = None
+) -> tuple[BackupInfo, Path | None]:
     """Replace the live SQLite database with a verified backup; returns the backup's info and a safety copy
-    of what was replaced. Migrates the restored data to the current schema.
+    of what was replaced (None when there was nothing: a new, empty data directory). Migrates the restored
+    data to the current schema.
+
+    Before anything is replaced, the backup is copied aside, migrated, and every row checked as the store
+    would have written it (store/backup_rows.py); then `confirm`, if given, sees the accounts and live links
+    it brings and may refuse (StoreError, nothing changed).
 
     Refuses (StoreError, nothing changed) while anything else has the database open: the app keeps its
     connections open, so a restore cannot pull the records from under the sessions that hold their ids.
     Stop the app, restore, start it again."""
+    from store.backup_rows import check_rows
+    from store.db import make_engine
+
     live = sqlite_file(engine)
     info = verify_backup(backup_file)
     if info.path.resolve() == live:
         raise StoreError("that file is the live database itself")
-    engine.dispose()  # this engine's own connections hold the shared lock too
-    with exclusive_use(live) as share:
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-        safety = live.with_name(f"{live.name}.before-restore-{stamp}")
-        if live.exists():
-            backup(engine, safety)
+    live.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".pirisk-restore-", dir=live.parent) as folder:
+        staged = Path(folder) / "staged.db"
+        _copy(info.path, staged)
+        staged_engine = make_engine(f"sqlite:///{staged}")
         try:
-            src, dst = _connect(info.path), _connect(live)
-            try:
-                src.backup(dst)  # page by page, in one transaction on the live file: never half-restored
-            finally:
-                src.close()
-                dst.close()
-        except sqlite3.Error as err:
-            raise StoreError(f"the restore failed, the live database is unchanged: {err}") from None
-        share()  # migrate through the engine, whose connections take the lock shared
-        try:
-            upgrade(engine)
+            upgrade(staged_engine)
+            preview = check_rows(staged_engine, info.path.name)
         finally:
-            engine.dispose()
+            staged_engine.dispose()
+        if confirm is not None and not confirm(preview):
+            raise StoreError("the restore was not confirmed; the live database is unchanged")
+        engine.dispose()  # this engine's own connections hold the shared lock too
+        with exclusive_use(live) as share:
+            safety = None
+            if _holds_data(live):
+                stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+                safety = live.with_name(f"{live.name}.before-restore-{stamp}")
+                backup(engine, safety)
+            try:
+                _copy(staged, live)
+            except sqlite3.Error as err:
+                raise StoreError(f"the restore failed, the live database is unchanged: {err}") from None
+            share()  # migrate through the engine, whose connections take the lock shared
+            try:
+                upgrade(engine)
+            finally:
+                engine.dispose()
     return info, safety

@@ -21,6 +21,7 @@ from store.records import (
     Snapshot,
     Target,
     assessment_row,
+    changed_rows,
     clean_author,
     clean_name,
     snapshot_record,
@@ -116,7 +117,7 @@ def get_snapshot(engine: Engine, snapshot_id: int) -> Snapshot:
 def delete_snapshot(engine: Engine, snapshot_id: int) -> None:
     """Delete a snapshot (the answers and their history are untouched); raises NotFound."""
     with writing(engine) as s:
-        if s.execute(delete(SnapshotRow).where(SnapshotRow.id == snapshot_id)).rowcount == 0:
+        if changed_rows(s.execute(delete(SnapshotRow).where(SnapshotRow.id == snapshot_id))) == 0:
             raise NotFound(key="store_no_snapshot", id=snapshot_id)
 
 

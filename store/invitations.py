@@ -40,6 +40,7 @@ from store.records import (
     Target,
     assessment_row,
     bank_question,
+    changed_rows,
     clean_author,
     clean_name,
     clean_sections,
@@ -196,7 +197,7 @@ def revoke_links(engine: Engine, respondent: RespondentTarget) -> int:
             .values(revoked_at=utc_now())
             .execution_options(synchronize_session=False)
         )
-        return result.rowcount or 0
+        return changed_rows(result) or 0
 
 
 # ----------------------------------------------------------------------------------------------
@@ -328,8 +329,8 @@ def workshop_progress(engine: Engine, assessment_id: int) -> list[Progress]:
             ).all()
         )
         newest: dict[int, InvitationRow] = {}
-        for link in s.scalars(select(InvitationRow).where(InvitationRow.respondent_id.in_(ids)).order_by(InvitationRow.id)):
-            newest[link.respondent_id] = link
+        for invitation in s.scalars(select(InvitationRow).where(InvitationRow.respondent_id.in_(ids)).order_by(InvitationRow.id)):
+            newest[invitation.respondent_id] = invitation
         out = []
         for r in respondents:
             link = newest.get(r.id)

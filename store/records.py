@@ -18,11 +18,11 @@ import time
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeGuard, cast
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import CursorResult, Engine, Result
 from sqlalchemy.orm import Session
 
 from questions.answers import AnswerSet
@@ -287,6 +287,12 @@ def upsert_insert(session: Session) -> Any:
     return sqlite.insert if session.get_bind().dialect.name == "sqlite" else postgresql.insert
 
 
+def changed_rows(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE run through a Session changed. The ORM returns a CursorResult for
+    these, but types Session.execute as returning a plain Result (SQLAlchemy issue 12913)."""
+    return cast(CursorResult[Any], result).rowcount
+
+
 def serialise(session: Session, key: int, sub: int = 0) -> None:
     """On PostgreSQL, wait for (and hold, until commit) the advisory lock `key`/`sub`. SQLite needs nothing:
     its write transactions already run one at a time (BEGIN IMMEDIATE)."""
@@ -372,10 +378,15 @@ def assessment_row(session: Session, assessment_id: int) -> AssessmentRow:
     return row
 
 
+def is_row_id(value: object) -> TypeGuard[int]:
+    """Whether `value` can be a row's id: an int, and not a bool (which is one to Python)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def check_target(target: Any) -> tuple[int, int]:
     """A write's target as (assessment id, client id); refuses anything that does not name both."""
     assessment_id, client_id = getattr(target, "id", None), getattr(target, "client_id", None)
-    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (assessment_id, client_id)):
+    if not (is_row_id(assessment_id) and is_row_id(client_id)):
         raise StoreError(key="store_bad_target")
     return assessment_id, client_id
 
@@ -405,7 +416,7 @@ def checkpoint(engine: Engine, *, attempts: int | None = None, wait_ms: int | No
     wait_ms = CHECKPOINT_WAIT_MS if wait_ms is None else wait_ms
     for attempt in range(attempts):
         with engine.connect() as connection:
-            raw = connection.connection.driver_connection  # no BEGIN: a checkpoint runs outside a transaction
+            raw: Any = connection.connection.driver_connection  # no BEGIN: a checkpoint runs outside a transaction
             previous = raw.execute("PRAGMA busy_timeout").fetchone()[0]
             raw.execute(f"PRAGMA busy_timeout = {int(wait_ms)}")
             try:

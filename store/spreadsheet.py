@@ -131,8 +131,8 @@ def template_xlsx(lang: str = "en", answers: Mapping[str, Any] | None = None) ->
             for col in (3, 4):
                 ws.cell(row=row, column=col).alignment = wrap
             _add_validation(ws, DataValidation, q, row)
-    for col, width in zip("ABCDEF", (28, 22, 60, 48, 10, 28), strict=True):
-        ws.column_dimensions[col].width = width
+    for letter, width in zip("ABCDEF", (28, 22, 60, 48, 10, 28), strict=True):
+        ws.column_dimensions[letter].width = width
     ws.freeze_panes = "B2"
 
     choices = wb.create_sheet(CHOICES_SHEET)
@@ -147,8 +147,8 @@ def template_xlsx(lang: str = "en", answers: Mapping[str, Any] | None = None) ->
             choices.append([q.id, "false", tr("common", "answer_no", lang)])
         if q.unknown:
             choices.append([q.id, UNKNOWN, tr("common", "answer_unknown", lang)])
-    for col, width in zip("ABC", (28, 26, 60), strict=True):
-        choices.column_dimensions[col].width = width
+    for letter, width in zip("ABC", (28, 26, 60), strict=True):
+        choices.column_dimensions[letter].width = width
 
     about = wb.create_sheet(ABOUT_SHEET)
     for row in (("format", TEMPLATE_FORMAT), ("bank_version", bank.version), ("lang", lang), ("", _t("help", lang))):

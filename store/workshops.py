@@ -32,6 +32,7 @@ from store.records import (
     assessment_row,
     bank_question,
     bank_questions,
+    changed_rows,
     clean_author,
     clean_name,
     clean_sections,
@@ -136,7 +137,7 @@ def rename_respondent(engine: Engine, respondent_id: int, name: str, role: str |
 def remove_respondent(engine: Engine, respondent_id: int) -> None:
     """Remove a respondent and their answers; raises NotFound."""
     with writing(engine) as s:
-        if s.execute(delete(RespondentRow).where(RespondentRow.id == respondent_id)).rowcount == 0:
+        if changed_rows(s.execute(delete(RespondentRow).where(RespondentRow.id == respondent_id))) == 0:
             raise NotFound(key="store_no_respondent", id=respondent_id)
 
 
@@ -197,22 +198,22 @@ def write_respondent(
     submitted or not, on top of `expected_version`, in the session's transaction. One version bump when
     anything changes; returns the new version (or `expected_version` if nothing changed).
 
-    Raises RespondentConflict (changed since it was read) or StoreError (answers to an assessment that is
-    not a draft). Nothing is written then."""
+    Raises RespondentConflict (changed since it was read) or StoreError (answers, a submission or a reopening
+    for an assessment that is not a draft). Nothing is written then."""
     if row.version != expected_version:
         raise RespondentConflict(row.name, expected_version, row.version)
     stored = own_answers(s, row.id)
     changes = {qid: value for qid, value in (answers or {}).items() if stored.get(qid) != value}
-    if changes:
-        status = s.scalar(select(AssessmentRow.status).where(AssessmentRow.id == row.assessment_id))
-        if status != EDITABLE:
-            raise StoreError(key="store_not_editable", id=row.assessment_id, status=Term(f"status_{status}"))
     now = utc_now()
     values: dict[str, Any] = {}
     if submitted is not None and submitted != (row.submitted_at is not None):
         values["submitted_at"] = now if submitted else None
     if not changes and not values:
         return expected_version
+    # Submitting and reopening change the workshop's state too: none of it once the assessment is final.
+    status = s.scalar(select(AssessmentRow.status).where(AssessmentRow.id == row.assessment_id))
+    if status != EDITABLE:
+        raise StoreError(key="store_not_editable", id=row.assessment_id, status=Term(f"status_{status}"))
     new_version = expected_version + 1
     result = s.execute(
         update(RespondentRow)
@@ -220,7 +221,7 @@ def write_respondent(
         .values(version=new_version, **values)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if changed_rows(result) != 1:
         current = s.scalar(select(RespondentRow.version).where(RespondentRow.id == row.id))
         raise RespondentConflict(row.name, expected_version, current)
     for qid, value in changes.items():

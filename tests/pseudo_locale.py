@@ -10,7 +10,6 @@ Python instead of the locale files (an untranslated one).
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import os
 import re
@@ -46,8 +45,10 @@ def _add_locale(node: Any) -> Any:
     return node
 
 
-def make_content(target: Path) -> Path:
-    """Copy the content tree to `target` with the pseudo-locale added beside every English text."""
+def make_content(target: Path, aliases: tuple[str, ...] = ()) -> Path:
+    """Copy the content tree to `target` with the pseudo-locale added beside every English text. It
+    answers the browser language tags `aliases`, taken from the locale that listed them (as a
+    Traditional Chinese locale would take zh-TW from zh)."""
     for package, parts in (("questions", ("bank",)), ("scoring", ()), ("assets", ())):
         source = ROOT / package / Path(*parts)
         for path in source.rglob("*.yaml"):
@@ -59,7 +60,11 @@ def make_content(target: Path) -> Path:
             text = yaml.safe_dump(_add_locale(data), allow_unicode=True, sort_keys=False, width=10**6)
             out.write_text(text, encoding="utf-8")
     registry = yaml.safe_load((ROOT / "assets" / "locales.yaml").read_text(encoding="utf-8"))
-    registry.append({"code": CODE, "name": pseudo("Pseudo English"), "html_lang": "en-XA", "style": "en"})
+    for entry in registry:
+        entry["aliases"] = [a for a in entry.get("aliases", []) if a not in aliases]
+    registry.append(
+        {"code": CODE, "name": pseudo("Pseudo English"), "html_lang": "en-XA", "style": "en", "aliases": list(aliases)}
+    )
     (target / "assets" / "locales.yaml").write_text(yaml.safe_dump(registry, allow_unicode=True), encoding="utf-8")
     (target / "assets" / "fonts").symlink_to(ROOT / "assets" / "fonts", target_is_directory=True)
     return target
@@ -98,35 +103,33 @@ def _examples() -> Iterator[tuple[str, dict[str, Any], dt.date]]:
 def reports() -> dict[str, list[str]]:
     from deliverable.branding import Branding
     from questions.answers import AnswerSet
-    from report.markdown import build_markdown
-    from report.pdf import build_pdf
     from scoring.engine import assess
     from scoring.text_report import render_text
+    from tests.exports import PDF, markdown
 
     found: dict[str, list[str]] = {}
     for name, answers, day in _examples():
         a = assess(answers, day)
         answer_set = AnswerSet(answers, COMPANY, CODE, day)
-        pdf = build_pdf(a, answer_set, Branding(name=COMPANY))
+        pdf = PDF.build(a, answer_set, Branding(name=COMPANY))
         text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
         found[f"pdf:{name}"] = english(text)
-        found[f"markdown:{name}"] = english(build_markdown(a, answer_set))
+        found[f"markdown:{name}"] = english(markdown(a, answer_set))
         found[f"text:{name}"] = english(render_text(a, CODE, company=COMPANY))
     found.update(deliverable())
     return found
 
 
 def deliverable() -> dict[str, list[str]]:
-    """The consultant's report with every part (cover, notes, workshop, actions, every appendix) and its workbook."""
-    from openpyxl import load_workbook
-
+    """The consultant's report with every part (cover, notes, workshop, actions, every appendix) in every export
+    format, the workbook among them."""
     from deliverable.actions import ACTION_STATUSES, ActionInput
     from deliverable.branding import Branding
     from deliverable.extras import ReportExtras, RespondentInput, WorkshopInput, article_comparison
     from questions.answers import AnswerSet
     from report.formats import FORMATS
-    from report.workbook import build_workbook
     from scoring.engine import assess
+    from tests.exports import seen_text
 
     _, answers, day = next(e for e in _examples() if e[0] == "article-2012-internet-company")
     a = assess(answers, day)
@@ -143,21 +146,11 @@ def deliverable() -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for fmt in FORMATS:
         data = fmt.build(a, answer_set, Branding(name=COMPANY), extras=extras)
-        if fmt.key == "pdf":
+        if fmt.key == "pdf":  # laid out as printed, so that words of two columns do not run together
             text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
-        elif fmt.key == "docx":
-            from docx import Document
-
-            doc = Document(io.BytesIO(data))
-            text = "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
         else:
-            text = data.decode("utf-8")
+            text = seen_text(fmt, data)
         found[f"deliverable:{fmt.key}"] = english(text)
-    book = load_workbook(io.BytesIO(build_workbook(a, answer_set, extras=extras)))
-    cells = [ws.title for ws in book] + [
-        str(c.value) for ws in book for row in ws.iter_rows() for c in row if c.value is not None
-    ]
-    found["deliverable:workbook"] = english("\n".join(cells))
     return found
 
 
@@ -289,12 +282,30 @@ def workspace_pages(start: Any, goto: Any, check: Any, answers: dict[str, Any], 
     return {}
 
 
-def main() -> int:
+def first_languages(tags: list[str]) -> dict[str, list[str]]:
+    """For each browser language tag, the language a first visit opens in and the welcome's title."""
+    from streamlit.testing.v1 import AppTest
+
+    found: dict[str, list[str]] = {}
+    for tag in tags:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.context["locale"] = tag
+        at.run()
+        assert not at.exception, f"{tag}: {[e.value for e in at.exception]}"
+        found[tag] = [at.session_state["lang"], at.title[0].value]
+    return found
+
+
+def main(args: list[str]) -> int:
+    """Every surface's English left over; with `--browser TAG...`, what a first visit from each opens in."""
     from questions.locales import LOCALES
 
     if CODE not in LOCALES:
         print(json.dumps({"error": f"the pseudo-locale is not registered (locales: {LOCALES})"}))
         return 1
+    if args[:1] == ["--browser"]:
+        print(json.dumps(first_languages(args[1:]), ensure_ascii=False))
+        return 0
     found = {**reports(), **pages()}
     print(json.dumps(found, ensure_ascii=False))
     return 0
@@ -302,4 +313,4 @@ def main() -> int:
 
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -13,10 +13,14 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from questions.locales import LOCALES
 from questions.model import UNKNOWN, Question
+from questions.strings import tr
+from report.formats import FORMATS
 from scoring.engine import assess, visibility
 from scoring.loader import default_law
 from tests.ui_text import as_read
+from ui.present import md
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -196,8 +200,11 @@ def test_a_whole_questionnaire_walks_through_to_results(
     assert "not legal advice" in " ".join(i.value for i in at.info)
     assert day.isoformat().replace("-", "\\-") in text
     assert {"download_answers", "download_pdf", "download_markdown"} <= {d.key for d in at.get("download_button")}
+    offered = {f.results_label for f in FORMATS if f.results_label}  # every format the Results page offers has its button
+    assert offered and offered <= {d.key for d in at.get("download_button")}
+    shown = [as_read(m.value) for m in at.markdown] + [as_read(e.label) for e in at.expander]  # findings expand
     for f in expected.findings[:3]:
-        assert any(f.title["en"] in as_read(m.value) for m in at.markdown), f.rule
+        assert any(f.title["en"] in text for text in shown), f.rule
     if expected.unknowns:
         assert any("Not known" in m.value for m in at.markdown)
 
@@ -208,8 +215,8 @@ def test_the_article_profile_reproduces_the_engine_as_of_2012() -> None:
     assert not at.exception
     expected = assess(article_answers(), dt.date(2012, 9, 4))
     assert card_scores(at) == expected_cards(expected)
-    # The 2012 date is the article's: the comparison says so instead of comparing a date with itself.
-    assert any("article's date" in as_read(i.value) for i in at.info)
+    # The 2012 date is the article's reference date: the comparison says so instead of comparing a date with itself.
+    assert any("article's reference date" in as_read(i.value) for i in at.info)  # the user agreements' date (issue 20)
 
 
 # -- answers are never lost ------------------------------------------------------------------------
@@ -368,7 +375,9 @@ def test_what_if_remedies_project_scores_beside_the_current_ones() -> None:
     for axis in ("civil", "criminal", "administrative", "reputational"):
         after, now = projected.axes[axis].score, current.axes[axis].score
         assert (axis.capitalize(), f"{after}/100", str(after - now)) in shown
-    assert projected.axes["criminal"].score < current.axes["criminal"].score
+    # Sharing already done stays prosecutable (issue 20, error 6): the measure lowers the other axes only.
+    assert projected.axes["criminal"].score == current.axes["criminal"].score
+    assert sum(projected.axes[a].score for a in projected.axes) < sum(current.axes[a].score for a in current.axes)
     radars = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     both = [s for s in radars if [d.get("name") for d in s["data"]] == ["Now", "With the measures"]]
     assert both, "the what-if panel's radar shows current and projected"
@@ -445,14 +454,14 @@ def test_a_bad_file_through_the_uploader_names_the_problem_and_keeps_the_answers
 # -- every page ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("lang", LOCALES)
 @pytest.mark.parametrize("url_path", ["assess", "results", "sources", "about"])
 def test_every_page_runs_without_an_exception(url_path: str, lang: str) -> None:
     at = start(answers=article_answers(), lang=lang)
     at = goto_page(at, url_path)
     assert not at.exception
     assert at.title
-    assert any("not legal advice" in x.value or "不构成法律意见" in x.value for x in [*at.caption, *at.info])
+    assert any(md(tr("ui", "disclaimer", lang)) in x.value for x in [*at.caption, *at.info])  # "… not legal advice."
 
 
 def test_sources_filter_by_axis_and_date() -> None:
@@ -484,3 +493,34 @@ def test_the_sources_page_lists_every_provision_the_findings_of_its_date_cite() 
     assert any(law.kind(pid) == "commentary" for pid in cited)
     missing = [pid for pid in cited if law.provisions[pid].article["en"] not in shown]
     assert missing == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_plan_sits_under_the_score_cards_with_its_first_three_steps(lang: str) -> None:
+    """Issue 21: "what do I do first?" is answered right under the cards, in the plan's order, with the
+    scores after each step; the rest of the steps behind a toggle; what lowers nothing said once."""
+    from tests.test_report import squash
+
+    answers = json.loads((ROOT / "examples" / "healthtech-startup-2026.json").read_text(encoding="utf-8"))["answers"]
+    day = dt.date(2026, 12, 1)
+    expected = assess(answers, day)
+    assert expected.plan is not None and len(expected.plan.steps) > 3 and expected.plan.still_called_for
+    at = goto_page(start(answers=answers, law_as_of=day, lang=lang), "results")
+    assert not at.exception
+    headers = [h.value for h in at.header]
+    plan_title = tr("ui", "plan_title", lang)
+    assert headers.index(plan_title) < headers.index(tr("ui", "findings_title", lang))
+    titles = {r.remedy: r.title[lang] for r in expected.remedies}
+    shown = " ".join(squash(as_read(m.value)) for m in at.markdown)
+    for step in expected.plan.steps[:3]:
+        for measure in step.measures:
+            assert squash(titles[measure]) in shown, measure
+    assert (
+        squash(titles[expected.plan.steps[3].measures[0]])
+        not in shown.split(squash(tr("common", "also_required_title", lang)))[0]
+    )
+    assert any(e.label == tr("ui", "plan_more", lang, n=len(expected.plan.steps) - 3) for e in at.expander)
+    for measure in expected.plan.still_called_for:
+        assert squash(titles[measure]) in shown
+    said = " ".join(as_read(c.value) for c in at.caption)
+    assert said.count(as_read(tr("common", "also_required_intro", lang))) == 1

@@ -121,7 +121,7 @@ def test_every_question_is_used_or_informational(law):
     for r in law.remedies.values():
         used |= set(r.sets)
     for s in law.exposure:
-        used |= {m.split(":")[1] for m in re.findall(r"\{share_of:[^}]+\}", s.text["en"])}
+        used |= {m.split(":")[1] for m in re.findall(r"\{(?:share_of|turnover_cap):[^}]+\}", s.text["en"])}
     unused = [q.id for q in law.bank.questions.values() if q.id not in used and not q.informational]
     assert not unused, f"questions no rule, show_if or remedy uses (mark them informational: true): {unused}"
 
@@ -170,18 +170,20 @@ def test_every_locale_file_has_both_languages():
         strings = load_strings(path.stem)
         assert strings, path
         for key, text in strings.items():
-            assert text["en"].strip() and text["zh"].strip(), f"{path.name}: {key}"
-            # The same placeholders in both languages.
-            assert sorted(re.findall(r"\{(\w+)\}", text["en"])) == sorted(re.findall(r"\{(\w+)\}", text["zh"])), (
-                f"{path.name}: {key}"
-            )
+            for lang in LOCALES:
+                assert text[lang].strip(), f"{path.name}: {key}: empty {lang}"
+                # The same placeholders in every language.
+                assert sorted(re.findall(r"\{(\w+)\}", text["en"])) == sorted(re.findall(r"\{(\w+)\}", text[lang])), (
+                    f"{path.name}: {key}: {lang}"
+                )
 
 
 def test_registries_have_both_languages():
-    for axis in AXES:
-        assert axis.label["en"] and axis.label["zh"] and axis.description["zh"]
-    for level in LEVELS:
-        assert level.label["en"] and level.label["zh"]
+    for lang in LOCALES:
+        for axis in AXES:
+            assert axis.label[lang] and axis.description[lang], (axis.key, lang)
+        for level in LEVELS:
+            assert level.label[lang], (level.key, lang)
 
 
 def test_every_rule_field_and_axis_is_documented():

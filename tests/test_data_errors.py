@@ -11,6 +11,7 @@ import yaml
 
 from questions.errors import DataError
 from questions.loader import BANK_DIR, load_bank
+from questions.locales import LOCALES
 from scoring.loader import SCORING_DIR, load_law
 
 DATA = ["sources", "rules", "remedies.yaml", "exposure.yaml", "method.yaml", "definitions.yaml"]
@@ -60,30 +61,41 @@ def append(relpath: str, text: str) -> Callable[[Path, Path], None]:
     return apply
 
 
+def text_yaml(en: str, zh: str) -> str:
+    """A text in every registered language, as a YAML flow mapping: the English in any but en and zh."""
+    return "{" + ", ".join(f"{lang}: {zh if lang == 'zh' else en}" for lang in LOCALES) + "}"
+
+
+TITLE, EXPLAIN = text_yaml("Extra", "额外"), text_yaml("Extra rule.", "额外规则。")
 RULE = """
 - id: extra.rule
-  title: {{en: Extra, zh: 额外}}
+  title: {title}
   when: {when}
   impacts: {impacts}
   cites: {cites}
-  explain: {{en: Extra rule., zh: 额外规则。}}
+  explain: {explain}
   versions:
     - in_force: {{from: 2022-01-01}}
 """
 # The format before versions: one entry per dated copy, its period beside the id.
-DATED_COPY = """
+DATED_COPY = f"""
 - id: extra.rule@2022
-  title: {en: Extra, zh: 额外}
-  in_force: {from: 2022-01-01}
-  when: {sells_data: true}
-  impacts: {civil: {likelihood: 1, severity: 1}}
+  title: {TITLE}
+  in_force: {{from: 2022-01-01}}
+  when: {{sells_data: true}}
+  impacts: {{civil: {{likelihood: 1, severity: 1}}}}
   cites: [pipl.66]
-  explain: {en: Extra rule., zh: 额外规则。}
+  explain: {EXPLAIN}
 """
 
 
-def extra_rule(when="{sells_data: true}", impacts="{civil: {likelihood: 1, severity: 1}}", cites="[pipl.66]") -> Callable:
-    return append("scoring/rules/sharing.yaml", RULE.format(when=when, impacts=impacts, cites=cites))
+def rule_yaml(when="{sells_data: true}", impacts="{civil: {likelihood: 1, severity: 1}}", cites="[pipl.66]") -> str:
+    """An extra rule, well formed unless its arguments are not."""
+    return RULE.format(title=TITLE, when=when, impacts=impacts, cites=cites, explain=EXPLAIN)
+
+
+def extra_rule(**parts: str) -> Callable:
+    return append("scoring/rules/sharing.yaml", rule_yaml(**parts))
 
 
 # (what is broken, mutation, text the error must contain)
@@ -134,9 +146,7 @@ BROKEN = [
         "rule cites a provision not yet in force",
         append(
             "scoring/rules/sharing.yaml",
-            RULE.format(when="{sells_data: true}", impacts="{civil: {likelihood: 1, severity: 1}}", cites="[pipl.66]").replace(
-                "2022-01-01", "2020-01-01"
-            ),
+            rule_yaml().replace("2022-01-01", "2020-01-01"),
         ),
         "is not in force for all of 2020-01-01 onwards",
     ),
@@ -144,9 +154,7 @@ BROKEN = [
         "duplicate rule id",
         append(
             "scoring/rules/sharing.yaml",
-            RULE.format(when="{sells_data: true}", impacts="{civil: {likelihood: 1, severity: 1}}", cites="[pipl.66]").replace(
-                "id: extra.rule", "id: sharing.presumed_fault"
-            ),
+            rule_yaml().replace("id: extra.rule", "id: sharing.presumed_fault"),
         ),
         "duplicate rule id",
     ),
@@ -160,9 +168,7 @@ BROKEN = [
         "rule with an empty list of versions",
         append(
             "scoring/rules/sharing.yaml",
-            RULE.format(when="{sells_data: true}", impacts="{civil: {likelihood: 1, severity: 1}}", cites="[pipl.66]")
-            .split("    - ")[0]
-            .replace("versions:", "versions: []"),
+            rule_yaml().split("    - ")[0].replace("versions:", "versions: []"),
         ),
         "`versions:` is empty",
     ),
@@ -188,8 +194,7 @@ BROKEN = [
         "two rule versions repeat one when",
         append(
             "scoring/rules/sharing.yaml",
-            RULE.format(when="{sells_data: true}", impacts="{civil: {likelihood: 1, severity: 1}}", cites="[pipl.66]")
-            + "      when: {buys_data: true}\n    - in_force: {from: 2023-01-01}\n      when: {buys_data: true}\n",
+            rule_yaml() + "      when: {buys_data: true}\n    - in_force: {from: 2023-01-01}\n      when: {buys_data: true}\n",
         ),
         "(extra.rule): versions[1].when repeats versions[0].when",
     ),
@@ -215,8 +220,7 @@ BROKEN = [
         "rule names an unknown remedy",
         append(
             "scoring/rules/sharing.yaml",
-            RULE.format(when="{sells_data: true}", impacts="{civil: {likelihood: 1, severity: 1}}", cites="[pipl.66]")
-            + "  remedy: pray\n",
+            rule_yaml() + "  remedy: pray\n",
         ),
         "unknown remedy id 'pray'",
     ),
@@ -252,6 +256,20 @@ BROKEN = [
         "base score outside its level",
         edit("scoring/method.yaml", "1: [5, 10, 30, 35]", "1: [5, 10, 30, 99]"),
         "outside its level",
+    ),
+    (
+        "a placeholder kind whose words are missing",
+        edit("scoring/method.yaml", "  turnover_cap_unknown:", "  turnover_cap_unknown_renamed:"),
+        "needs the text 'turnover_cap_unknown'",
+    ),
+    (
+        "turnover_cap with two parts",
+        edit(
+            "scoring/exposure.yaml",
+            "annual_turnover:pipl.66.unit_fine_max_rmb:pipl.66.turnover_pct}), suspension",
+            "annual_turnover:pipl.66.turnover_pct}), suspension",
+        ),
+        "turnover_cap needs",
     ),
 ]
 

@@ -22,14 +22,15 @@ from deliverable.actions import ActionInput, projected, status_label
 from deliverable.branding import Branding
 from deliverable.extras import ReportExtras, RespondentInput, WorkshopInput, article_comparison, assessment_comparison
 from questions.answers import AnswerSet
+from questions.locales import LOCALES
 from questions.strings import tr
 from report.content import build_content
 from report.formats import FORMATS, export_format, file_name
-from report.markdown import build_markdown, md_escape
-from report.pdf import build_pdf
-from report.word import EAST_ASIAN_FONT, build_docx, word_text
+from report.markdown import md_escape
+from report.word import EAST_ASIAN_FONT, word_text
 from scoring.axes import AXES, level
 from scoring.engine import assess
+from tests.exports import DOCX, FORMAT_IDS, PDF, docx_text, markdown
 from tests.test_report import pdftotext as pdf_text
 from tests.test_report import poppler, squash
 
@@ -38,8 +39,6 @@ EXAMPLE = ROOT / "examples" / "article-2012-internet-company.json"
 DAY = dt.date(2026, 12, 1)
 CLIENT, TITLE, BRAND = "Example Internet Co.", "Annual review 2026", "Acme Advisory 咨询"
 PEOPLE = (("Li Wei", "CTO"), ("Zhang Min", "Legal"), ("Wang Fang", "HR"))
-LANGS = ("en", "zh")
-ALSO = {"en": "Still called for", "zh": "仍应采取的措施"}
 
 
 @pytest.fixture(scope="module")
@@ -105,36 +104,29 @@ def extras_for(case: dict[str, Any], lang: str, **kw: Any) -> ReportExtras:
 def built(case) -> dict[str, dict[str, Any]]:
     """Each language's full report with every appendix, as PDF, Word and Markdown, and its content."""
     out = {}
-    for lang in LANGS:
+    for lang in LOCALES:
         answer_set = AnswerSet(case["answers"], "", lang, DAY, notes_for(case["answers"]))
         comparison = assessment_comparison("Review 2025", dt.date(2025, 6, 1), case["previous"], case["previous_answers"], lang)
         extras = extras_for(case, lang, comparison=comparison, projected=True, trace=True)
         a, branding = case["assessment"], Branding(name=BRAND)
-        pdf = build_pdf(a, answer_set, branding, assessed_on=DAY, extras=extras)
-        docx = build_docx(a, answer_set, branding, assessed_on=DAY, extras=extras)
+        pdf = PDF.build(a, answer_set, branding, assessed_on=DAY, extras=extras)
+        docx = DOCX.build(a, answer_set, branding, assessed_on=DAY, extras=extras)
         out[lang] = {
             "content": build_content(a, answer_set, assessed_on=DAY, branding=branding, extras=extras),
             "pdf": pdf,
             "pdf_text": pdf_text(pdf),
             "docx": docx,
             "docx_text": docx_text(docx),
-            "md": build_markdown(a, answer_set, branding, assessed_on=DAY, extras=extras),
+            "md": markdown(a, answer_set, branding, assessed_on=DAY, extras=extras),
             "answer_set": answer_set,
         }
     return out
 
 
-def docx_text(data: bytes) -> str:
-    """Every paragraph of a Word file, body and tables, in document order."""
-    doc = Document(io.BytesIO(data))
-    body = doc.element.body
-    return "\n".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p")))
-
-
 # -- the cover ---------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", LOCALES)
 def test_the_cover_names_the_client_title_consultancy_law_date_and_respondents(built, lang) -> None:
     b = built[lang]
     cover = squash(pdf_text(b["pdf"], 1))
@@ -153,10 +145,10 @@ def test_the_cover_names_the_client_title_consultancy_law_date_and_respondents(b
 
 def test_a_founders_report_keeps_its_cover(case) -> None:
     a = case["assessment"]
-    cover = squash(pdf_text(build_pdf(a, AnswerSet(case["answers"], "", "en")), 1))
+    cover = squash(pdf_text(PDF.build(a, AnswerSet(case["answers"], "", "en")), 1))
     assert "piriskself-assessment" in cover
     assert "Companynotnamed" in cover and "Respondents" not in cover and "Client" not in cover
-    plan = squash(pdf_text(build_pdf(a, AnswerSet(case["answers"], "Founder Ltd", "en"))))
+    plan = squash(pdf_text(PDF.build(a, AnswerSet(case["answers"], "Founder Ltd", "en"))))
     assert "Actionplan" in plan and "OwnerDuedate" in plan  # the plan as before, with owner and due to fill in
     assert "Trackedactions" not in plan and "AppendixC" not in plan
 
@@ -174,10 +166,16 @@ def test_file_names_come_from_client_title_date_and_language() -> None:
     assert {f.key for f in FORMATS} >= {"pdf", "docx", "md"}
 
 
+@pytest.mark.parametrize("fmt", FORMATS, ids=FORMAT_IDS)
+def test_every_format_names_its_file_the_same_way(fmt) -> None:
+    assert file_name(fmt, DAY, "zh", CLIENT, "../<b>") == f"Example-Internet-Co-b-2026-12-01-zh{fmt.suffix}"
+    assert file_name(fmt, DAY, "en") == f"pirisk-report-2026-12-01-en{fmt.suffix}"
+
+
 # -- notes, workshop, actions --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", LOCALES)
 def test_notes_stand_beside_their_questions(built, lang) -> None:
     b = built[lang]
     appendix = squash(b["pdf_text"].split(tr("report", "sec_answers", lang))[1])
@@ -192,7 +190,7 @@ def test_notes_stand_beside_their_questions(built, lang) -> None:
         assert md_escape(tr("report", "note_line", lang, note=note)) in b["md"]
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", LOCALES)
 def test_the_workshop_appendix_shows_each_respondent_the_disagreements_and_the_agreed_answer(built, lang, case) -> None:
     b = built[lang]
     text = b["pdf_text"]
@@ -222,7 +220,7 @@ def test_the_workshop_appendix_shows_each_respondent_the_disagreements_and_the_a
     assert law.law_as_of == DAY
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", LOCALES)
 def test_tracked_actions_appear_with_owner_due_status_and_evidence(built, lang, case) -> None:
     b = built[lang]
     plan = squash(b["pdf_text"].split(tr("report", "sec_answers", lang))[0])
@@ -236,7 +234,7 @@ def test_tracked_actions_appear_with_owner_due_status_and_evidence(built, lang, 
 # -- appendices --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", LOCALES)
 def test_the_comparison_and_projection_appendices(built, lang, case) -> None:
     b = built[lang]
     text = squash(b["pdf_text"])
@@ -259,7 +257,7 @@ def test_the_comparison_and_projection_appendices(built, lang, case) -> None:
 def test_the_2012_comparison_says_only_the_law_differs(case) -> None:
     a = case["assessment"]
     extras = ReportExtras(comparison=article_comparison(a, "en"))
-    text = squash(pdf_text(build_pdf(a, AnswerSet(case["answers"]), extras=extras)))
+    text = squash(pdf_text(PDF.build(a, AnswerSet(case["answers"]), extras=extras)))
     assert squash("The answers are the same; only the law applied differs.") in text
     assert squash("2012-09-04") in text
 
@@ -273,7 +271,7 @@ def _ids(case) -> set[str]:
     return rules | {c.id for c in a.citations() if "." in c.id} | {r.remedy for r in a.remedies}
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", LOCALES)
 def test_no_rule_or_provision_ids_in_client_facing_pages(built, lang, case) -> None:
     b = built[lang]
     trace_title = next(x.title for x in b["content"].appendices if x.key == "trace")
@@ -299,32 +297,33 @@ def test_no_rule_or_provision_ids_in_client_facing_pages(built, lang, case) -> N
 
 def test_without_the_trace_no_id_at_all(case) -> None:
     a = case["assessment"]
-    for lang in LANGS:
+    for lang in LOCALES:
         answer_set = AnswerSet(case["answers"], "Acme", lang)
-        text = pdf_text(build_pdf(a, answer_set))
-        assert "@20" not in text and "@20" not in build_markdown(a, answer_set)
-        assert "@20" not in docx_text(build_docx(a, answer_set))
+        text = pdf_text(PDF.build(a, answer_set))
+        assert "@20" not in text and "@20" not in markdown(a, answer_set)
+        assert "@20" not in docx_text(DOCX.build(a, answer_set))
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", LOCALES)
 def test_measures_that_lower_no_score_are_grouped_as_also_required_by_law_with_their_reason(built, lang, case) -> None:
     b = built[lang]
     also = [r for r in case["assessment"].remedies if not r.lowers_a_score]
     assert also
     text = squash(b["pdf_text"])
-    group = text.split(squash(ALSO[lang]))
+    also_title = tr("common", "also_required_title", lang)  # "Still called for"
+    group = text.split(squash(also_title))
     assert len(group) >= 2
     for r in also:
         why = tr("common", f"unchanged_{r.unchanged_because}", lang)
         assert squash(r.title.get(lang)) in group[1] and squash(why) in group[1]
-    assert ALSO[lang] in b["docx_text"] and md_escape(ALSO[lang]) in b["md"]
+    assert also_title in b["docx_text"] and md_escape(also_title) in b["md"]
     assert not re.search(r"(?<![\d–])0(points|分)", text)  # never "0 points", which reads as useless
 
 
 # -- the same content in every format ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", LOCALES)
 def test_pdf_markdown_and_word_hold_the_same_findings_actions_and_notes(built, lang) -> None:
     b = built[lang]
     c = b["content"]
@@ -344,7 +343,7 @@ def test_pdf_markdown_and_word_hold_the_same_findings_actions_and_notes(built, l
 # -- the Word file --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", LOCALES)
 def test_the_word_file_has_real_headings_tables_images_and_east_asian_fonts(built, lang) -> None:
     b = built[lang]
     doc = Document(io.BytesIO(b["docx"]))
@@ -386,7 +385,7 @@ def test_user_text_reaches_word_as_plain_runs(case) -> None:
     extras = ReportExtras(
         client=nasty, title=nasty, actions=(ActionInput(case["assessment"].remedies[0].remedy, owner=nasty, evidence=nasty),)
     )
-    data = build_docx(case["assessment"], answer_set, Branding(name=nasty), extras=extras)
+    data = DOCX.build(case["assessment"], answer_set, Branding(name=nasty), extras=extras)
     xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
     assert "fldSimple" not in xml and "instrText" not in xml  # never a field
     shown = word_text(nasty)
@@ -402,8 +401,8 @@ def test_a_bad_logo_is_left_off_the_word_cover(case) -> None:
     png = io.BytesIO()
     Image.new("RGB", (60, 20), (31, 58, 96)).save(png, "PNG")
     answer_set = AnswerSet(case["answers"])
-    good = Document(io.BytesIO(build_docx(case["assessment"], answer_set, Branding("Brand", png.getvalue()))))
-    bad = Document(io.BytesIO(build_docx(case["assessment"], answer_set, Branding("Brand", b"\x89PNG\r\n\x1a\n broken"))))
+    good = Document(io.BytesIO(DOCX.build(case["assessment"], answer_set, Branding("Brand", png.getvalue()))))
+    bad = Document(io.BytesIO(DOCX.build(case["assessment"], answer_set, Branding("Brand", b"\x89PNG\r\n\x1a\n broken"))))
     assert len(good.inline_shapes) == 3 and len(bad.inline_shapes) == 2
 
 

@@ -111,7 +111,7 @@ def test_exposure_states_the_fine_for_the_turnover_band(article_answers):
     # 5% of RMB 1-10 billion, the article company's band.
     assert "RMB 50,000,000–RMB 500,000,000" in text
     zh = " ".join(e.text["zh"] for e in result.axes["administrative"].exposure)
-    assert "5000万元至5亿元" in zh  # 亿元, not 50000万元 (issue 12)
+    assert "5000万元以上5亿元以下" in zh  # 亿元, not 50000万元 (issue 12); ranges as the statutes write them (issue 20)
     assert "RMB 15,000" in " ".join(e.text["en"] for e in assess(article_answers, ARTICLE).axes["administrative"].exposure)
 
 

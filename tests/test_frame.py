@@ -79,7 +79,8 @@ def test_bad_rows_are_reported_per_row_and_column_and_others_are_scored(article_
     assert errors[2] == "listed_company: expects true or false, got 'sometimes'"
     assert errors[3] == "collects_directly: does not offer 'I don't know'"
     assert errors[4] == "required answers missing: buys_data, past_leak"
-    assert errors[5] == "required answers missing: records_tier1, provided_tier1"
+    # whereabouts are sensitive: the separate-consent question shows too (the article example leaves it hidden)
+    assert errors[5] == "required answers missing: records_tier1, provided_tier1, separate_consent_sensitive"
     assert pd.isna(errors[0]) and pd.isna(errors[6])
     for i in (1, 2, 3, 4, 5):
         assert result.iloc[i][[c for c in RESULT_COLUMNS if c != "error"]].isna().all()

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from questions.conditions import TRUE, parse
+from questions.locales import LOCALES
 from questions.model import UNKNOWN, Question
 from scoring.axes import AXIS_KEYS
 from scoring.engine import assess, visibility
@@ -229,11 +230,11 @@ def synthetic_law(law: Law) -> Law:
         Rule.model_validate(
             {
                 "id": rid,
-                "title": {"en": rid, "zh": rid},
+                "title": dict.fromkeys(LOCALES, rid),
                 "when": when,
                 "impacts": impacts,
                 "cites": ["pipl.66"],
-                "explain": {"en": rid, "zh": rid},
+                "explain": dict.fromkeys(LOCALES, rid),
             }
         )
         for rid, (when, impacts) in extra.items()

@@ -13,12 +13,11 @@ from pathlib import Path
 import pytest
 
 from questions.answers import AnswerSet
-from questions.locales import style
-from report.markdown import build_markdown
-from report.pdf import build_pdf
+from questions.locales import LOCALES, style
 from scoring.__main__ import main as scoring_main
 from scoring.engine import assess
 from scoring.text_report import render_text
+from tests.exports import PDF, markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "article-2012-internet-company.json"
@@ -43,12 +42,12 @@ def _pdf_text(data: bytes) -> str:
 
 def test_every_citation_carries_its_mark_in_text_markdown_and_pdf(today, answers) -> None:
     count = sum(len(f.citations) for f in today.findings)
-    for lang in ("en", "zh"):
+    for lang in LOCALES:
         text = render_text(today, lang)
         assert len(MARK.findall(text)) >= count  # every finding's citations, V included
-        md = build_markdown(today, AnswerSet(answers, lang=lang))
+        md = markdown(today, AnswerSet(answers, lang=lang))
         assert len(re.findall(r"\\\[(?:V|PV|U)\\\]", md)) >= count
-        pdf = _pdf_text(build_pdf(today, AnswerSet(answers, lang=lang)))
+        pdf = _pdf_text(PDF.build(today, AnswerSet(answers, lang=lang)))
         assert len(MARK.findall(pdf)) >= count
 
 
@@ -67,10 +66,10 @@ def test_the_reputational_score_says_it_is_a_judgement_and_the_criminal_one_whos
     assert rep is not None and "judgement" in rep["en"] and "判断" in rep["zh"]
     assert crim is not None and "unit" in crim["en"] and "单位" in crim["zh"]
     assert today.to_dict("en")["axes"]["reputational"]["caveat"] == rep["en"]
-    for lang in ("en", "zh"):
+    for lang in LOCALES:
         assert rep[lang] in render_text(today, lang)
-        assert rep[lang].split("：")[0].split(":")[0] in build_markdown(today, AnswerSet(answers, lang=lang))
-        pdf = " ".join(_pdf_text(build_pdf(today, AnswerSet(answers, lang=lang))).split())
+        assert rep[lang].split("：")[0].split(":")[0] in markdown(today, AnswerSet(answers, lang=lang))
+        pdf = " ".join(_pdf_text(PDF.build(today, AnswerSet(answers, lang=lang))).split())
         assert " ".join(rep[lang].split())[:20] in pdf
 
 
@@ -80,11 +79,11 @@ def test_measures_that_lower_no_score_are_still_called_for_with_the_reason(today
     assert all(m.unchanged_because in ("past", "outweighed") for m in zero)
     text = render_text(today, "en")
     assert "Still called for" in text and "-0 points" not in text
-    pdf = " ".join(_pdf_text(build_pdf(today, AnswerSet(answers))).split())
+    pdf = " ".join(_pdf_text(PDF.build(today, AnswerSet(answers))).split())
     assert "Still called for" in pdf and "0 points" not in pdf
     for m in zero:
         assert m.title["en"][:30] in pdf
-    md = build_markdown(today, AnswerSet(answers, lang="zh"))
+    md = markdown(today, AnswerSet(answers, lang="zh"))
     assert "仍应采取的措施" in md
 
 
@@ -121,15 +120,19 @@ def test_the_results_page_marks_every_citation_and_says_what_each_score_is(answe
     at.run()
     at = goto_page(at, "results")
     assert not at.exception
+    # Each card's caveat sits behind its "why" toggle (issue 21): open them.
+    assert [e.label for e in at.expander].count("Why this score") == 2
+    at.session_state["why__criminal"] = True
+    at.session_state["why__reputational"] = True
+    at.run()
     # ui.present.md escapes Markdown with backslashes and writes a colon as its HTML entity (no :emoji: or :color[]).
     said = " ".join(m.value.replace("\\", "").replace("&#58;", ":") for m in [*at.markdown, *at.caption, *at.subheader])
     today = assess(answers, TODAY)
     assert today.axes["reputational"].caveat["en"] in said  # a judgement, not a legal finding
     assert today.axes["criminal"].caveat["en"] in said  # whose exposure
-    assert "Still called for" in said
-    for m in today.remedies:
-        if not m.lowers_a_score:
-            assert m.title["en"] in said
-    assert not [
-        c for c in at.checkbox if c.key and any(c.key == f"remedy__{m.remedy}" for m in today.remedies if not m.lowers_a_score)
-    ]
+    assert today.plan is not None
+    assert ("Still called for" in said) == bool(today.plan.still_called_for)  # measures that lower nothing, even together
+    titles = {m.remedy: m.title["en"] for m in today.remedies}
+    for m in today.plan.still_called_for:
+        assert titles[m] in said
+    assert not [c for c in at.checkbox if c.key and any(c.key == f"remedy__{m}" for m in today.plan.still_called_for)]

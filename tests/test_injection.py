@@ -1,5 +1,5 @@
-"""User-typed text (company names, notes, respondent names) is shown literally on every surface:
-no HTML, Markdown link, javascript: URL or script tag in it is ever interpreted."""
+"""User-typed text (company names, notes, respondent names) is shown literally on every surface, every export
+format of the registry among them: no HTML, Markdown link, javascript: URL or script tag in it is ever interpreted."""
 
 from __future__ import annotations
 
@@ -13,9 +13,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from deliverable.branding import Branding
 from questions.answers import AnswerSet
-from report import build_markdown, build_pdf
+from questions.locales import LOCALES
+from report.formats import FORMATS
 from scoring.engine import assess
+from tests.exports import FORMAT_IDS, PDF, markdown, seen_text
+from tests.test_report import squash
 
 ROOT = Path(__file__).resolve().parents[1]
 PAYLOADS = [
@@ -57,8 +61,8 @@ def _rendered_is_inert(markdown_text: str) -> None:
 
 def test_markdown_export_shows_user_text_literally(article_answers):
     result = assess(article_answers, dt.date(2026, 11, 29))
-    for lang in ("en", "zh"):
-        text = build_markdown(result, AnswerSet(article_answers, COMPANY, lang))
+    for lang in LOCALES:
+        text = markdown(result, AnswerSet(article_answers, COMPANY, lang))
         _rendered_is_inert(text)
         from markdown_it import MarkdownIt
 
@@ -73,11 +77,24 @@ def test_pdf_shows_user_text_literally(article_answers, tmp_path):
         pytest.skip("pdftotext (poppler-utils) is missing")
     result = assess(article_answers, dt.date(2026, 11, 29))
     pdf = tmp_path / "r.pdf"
-    pdf.write_bytes(build_pdf(result, AnswerSet(article_answers, COMPANY)))
+    pdf.write_bytes(PDF.build(result, AnswerSet(article_answers, COMPANY)))
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     flat = " ".join(text.split())
     for payload in ("<script>alert('x')</script>", "[click me](javascript:alert(1))"):
         assert payload in flat, payload
+
+
+@pytest.mark.parametrize("fmt", FORMATS, ids=FORMAT_IDS)
+def test_every_export_shows_user_text_literally(article_answers, fmt):
+    """Read as its reader shows it (the PDF through pdftotext, the Markdown rendered, the Word file's runs, the
+    workbook's cells), each export holds every payload as typed, in the company, a note and the branding."""
+    result = assess(article_answers, dt.date(2026, 11, 29))
+    notes = {next(iter(article_answers)): COMPANY}
+    for lang in LOCALES:
+        data = fmt.build(result, AnswerSet(article_answers, COMPANY, lang, notes=notes), Branding(name=COMPANY))
+        seen = squash(seen_text(fmt, data))  # wrapped lines compare equal
+        for payload in PAYLOADS:
+            assert squash(payload) in seen, (fmt.key, lang, payload)
 
 
 def test_app_shows_the_company_name_literally(article_answers):

@@ -153,3 +153,29 @@ def test_one_visibility_for_the_engine_and_the_screens() -> None:
     for path in (ROOT / "ui").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert "HIDDEN, MAYBE, SHOWN =" not in text and "HIDDEN =" not in text, path
+
+
+def test_an_axis_reason_never_rests_on_i_dont_know_while_a_finding_on_known_answers_ties_with_it() -> None:
+    """Issue 21: answering "I don't know" about critical infrastructure made its one-hour reporting duty
+    the administrative card's reason, although findings on known answers were as serious."""
+    answers = json.loads((ROOT / "examples" / "healthtech-startup-2026.json").read_text(encoding="utf-8"))["answers"]
+    unknown = assess(dict(answers, cii_operator="unknown"), dt.date(2026, 12, 1)).axes["administrative"]
+    assert not unknown.findings[0].uncertain
+    assert any(f.rule.startswith("governance.cii") and f.uncertain for f in unknown.findings)
+    checked = 0
+    for where, case in CASES:
+        a = assess(_answers(case), _date(case["as_of"]))
+        for axis, r in a.axes.items():
+            if not r.findings:
+                continue
+            top = r.findings[0].impacts[axis]
+            tied = [
+                f
+                for f in r.findings
+                if (lambda i: (i.base, i.severity, i.likelihood))(f.impacts[axis]) == (top.base, top.severity, top.likelihood)
+            ]
+            assert not r.findings[0].uncertain or all(f.uncertain for f in tied), (where, axis)
+            checked += 1
+        by_weight = [(-max(i.base for i in f.impacts.values()), f.uncertain) for f in a.findings]
+        assert by_weight == sorted(by_weight), where
+    assert checked > 300

@@ -17,13 +17,14 @@ from pypdf import PdfReader
 
 from deliverable.branding import Branding
 from questions.answers import AnswerSet
-from report import build_markdown, build_pdf
+from questions.locales import LOCALES
 from report.content import build_content
 from report.fonts import BREAK, MISSING, printable
 from report.markdown import md_escape
 from report.pdf import ReportPDF
 from scoring.axes import AXES, level
 from scoring.engine import assess
+from tests.exports import PDF, markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "article-2012-internet-company.json"
@@ -71,11 +72,11 @@ def built(example, tmp_path_factory) -> dict:
     folder = tmp_path_factory.mktemp("pdf")
     for (lang, day), case in zip(CASES, CASE_IDS, strict=True):
         assessment = assess(example["answers"], day)
-        data = build_pdf(assessment, AnswerSet(example["answers"], example["company"], lang), Branding(name="Acme Advisory 咨询"))
+        data = PDF.build(assessment, AnswerSet(example["answers"], example["company"], lang), Branding(name="Acme Advisory 咨询"))
         path = folder / f"{case}.pdf"
         path.write_bytes(data)
-        markdown = build_markdown(assessment, AnswerSet(example["answers"], example["company"], lang))
-        out[case] = {"lang": lang, "assessment": assessment, "path": path, "data": data, "markdown": markdown}
+        text = markdown(assessment, AnswerSet(example["answers"], example["company"], lang))
+        out[case] = {"lang": lang, "assessment": assessment, "path": path, "data": data, "markdown": text}
     return out
 
 
@@ -221,7 +222,7 @@ def test_markdown_escapes_user_text():
     example = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     a = assess(example["answers"], ARTICLE_DAY)
     evil = "<script>alert(1)</script> **Bold** [link](http://x.invalid) # _x_ | `code`"
-    md = build_markdown(a, AnswerSet(example["answers"], evil, "en"), Branding(name="<img src=x onerror=alert(1)>"))
+    md = markdown(a, AnswerSet(example["answers"], evil, "en"), Branding(name="<img src=x onerror=alert(1)>"))
     assert "<script>" not in md and "<img" not in md
     assert "&lt;script&gt;alert\\(1)&lt;/script&gt;" in md or "&lt;script&gt;alert(1)&lt;/script&gt;" in md
     assert "\\*\\*Bold\\*\\*" in md and "\\[link\\]" in md and "\\`code\\`" in md
@@ -234,12 +235,12 @@ def test_unknown_answers_are_shown_honestly(example):
     a = assess(answers, TODAY)
     assert a.unknowns
     for lang, phrase in (("en", "I don't know (scored as the cautious case)"), ("zh", "不确定（按审慎情形评分）")):
-        data = build_pdf(a, AnswerSet(answers, "Unknowns Ltd", lang))
+        data = PDF.build(a, AnswerSet(answers, "Unknowns Ltd", lang))
         text = squash(pdftotext(data))
         assert squash(phrase) in text
         for u in a.unknowns:
             assert squash(u.title.get(lang)) in text
-        md = build_markdown(a, AnswerSet(answers, lang=lang))
+        md = markdown(a, AnswerSet(answers, lang=lang))
         assert md_escape(phrase) in md
         for u in a.unknowns:
             assert md_escape(u.title.get(lang)) in md
@@ -264,13 +265,13 @@ def test_branding_logo_and_name_and_bad_logo(example):
     a = assess(example["answers"], ARTICLE_DAY)
     buf = io.BytesIO()
     Image.new("RGB", (60, 20), (31, 58, 96)).save(buf, "PNG")
-    with_logo = build_pdf(a, AnswerSet(example["answers"]), Branding(name="Brand & Co", logo=buf.getvalue()))
+    with_logo = PDF.build(a, AnswerSet(example["answers"]), Branding(name="Brand & Co", logo=buf.getvalue()))
     reader = PdfReader(io.BytesIO(with_logo))
     assert len(reader.pages[0].images) == 1
     assert "Brand & Co" in pdftotext(with_logo, 1)
     assert reader.metadata.author == "Brand & Co"
 
-    broken = build_pdf(
+    broken = PDF.build(
         a, AnswerSet(example["answers"]), Branding(name="Object Branding", logo=b"\x89PNG\r\n\x1a\n not really a png")
     )
     reader = PdfReader(io.BytesIO(broken))
@@ -281,7 +282,7 @@ def test_branding_logo_and_name_and_bad_logo(example):
 def test_what_if_assessment_says_so_on_the_cover(example, law):
     first = assess(example["answers"], TODAY).remedies[0].remedy
     a = assess(example["answers"], TODAY, apply_remedies=[first])
-    data = build_pdf(a, AnswerSet(example["answers"]))
+    data = PDF.build(a, AnswerSet(example["answers"]))
     cover = squash(pdftotext(data, 1))
     assert squash(law.remedies[first].title["en"]) in cover
     assert "What-if" in cover
@@ -290,12 +291,12 @@ def test_what_if_assessment_says_so_on_the_cover(example, law):
 def test_unknown_language_is_refused(example):
     a = assess(example["answers"], ARTICLE_DAY)
     with pytest.raises(ValueError, match="language"):
-        build_pdf(a, AnswerSet(example["answers"], lang="fr"))
+        PDF.build(a, AnswerSet(example["answers"], lang="fr"))
 
 
 def test_user_text_that_looks_like_the_page_count_alias_stays_literal(example):
     a = assess(example["answers"], ARTICLE_DAY)
-    data = build_pdf(a, AnswerSet(example["answers"], "Acme {nb} Ltd"), Branding(name="Brand {nb}"))
+    data = PDF.build(a, AnswerSet(example["answers"], "Acme {nb} Ltd"), Branding(name="Brand {nb}"))
     cover = pdftotext(data, 1)
     assert "Acme {nb} Ltd" in cover and "Brand {nb}" in cover
 
@@ -336,7 +337,7 @@ def test_every_report_string_exists_in_both_languages():
     missing = sorted(used - set(strings))
     assert not missing, missing
     for key, text in strings.items():
-        assert text["en"].strip() and text["zh"].strip(), key
+        assert all(text[lang].strip() for lang in LOCALES), key
 
 
 def test_report_never_imports_streamlit():
@@ -366,12 +367,12 @@ def test_a_report_with_no_findings_says_so(example):
         del answers[hidden]
     a = assess(answers, ARTICLE_DAY)
     assert not a.findings and not a.remedies
-    data = build_pdf(a, AnswerSet(answers, "Clean Co"))
+    data = PDF.build(a, AnswerSet(answers, "Clean Co"))
     text = squash(pdftotext(data))
     for phrase in ("None of pirisk's rules fired", "No finding on this axis.", "No measures to rank", "0/100"):
         assert squash(phrase) in text
     assert 4 <= len(PdfReader(io.BytesIO(data)).pages) <= 30
-    md = build_markdown(a, AnswerSet(answers, lang="zh"))
+    md = markdown(a, AnswerSet(answers, lang="zh"))
     assert md_escape("根据所填答案，pirisk 的规则均未触发") in md
 
 

@@ -1,4 +1,5 @@
-"""`python -m report`: writes the PDF or Markdown of an answers file; bad input exits 2 with one line, no traceback."""
+"""`python -m report`: writes an answers file's report in every format of the export registry; bad input exits 2
+with one line, no traceback."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from pathlib import Path
 import pytest
 
 from report.__main__ import main
+from report.formats import FORMATS
+from tests.exports import FORMAT_IDS, assert_valid, seen_text
+from tests.test_report import squash
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "article-2012-internet-company.json"
@@ -66,6 +70,27 @@ def test_writes_a_word_file_by_format_or_by_its_ending(tmp_path):
 def test_markdown_to_standard_output(capsys):
     assert main([str(EXAMPLE), "--format", "md"]) == 0
     assert "## Executive summary" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("fmt", FORMATS, ids=FORMAT_IDS)
+def test_writes_every_format_by_its_name_or_its_ending(tmp_path, fmt):
+    for args, out in ((["--format", fmt.key], tmp_path / "a.bin"), ([], tmp_path / f"b{fmt.suffix}")):
+        assert main([str(EXAMPLE), "-o", str(out), *args]) == 0
+        data = out.read_bytes()
+        assert_valid(fmt, data)
+        assert squash("Example Internet Co.") in squash(seen_text(fmt, data))  # the file's company
+
+
+@pytest.mark.parametrize("fmt", FORMATS, ids=FORMAT_IDS)
+def test_standard_output_takes_a_text_format_and_refuses_a_binary_one(capsys, fmt):
+    code = main([str(EXAMPLE), "--format", fmt.key, "-o", "-"])
+    out, err = capsys.readouterr()
+    if fmt.is_text:
+        assert code == 0 and err == ""
+        assert squash("Example Internet Co.") in squash(seen_text(fmt, out.encode("utf-8")))
+    else:
+        assert code == 2 and out == ""
+        assert f"needs an output file: add -o OUT{fmt.suffix}" in err
 
 
 @pytest.mark.parametrize(

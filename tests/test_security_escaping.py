@@ -21,7 +21,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from questions.answers import AnswerSet
+from report.formats import FORMATS
 from scoring.engine import assess
+from tests.exports import FORMAT_IDS, seen_text
+from tests.test_report import squash
 from ui.present import WORD_JOINER, md
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -437,19 +440,31 @@ def test_hostile_names_notes_and_titles_render_as_text_on_every_workspace_page(t
 # -- the Markdown export ------------------------------------------------------------------------------------
 
 
+ADDRESSES_AND_MATH = "see www.evil.example, http://evil.example/x, a@b.example; $$x^2$$ and $y$ :smile:"
+
+
 def test_the_markdown_export_leaves_no_bare_address_or_math(article_answers):
     from markdown_it import MarkdownIt
     from mdit_py_plugins.dollarmath import dollarmath_plugin
 
-    from report import build_markdown
+    from tests.exports import markdown
 
-    company = "see www.evil.example, http://evil.example/x, a@b.example; $$x^2$$ and $y$ :smile:"
-    text = build_markdown(assess(article_answers, dt.date(2026, 11, 29)), AnswerSet(article_answers, company, "en"))
+    company = ADDRESSES_AND_MATH
+    text = markdown(assess(article_answers, dt.date(2026, 11, 29)), AnswerSet(article_answers, company, "en"))
     renderer = MarkdownIt("commonmark", {"linkify": True}).enable(["linkify"]).use(dollarmath_plugin)
     html = renderer.render(text)
     assert "<a " not in html and 'class="math' not in html, html[:800]
     plain = MarkdownIt("commonmark").render(text)
     assert "www.evil.example" in plain and "$$x^2$$" in plain  # shown, as text
+
+
+@pytest.mark.parametrize("fmt", FORMATS, ids=FORMAT_IDS)
+def test_every_export_shows_addresses_and_math_as_typed(article_answers, fmt):
+    """Each export, read as its reader shows it, holds the addresses, the math and the shortcode as typed:
+    none left out or rewritten (that the Markdown makes no link or math of them is tested above)."""
+    a = assess(article_answers, dt.date(2026, 11, 29))
+    data = fmt.build(a, AnswerSet(article_answers, ADDRESSES_AND_MATH, "en"))
+    assert squash(ADDRESSES_AND_MATH) in squash(seen_text(fmt, data)), fmt.key
 
 
 # -- the answers download is built on click -----------------------------------------------------------------

@@ -20,12 +20,14 @@ from openpyxl import load_workbook
 from deliverable.actions import ActionInput
 from deliverable.extras import ReportExtras, RespondentInput, WorkshopInput, article_comparison
 from questions.answers import AnswerSet
+from questions.locales import LOCALES
 from questions.strings import tr
-from report.workbook import _write, build_workbook
+from report.workbook import _write
 from scoring import tables
 from scoring.axes import AXES, level
 from scoring.engine import assess
 from scoring.loader import default_law
+from tests.exports import XLSX
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "article-2012-internet-company.json"
@@ -52,7 +54,7 @@ def cells(data: bytes) -> list[Any]:
 def made(answers) -> dict[str, Any]:
     a = assess(answers, DAY)
     out = {}
-    for lang in ("en", "zh"):
+    for lang in LOCALES:
         notes = {q: f"Note on {q}" for q in list(answers)[:20]}
         notes["buys_data"] = EVIL[0]
         workshop = WorkshopInput(
@@ -74,12 +76,12 @@ def made(answers) -> dict[str, Any]:
             comparison=article_comparison(a, lang),
             projected=True,
         )
-        data = build_workbook(a, AnswerSet(answers, "", lang, DAY, notes), extras=extras)
+        data = XLSX.build(a, AnswerSet(answers, "", lang, DAY, notes), extras=extras)
         out[lang] = {"data": data, "sheets": book(data), "assessment": a, "notes": notes, "actions": actions}
     return out
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("lang", LOCALES)
 def test_one_workbook_with_every_sheet_in_the_reports_language(made, lang) -> None:
     sheets = made[lang]["sheets"]
     names = ["summary", "findings", "answers", "notes", "actions", "workshop", "comparison", "comparison_findings", "projected"]
@@ -87,7 +89,7 @@ def test_one_workbook_with_every_sheet_in_the_reports_language(made, lang) -> No
     assert not any(len(n) > 31 for n in sheets)
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("lang", LOCALES)
 def test_the_summary_has_level_words_and_the_company(made, lang) -> None:
     a = made[lang]["assessment"]
     summary = made[lang]["sheets"][tr("report", "sheet_summary", lang)]
@@ -102,7 +104,7 @@ def test_the_summary_has_level_words_and_the_company(made, lang) -> None:
     assert not {"low", "medium", "high", "severe"} & {v for r in rows for v in r}  # never a raw level id
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("lang", LOCALES)
 def test_answers_notes_actions_and_findings_with_marked_citations(made, lang) -> None:
     m = made[lang]
     sheets = m["sheets"]
@@ -139,7 +141,7 @@ def test_answers_notes_actions_and_findings_with_marked_citations(made, lang) ->
     )
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("lang", LOCALES)
 def test_workshop_comparison_and_projection_sheets(made, lang) -> None:
     sheets = made[lang]["sheets"]
     workshop = sheets[tr("report", "sheet_workshop", lang)]
@@ -152,12 +154,12 @@ def test_workshop_comparison_and_projection_sheets(made, lang) -> None:
 
 
 def test_without_the_extras_the_workbook_has_the_core_sheets_only(answers) -> None:
-    data = build_workbook(assess(answers, DAY), AnswerSet(answers, "Acme", "en"))
+    data = XLSX.build(assess(answers, DAY), AnswerSet(answers, "Acme", "en"))
     assert list(book(data)) == ["Summary", "Findings", "Answers", "Notes", "Action plan"]
 
 
 def test_no_cell_is_ever_a_formula(made) -> None:
-    for lang in ("en", "zh"):
+    for lang in LOCALES:
         every = cells(made[lang]["data"])
         assert not [c.coordinate for c in every if c.data_type == "f"]
         # Formula-like text is kept as text by Excel's quote prefix, never run.

@@ -14,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
+from questions.locales import LOCALES
 from scoring.engine import assess
 from scoring.loader import default_law
 from store import repo
@@ -737,7 +738,7 @@ def test_export_a_clients_assessments_or_the_whole_portfolio_with_scores(db: Any
     assert list(export_table(db, done.client_id)["title"]) == ["Review 2025"]
 
 
-# -- user text, both languages, every page ------------------------------------------------------------------
+# -- user text, every language, every page -------------------------------------------------------------------
 
 
 def _inert(markdown_text: str) -> None:
@@ -776,8 +777,8 @@ def test_client_names_titles_notes_and_respondents_show_literally(db: Any) -> No
     assert [x.value for x in at.get("text")].count(NASTY) >= 2  # client (the company, the same, once) and the note, as typed
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
-def test_every_workspace_page_runs_in_both_languages(db: Any, lang: str) -> None:
+@pytest.mark.parametrize("lang", LOCALES)
+def test_every_workspace_page_runs_in_every_language(db: Any, lang: str) -> None:
     saved = seeded(db, article_answers(), day=dt.date(2012, 9, 4))
     repo.duplicate_assessment(db, saved, "Copy")
     repo.add_respondent(db, saved, "CTO")
@@ -851,14 +852,14 @@ def test_the_report_is_offered_in_every_format_with_the_appendices_chosen(db: An
     from openpyxl import load_workbook
 
     from report.formats import FORMATS, export_format
-    from ui.workspace.assessments import report_file, workbook_file
+    from ui.workspace.assessments import report_file
 
     saved = seeded(db, article_answers(), day=DELIVERED)
     repo.add_respondent(db, saved, "Li Wei", "CTO")
     repo.create_action(db, saved, STOP_BUYING, owner="Li Wei", author="Ann")
     at = open_on(unlocked(), saved.id, "assessment")
     keys = {d.key for d in at.get("download_button")}
-    assert {f"ws_{f.label}" for f in FORMATS} | {"ws_download_workbook"} <= keys
+    assert {f.workspace_label for f in FORMATS} | {"ws_download_workbook"} <= keys
     at.selectbox(key=f"ws_report_compare__{saved.id}").set_value(repo.ARTICLE)
     at.checkbox(key=f"ws_report_projected__{saved.id}").check()
     at.checkbox(key=f"ws_report_trace__{saved.id}").check().run()
@@ -874,7 +875,7 @@ def test_the_report_is_offered_in_every_format_with_the_appendices_chosen(db: An
         "Appendix F: Trace",
     ]
     assert "Acme" in "\n".join(p.text for p in doc.paragraphs[:12])  # the client on the cover
-    book = load_workbook(io.BytesIO(workbook_file(saved, None, **options)))
+    book = load_workbook(io.BytesIO(report_file(saved, None, export_format("xlsx"), **options)))
     assert {"Workshop", "Comparison", "If the actions are done"} <= set(book.sheetnames)
     assert "Li Wei" in [c.value for c in book["Action plan"]["E"]]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import streamlit as st
 
 from questions.answers import answer_words
@@ -86,7 +88,7 @@ def _company_field() -> None:
 
 
 def _section(
-    bank: Bank, section: Section, step: int, visible: dict[str, int], status: SectionStatus, complete: bool, lang: str
+    bank: Bank, section: Section, step: int, visible: Mapping[str, Visibility], status: SectionStatus, complete: bool, lang: str
 ) -> None:
     st.header(t("step_of", n=step + 1, total=len(bank.sections), title=section.title.get(lang)), anchor=state.step_anchor(step))
     st.caption(md(section.description.get(lang)))
@@ -128,7 +130,7 @@ def _section(
         review.button(t("to_review"), key="nav_review", on_click=_goto, args=(len(bank.sections),), type="tertiary")
 
 
-def _review(bank: Bank, statuses: list[SectionStatus], visible: dict[str, int], lang: str) -> None:
+def _review(bank: Bank, statuses: list[SectionStatus], visible: Mapping[str, Visibility], lang: str) -> None:
     answers = state.answers()
     st.header(t("review_title"), anchor=state.step_anchor(len(bank.sections)))
     st.caption(md(t("review_intro")))

@@ -3,9 +3,12 @@
 It sets the page's `lang` attribute from the locale registry; after each move (Next, Back, a jump in
 the section list, a page change) it scrolls to the new heading and gives it the keyboard focus; while
 the user has opted in, it keeps the answers in the browser's own storage (localStorage, on this
-computer, for this site) and offers them back once when the page loads again; and it warns before
-the page is left while the answers are kept nowhere. Nothing is sent anywhere: the component talks
-only to this app's own page.
+computer, for this site: the self-assessment's only, never a record open from the workspace, and
+nothing once someone signs in to the workspace) and offers them back once when the page loads again;
+it warns before the page is left while the answers are kept nowhere; and, while the workspace is
+unlocked, it keeps the session's binding secret as a cookie (ui/workspace/session.py: a session
+resumed from another browser then locks). Nothing is sent anywhere: the component talks only to this
+app's own page.
 """
 
 from __future__ import annotations
@@ -13,15 +16,18 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
 from questions.locales import locale
-from ui import nav, state
+from ui import link, nav, state
 
 MAIN_TITLE = '[data-testid="stMain"] h1'
 BRIDGE = "pirisk_browser"  # the hidden container's key (assets/style.css hides it)
 _KEY = "pirisk_browser_bridge"
+BIND = "ws_bind"  # session state: the unlocked workspace's binding secret, for the browser to keep
+BIND_COOKIE = "pirisk_workspace"  # the cookie the browser keeps it in (path /, SameSite=Strict)
 _component = st.components.v2.component(
     "pirisk_browser", js=resources.files("assets").joinpath("browser.js").read_text(encoding="utf-8"), isolate_styles=False
 )
@@ -59,6 +65,16 @@ def landing(page: str) -> str:
     return MAIN_TITLE
 
 
+def _clear_at_sign_in(ss: Any) -> None:
+    """Once per sign-in to the workspace, stop keeping answers and wipe what the browser kept: a signed-in
+    browser is a consultant's, where clients' answers are typed, and the next person at it has no password."""
+    if not link.signed_in():
+        ss[state.CLEARED_AT_SIGN_IN] = False
+    elif not ss.get(state.CLEARED_AT_SIGN_IN):
+        ss[state.CLEARED_AT_SIGN_IN] = True
+        ss[state.KEEP], ss[state.FORGET] = False, True
+
+
 def sync(page: str) -> None:
     """Mount the browser code with what it needs to know after this run. Call it after the page ran."""
     ss = st.session_state
@@ -66,20 +82,25 @@ def sync(page: str) -> None:
         if ss[state.PAGE]:  # a page change, not the first page of the session
             state.move_to(landing(page))
         ss[state.PAGE] = page
-    keep = bool(ss[state.KEEP])
+    _clear_at_sign_in(ss)
+    # The browser's copy is the self-assessment's alone: while a record (a workspace assessment, a
+    # respondent's answers) is in the questionnaire, it is neither written, nor wiped, nor offered.
+    own = link.current() is link.DETACHED
+    keep = bool(ss[state.KEEP]) and own
     data = {
         "html_lang": locale(state.lang()).html_lang,
         "move": ss[state.MOVE],
         "focus": ss[state.FOCUS],
         "keep": keep,
         "kept": state.kept_text(ss, state.law()) if keep else None,
-        "forget": bool(ss[state.FORGET]) and not keep,
-        "restored": bool(ss[state.RESTORED]),
+        "forget": bool(ss[state.FORGET]) and not keep and own,
+        "restored": bool(ss[state.RESTORED]) or not own,
         "unsaved": state.unsaved(ss),
         # Once the questionnaire is open, the browser loads the chart code while idle, so that the
         # results draw their charts without waiting for it (the welcome, the first view, stays light).
         "preload": _chart_code() if ss[state.STARTED] or ss[state.ANSWERS] else None,
         "fingerprint": state.fingerprint(ss),
+        "bind": f"{BIND_COOKIE}={ss[BIND]}" if ss.get(BIND) else None,
     }
     with st.container(key=BRIDGE):
         _component(key=_KEY, data=data, on_kept_change=_offered)

@@ -20,6 +20,11 @@ class Link(Protocol):
         """Whether this session's questionnaire is attached to this link's record now."""
         ...
 
+    def signed_in(self) -> bool:
+        """Whether this session is signed in to where this link's records are kept (then the browser keeps
+        nothing: what it kept is cleared at sign-in, see ui/browser.py)."""
+        ...
+
     def answer_changed(self, qid: str, previous: Any, value: Any) -> None:
         """An answer was just given (None: cleared). May put `previous` back, and say why, if refused."""
         ...
@@ -56,6 +61,9 @@ class Detached:
     def active(self) -> bool:
         return True
 
+    def signed_in(self) -> bool:
+        return False
+
     def answer_changed(self, qid: str, previous: Any, value: Any) -> None:
         return None
 
@@ -89,6 +97,11 @@ def register(link: Link) -> None:
     """Make a link available to every session (once per process; registering twice is harmless)."""
     if link not in _LINKS:
         _LINKS.append(link)
+
+
+def signed_in() -> bool:
+    """Whether this session is signed in to any record keeper (the consultant workspace)."""
+    return any(link.signed_in() for link in _LINKS)
 
 
 def current() -> Link:

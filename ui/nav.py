@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from urllib.parse import urlsplit
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
@@ -21,6 +22,9 @@ WORKSPACE_PAGES: tuple[str, ...] = ("workspace", "clients", "assessment", "compa
 # its address falls back to the default page.
 RESPOND = "respond"
 INVITE = "invite"  # the query parameter holding a link's token (kept out of nginx's log: see deploy/nginx)
+# Behind nginx, a link's first request is answered by nginx: a cookie holding the token, and a redirect to
+# /respond without it, so that no request reaching (or failing to reach) a replica carries the token.
+INVITE_COOKIE = "pirisk_invite"
 # No page icons: a page's icon is also the tab's favicon, and Streamlit fetches a Material-icon favicon
 # from fonts.gstatic.com (nothing may leave the machine), while emoji need an emoji font to show.
 
@@ -82,9 +86,30 @@ def pages(unlocked: bool = False, workspace: bool = True) -> list[StreamlitPage]
     }
 
 
+def invitation_in(query: Mapping[str, str], url: str | None, cookies: Mapping[str, str]) -> str:
+    """The token of a respondent's link: the address's `?invite=`, else, on the respondent's own address
+    (/respond), the cookie nginx exchanged it for; "" when neither. (The cookie counts on /respond only:
+    a browser that once opened a link still gets the app everywhere else.)"""
+    token = query.get(INVITE) or ""
+    if token:
+        return token
+    path = urlsplit(url or "").path.rstrip("/")
+    return (cookies.get(INVITE_COOKIE) or "") if path.endswith("/" + RESPOND) else ""
+
+
+def invitation() -> str:
+    """The token of the respondent's link this page was opened with ("" when none): see invitation_in."""
+    try:
+        url, cookie = st.context.url, st.context.cookies.get(INVITE_COOKIE)
+    except Exception:  # no client context (a test's script run): the address alone
+        url, cookie = None, None
+    cookies = {INVITE_COOKIE: cookie} if isinstance(cookie, str) else {}
+    return invitation_in(st.query_params, url if isinstance(url, str) else None, cookies)
+
+
 def invited() -> bool:
-    """Whether the address holds a respondent's invitation (`?invite=`): then only the respondent's page runs."""
-    return bool(st.query_params.get(INVITE))
+    """Whether this page was opened with a respondent's invitation: then only the respondent's page runs."""
+    return bool(invitation())
 
 
 def respondent_pages() -> list[StreamlitPage]:

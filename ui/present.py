@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from questions.conditions import Visibility
 from questions.strings import tr
@@ -16,7 +16,9 @@ from scoring.loader import Law
 # Screen colours of the four risk levels (GB/T 39335 style: green, yellow, orange, red).
 LEVEL_COLORS: dict[str, str] = {"low": "#2e7d32", "medium": "#f2b705", "high": "#ef6c00", "severe": "#c62828"}
 LEVEL_TINTS: dict[str, str] = {"low": "#c8e6c9", "medium": "#fff3b0", "high": "#ffd3a6", "severe": "#f8b4b4"}
-LEVEL_BADGES: dict[str, str] = {"low": "green", "medium": "yellow", "high": "orange", "severe": "red"}
+# The badge colours Streamlit offers (st.badge) that the levels use.
+BadgeColor = Literal["green", "yellow", "orange", "red"]
+LEVEL_BADGES: dict[str, BadgeColor] = {"low": "green", "medium": "yellow", "high": "orange", "severe": "red"}
 
 # Every ASCII punctuation character: CommonMark lets a backslash make any of them literal.
 _MD_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")

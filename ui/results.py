@@ -4,6 +4,8 @@ the comparison with 2012, and downloads. It only presents: every score and legal
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 import streamlit as st
@@ -11,7 +13,7 @@ import streamlit as st
 from questions.answers import AnswerSet, answer_words
 from questions.model import Bank
 from questions.strings import tr
-from scoring.assessment import Assessment, Citation, Finding, RemedyEffect
+from scoring.assessment import Assessment, AxisScore, Citation, Finding, PlanStep, RemedyEffect
 from scoring.axes import AXES, LIKELIHOOD_LABELS, SEVERITY_LABELS, level
 from scoring.engine import Incomplete, assess, assess_answers
 from scoring.errors import AnswersError
@@ -49,25 +51,100 @@ def card_headlines(assessment: Assessment, lang: str) -> dict[str, str]:
     return out
 
 
-def _axis_cards(assessment: Assessment, lang: str) -> None:
+def _axis_cards(assessment: Assessment, law: Law, lang: str) -> None:
+    """The four scores, each with its band on the scale, its reason, and its caveat behind "why"."""
     headlines = card_headlines(assessment, lang)
     for column, axis in zip(st.columns(len(AXES)), AXES, strict=True):
         r = assessment.axes[axis.key]
+        low, high = law.method.band(r.level)
         with column.container(border=True, key=f"axis__{axis.key}", height="stretch"):
             st.metric(axis.label.get(lang), f"{r.score}/100", help=axis.description.get(lang))
             st.badge(_level_text(r.level, lang), color=LEVEL_BADGES[r.level])
-            st.caption(
-                md(
-                    t(
-                        "scale_line",
-                        likelihood=LIKELIHOOD_LABELS[r.likelihood - 1].get(lang),
-                        severity=SEVERITY_LABELS[r.severity - 1].get(lang),
-                    )
-                )
+            scale = t(
+                "scale_line",
+                likelihood=LIKELIHOOD_LABELS[r.likelihood - 1].get(lang),
+                severity=SEVERITY_LABELS[r.severity - 1].get(lang),
             )
+            st.caption(md(t("card_band", level=_level_text(r.level, lang), low=low, high=high)) + "  \n" + md(scale))
             st.markdown(md(headlines[axis.key]))
+            if r.rests_on_unknowns and r.known_level is not None:
+                st.caption(f":orange[{md(t('card_rests_on_unknowns', level=_level_text(r.known_level, lang)))}]")
             if r.caveat is not None:  # whose exposure the criminal score is; that the reputational one is a judgement
-                st.caption(md(r.caveat.get(lang)))
+                why = st.expander(t("card_why"), key=f"why__{axis.key}", on_change="rerun")
+                if why.open:
+                    why.caption(md(r.caveat.get(lang)))
+
+
+def _changes(before: Mapping[str, AxisScore], after: Mapping[str, AxisScore], lang: str) -> str:
+    """The axes whose score moves (those `after` names, or all of them), as "Civil 49 → Low 16", joined."""
+    return " · ".join(
+        f"{a.label.get(lang)} {before[a.key].score} → {_level_text(after[a.key].level, lang)} {after[a.key].score}"
+        for a in AXES
+        if a.key in after and after[a.key].score != before[a.key].score
+    )
+
+
+def _scores(assessment: Assessment) -> dict[str, AxisScore]:
+    return {k: AxisScore(v.level, v.score) for k, v in assessment.axes.items()}
+
+
+SHOWN_STEPS = 3  # the steps shown under the cards; the rest behind "all steps"
+
+
+def _step(n: int, step: PlanStep, titles: Mapping[str, RemedyEffect], before: Mapping[str, AxisScore], lang: str) -> None:
+    with st.container(border=True, key=f"plan_step__{n}"):
+        lowered = ", ".join(a.label.get(lang) for a in AXES if a.key in step.lowered)
+        head = t("plan_step_lowers", n=n, axes=lowered) if lowered else t("plan_step", n=n)
+        lines = [f"**{md(head)}**"]
+        for m in step.measures:
+            line = f"- {md(titles[m].title.get(lang))}"
+            if titles[m].past_remains:
+                line += f" — _{md(tr('common', 'unchanged_past', lang))}_"
+            lines.append(line)
+        lines.append(f"_{md(t('plan_after', changes=_changes(before, step.after, lang)))}_")
+        st.markdown("\n".join(lines[:-1]) + "\n\n" + lines[-1])
+
+
+def _plan(assessment: Assessment, lang: str) -> None:
+    """What to do first: the plan's steps (the first few here, all behind a toggle), each with the scores
+    after it, then the measures that lower no score with the reason said once."""
+    plan = assessment.plan
+    if plan is None or (all(r.level == "low" for r in assessment.axes.values()) and not plan.steps):
+        return
+    st.header(t("plan_title"), anchor=state.page_anchor("plan"))
+    titles = {r.remedy: r for r in assessment.remedies}
+    if not plan.steps:
+        st.info(md(t("plan_none")), icon=":material/history:")
+    else:
+        st.caption(md(t("plan_intro")))
+        afters = [_scores(assessment), *(s.after for s in plan.steps)]
+        for n, step in enumerate(plan.steps[:SHOWN_STEPS], 1):
+            _step(n, step, titles, afters[n - 1], lang)
+        rest = plan.steps[SHOWN_STEPS:]
+        if rest:
+            box = st.expander(t("plan_more", n=len(rest)), key="plan_more", on_change="rerun")
+            if box.open:
+                with box:
+                    for n, step in enumerate(rest, SHOWN_STEPS + 1):
+                        _step(n, step, titles, afters[n - 1], lang)
+    if plan.still_called_for:
+        _also_required([titles[m] for m in plan.still_called_for], st, lang)
+
+
+def _find_out(assessment: Assessment, law: Law, lang: str) -> None:
+    """The "I don't know" answers that could move a score, most at stake first, with how far."""
+    if not assessment.find_out:
+        return
+    now = _scores(assessment)
+    with st.container(border=True, key="find_out"):
+        st.subheader(t("find_out_title"), anchor=False)
+        st.caption(md(t("find_out_intro")))
+        st.markdown(
+            "\n".join(
+                f"- **{md(law.bank.questions[q].text.get(lang))}** — {md(_changes(now, after, lang))}"
+                for q, after in assessment.find_out.items()
+            )
+        )
 
 
 def _citation(c: Citation, lang: str) -> str:
@@ -94,23 +171,32 @@ def _fired_by(f: Finding, bank: Bank, lang: str) -> str:
     lines = []
     for a in f.answers:
         q = bank.questions[a.question]
-        line = f"- {md(q.text.get(lang))} — **{md(answer_words(q, a.value, lang))}**"
-        if a.assumed:
-            line += f" :orange[{md(t('assumed_cautious'))}]"
+        if a.assumed:  # "I don't know", and what it was taken as, said once
+            line = f"- {md(q.text.get(lang))} — :orange[**{md(t('assumed_cautious'))}**]"
+        else:
+            line = f"- {md(q.text.get(lang))} — **{md(answer_words(q, a.value, lang))}**"
         lines.append(line)
     return "\n".join(lines)
 
 
 def _finding(f: Finding, axis: str, law: Law, lang: str) -> None:
-    with st.container(border=True):
-        imp = f.impacts[axis]
-        lv = imp.level
+    """One finding: its title and level, expanding (drawn once opened) to the explanation, the answers
+    it rests on and its sources."""
+    imp = f.impacts[axis]
+    lv = imp.level
+    label = f":{LEVEL_BADGES[lv]}-badge[{md(_level_text(lv, lang))}] {md(f.title.get(lang))}"
+    if f.uncertain:
+        label += " :orange[?]"
+    box = st.expander(label, key=f"finding__{axis}__{f.rule}", on_change="rerun")
+    if not box.open:
+        return
+    with box:
         scale = t(
             "scale_line",
             likelihood=LIKELIHOOD_LABELS[imp.likelihood - 1].get(lang),
             severity=SEVERITY_LABELS[imp.severity - 1].get(lang),
         )
-        parts = [f"**{md(f.title.get(lang))}**", f":{LEVEL_BADGES[lv]}-badge[{md(_level_text(lv, lang))}] {md(scale)}"]
+        parts = [md(scale)]
         if f.uncertain:
             parts.append(f":orange[{md(t('finding_uncertain'))}]")
         parts.append(md(f.explain.get(lang)))
@@ -195,12 +281,16 @@ def _remedies(assessment: Assessment, law: Law, lang: str) -> None:
             )
         else:
             st.caption(md(t("what_if_hint")))
-    ranked = [r for r in assessment.remedies if r.lowers_a_score]
-    for i, r in enumerate(ranked, 1):
+    plan = assessment.plan
+    order = plan.measures if plan is not None else tuple(r.remedy for r in assessment.remedies if r.lowers_a_score)
+    by_id = {r.remedy: r for r in assessment.remedies}
+    for i, r in enumerate((by_id[m] for m in order), 1):
         with listing.container(border=True, key=f"remedy_card__{r.remedy}"):
             ss[f"remedy__{r.remedy}"] = r.remedy in ticked
             st.checkbox(f"{i}. {r.title.get(lang)}", key=f"remedy__{r.remedy}", on_change=_toggle_remedy, args=(r.remedy,))
-            parts = [f"_{md(t('remedy_reduction', n=r.reduction))}_", md(r.description.get(lang))]
+            parts = [md(r.description.get(lang))]
+            if r.lowers_a_score:
+                parts.insert(0, f"_{md(t('remedy_reduction', n=r.reduction))}_")
             if r.past_remains:
                 parts.append(f"_{md(tr('common', 'unchanged_past', lang))}_")
             after = " · ".join(
@@ -212,12 +302,12 @@ def _remedies(assessment: Assessment, law: Law, lang: str) -> None:
                 parts.append(f"_{md(t('remedy_after', changes=after))}_")
             st.markdown("\n\n".join(parts))
             _sources(r.citations, f"sources__remedy__{r.remedy}", lang)
-    _also_required([r for r in assessment.remedies if not r.lowers_a_score], listing, lang)
 
 
 def _also_required(measures: list[RemedyEffect], where: Any, lang: str) -> None:
-    """The measures that lower no score here: grouped as also required by law, each with the reason, not
-    listed as "0 points" (which reads as useless) and not offered in the what-if."""
+    """The measures that lower no score, even with every other measure done: grouped as still called
+    for, the reason said once for the group (and for a measure whose finding rests on a past event, that
+    the past event remains), never listed as "0 points" and not offered in the what-if."""
     if not measures:
         return
     with where.container(key="also_required"):
@@ -225,8 +315,10 @@ def _also_required(measures: list[RemedyEffect], where: Any, lang: str) -> None:
         st.caption(md(tr("common", "also_required_intro", lang)))
         for r in measures:
             with st.container(border=True, key=f"also_required__{r.remedy}"):
-                why = tr("common", f"unchanged_{r.unchanged_because}", lang)
-                st.markdown(f"**{md(r.title.get(lang))}**\n\n{md(r.description.get(lang))}\n\n_{md(why)}_")
+                text = f"**{md(r.title.get(lang))}**\n\n{md(r.description.get(lang))}"
+                if r.past_remains:
+                    text += f"\n\n_{md(tr('common', 'unchanged_past', lang))}_"
+                st.markdown(text)
                 _sources(r.citations, f"sources__remedy__{r.remedy}", lang)
 
 
@@ -265,8 +357,10 @@ def _compare(assessment: Assessment, then: Assessment, law: Law, lang: str) -> N
 def _downloads(assessment: Assessment, answer_set: AnswerSet, law: Law) -> None:
     from report.formats import FORMATS, file_name  # the writers load only when a file is asked for
 
+    offered = [fmt for fmt in FORMATS if fmt.results_label]  # the workbook is a consultant's
+
     branding = link.current().branding()  # e.g. the consultancy's cover while a workspace assessment is open
-    columns = st.columns(1 + len(FORMATS))
+    columns = st.columns(1 + len(offered))
     columns[0].download_button(
         t("download_answers"),
         data=state.answers_download(),  # built when clicked, as the reports are
@@ -277,13 +371,14 @@ def _downloads(assessment: Assessment, answer_set: AnswerSet, law: Law) -> None:
         icon=":material/download:",
         width="stretch",
     )
-    for column, fmt in zip(columns[1:], FORMATS, strict=True):
+    for column, fmt in zip(columns[1:], offered, strict=True):
+        assert fmt.results_label is not None  # `offered` has only those
         column.download_button(
-            t(fmt.label),
-            data=lambda fmt=fmt: fmt.build(assessment, answer_set, branding, law=law),  # built only when clicked
+            t(fmt.results_label),
+            data=partial(fmt.build, assessment, answer_set, branding, law=law),  # built only when clicked
             file_name=file_name(fmt, assessment.law_as_of, answer_set.lang),
             mime=fmt.mime,
-            key=fmt.label,
+            key=fmt.results_label,
             on_click="ignore",
             icon=fmt.icon,
             width="stretch",
@@ -331,17 +426,18 @@ def results_page() -> None:
         return
 
     _downloads(assessment, answer_set, law)
-    _axis_cards(assessment, lang)
+    _axis_cards(assessment, law, lang)
+    _plan(assessment, lang)
+    _find_out(assessment, law, lang)
+    for note in assessment.notes:
+        st.info(md(note.get(lang)), icon=":material/info:")
+    _findings(assessment, law, lang)
     radar, grid = st.columns(2)
     series = [(t("now"), assessment)]
     radar.markdown(f"**{md(t('radar_title'))}**")
     radar.plotly_chart(charts.radar_figure(series, lang), key="radar", config={"displayModeBar": False})
     grid.markdown(f"**{md(t('grid_title'))}**")
     grid.plotly_chart(charts.grid_figure(assessment, law.method, lang), key="grid", config={"displayModeBar": False})
-    for note in assessment.notes:
-        st.info(md(note.get(lang)), icon=":material/info:")
-
-    _findings(assessment, law, lang)
     _unknowns(assessment, lang)
     _remedies(assessment, law, lang)
     then = assess(assessment.answers, law.method.article_date, rank_remedies=False, law=law)

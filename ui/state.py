@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, MutableMapping
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.state import SessionStateProxy
 
 from questions.answers import AnswerSet
 from questions.locales import DEFAULT_LOCALE, pick
@@ -22,6 +23,10 @@ from questions.strings import tr
 from scoring.answers_file import MAX_BYTES, AnswersFileError, dump_answers, parse_answers
 from scoring.loader import Law, default_law
 from ui import link, local_time
+
+# The session's state, or a plain dict standing in for it (in tests, and for code that runs outside a session).
+State = Mapping[str, Any] | SessionStateProxy
+MutableState = MutableMapping[str, Any] | SessionStateProxy
 
 # Session-state keys the app owns. No question id may equal one of these (tests check it).
 ANSWERS = "answers"  # {question id: value}: the only place answers are kept
@@ -42,6 +47,7 @@ MOVE = "move"  # counts the moves (Next, Back, a jump, a page change); after eac
 FOCUS = "focus"  # a CSS selector of what the last move lands on (a heading): the view scrolls to it and it takes the focus
 PAGE = "page"  # the page the last run showed, to tell a page change
 KEPT_LOADED = "kept_loaded"  # how many answers the browser's kept copy brought back (said once)
+CLEARED_AT_SIGN_IN = "cleared_at_sign_in"  # this sign-in already cleared what the browser kept (ui/browser.py)
 STATE_KEYS = (
     ANSWERS, LANG, LAW_AS_OF, STEP, COMPANY, WHAT_IF, BLOCKED, UPLOAD_ERROR, UPLOAD_OK, UPLOADER_ROUND,
     STARTED, KEEP, FORGET, RESTORED, MOVE, FOCUS, PAGE, KEPT_LOADED,
@@ -63,14 +69,36 @@ def today() -> dt.date:
 
 def choose_lang(asked: str | None, browser: str | None) -> str:
     """The session's first language: `?lang=` if it names a language pirisk speaks, else the browser's
-    (any zh* is Chinese, through the locale registry's `pick`), else the default."""
+    (matched by the locale registry's `pick`, through the codes and aliases of assets/locales.yaml),
+    else the default."""
     return pick(asked) or pick(browser) or DEFAULT_LANG
+
+
+def drop_forged_widget_states() -> int:
+    """Drop the widget values a browser sent under an id Streamlit never makes (every widget id starts with
+    "$$ID-"); returns how many. Left in place, such a value (a made-up id, or a session key's name)
+    makes Streamlit's own state check raise KeyError at the page's first widget, in the sender's run, with a
+    traceback in the log. Streamlit keeps the values it received on its session state's widget store."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    from streamlit.runtime.state.common import is_element_id
+
+    ctx = get_script_run_ctx()
+    widgets = getattr(getattr(getattr(ctx, "session_state", None), "_state", None), "_new_widget_state", None)
+    states = getattr(widgets, "states", None)
+    if not isinstance(states, dict):
+        return 0
+    forged = [key for key in states if not (isinstance(key, str) and is_element_id(key))]
+    for key in forged:
+        del states[key]
+    return len(forged)
 
 
 def init_state() -> None:
     """Give every key a value on a session's first run; `?lang=zh`, else the browser's language, picks
-    the starting language."""
+    the starting language. First, drop any widget value sent under a forged id (a clean error instead of a
+    traceback)."""
     ss = st.session_state
+    forged = drop_forged_widget_states()
     if LANG not in ss:
         ss[LANG] = choose_lang(st.query_params.get("lang"), st.context.locale)
     ss.setdefault(ANSWERS, {})
@@ -88,6 +116,8 @@ def init_state() -> None:
     # Keep the language in the address, so a reload or a shared link opens in the same language.
     if st.query_params.get("lang") != ss[LANG]:
         st.query_params["lang"] = ss[LANG]
+    if forged:
+        st.error(t("forged_widget"), icon=":material/block:")
 
 
 def lang() -> str:
@@ -116,7 +146,7 @@ def set_answer(qid: str, value: Any) -> None:
         link.current().answer_changed(qid, previous, value)
 
 
-def answer_set(state: Mapping[str, Any] | None = None, law: Law | None = None) -> AnswerSet:
+def answer_set(state: State | None = None, law: Law | None = None) -> AnswerSet:
     """The session's answers as an AnswerSet (company, language, law date and the linked record's notes)."""
     ss = st.session_state if state is None else state
     return AnswerSet(
@@ -129,7 +159,7 @@ def answer_set(state: Mapping[str, Any] | None = None, law: Law | None = None) -
     )
 
 
-def load_answer_set(answers: AnswerSet, state: MutableMapping[str, Any] | None = None) -> None:
+def load_answer_set(answers: AnswerSet, state: MutableState | None = None) -> None:
     """Put an answer set into the session: its answers, company and (if it has one) law date."""
     ss = st.session_state if state is None else state
     ss[ANSWERS] = dict(answers.answers)
@@ -140,12 +170,12 @@ def load_answer_set(answers: AnswerSet, state: MutableMapping[str, Any] | None =
     ss[BLOCKED] = []
 
 
-def answers_json(state: Mapping[str, Any], law: Law) -> str:
+def answers_json(state: State, law: Law) -> str:
     """The "Download answers" file: pirisk's JSON answers format."""
     return dump_answers(answer_set(state, law))
 
 
-def answers_download(state: Mapping[str, Any] | None = None, law: Law | None = None) -> Callable[[], bytes]:
+def answers_download(state: State | None = None, law: Law | None = None) -> Callable[[], bytes]:
     """The "Download answers" button's data, built only when it is clicked (as the reports are): no copy of
     the answers sits at a /media address that anyone could fetch without the session.
 
@@ -159,7 +189,7 @@ def answers_download(state: Mapping[str, Any] | None = None, law: Law | None = N
     return build
 
 
-def apply_answers_file(state: MutableMapping[str, Any], data: bytes, law: Law) -> AnswersFileError | None:
+def apply_answers_file(state: MutableState, data: bytes, law: Law) -> AnswersFileError | None:
     """Resume from an answers file. On success replace the answers (and company and law date) and
     return None; on any problem return the error (say it with `scoring.errors.error_text` in the
     session's language) and leave `state` exactly as it was."""
@@ -210,12 +240,12 @@ def put_back(qid: str, previous: Any) -> None:
         answers[qid] = previous
 
 
-def unsaved(state: Mapping[str, Any]) -> bool:
+def unsaved(state: State) -> bool:
     """Whether the session holds answers that nothing keeps: not kept in the browser, not in a record."""
     return bool(state.get(ANSWERS)) and not state.get(KEEP) and link.current() is link.DETACHED
 
 
-def fingerprint(state: Mapping[str, Any]) -> str:
+def fingerprint(state: State) -> str:
     """A short digest of what an answers file saves (answers, company, law date), to tell whether the
     answers changed since they were last downloaded."""
     body = json.dumps(
@@ -224,13 +254,13 @@ def fingerprint(state: Mapping[str, Any]) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
 
 
-def kept_text(state: Mapping[str, Any], law: Law) -> str:
+def kept_text(state: State, law: Law) -> str:
     """What the browser keeps for a session that opted in: the answers file and the step it is on."""
     file = json.loads(answers_json(state, law))
     return json.dumps({"format": KEPT_FORMAT, "step": int(state.get(STEP, 0)), "file": file}, ensure_ascii=False)
 
 
-def restore_kept(state: MutableMapping[str, Any], text: Any, law: Law) -> bool:
+def restore_kept(state: MutableState, text: Any, law: Law) -> bool:
     """Put what the browser kept back into a session that has no answers yet: the answers, company, law
     date and step, checked like an answers file. Returns False, leaving `state` as it was, for anything
     that is not a kept answer set (the browser is then told to forget it)."""

@@ -109,7 +109,7 @@ def test_resume_from_the_example_file_then_results_and_a_bad_file(page: Page, ru
         expect(key(page, f"axis__{axis}")).to_contain_text(f"{result.score}/100")
 
     with page.expect_download() as info:
-        key(page, "download_pdf").locator("button").click()  # built on click by report.build_pdf
+        key(page, "download_pdf").locator("button").click()  # built on click by the export registry
     assert Path(info.value.path()).read_bytes()[:5] == b"%PDF-"
     assert info.value.suggested_filename.endswith(".pdf")
 

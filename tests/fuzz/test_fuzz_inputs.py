@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from questions.errors import DataError, PiriskError
 from questions.loader import BANK_DIR, load_bank
+from questions.locales import LOCALES
 from scoring.__main__ import main as scoring_main
 from scoring.answers_file import AnswersFileError, parse_answers
 from scoring.loader import SCORING_DIR, load_law
@@ -79,7 +80,7 @@ def test_answers_reader_on_random_objects(obj):
 @fuzz(1000)
 @given(
     st.dictionaries(question_ids, json_values | st.sampled_from(["unknown", True, False, "none", []]), max_size=10),
-    st.sampled_from(["en", "zh"]),
+    st.sampled_from(LOCALES),
 )
 def test_answers_reader_on_random_answers(answers, lang):
     body = {"bank_version": "2026.11.1", "lang": lang, "answers": {**ARTICLE["answers"], **answers}}

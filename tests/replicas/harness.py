@@ -74,7 +74,7 @@ def _get(url: str, timeout: float = 2) -> tuple[int, bytes]:
 
 class Nginx:
     """nginx in a folder of its own: its main nginx.conf (temp paths, pid, logs, `daemon off`) includes
-    the recommended deploy/nginx/pirisk.conf unchanged, plus the two site files it expects."""
+    the recommended deploy/nginx/pirisk.conf unchanged, plus the three site files it expects."""
 
     def __init__(self, folder: Path, upstreams: list[str]) -> None:
         self.binary = nginx_binary()
@@ -86,8 +86,12 @@ class Nginx:
         self.proc: subprocess.Popen[bytes] | None = None
         (folder / "pirisk").mkdir()
         (folder / "pirisk" / "upstreams.conf").write_text("".join(f"server {u};\n" for u in upstreams))
+        (folder / "pirisk" / "listen.conf").write_text(f"listen 127.0.0.1:{self.port};\n")
+        # As docs/team.md's server.conf: the site's names (here the loopback ones, and a made-up name the
+        # WebSocket test uses), the access log in pirisk's format, and the error log at `crit`.
         (folder / "pirisk" / "server.conf").write_text(
-            f"listen 127.0.0.1:{self.port};\nserver_name localhost;\naccess_log {self.access_log} pirisk_route;\n"
+            "server_name localhost 127.0.0.1 pirisk.example;\n"
+            f"access_log {self.access_log} pirisk_route;\nerror_log {self.error_log} crit;\n"
         )
         temp = "\n".join(
             f"    {kind}_temp_path {folder / (kind + '_temp')};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")

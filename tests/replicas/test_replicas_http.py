@@ -27,15 +27,22 @@ HEADERS = {
 }
 
 
-def request(url: str, path: str, method: str = "GET", cookie: str | None = None) -> tuple[int, dict[str, str], bytes]:
-    """One request with `path` sent exactly as given (no normalisation on this side)."""
+def request(
+    url: str, path: str, method: str = "GET", cookie: str | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
+    """One request with `path` sent exactly as given (no normalisation on this side); `headers` may
+    replace the Host. A PUT sends a small body."""
     parts = urlsplit(url)
+    sent = {"Host": parts.netloc, **({"Cookie": cookie} if cookie else {}), **(headers or {})}
+    body = b"x" * 10 if method == "PUT" else None
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
     try:
-        conn.putrequest(method, path, skip_accept_encoding=True)
-        if cookie:
-            conn.putheader("Cookie", cookie)
-        conn.endheaders()
+        conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+        for name, value in sent.items():
+            conn.putheader(name, value)
+        if body:
+            conn.putheader("Content-Length", str(len(body)))
+        conn.endheaders(body)
         response = conn.getresponse()
         body = response.read()
         headers = {k.lower(): v for k, v in response.getheaders()}

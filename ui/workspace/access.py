@@ -25,17 +25,11 @@ repo = ws.repo
 PASSWORD = "ws_password"  # noqa: S105 - a widget key; the field is emptied as soon as the form is submitted
 AUTHOR_FIELD = "ws_author_field"
 ATTEMPT = "ws_attempt"  # the last refused attempt: ("wrong" | "blocked", minutes to wait)
-GLOBAL_KEY = "all"
 
 HASH_COMMAND = ".venv/bin/python -m store hash-password"
 ACCOUNT_COMMAND = ".venv/bin/python -m store account add 'Ann Lee' --role owner"
 ENV_EXAMPLE = "export PIRISK_WORKSPACE_PASSWORD_HASH='$argon2id$v=19$m=65536,t=3,p=4$...'"
 SECRETS_EXAMPLE = '# .streamlit/secrets.toml\nworkspace_password_hash = "$argon2id$v=19$m=65536,t=3,p=4$..."'
-
-
-def _wait_seconds(keys: list[str]) -> float:
-    per_client, overall = ws.limiters()
-    return max([per_client.retry_after(k) for k in keys] + [overall.retry_after(GLOBAL_KEY)])
 
 
 def _check(name: str, password: str, hashed: str | None, accounts: bool) -> bool:
@@ -71,24 +65,20 @@ def _try_unlock() -> None:
     if hashed is None and not accounts:
         return
     keys = ws.client_keys()
-    wait = _wait_seconds(keys)
+    limits = ws.limiters()
+    wait = limits.reserve(keys)  # counted before the check: simultaneous tries cannot all slip through
     if wait > 0:  # refused without checking: no argon2 work for a blocked client
         ss[ATTEMPT] = ("blocked", max(1, math.ceil(wait / 60)))
         return
-    per_client, overall = ws.limiters()
     try:
         ok = len(password) <= MAX_PASSWORD and _check(ss.get(AUTHOR_FIELD) or "", password, hashed, accounts)
     except StoreError:
         ok = False
     if ok:
-        for key in keys:
-            per_client.reset(key)
+        limits.succeeded(keys)
         ss.pop(ATTEMPT, None)
         return
-    for key in keys:
-        per_client.record_failure(key)
-    overall.record_failure(GLOBAL_KEY)
-    wait = _wait_seconds(keys)
+    wait = limits.retry_after(keys)
     ss[ATTEMPT] = ("blocked", max(1, math.ceil(wait / 60))) if wait > 0 else ("wrong", 0)
 
 

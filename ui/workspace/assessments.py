@@ -3,7 +3,8 @@ and workbook with the appendices chosen, its action plan, history and snapshots,
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
+from typing import Any, Literal
 
 import streamlit as st
 from sqlalchemy.engine import Engine
@@ -11,7 +12,7 @@ from sqlalchemy.engine import Engine
 from deliverable.actions import ACTION_STATUSES, NOT_DOING, projected, status_label
 from deliverable.branding import Branding
 from questions.locales import LOCALE_NAMES, LOCALES
-from report.formats import FORMATS, ExportFormat, export_format, file_name, file_stem
+from report.formats import FORMATS, ExportFormat, export_format, file_name
 from scoring.assessment import Assessment, RemedyEffect
 from scoring.axes import AXES
 from scoring.engine import Incomplete, assess_answers
@@ -139,12 +140,12 @@ def report_file(
     branding: Branding | None,
     fmt: ExportFormat,
     *,
-    compare_with: int | str | None = None,
+    compare_with: int | Literal["article"] | None = None,
     projected: bool = False,
     trace: bool = False,
 ) -> bytes:
-    """A report of a stored assessment, in its own language, with its notes, workshop and actions, the
-    consultancy's branding, and the appendices chosen (see `repo.report_inputs`)."""
+    """A report (or the workbook) of a stored assessment, in its own language, with its notes, workshop and
+    actions, the consultancy's branding, and the appendices chosen (see `repo.report_inputs`)."""
     got = repo.report_inputs(ws.engine(), saved.id, compare_with=compare_with, projected=projected, trace=trace, law=state.law())
     return fmt.build(got.assessment, got.answer_set, branding, law=state.law(), extras=got.extras)
 
@@ -152,14 +153,6 @@ def report_file(
 def report_pdf(saved: repo.SavedAssessment, branding: Branding | None) -> bytes:
     """The PDF report of a stored assessment (see `report_file`)."""
     return report_file(saved, branding, export_format("pdf"))
-
-
-def workbook_file(saved: repo.SavedAssessment, branding: Branding | None, **options: Any) -> bytes:
-    """The consultant's workbook of a stored assessment, with the same content as its report."""
-    from report.workbook import build_workbook  # openpyxl loads only when a workbook is made
-
-    got = repo.report_inputs(ws.engine(), saved.id, law=state.law(), **options)
-    return build_workbook(got.assessment, got.answer_set, branding, law=state.law(), extras=got.extras)
 
 
 def _reload_open() -> None:
@@ -253,7 +246,7 @@ def _report_keys(assessment_id: int) -> dict[str, str]:
 
 
 def _downloads(db: Engine, saved: repo.SavedAssessment) -> None:
-    """The report in every export format and the workbook, with the optional appendices chosen here."""
+    """The report in every export format (the workbook among them), with the optional appendices chosen here."""
     keys = _report_keys(saved.id)
     article = state.law().method.article_date
     others = [a for a in repo.list_assessments(db, saved.client_id, include_archived=True) if a.id != saved.id]
@@ -270,35 +263,25 @@ def _downloads(db: Engine, saved: repo.SavedAssessment) -> None:
         right.checkbox(t("ws_report_trace"), key=keys["trace"], help=t("ws_report_trace_help"))
         ss = st.session_state
         chosen = ss.get(keys["compare"])
-        options = {
+        options: dict[str, Any] = {  # report_file's keyword arguments
             "compare_with": None if chosen == NO_COMPARISON else chosen,
             "projected": bool(ss.get(keys["projected"])),
             "trace": bool(ss.get(keys["trace"])),
         }
         branding = repo.get_branding(db)
         parts = (saved.client_name, saved.title)
-        columns = st.columns(len(FORMATS) + 1)
-        for column, fmt in zip(columns, FORMATS, strict=False):
+        columns = st.columns(len(FORMATS))
+        for column, fmt in zip(columns, FORMATS, strict=True):
             column.download_button(
-                t(f"ws_{fmt.label}"),
-                data=lambda fmt=fmt: report_file(saved, branding, fmt, **options),  # built only when clicked
+                t(fmt.workspace_label),
+                data=partial(report_file, saved, branding, fmt, **options),  # built only when clicked
                 file_name=file_name(fmt, saved.law_as_of, saved.lang, *parts),
                 mime=fmt.mime,
-                key=f"ws_{fmt.label}",
+                key=fmt.workspace_label,
                 on_click="ignore",
                 icon=fmt.icon,
                 width="stretch",
             )
-        columns[-1].download_button(
-            t("ws_download_workbook"),
-            data=lambda: workbook_file(saved, branding, **options),
-            file_name=file_stem(saved.law_as_of, saved.lang, *parts) + ".xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            key="ws_download_workbook",
-            on_click="ignore",
-            icon=":material/table_view:",
-            width="stretch",
-        )
         if branding and branding.name:
             st.caption(md(t("ws_pdf_branded", name=branding.name)))
 

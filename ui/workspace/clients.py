@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import streamlit as st
 from sqlalchemy.engine import Engine
@@ -80,7 +81,8 @@ def _delete_client(client_id: int, name: str) -> None:
 
 def _create_assessment(client_id: int) -> None:
     ss = st.session_state
-    title, day, lang = ss.get(NEW_TITLE) or "", ss.get(NEW_DATE), ss.get(NEW_LANG) or state.lang()
+    day: Any = ss.get(NEW_DATE)  # the widget's value, as it is: the store refuses a missing one
+    title, lang = ss.get(NEW_TITLE) or "", ss.get(NEW_LANG) or state.lang()
 
     def write() -> str:
         saved = repo.create_assessment(ws.engine(), client_id, title, day, lang)

@@ -26,7 +26,7 @@ from ui import link, state
 from ui.present import md, resume_step
 from ui.workspace import forms
 from ui.workspace.messages import CONFLICT, flash, reason, show_flash
-from ui.workspace.session import SELECTED, active, author, engine, on_clear, repo, status_label, t
+from ui.workspace.session import SELECTED, UNLOCKED, active, author, engine, on_clear, repo, status_label, t
 
 OPEN = "ws_open"  # the assessment open in the questionnaire: {id, client_id, version, title, client, status}
 NOTES = "ws_notes"  # {question id: note text} of the open assessment
@@ -66,7 +66,9 @@ def reload_after_conflict() -> None:
 
 def is_open(assessment_id: int | None = None) -> bool:
     opened = st.session_state.get(OPEN)
-    return bool(opened) and (assessment_id is None or opened["id"] == assessment_id)
+    if not opened:
+        return False
+    return assessment_id is None or opened["id"] == assessment_id
 
 
 def _load(saved: repo.SavedAssessment, notes: Mapping[str, repo.Note]) -> None:
@@ -238,8 +240,7 @@ def _reapply_answer(qid: str, value: Any) -> None:
 
 def note_form(qid: str) -> forms.Form:
     """The note on one question of the open assessment as a versioned form (saved as it is typed)."""
-    opened = st.session_state.get(OPEN) or {}
-    assessment_id = opened.get("id")
+    assessment_id: int = st.session_state[OPEN]["id"]  # drawn and saved only while one is open
 
     def read(after: int) -> forms.Stored:
         db = engine()
@@ -364,6 +365,9 @@ class WorkspaceLink:
 
     def active(self) -> bool:
         return is_open()
+
+    def signed_in(self) -> bool:
+        return UNLOCKED in st.session_state
 
     def answer_changed(self, qid: str, previous: Any, value: Any) -> None:
         save_answer(qid, previous, value)

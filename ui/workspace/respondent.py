@@ -18,6 +18,7 @@ this (ui/link.py).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
@@ -27,7 +28,7 @@ from questions.conditions import Visibility
 from questions.model import Section
 from questions.strings import load_strings, tr
 from scoring.engine import visibility
-from store.access import RateLimiter, as_role
+from store.access import Limits, RateLimiter, as_role
 from store.errors import StoreError
 from ui import link, nav, state, widgets
 from ui.local_time import local_date
@@ -47,9 +48,10 @@ STEP = "rs_step"  # the section on screen (the last step is the review, with Sub
 PICK = "rs_step_pick"
 NOTICE = "rs_notice"  # [(kind, text)] said once at the top
 LANG_SWITCH = "rs_lang_switch"
-# Unknown links: at most 10 per 5 minutes per browser session and per client address. A link holds 256
-# random bits; the limit keeps anyone from even trying many.
-LINK_FAILURES, LINK_WINDOW = 10, 300.0
+# Unknown links: at most 10 per 5 minutes per browser session and per client address, and 100 over the
+# whole process (so that new sessions or addresses buy no more). A link holds 256 random bits; the
+# limits keep anyone from even trying many.
+LINK_FAILURES, LINK_GLOBAL_FAILURES, LINK_WINDOW = 10, 100, 300.0
 
 
 def t(key: str, **values: object) -> str:
@@ -61,9 +63,12 @@ def t(key: str, **values: object) -> str:
 
 
 @st.cache_resource(show_spinner=False)
-def link_limiter() -> RateLimiter:
-    """The process-wide limiter of unknown links, per browser session and per client address."""
-    return RateLimiter(LINK_FAILURES, LINK_WINDOW, clock=ws._clock)
+def link_limiter() -> Limits:
+    """The process-wide limiters of unknown links: per browser session and client address, and overall."""
+    return Limits(
+        RateLimiter(LINK_FAILURES, LINK_WINDOW, clock=ws._clock),
+        RateLimiter(LINK_GLOBAL_FAILURES, LINK_WINDOW, clock=ws._clock),
+    )
 
 
 def _engine() -> Engine:
@@ -89,7 +94,7 @@ class RespondentLink(link.Detached):
 
     def answer_changed(self, qid: str, previous: Any, value: Any) -> None:
         ss = st.session_state
-        who, token = ss[WHO], ss.get(TOKEN)
+        who, token = ss[WHO], ss.get(TOKEN, "")  # no token: "" is refused as any malformed token is
         try:
             who["version"] = repo.answer_by_link(_engine(), token, _ref(who), qid, value, expected_version=who["version"])
         except repo.LinkRefused:
@@ -124,14 +129,15 @@ def _refused(why: str) -> None:
 def _open() -> repo.RespondentView | None:
     """Open the link in the address (checked again at every step), or draw the refusal and return None."""
     ss = st.session_state
-    token = st.query_params.get(nav.INVITE) or ""
+    token = nav.invitation()
     earlier = ss.get(REFUSED)
     if earlier and earlier[0] == token:  # an unknown link, already counted: not looked up again
         _refused(repo.LinkRefused(earlier[1]).text(state.lang()))
         return None
-    limiter = link_limiter()
+    limits = link_limiter()
     keys = ws.client_keys()
-    wait = max(limiter.retry_after(k) for k in keys)
+    opened = ss.get(WHO) and ss.get(TOKEN) == token  # this session's link, checked again: not a guess
+    wait = 0.0 if opened else limits.reserve(keys)  # counted before the lookup: simultaneous guesses cannot all slip through
     if wait > 0:  # refused without looking the link up
         _refused(t("rs_too_many", minutes=max(1, math.ceil(wait / 60))))
         return None
@@ -139,14 +145,18 @@ def _open() -> repo.RespondentView | None:
         view = repo.open_link(_engine(), token)
     except repo.LinkRefused as err:
         if err.reason == "unknown":
-            for k in keys:
-                limiter.record_failure(k)
-            ss[REFUSED] = (token, err.reason)
+            ss[REFUSED] = (token, err.reason)  # stays counted
+        elif not opened:
+            limits.give_back(keys)  # a real link, expired or closed: not a guess
         _refused(err.text(state.lang()))
         return None
     except StoreError as err:
+        if not opened:
+            limits.give_back(keys)
         _refused(t("rs_store_error", reason=reason(err)))
         return None
+    if not opened:
+        limits.give_back(keys)
     ss[TOKEN] = token
     ss[WHO] = {"id": view.respondent.id, "assessment_id": view.respondent.assessment_id, "version": view.respondent.version}
     ss[state.ANSWERS] = dict(view.answers)  # the page always shows what is saved
@@ -182,7 +192,7 @@ def _submit(reopen: bool) -> None:
         return
     act = repo.reopen_by_link if reopen else repo.submit_by_link
     try:
-        who["version"] = act(_engine(), ss.get(TOKEN), _ref(who), expected_version=who["version"])
+        who["version"] = act(_engine(), ss.get(TOKEN, ""), _ref(who), expected_version=who["version"])
     except repo.LinkRefused:
         return  # the next run says why
     except repo.RespondentConflict:
@@ -197,7 +207,7 @@ def _submit(reopen: bool) -> None:
     ss[STEP] = 0 if reopen else ss.get(STEP, 0)
 
 
-def _review(sections: list[Section], visible: dict[str, int], lang: str) -> list[str]:
+def _review(sections: list[Section], visible: Mapping[str, Visibility], lang: str) -> list[str]:
     """Every question asked with the answer given (or "not answered"); returns the ids of those not answered."""
     answers = state.answers()
     open_ = []
@@ -219,7 +229,7 @@ def _review(sections: list[Section], visible: dict[str, int], lang: str) -> list
     return open_
 
 
-def _step(sections: list[Section], step: int, visible: dict[str, int], lang: str) -> None:
+def _step(sections: list[Section], step: int, visible: Mapping[str, Visibility], lang: str) -> None:
     section = sections[step]
     st.header(t("rs_step_of", n=step + 1, total=len(sections), title=section.title.get(lang)), anchor=_anchor(step))
     st.caption(md(section.description.get(lang)))
@@ -251,7 +261,7 @@ def _step(sections: list[Section], step: int, visible: dict[str, int], lang: str
     )
 
 
-def _progress(sections: list[Section], visible: dict[str, int]) -> tuple[int, int]:
+def _progress(sections: list[Section], visible: Mapping[str, Visibility]) -> tuple[int, int]:
     law, answers = state.law(), state.answers()
     shown = [q.id for s in sections for q in s.questions if visible[q.id] != Visibility.HIDDEN]
     return sum(1 for qid in shown if law.bank.questions[qid].is_answered(answers.get(qid))), len(shown)

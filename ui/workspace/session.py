@@ -9,13 +9,21 @@ registers itself with `on_clear`.
 so that the store itself refuses a viewer's change or a consultant's account change, whatever a page
 shows. The operator password signs in as an owner; an account signs in with its own role, and its
 session is checked against the account at every step (disabled, a new password, a new role).
+
+An unlocked session is bound to the browser that unlocked it. Streamlit lets any client that names a
+session's id take it over (a reconnection); the id is no secret (it is in every upload's address). So
+at unlock the session makes a secret, keeps its digest, and the browser code stores the secret as a
+cookie (ui/browser.py); every later step needs that cookie, or the very WebSocket connection that
+unlocked (whose handshake came before the cookie existed). A session resumed from anywhere else locks.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import importlib.util
 import os
+import secrets as token_source
 import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -23,8 +31,9 @@ from typing import TYPE_CHECKING, Any
 import streamlit as st
 
 from questions.strings import load_strings, tr
-from store.access import AccessError, RateLimiter, as_role, client_address, password_hash_configured, trusted_proxies
+from store.access import AccessError, Limits, RateLimiter, as_role, client_address, password_hash_configured, trusted_proxies
 from ui import state
+from ui.browser import BIND, BIND_COOKIE
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -42,8 +51,11 @@ class LazyModule:
         return getattr(importlib.import_module(self._name), attr)
 
 
-repo: Any = LazyModule("store.repo")
-db: Any = LazyModule("store.db")
+if TYPE_CHECKING:  # the checker sees the modules themselves
+    from store import db, repo
+else:
+    repo = LazyModule("store.repo")
+    db = LazyModule("store.db")
 
 PREFIX = "ws_"  # every workspace key in session state starts with this; locking drops them all
 UNLOCKED = "ws_unlocked"  # fingerprint of the password hash the session was unlocked with ("account:<id>:<fp>" for an account)
@@ -58,6 +70,7 @@ NOTICE = "workspace_notice"  # "expired" or "locked": outside the prefix, so tha
 NOTICE_NOW = "workspace_notice_now"  # the notice being said on this run (the sidebar took it; the door says it too)
 # Where the session is, in the address (ids only), so that a reload comes back to it after signing in again.
 PLACE_PARAMS: tuple[tuple[str, str], ...] = (("client", CLIENT), ("assessment", SELECTED))
+BOUND = "ws_bound"  # {"secret": digest of the browser's secret, "connection": the unlocking WebSocket's key}
 
 SESSION_MINUTES_ENV = "PIRISK_WORKSPACE_SESSION_MINUTES"
 DEFAULT_SESSION_MINUTES = 30.0
@@ -118,9 +131,9 @@ def fingerprint(hashed: str) -> str:
 
 
 @st.cache_resource(show_spinner=False)
-def limiters() -> tuple[RateLimiter, RateLimiter]:
+def limiters() -> Limits:
     """The process-wide failed-unlock limiters: (per session and per client address, whole process)."""
-    return (
+    return Limits(
         RateLimiter(PER_CLIENT_FAILURES, FAILURE_WINDOW, clock=_clock),
         RateLimiter(GLOBAL_FAILURES, FAILURE_WINDOW, clock=_clock),
     )
@@ -182,11 +195,48 @@ def accounts_enabled() -> bool:
 # -- the unlocked session ----------------------------------------------------------------------------
 
 
-def active() -> bool:
-    """Whether this session is unlocked, not expired, and unlocked under the password configured now (or,
-    for an account, by an account still enabled, with the same password; its role is read again)."""
+def connection_marks() -> tuple[str, str]:
+    """What this step's WebSocket connection brought: the binding cookie (BIND_COOKIE), and its handshake's
+    Sec-WebSocket-Key (random, one per connection); "" for what it did not bring."""
+    try:
+        cookie, key = st.context.cookies.get(BIND_COOKIE), st.context.headers.get("Sec-WebSocket-Key")
+    except Exception:  # no client context (a test's script run)
+        return "", ""
+    return (cookie if isinstance(cookie, str) else ""), (key if isinstance(key, str) else "")
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def _bind() -> None:
+    """Bind this session to this browser: a new secret for its cookie, and this connection."""
     ss = st.session_state
-    if UNLOCKED not in ss:
+    secret = token_source.token_urlsafe(32)
+    ss[BOUND] = {"secret": _digest(secret), "connection": connection_marks()[1]}
+    ss[BIND] = secret  # ui/browser.py hands it to the browser, which keeps it as a cookie
+
+
+def bound() -> bool:
+    """Whether this step comes from the browser that unlocked: its cookie, or the unlocking connection."""
+    binding = st.session_state.get(BOUND)
+    if not isinstance(binding, dict):
+        return False
+    cookie, connection = connection_marks()
+    if cookie and hmac.compare_digest(_digest(cookie), str(binding.get("secret"))):
+        return True
+    # Every WebSocket handshake carries its own random key (RFC 6455); only a script run without a client
+    # (AppTest) has none. Were Streamlit to stop passing the header on, every connection would match:
+    # tests/replicas/test_replicas_takeover.py would then fail.
+    return hmac.compare_digest(connection, str(binding.get("connection")))
+
+
+def active() -> bool:
+    """Whether this session is unlocked, from the browser that unlocked it, not expired, and unlocked under
+    the password configured now (or, for an account, by an account still enabled, with the same password;
+    its role is read again)."""
+    ss = st.session_state
+    if UNLOCKED not in ss or not bound():
         return False
     if clock() - float(ss.get(SEEN, float("-inf"))) > session_minutes() * 60:
         return False
@@ -254,6 +304,7 @@ def unlock(hashed: str, author: str) -> None:
     ss[SEEN] = clock()
     ss[AUTHOR] = " ".join(author.split())[: repo.NAME_MAX]
     ss.pop(NOTICE, None)
+    _bind()
 
 
 def unlock_account(account: Any) -> None:
@@ -265,6 +316,7 @@ def unlock_account(account: Any) -> None:
     ss[SEEN] = clock()
     ss[AUTHOR] = account.name
     ss.pop(NOTICE, None)
+    _bind()
 
 
 def signed_in_account() -> bool:

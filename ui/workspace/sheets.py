@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -98,14 +99,15 @@ def _import(db: Engine, clients: list[repo.Client]) -> None:
     )
     uploader = f"ws_import_file_{ss.get(IMPORT_ROUND, 0)}"
     uploaded = st.file_uploader(t("ws_import_file"), type=["xlsx"], key=uploader, max_upload_size=MAX_SHEET_MB)
-    if st.button(
+    clicked = st.button(
         t("ws_import"), key="ws_import", type="primary", disabled=uploaded is None or ws.read_only(), icon=":material/upload:"
-    ):
+    )
+    if clicked and uploaded is not None:  # (the button is disabled without a file)
         ss.pop(IMPORT_PROBLEMS, None)
+        day: Any = ss.get(IMPORT_DATE)  # the widgets' values, as they are: the store refuses a missing one
+        lang: Any = ss.get(IMPORT_LANG)
         try:
-            saved, problems = import_file(
-                db, ss[IMPORT_CLIENT], ss.get(IMPORT_TITLE) or "", ss.get(IMPORT_DATE), ss.get(IMPORT_LANG), uploaded.getvalue()
-            )
+            saved, problems = import_file(db, ss[IMPORT_CLIENT], ss.get(IMPORT_TITLE) or "", day, lang, uploaded.getvalue())
         except StoreError as err:
             st.error(md(t("ws_import_refused", reason=msg.reason(err))), icon=":material/error:")
             return
@@ -116,10 +118,10 @@ def _import(db: Engine, clients: list[repo.Client]) -> None:
             ss[IMPORT_ROUND] = ss.get(IMPORT_ROUND, 0) + 1  # a fresh uploader for the next file
             msg.flash("success", t("ws_imported", title=saved.title, n=len(saved.answers)))
             st.rerun()
-    problems = ss.get(IMPORT_PROBLEMS)
-    if problems:
-        st.error(md(t("ws_import_problems", n=len(problems))), icon=":material/table_chart:")
-        table = pd.DataFrame(problems, columns=[t("ws_col_row"), t("ws_col_question_id"), t("ws_col_problem")])
+    problem_rows = ss.get(IMPORT_PROBLEMS)
+    if problem_rows:
+        st.error(md(t("ws_import_problems", n=len(problem_rows))), icon=":material/table_chart:")
+        table = pd.DataFrame(problem_rows, columns=[t("ws_col_row"), t("ws_col_question_id"), t("ws_col_problem")])
         st.dataframe(table, hide_index=True, key="ws_import_problem_table")
 
 

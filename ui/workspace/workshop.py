@@ -67,7 +67,7 @@ def _answer_input(
     ss = st.session_state
     names = option_names(q, lang)
     if q.type == "multi":
-        options = [c.id for c in q.choices] + ([UNKNOWN] if q.unknown else [])
+        options: list[Any] = [c.id for c in q.choices] + ([UNKNOWN] if q.unknown else [])
         ss[key] = [UNKNOWN] if value == UNKNOWN else [v for v in value if v in options] if isinstance(value, list) else []
         st.multiselect(
             label,
@@ -81,7 +81,7 @@ def _answer_input(
             placeholder=t("ws_choose"),
         )
         return
-    options: list[Any] = [True, False] if q.type == "yes_no" else [c.id for c in q.choices]
+    options = [True, False] if q.type == "yes_no" else [c.id for c in q.choices]
     if q.unknown:
         options.append(UNKNOWN)
     ss[key] = value if not isinstance(value, list) and value in options else None
@@ -391,7 +391,7 @@ def _question_by_question(db: Engine, saved: repo.SavedAssessment, lang: str) ->
     section_of = {q.id: s.title.get(lang) for s in bank.sections for q in s.questions}
     ids = [q.id for q in order]
     ss = st.session_state
-    current = ss.get(CURRENT) if ss.get(CURRENT) in ids else ids[0]
+    current = ss[CURRENT] if ss.get(CURRENT) in ids else ids[0]
     ss[CURRENT] = current
     i = ids.index(current)
     q = bank.questions[current]
