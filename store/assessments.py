@@ -45,6 +45,7 @@ from store.records import (
     clean_lang,
     clean_name,
     clean_note,
+    clean_source,
     clean_status,
     clean_value,
     client_name,
@@ -390,7 +391,7 @@ def set_answers(
     check_target(target)
     clean = {qid: clean_value(bank_question(qid), value) for qid, value in values.items()}
     author = clean_author(author)
-    kept = {qid: dict(how) for qid, how in (source or {}).items() if qid in clean and isinstance(how, Mapping)}
+    kept = {qid: clean_source(bank_question(qid), how) for qid, how in (source or {}).items() if qid in clean}
     with writing(engine) as s:
         return write_changes(s, target, expected_version=expected_version, author=author, answers=clean, source=kept)
 
