@@ -319,6 +319,8 @@ def _sheet_name(name: str) -> str:
 
 def display_width(text: str) -> int:
     """How many columns `text` takes in a spreadsheet: a wide character (Chinese, full-width) counts two."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
