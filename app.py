@@ -28,11 +28,13 @@ if workspace:
 
     # Before navigation: an expired workspace session is locked here, so its pages are not even registered.
     unlocked = workspace_session.check_session()
+    if unlocked:
+        workspace_session.restore_place()  # after a reload: the client and assessment in the address
 door = workspace and (unlocked or workspace_session.configured())
 page = st.navigation(
     nav.pages(unlocked=unlocked, workspace=workspace, door=door), expanded=unlocked
 )  # expanded: every page listed
-widgets.sidebar()
+widgets.sidebar(self_assessment=nav.name_of(page) in nav.PAGES)  # the workspace's pages have their own dates
 if workspace:
     workspace_access.sidebar()
 page.run()

@@ -129,6 +129,9 @@ class ActionView:
     status: str
     status_label: str  # with the reason, for one not being done
     evidence: str
+    due_on: dt.date | None = None  # the due date itself, for a spreadsheet's date cell
+    status_word: str = ""  # the status alone, without the reason
+    reason: str = ""  # why it is not being done (user text, raw)
 
 
 @dataclass(frozen=True)
@@ -507,7 +510,18 @@ def _action_view(a: ActionInput, law: Law, lang: str) -> ActionView:
     label = status_label(a.status, lang)
     if a.reason.strip():
         label = tr("report", "action_status_why", lang, status=label, why=a.reason)
-    return ActionView(a.remedy, _measure_title(a.remedy, law, lang), a.owner, _day(a.due), a.status, label, a.evidence)
+    return ActionView(
+        a.remedy,
+        _measure_title(a.remedy, law, lang),
+        a.owner,
+        _day(a.due),
+        a.status,
+        label,
+        a.evidence,
+        due_on=a.due,
+        status_word=status_label(a.status, lang),
+        reason=a.reason,
+    )
 
 
 def _actions_table(actions: tuple[ActionView, ...], lang: str) -> TableView:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from functools import cache
+from typing import Any
 
 from fontTools.ttLib import TTFont
 
@@ -28,6 +29,26 @@ PAGE_COUNT_ALIAS = "{nb}"
 _ALIAS_KEPT = "{" + BREAK + "nb}"
 NO_LINE_START = frozenset("，。、；：？！）》」』”’〉】〕〗…—％‰·・ー々,.;:?!)]}%")
 NO_LINE_END = frozenset("（《「『“‘〈【〔〖([{")
+
+
+def _unused_save(*_args: object, **_kwargs: object) -> None:
+    """Stands for TTFont.save where fpdf2 discards what it would write (see `add_report_font`)."""
+
+
+def add_report_font(pdf: Any) -> None:
+    """Give an fpdf2 document the report's font, set at 10 pt, tuned as every pirisk PDF needs it."""
+    pdf.add_font(FONT_FAMILY, "", str(FONT_PATH))
+    font = pdf.fonts[FONT_FAMILY]
+    font.cw[ord(BREAK)] = 0  # the break mark takes no room
+    # fpdf2 saves the subset font whole before taking its CFF table; recomputing the bounding box
+    # of every glyph on that save tripled the time to write a Chinese report. The full font's
+    # box, kept instead, still encloses every glyph.
+    font.ttfont.recalcBBoxes = False
+    if font.is_cff and font.is_cid_keyed:
+        # For a CID-keyed CFF font, fpdf2 (2.8.9) embeds the CFF table alone and throws the whole
+        # saved font away: skip compiling it, a third of the time to write a long Chinese report.
+        font.ttfont.save = _unused_save
+    pdf.set_font(FONT_FAMILY, size=10)
 
 
 @cache

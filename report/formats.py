@@ -122,7 +122,12 @@ def file_stem(law_as_of: dt.date, lang: str, *parts: str) -> str:
 
 
 def safe_name_part(text: str, limit: int = 40) -> str:
-    """Text for a file name: letters (any script) and digits kept, everything else one hyphen."""
+    """Text for a file name: letters (any script) and digits kept, everything else one hyphen; longer than
+    `limit`, cut after the last whole word that fits (a single word too long is cut at the limit)."""
     text = unicodedata.normalize("NFC", text)
     cleaned = re.sub(r"[^\w]+", "-", text, flags=re.UNICODE).strip("-_")
-    return cleaned[:limit].strip("-_")
+    if len(cleaned) <= limit:
+        return cleaned
+    cut = cleaned[: limit + 1]  # one more: a hyphen just after the limit ends a whole word
+    end = cut.rfind("-")
+    return (cut[:end] if end > 0 else cleaned[:limit]).strip("-_")

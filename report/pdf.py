@@ -25,7 +25,7 @@ from report.content import (
     ReportContent,
     TableView,
 )
-from report.fonts import BREAK, FONT_FAMILY, FONT_PATH, drawn, plain, printable
+from report.fonts import BREAK, FONT_FAMILY, add_report_font, drawn, plain, printable
 from report.style import (
     ACCENT,
     AMBER_TEXT,
@@ -46,10 +46,6 @@ MAX_LOGO_PIXELS = 4096 * 4096
 SOFT_BREAKS = frozenset("._@/-")  # where a word longer than the line may break, after the character
 
 
-def _unused_save(*_args: object, **_kwargs: object) -> None:
-    """Stands for TTFont.save where fpdf2 discards what it would write (see ReportPDF)."""
-
-
 class ReportPDF(FPDF):
     """An A4 page set with the report's font, running header, and disclaimer and page number in the foot."""
 
@@ -58,18 +54,7 @@ class ReportPDF(FPDF):
         self.content = content
         self.set_margins(MARGIN, TOP, MARGIN)
         self.set_auto_page_break(True, margin=BOTTOM)
-        self.add_font(FONT_FAMILY, "", str(FONT_PATH))
-        font = self.embedded_font()
-        font.cw[ord(BREAK)] = 0  # the break mark takes no room
-        # fpdf2 saves the subset font whole before taking its CFF table; recomputing the bounding box
-        # of every glyph on that save tripled the time to write a Chinese report. The full font's
-        # box, kept instead, still encloses every glyph.
-        font.ttfont.recalcBBoxes = False
-        if font.is_cff and font.is_cid_keyed:
-            # For a CID-keyed CFF font, fpdf2 (2.8.9) embeds the CFF table alone and throws the whole
-            # saved font away: skip compiling it, a third of the time to write a long Chinese report.
-            font.ttfont.save = _unused_save
-        self.set_font(FONT_FAMILY, size=10)
+        add_report_font(self)
         self.header_text = ""
         self.footer_text = content.t("footer_disclaimer", as_of=content.law_as_of.isoformat())
 

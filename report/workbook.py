@@ -124,14 +124,25 @@ def _plan(c: ReportContent) -> pd.DataFrame:
                 effect,
                 "\n".join(x.text for x in m.after),
                 a.owner if a else "",
-                a.due if a else "",
-                a.status_label if a else "",
+                a.due_on if a else None,  # a date cell, not text
+                a.status_word if a else "",
+                a.reason if a else "",
                 a.evidence if a else "",
                 "\n".join(m.cited),
             )
         )
-    rows += [(None, a.measure, "", "", a.owner, a.due, a.status_label, a.evidence, "") for a in tracked.values()]
-    head = ("col_no", "col_measure", "col_reduction", "col_after", "col_owner", "col_due", "col_status", "col_evidence")
+    rows += [(None, a.measure, "", "", a.owner, a.due_on, a.status_word, a.reason, a.evidence, "") for a in tracked.values()]
+    head = (
+        "col_no",
+        "col_measure",
+        "col_reduction",
+        "col_after",
+        "col_owner",
+        "col_due",
+        "col_status",
+        "col_why_not",
+        "col_evidence",
+    )
     return _frame([*(t(k) for k in head), t("col_cited")], rows)
 
 

@@ -4,20 +4,26 @@ that chose it. The engine decides what scores higher; nothing here scores.
 The rules, in the order they are tried:
 
 - **unanimous**: everyone who answered gave the same answer. It is suggested.
-- **majority**: the answers differ, but with each of them in place the engine gives the same risk level
-  on every axis (the respondents agree on the level). The answer most respondents gave is suggested;
-  a tie goes to the one that scores higher, then to "I don't know".
-- **cautious**: the answers lead to different levels. The answer that scores higher is suggested: the
-  sum of the four axis scores `scoring.engine.assess` gives with that answer in place. A tie goes to
-  "I don't know" when it is among the tied answers (for it the engine counts every finding that some
-  true answer could trigger, so it is never the less cautious choice), then to the most common answer.
+- **cautious**: the answers lead to different risk levels. The answer that scores higher is suggested,
+  whatever the count: the sum of the four axis scores `scoring.engine.assess` gives with that answer in
+  place. "I don't know" is never the less cautious choice (for it the engine counts every finding that
+  some true answer could trigger).
+- **majority**: the answers lead to the same level on every axis, and one answer was given more often
+  than any other. It is suggested, with the counts.
+- **tie**: the answers lead to the same level and two or more were given equally often. The cautious one
+  among them is suggested, and the reason says it is a tie.
 - **unscored**: the answers cannot be compared yet because the answer set cannot be scored (a profile
   question without "I don't know" has no answer anywhere). The most common answer is suggested, a tie
   going to "I don't know"; the consultant should settle the profile first.
 
+"Cautious" orders answers by their total score, then by how many findings they fire, then "I don't know"
+first; what is still equal is ordered by the answer itself (its canonical key), never by who answered
+first, so the same answers always give the same suggestion.
+
 Each answer is scored in the context of the agreed answers so far. A question the agreed answers leave
-open is filled with the respondents' most common answer to it, else with "I don't know" where it is
-offered: what the engine itself assumes of an answer not given.
+open is filled with the respondents' most common answer to it (a tie: "I don't know" if given, else the
+first in canonical order), else with "I don't know" where it is offered: what the engine itself assumes
+of an answer not given.
 """
 
 from __future__ import annotations
@@ -33,29 +39,41 @@ from questions.model import UNKNOWN
 from scoring.engine import assess, incomplete, scored_answers
 from scoring.loader import Law, default_law
 
-RULES = ("unanimous", "majority", "cautious", "unscored")
+RULES = ("unanimous", "majority", "tie", "cautious", "unscored")
 _FILL_ROUNDS = 8  # an answer can open further questions; each round fills those
 
 
 @dataclass(frozen=True)
 class Suggestion:
-    """The suggested agreed answer, the rule that chose it (one of RULES), and, when answers were scored,
-    each answer given with its total score (the sum of the four axis scores), highest first."""
+    """The suggested agreed answer, the rule that chose it (one of RULES), when answers were scored each
+    answer given with its total score (the sum of the four axis scores), highest first, and how many
+    respondents gave each answer, most first."""
 
     value: Any
     rule: str
     scores: tuple[tuple[Any, int], ...] = ()
+    counts: tuple[tuple[Any, int], ...] = ()
+
+    @property
+    def respondents(self) -> int:
+        """How many respondents answered."""
+        return sum(n for _, n in self.counts)
+
+
+def _canonical(key: Hashable) -> str:
+    """An order of answers that does not depend on who answered first."""
+    return repr(key)
 
 
 def _most_common(values: list[Any]) -> list[Any]:
-    """The answers given most often (several when tied), in the order first given."""
+    """The answers given most often (several when tied), "I don't know" first, then in canonical order."""
     counts = Counter(answer_key(v) for v in values)
     top = max(counts.values())
     seen: dict[Hashable, Any] = {}
     for v in values:
         if counts[answer_key(v)] == top:
             seen.setdefault(answer_key(v), v)
-    return list(seen.values())
+    return [seen[k] for k in sorted(seen, key=lambda k: (k != UNKNOWN, _canonical(k)))]
 
 
 def _complete(answers: dict[str, Any], fill: Mapping[str, Any], law: Law) -> dict[str, Any] | None:
@@ -95,32 +113,32 @@ def suggest(
     distinct: dict[Hashable, Any] = {}
     for v in given:
         distinct.setdefault(answer_key(v), v)
-    if len(distinct) == 1:
-        return Suggestion(given[0], "unanimous")
-
     counts = Counter(answer_key(v) for v in given)
+    order = sorted(distinct, key=lambda k: (-counts[k], k != UNKNOWN, _canonical(k)))
+    tally = tuple((distinct[k], counts[k]) for k in order)
+    if len(distinct) == 1:
+        return Suggestion(given[0], "unanimous", counts=tally)
+
     fill = {qid: _most_common(list(by.values()))[0] for qid, by in workshop.items() if qid != question_id and by}
     base = {qid: v for qid, v in agreed.items() if qid != question_id and v is not None}
-    results: dict[Hashable, tuple[int, tuple[str, ...]]] = {}
+    results: dict[Hashable, tuple[int, int, tuple[str, ...]]] = {}
     for key, value in distinct.items():
         complete = _complete({**base, question_id: value}, fill, law)
         if complete is None:
-            tied = _most_common(given)
-            unknown = [v for v in tied if v == UNKNOWN]
-            return Suggestion((unknown or tied)[0], "unscored")
+            return Suggestion(_most_common(given)[0], "unscored", counts=tally)
         result = assess(scored_answers(complete, law), as_of, rank_remedies=False, law=law)
-        results[key] = (sum(r.score for r in result.axes.values()), tuple(r.level for r in result.axes.values()))
+        levels = tuple(r.level for r in result.axes.values())
+        results[key] = (sum(r.score for r in result.axes.values()), len(result.findings), levels)
 
-    scores = tuple(sorted(((distinct[k], total) for k, (total, _) in results.items()), key=lambda p: -p[1]))
+    def caution(key: Hashable) -> tuple[int, int, bool]:
+        total, findings, _ = results[key]
+        return (total, findings, key == UNKNOWN)
 
-    def preference(key: Hashable) -> tuple[int, int, int]:
-        total = results[key][0]
-        return (total, key == UNKNOWN, counts[key])
-
-    if len({levels for _, levels in results.values()}) == 1:  # they agree on the level: the majority
-        top = max(counts.values())
-        tied = [k for k in distinct if counts[k] == top]
-        best = max(tied, key=lambda k: (results[k][0], k == UNKNOWN))
-        return Suggestion(distinct[best], "majority", scores)
-    best = max(distinct, key=preference)
-    return Suggestion(distinct[best], "cautious", scores)
+    # Highest first; what is still equal, in canonical order (sorted is stable).
+    ranked = sorted(sorted(distinct, key=_canonical), key=caution, reverse=True)
+    scores = tuple((distinct[k], results[k][0]) for k in ranked)
+    if len({levels for *_, levels in results.values()}) > 1:
+        return Suggestion(distinct[ranked[0]], "cautious", scores, tally)
+    top = max(counts.values())
+    tied = [k for k in ranked if counts[k] == top]
+    return Suggestion(distinct[tied[0]], "majority" if len(tied) == 1 else "tie", scores, tally)

@@ -25,6 +25,7 @@ import datetime as dt
 import io
 import math
 import re
+import unicodedata
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -316,6 +317,13 @@ def _sheet_name(name: str) -> str:
     return name
 
 
+def display_width(text: str) -> int:
+    """How many columns `text` takes in a spreadsheet: a wide character (Chinese, full-width) counts two."""
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
 def write_xlsx(sheets: Mapping[str, pd.DataFrame], *, wrap_text: bool = False, replace_illegal: bool = False) -> bytes:
     """Tables as one .xlsx workbook, a sheet per table in the given order: bold, frozen headings; times in UTC
     (a zoned column's heading says so); text, headings included, never taken as a formula. Raises TableError.
@@ -340,10 +348,10 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], *, wrap_text: bool = False, r
         ws = wb.create_sheet(_sheet_name(title))
         headings = _headings(df)
         for i, heading in enumerate(headings, start=1):
-            width = len(heading)
+            width = display_width(heading)
             if wrap_text:  # as wide as the longest line of its text, within limits
                 lines = (line for v in df.iloc[:, i - 1] if isinstance(v, str) for line in v.splitlines())
-                width = max([width, *(min(len(line), 60) for line in lines)])
+                width = max([width, *(min(display_width(line), 60) for line in lines)])
             ws.column_dimensions[get_column_letter(i)].width = max(
                 12 if not wrap_text else 8, min(40 if not wrap_text else 62, width + 2)
             )

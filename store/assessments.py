@@ -45,6 +45,7 @@ from store.records import (
     clean_lang,
     clean_name,
     clean_note,
+    clean_source,
     clean_status,
     clean_value,
     client_name,
@@ -134,13 +135,16 @@ def write_changes(
     answers: Mapping[str, Any] | None = None,
     details: Mapping[str, Any] | None = None,
     notes: Mapping[str, str] | None = None,
+    source: Mapping[str, Any] | None = None,
 ) -> int:
     """Apply already-validated changes to the assessment `target` on top of `expected_version`, in the
-    session's transaction: one version bump and one history row per thing that really changes (an empty
-    note text deletes the note). Returns the new version, or `expected_version` if nothing changed.
+        session's transaction: one version bump and one history row per thing that really changes (an empty
+        note text deletes the note). `source` says where an answer came from ({question id: {"workshop":
+    {respondent: answer}}}), kept on its history row. Returns the new version, or `expected_version` if
+    nothing changed.
 
-    Raises NotFound (deleted, or no longer the client's), ConflictError (changed since it was read) or
-    StoreError (answers to an assessment that is not a draft). Nothing is written then."""
+        Raises NotFound (deleted, or no longer the client's), ConflictError (changed since it was read) or
+        StoreError (answers to an assessment that is not a draft). Nothing is written then."""
     row = target_row(s, target)
     assessment_id, client_id = row.id, row.client_id
     if row.version != expected_version:
@@ -225,6 +229,7 @@ def write_changes(
             version=new_version,
             author=author,
             changed_at=now,
+            source=(source or {}).get(key) if kind == "answer" else None,
         )
         for kind, key, old, new in changes
     )
@@ -350,24 +355,45 @@ def answer_differences(engine: Engine, first_id: int, second_id: int) -> dict[st
 # Answers, and the history
 
 
-def set_answer(engine: Engine, target: Target, question_id: str, value: Any, *, expected_version: int, author: str) -> int:
+def set_answer(
+    engine: Engine,
+    target: Target,
+    question_id: str,
+    value: Any,
+    *,
+    expected_version: int,
+    author: str,
+    source: Mapping[str, Any] | None = None,
+) -> int:
     """Set (or, with None, clear) one answer of a draft; returns the new version.
 
     `value` is validated against the bank. Raises ConflictError if the assessment is no longer at
     `expected_version`, NotFound if it is gone or no longer the client's, or StoreError; nothing is
-    written then. Setting the value it already has changes nothing and returns `expected_version`."""
-    return set_answers(engine, target, {question_id: value}, expected_version=expected_version, author=author)
+    written then. Setting the value it already has changes nothing and returns `expected_version`.
+    `source` (as in `set_answers`) says where it came from."""
+    return set_answers(engine, target, {question_id: value}, expected_version=expected_version, author=author, source=source)
 
 
-def set_answers(engine: Engine, target: Target, values: Mapping[str, Any], *, expected_version: int, author: str) -> int:
-    """Set several answers at once (None clears one): one transaction, one version bump, one history row each."""
-    if not isinstance(values, Mapping):
+def set_answers(
+    engine: Engine,
+    target: Target,
+    values: Mapping[str, Any],
+    *,
+    expected_version: int,
+    author: str,
+    source: Mapping[str, Any] | None = None,
+) -> int:
+    """Set several answers at once (None clears one): one transaction, one version bump, one history row each.
+    `source` says where answers came from, by question id: {"workshop": {respondent: their answer}} for an
+    answer agreed in a workshop, kept on its history row."""
+    if not isinstance(values, Mapping) or not isinstance(source or {}, Mapping):
         raise StoreError(key="store_answers_not_mapping")
     check_target(target)
     clean = {qid: clean_value(bank_question(qid), value) for qid, value in values.items()}
     author = clean_author(author)
+    kept = {qid: clean_source(bank_question(qid), how) for qid, how in (source or {}).items() if qid in clean}
     with writing(engine) as s:
-        return write_changes(s, target, expected_version=expected_version, author=author, answers=clean)
+        return write_changes(s, target, expected_version=expected_version, author=author, answers=clean, source=kept)
 
 
 def history(

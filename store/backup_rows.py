@@ -46,6 +46,7 @@ from store.records import (
     clean_name,
     clean_note,
     clean_sections,
+    clean_source,
     clean_status,
     clean_value,
 )
@@ -161,6 +162,14 @@ def _answer_change(row: Any) -> None:
         for value in (row.old_value, row.new_value):
             if value is not None:
                 _answer(row.question_id, value)
+    if row.source is not None:  # where an agreed answer came from: a workshop's answers, as the store keeps them
+        question = bank_questions().get(row.question_id)
+        if row.kind != "answer" or question is None:
+            raise _BadRow("a source on a change that is not an answer")
+        try:
+            _same(row.source, clean_source(question, row.source))
+        except StoreError:
+            raise _BadRow("a source that is not a workshop's answers") from None
 
 
 def _note(row: Any) -> None:

@@ -130,6 +130,8 @@ class AnswerChangeRow(Base):
     version: Mapped[int] = mapped_column(Integer)
     author: Mapped[str] = mapped_column(String(NAME_MAX))
     changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # Where an agreed answer came from: {"workshop": {respondent: answer}}; NULL when the consultant typed it.
+    source: Mapped[JSONValue] = mapped_column(answer_json(), nullable=True)
 
 
 class NoteRow(Base):

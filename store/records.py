@@ -132,6 +132,7 @@ class AnswerChange:
     author: str
     changed_at: dt.datetime
     kind: str = "answer"
+    source: dict[str, Any] | None = None  # {"workshop": {respondent: answer}} for an answer agreed in a workshop
 
 
 @dataclass(frozen=True)
@@ -281,6 +282,15 @@ def clean_author(value: Any) -> str:
     return clean_name(value, "field_author", allow_empty=True)
 
 
+def clean_source(question: Question, source: Any) -> dict[str, Any]:
+    """Where an agreed answer came from, as its history row keeps it: {"workshop": {respondent's name:
+    their answer}}, each name as a respondent's is stored and each answer valid for `question`."""
+    workshop = source.get("workshop") if isinstance(source, Mapping) and set(source) == {"workshop"} else None
+    if not isinstance(workshop, Mapping):
+        raise StoreError(key="store_answers_not_mapping")
+    return {"workshop": {clean_name(name, "field_respondent_name"): clean_value(question, v) for name, v in workshop.items()}}
+
+
 def upsert_insert(session: Session) -> Any:
     """The dialect's INSERT, which has ON CONFLICT on both SQLite and PostgreSQL."""
     return sqlite.insert if session.get_bind().dialect.name == "sqlite" else postgresql.insert
@@ -334,6 +344,7 @@ def change_record(row: AnswerChangeRow) -> AnswerChange:
         row.author,
         row.changed_at,
         row.kind or "answer",
+        row.source if isinstance(row.source, dict) else None,
     )
 
 

@@ -36,7 +36,7 @@ def test_nobody_answered_nothing_is_suggested() -> None:
 def test_the_same_answer_from_everyone_is_suggested_even_a_tick_list_in_another_order() -> None:
     workshop = {"data_categories": {"Li": ["transactions", "health"], "Zhang": ["health", "transactions"]}}
     s = suggest("data_categories", workshop, ARTICLE, DAY)
-    assert s == Suggestion(["transactions", "health"], "unanimous")
+    assert s == Suggestion(["transactions", "health"], "unanimous", counts=((["transactions", "health"], 2),))
 
 
 def test_where_the_answers_lead_to_different_levels_the_one_that_scores_higher_is_suggested() -> None:
@@ -63,9 +63,10 @@ def test_where_the_answers_agree_on_the_level_the_majority_is_suggested_and_a_ti
     assert levels[True][1] == levels[UNKNOWN][1], "the test needs two answers that lead to the same levels"
     s = suggest("encryption", {"encryption": {"A": True, "B": True, "C": UNKNOWN}}, agreed, DAY)
     assert (s.value, s.rule) == (True, "majority")
+    assert s.counts == ((True, 2), (UNKNOWN, 1)) and s.respondents == 3
     if levels[True][0] == levels[UNKNOWN][0]:
         s = suggest("encryption", {"encryption": {"A": True, "B": UNKNOWN}}, agreed, DAY)
-        assert (s.value, s.rule) == (UNKNOWN, "majority")  # one each, the same scores: the cautious side
+        assert (s.value, s.rule) == (UNKNOWN, "tie")  # one each, the same scores: the cautious side
 
 
 def test_an_answer_that_opens_further_questions_is_scored_with_them_taken_as_unknown() -> None:
@@ -73,7 +74,7 @@ def test_an_answer_that_opens_further_questions_is_scored_with_them_taken_as_unk
     the engine treats what is not answered as "I don't know", and so does the comparison."""
     agreed = {k: v for k, v in ARTICLE.items() if k not in ("past_leak",)}
     s = suggest("past_leak", {"past_leak": {"A": True, "B": False}}, agreed, DAY)
-    assert s is not None and s.rule in ("cautious", "majority") and len(s.scores) == 2
+    assert s is not None and s.rule in ("cautious", "majority", "tie") and len(s.scores) == 2
 
 
 def test_without_a_profile_the_answers_cannot_be_scored_and_the_most_common_is_suggested() -> None:
@@ -82,7 +83,7 @@ def test_without_a_profile_the_answers_cannot_be_scored_and_the_most_common_is_s
     assert (s.value, s.rule) == (True, "unscored")
     s = suggest("encryption", {"encryption": {"A": True, "B": UNKNOWN}}, {}, DAY)
     assert (s.value, s.rule) == (UNKNOWN, "unscored")
-    assert set(RULES) == {"unanimous", "majority", "cautious", "unscored"}
+    assert set(RULES) == {"unanimous", "majority", "tie", "cautious", "unscored"}
 
 
 def test_the_respondents_answers_to_other_questions_complete_the_context() -> None:
@@ -91,4 +92,34 @@ def test_the_respondents_answers_to_other_questions_complete_the_context() -> No
     workshop = {q: {"A": ARTICLE[q]} for q in profile}
     workshop["past_leak"] = {"A": True, "B": False}
     s = suggest("past_leak", workshop, {}, DAY)
-    assert s.rule in ("cautious", "majority") and len(s.scores) == 2
+    assert s.rule in ("cautious", "majority", "tie") and len(s.scores) == 2
+
+
+def test_a_tie_takes_the_answer_that_scores_higher_says_it_is_a_tie_and_does_not_depend_on_who_answered_first() -> None:
+    """The field report: on a 1-1 tie the favourable answer was suggested "as most respondents gave"."""
+    agreed = agreed_without("sourcing_approval_process")
+    yes, no = (total({**agreed, "sourcing_approval_process": v}) for v in (True, False))
+    assert yes[1] == no[1] and no[0] > yes[0], "the test needs a question whose answers share levels, No scoring higher"
+    for order in ({"A": True, "B": False}, {"A": False, "B": True}):
+        s = suggest("sourcing_approval_process", {"sourcing_approval_process": order}, agreed, DAY)
+        assert (s.value, s.rule) == (False, "tie")
+        assert s.scores == ((False, no[0]), (True, yes[0]))
+        assert dict(s.counts) == {True: 1, False: 1}
+
+
+def test_on_equal_scores_the_answer_that_fires_more_findings_is_the_cautious_one() -> None:
+    agreed = agreed_without("privacy_notice")
+    results = {v: assess({**agreed, "privacy_notice": v}, DAY, rank_remedies=False) for v in (True, False)}
+    assert sum(r.score for r in results[True].axes.values()) == sum(r.score for r in results[False].axes.values())
+    assert len(results[False].findings) > len(results[True].findings), "the test needs more findings for No"
+    for order in ({"A": True, "B": False}, {"A": False, "B": True}):
+        assert suggest("privacy_notice", {"privacy_notice": order}, agreed, DAY).value is False
+
+
+def test_the_same_answers_give_the_same_suggestion_whatever_the_order_of_respondents_or_questions() -> None:
+    agreed = {k: v for k, v in ARTICLE.items() if k not in ("past_leak", "consumer_facing")}
+    answers = {"A": True, "B": False, "C": UNKNOWN}
+    workshop = {"consumer_facing": {"A": True, "B": False}, "past_leak": answers}
+    first = suggest("past_leak", workshop, agreed, DAY)
+    backwards = {"past_leak": dict(reversed(answers.items())), "consumer_facing": {"B": False, "A": True}}
+    assert suggest("past_leak", backwards, agreed, DAY) == first

@@ -159,6 +159,10 @@ def test_file_names_come_from_client_title_date_and_language() -> None:
     assert file_name(docx, DAY, "zh", "示例互联网公司", "2026/年度 评估") == "示例互联网公司-2026-年度-评估-2026-12-01-zh.docx"
     assert file_name(pdf, DAY, "en", "../../etc", "<>:|?*") == "etc-2026-12-01-en.pdf"
     assert file_name(pdf, DAY, "en") == "pirisk-report-2026-12-01-en.pdf"
+    # A long title is cut after a whole word, never in the middle of one (issue 22, item 8).
+    long = "Personal information protection compliance review"
+    assert file_name(pdf, DAY, "en", long) == "Personal-information-protection-2026-12-01-en.pdf"
+    assert file_name(pdf, DAY, "en", "x" * 50) == "x" * 40 + "-2026-12-01-en.pdf"
     assert {f.key for f in FORMATS} >= {"pdf", "docx", "md"}
 
 

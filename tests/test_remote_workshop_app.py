@@ -293,8 +293,8 @@ def test_the_live_view_shows_progress_answers_disagreement_and_a_suggestion_set_
     at = open_on(unlock(start(), author="Ann"), saved.id, "workshop")
     assert not at.exception
     page = texts(at)
-    assert "2 of 3 respondents have started; 1 have submitted." in page
-    assert "Li Wei: submitted" in page and "Zhang Min: answering (1 answered)" in page and "Chen Jie: not started" in page
+    assert "Respondents: 3 · started: 2 · submitted: 1" in page
+    assert "Li Wei: submitted" in page and "Zhang Min: answering (answered: 1)" in page and "Chen Jie: not started" in page
     assert "Li Wei: No" in page and "Zhang Min: Yes" in page
     assert "Suggested: Yes" in page and "the cautious one" in page
     at.button(key="ws_use__past_leak").click().run()
@@ -302,6 +302,12 @@ def test_the_live_view_shows_progress_answers_disagreement_and_a_suggestion_set_
     assert stored.answers["past_leak"] is True
     latest = repo.history(db, saved.id)[0]
     assert (latest.question_id, latest.new_value, latest.author) == ("past_leak", True, "Ann")
+
+    assert latest.source == {"workshop": {"Li Wei": False, "Zhang Min": True}}  # where it came from
+    at.session_state[ws.SELECTED] = saved.id
+    goto(at, "assessment")
+    assert "Agreed in the workshop. The respondents had answered: Li Wei: No · Zhang Min: Yes" in texts(at)
+    goto(at, "workshop")
 
     at.button(key="ws_close_workshop").click().run()
     assert repo.get_workshop(db, saved.id).closed
@@ -340,12 +346,24 @@ def test_the_operator_password_cannot_sign_in_under_an_accounts_name(db: Any) ->
     assert "clients" in paths(at)
 
 
-def test_a_viewer_can_read_but_every_change_is_refused_by_the_store(db: Any) -> None:
+def test_a_viewer_can_read_but_every_change_is_refused_by_the_store(db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     repo.add_account(db, "Vi", "viewer", ACCOUNT_PASSWORD)
     saved = seeded(db)
     repo.invite(db, saved, "Ann", author="c")
     at = open_on(sign_in(start(), "Vi"), saved.id, "workshop")
     assert not at.exception and "You are a viewer" in texts(at)
+    # What would change anything is shown disabled, not offered to fail when clicked (issue 22, item 8).
+    assert at.button(key="ws_close_workshop").disabled and at.button(key="ws_add_respondent").disabled
+    assert at.radio(key="ws_agreed__company_sector").disabled
+    goto(at, "assessment")
+    assert all(
+        at.button(key=k).disabled for k in ("ws_mark_final", "ws_archive", "ws_open_here", "ws_save_details", "ws_duplicate")
+    )
+    assert all(b.disabled for b in at.button if b.key and b.key.startswith("ws_action_track__"))
+    goto(at, "clients")
+    assert at.button(key="ws_create_client").disabled and at.button(key=f"ws_open__{saved.id}").disabled
+    monkeypatch.setattr(ws, "read_only", lambda: False)  # a page that forgot to disable them, simulated
+    goto(at, "workshop")
     at.radio(key="ws_agreed__company_sector").set_value("finance").run()
     assert "can read and download but not change anything" in texts(at)
     at.button(key="ws_close_workshop").click().run()
@@ -387,3 +405,53 @@ def test_an_owner_manages_accounts_on_the_settings_page_and_a_disabled_account_l
     owner.selectbox(key="ws_account_new_role").set_value("viewer")
     owner.button(key="ws_account_set_role").click().run()
     assert "your own role" in texts(owner) and repo.list_accounts(db)[1].role == "owner"
+
+
+def test_settling_a_tie_unanimous_answers_in_one_click_and_any_respondents_answer_from_the_live_tab(db: Any) -> None:
+    """Issue 22, item 2: a 1-1 tie says it is a tie and takes the answer that scores higher; "Accept all
+    unanimous answers" sets every one in one change; a respondent's answer can be taken as it stands."""
+    c = repo.create_client(db, "Acme Ltd")
+    agreed = {k: v for k, v in article_answers().items() if k not in ("sourcing_approval_process", "encryption", "biometrics")}
+    saved = repo.create_assessment(db, c.id, "Review", dt.date(2026, 11, 29), "en", answers=agreed)
+    li, zhang = (repo.invite(db, saved, name, author="c") for name in ("Li Wei", "Zhang Min"))
+    for invited, answers in (
+        (li, {"sourcing_approval_process": True, "encryption": True, "biometrics": False}),
+        (zhang, {"sourcing_approval_process": False, "encryption": True, "biometrics": False}),
+    ):
+        version = 1
+        for qid, value in answers.items():
+            version = repo.answer_by_link(db, invited.token, invited.respondent, qid, value, expected_version=version)
+
+    at = open_on(unlock(start(), author="Ann"), saved.id, "workshop")
+    assert not at.exception
+    page = texts(at)
+    assert "Suggested: No" in page and "A tie: no answer was given more often than the others" in page
+    assert "Answers given: No: 1 · Yes: 1" in page
+    assert "the answer most respondents gave" not in page
+
+    at.button(key="ws_accept_unanimous").click().run()
+    stored = repo.get_assessment(db, saved.id)
+    assert (stored.answers["encryption"], stored.answers["biometrics"], stored.version) == (True, False, 2)
+    assert "sourcing_approval_process" not in stored.answers  # a tie is not unanimous: the consultant decides
+    assert not [b for b in at.button if b.key == "ws_accept_unanimous"]  # nothing left to accept
+
+    taken = [b.key for b in at.button if b.key and b.key.startswith("ws_take__sourcing_approval_process__")]
+    assert len(taken) == 2
+    at.button(key=taken[0]).click().run()  # Li Wei's answer, whatever the suggestion
+    assert repo.get_assessment(db, saved.id).answers["sourcing_approval_process"] is True
+    assert repo.history(db, saved.id)[0].source == {"workshop": {"Li Wei": True, "Zhang Min": False}}
+
+
+def test_a_respondent_not_asked_a_section_gets_no_answer_buttons_for_it(db: Any) -> None:
+    """Issue 22, item 8: the projector's view showed empty answer buttons for people never asked."""
+    saved = seeded(db)
+    first = LAW.bank.sections[0]
+    other = next(s for s in LAW.bank.sections if s.id != first.id)
+    asked = repo.invite(db, saved, "Ann Lee", sections=[first.id], author="c").respondent
+    elsewhere = repo.invite(db, saved, "Bob Wu", sections=[other.id], author="c").respondent
+    at = open_on(unlock(start(), author="Ann"), saved.id, "workshop")
+    qid = first.questions[0].id
+    keys = {getattr(w, "key", None) for w in [*at.radio, *at.multiselect]}
+    assert workshop.respondent_widget_key(asked.id, qid) in keys
+    assert workshop.respondent_widget_key(elsewhere.id, qid) not in keys
+    assert "Not asked this section: Bob Wu" in texts(at)

@@ -117,9 +117,12 @@ def test_answers_notes_actions_and_findings_with_marked_citations(made, lang) ->
     assert EVIL[0] in {r[3] for r in notes}
     plan = sheets[tr("report", "sheet_actions", lang)]
     by_owner = {r[4]: r for r in plan[1:] if r[4]}
+    assert plan[0][5:8] == [tr("report", k, lang) for k in ("col_due", "col_status", "col_why_not")]
+    assert by_owner[EVIL[1]][5] == dt.datetime(2027, 3, 1)  # a date cell, not text
     assert by_owner[EVIL[1]][6] == tr("report", "action_status_done", lang)
-    assert by_owner[EVIL[1]][7] == EVIL[2]
-    assert by_owner["Zhang Min"][6].startswith(tr("report", "action_status_not_doing", lang))
+    assert by_owner[EVIL[1]][8] == EVIL[2]
+    # The status and why it is not being done, each in its own cell.
+    assert by_owner["Zhang Min"][6:8] == [tr("report", "action_status_not_doing", lang), EVIL[4]]
     measures = [r[1] for r in plan[1:]]
     assert measures[: len(m["assessment"].remedies)] == [
         r.title[lang]
@@ -128,7 +131,7 @@ def test_answers_notes_actions_and_findings_with_marked_citations(made, lang) ->
             *(x for x in m["assessment"].remedies if not x.lowers_a_score),
         )
     ]
-    cited = [c for r in plan[1:] for c in (r[8] or "").splitlines()]
+    cited = [c for r in plan[1:] for c in (r[9] or "").splitlines()]
     assert cited and all(MARK.search(c) for c in cited)
     findings = sheets[tr("report", "sheet_findings", lang)]
     assert [r[1] for r in findings[1:]] == [f.title[lang] for f in m["assessment"].findings]
@@ -185,3 +188,10 @@ def test_control_characters_do_not_break_the_workbook() -> None:
     sheet = load_workbook(io.BytesIO(_write({"s": pd.DataFrame({"h": ["=a\x01b\x00", "ok\x1b"]}, dtype=object)})))["s"]
     assert [sheet.cell(row=r, column=1).value for r in (2, 3)] == ["=a\ufffdb\ufffd", "ok\ufffd"]
     assert sheet.cell(row=2, column=1).quotePrefix and sheet.cell(row=2, column=1).data_type == "s"
+
+
+def test_a_column_of_chinese_text_is_as_wide_as_it_shows() -> None:
+    """Issue 22, item 8: a Chinese character takes two columns' width; the widths counted one."""
+    frame = pd.DataFrame({"en": ["x" * 20], "zh": ["个人信息保护合规审查" * 2]}, dtype=object)
+    sheet = load_workbook(io.BytesIO(_write({"S": frame}))).worksheets[0]
+    assert sheet.column_dimensions["B"].width == 2 * sheet.column_dimensions["A"].width - 2  # 40 + 2 against 20 + 2

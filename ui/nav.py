@@ -14,7 +14,8 @@ from ui import state
 
 PAGES: tuple[str, ...] = ("assess", "results", "sources", "about")
 # The consultant workspace. "workspace" (the door, with the password form) is always registered; the
-# others only in an unlocked session, so that their addresses fall back to the default page otherwise.
+# others only in an unlocked session. While locked, their addresses open the door (hidden from the menu),
+# so that a reload (F5, which starts a new, locked session) signs in and lands where it was.
 WORKSPACE_PAGES: tuple[str, ...] = ("workspace", "clients", "assessment", "compare", "workshop", "spreadsheets", "settings")
 # A respondent's page, opened by their personal link (/respond?invite=<token>). It is registered only when
 # the address holds an invitation, and then alone: a respondent sees no other page, and without a link
@@ -77,14 +78,19 @@ def page(name: str, *, listed: bool = True) -> StreamlitPage:
 def pages(
     unlocked: bool = False, workspace: bool = True, door: bool = True
 ) -> list[StreamlitPage] | dict[str, list[StreamlitPage]]:
-    """The pages to register: the self-assessment and the workspace's door (if the workspace is installed);
-    every workspace page once unlocked. Without `door` (nobody has configured a workspace here: a
-    founder's own install) the door is not listed, though its address still explains how to set it up."""
+    """The pages to register: the self-assessment and the workspace's door (if the workspace is installed),
+    which also answers, unlisted, at every workspace page's address; every workspace page once unlocked.
+    Without `door` (nobody has configured a workspace here: a founder's own install) the door is not
+    listed, though its address still explains how to set it up."""
     own = [page(name) for name in PAGES]
     if not workspace:
         return own
     if not unlocked:
-        return [*own, page(WORKSPACE_PAGES[0], listed=door)]
+        entrance = _function(WORKSPACE_PAGES[0])
+        behind = [
+            st.Page(entrance, title=state.t("nav_workspace"), url_path=name, visibility="hidden") for name in WORKSPACE_PAGES[1:]
+        ]
+        return [*own, page(WORKSPACE_PAGES[0], listed=door), *behind]
     return {
         state.t("nav_section_self"): own,
         state.t("nav_section_workspace"): [page(name) for name in WORKSPACE_PAGES],

@@ -22,7 +22,7 @@ from questions.locales import DEFAULT_LOCALE, pick
 from questions.strings import tr
 from scoring.answers_file import MAX_BYTES, AnswersFileError, dump_answers, parse_answers
 from scoring.loader import Law, default_law
-from ui import link
+from ui import link, local_time
 
 # The session's state, or a plain dict standing in for it (in tests, and for code that runs outside a session).
 State = Mapping[str, Any] | SessionStateProxy
@@ -63,8 +63,8 @@ def law() -> Law:
 
 
 def today() -> dt.date:
-    # The screens, not the engine, read the clock.
-    return dt.date.today()
+    """Today in the app's time zone (PIRISK_TIMEZONE): the screens, not the engine, read the clock."""
+    return local_time.today()
 
 
 def choose_lang(asked: str | None, browser: str | None) -> str:

@@ -212,12 +212,15 @@ def law_date_error(day: dt.date) -> str | None:
     return None
 
 
-def sidebar() -> None:
-    """Language, law date, and saving or resuming answers: on every page."""
+def sidebar(self_assessment: bool = True) -> None:
+    """The language on every page; on the self-assessment's pages also the law date and saving or resuming
+    answers (the workspace's pages have their own dates and no answers file)."""
     ss = st.session_state
     law = state.law()
     with st.sidebar:
         language_switch("lang_switch")
+        if not self_assessment:
+            return
 
         st.markdown(f"**{md(t('law_as_of'))}**")
         day = ss[state.LAW_AS_OF]

@@ -100,6 +100,18 @@ def choose(page: Page, runs: ScriptRuns, qid: str) -> str:
     return label
 
 
+def unlock_workspace(page: Page, runs: ScriptRuns, url: str, password: str, author: str, query: str = "") -> None:
+    """Open the workspace's door at `url` (with `query`, such as "?lang=en") and sign in with the operator
+    password, as `author`."""
+    before = runs.finished
+    page.goto(f"{url}/workspace{query}")
+    runs.wait(before)
+    key(page, "ws_author_field").locator("input").fill(author)
+    key(page, "ws_password").locator("input").fill(password)
+    runs.click(key(page, "ws_unlock").locator("button"))
+    expect(page.get_by_text("The workspace is unlocked")).to_be_visible(timeout=TIMEOUT)
+
+
 def open_questions(page: Page) -> list[str]:
     """Question ids on screen whose widget has nothing chosen yet (read in one go, so never half-updated)."""
     found = page.evaluate(

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browsing import unlock_workspace
 from conftest import running_app
 from playwright.sync_api import Page, expect
 from test_app_browser import TIMEOUT, ScriptRuns, key
@@ -71,13 +72,7 @@ def test_track_an_action_mark_it_done_change_its_answers_and_download_the_word_r
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
 
-    before = runs.finished
-    page.goto(f"{url}/workspace")
-    runs.wait(before)
-    key(page, "ws_author_field").locator("input").fill("Ann")
-    key(page, "ws_password").locator("input").fill(PASSWORD)
-    runs.click(key(page, "ws_unlock").locator("button"))
-    expect(page.get_by_text("The workspace is unlocked")).to_be_visible(timeout=TIMEOUT)
+    unlock_workspace(page, runs, url, PASSWORD, "Ann")
     runs.click(page.get_by_test_id("stSidebarNav").get_by_role("link", name="Clients", exact=True))
     runs.click(key(page, f"ws_details__{assessment_id}").get_by_role("button"))
     expect(page.get_by_role("heading", name="Annual review 2026")).to_be_visible(timeout=TIMEOUT)
@@ -91,7 +86,7 @@ def test_track_an_action_mark_it_done_change_its_answers_and_download_the_word_r
     key(page, f"ws_action_status__{action.id}").get_by_role("combobox").click()
     page.get_by_role("option", name="Done", exact=True).click()
     runs.click(key(page, f"ws_action_save__{action.id}").get_by_role("button"))
-    expect(page.get_by_text("Its measure changes 1 answers")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("Answers its measure changes: 1.")).to_be_visible(timeout=TIMEOUT)
     saved = repo.get_action(engine, action.id)
     assert (saved.owner, saved.status, saved.version) == ("Li Wei", "done", 2)
     assert repo.get_assessment(engine, assessment_id).answers["buys_data"] is True  # not silently

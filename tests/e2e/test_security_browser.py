@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
+from browsing import unlock_workspace
 from conftest import running_app
 from playwright.sync_api import Page, expect
 from test_app_browser import TIMEOUT, ScriptRuns, key
@@ -116,13 +117,7 @@ def test_hostile_text_on_every_workspace_page_fetches_nothing_and_links_nowhere(
     page.on("websocket", lambda ws: requests.append(ws.url))
     runs = ScriptRuns(page)
 
-    before = runs.finished
-    page.goto(f"{url}/workspace?lang=en")
-    runs.wait(before)
-    key(page, "ws_author_field").locator("input").fill(HOSTILE)
-    key(page, "ws_password").locator("input").fill(PASSWORD)
-    runs.click(key(page, "ws_unlock").locator("button"))
-    expect(page.get_by_text("The workspace is unlocked")).to_be_visible(timeout=TIMEOUT)
+    unlock_workspace(page, runs, url, PASSWORD, HOSTILE, "?lang=en")
 
     seen_pages = 0
     for title in ("Clients", "Assessment", "Workshop", "Compare", "Branding"):

@@ -109,7 +109,7 @@ def test_unlock_import_duplicate_change_and_compare(page: Page, runs: ScriptRuns
     )
     runs.wait(before)
     key(page, "ws_import").locator("button").click()
-    expect(page.get_by_text(f"Imported Review 2025 with {len(answers)} answers")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text(f"Imported Review 2025 (answers: {len(answers)})")).to_be_visible(timeout=TIMEOUT)
     original = repo.list_assessments(engine, client.id)[0]
     assert original.title == "Review 2025" and len(original.answers) == len(answers)
 

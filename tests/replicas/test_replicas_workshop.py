@@ -106,7 +106,7 @@ def test_three_respondents_on_replica_b_and_the_consultant_watching_live_on_repl
     ann.runs.click(key(ann.page, f"ws_to_workshop__{saved.id}").get_by_role("button"))
     expect(ann.page.get_by_role("heading", name="Workshop", exact=True)).to_be_visible(timeout=TIMEOUT)
     live = key(ann.page, "ws_live_progress")
-    expect(live).to_contain_text("0 of 3 respondents have started; 0 have submitted.", timeout=TIMEOUT)
+    expect(live).to_contain_text("Respondents: 3 · started: 0 · submitted: 0", timeout=TIMEOUT)
     # From here on the consultant's page is neither reloaded nor run again as a whole: what changes on
     # it comes from the live view running on its own.
     ann.page.evaluate("window.__piriskSameDocument = true")
@@ -143,7 +143,7 @@ def test_three_respondents_on_replica_b_and_the_consultant_watching_live_on_repl
     assert repo.get_respondent(db, invited["Li Wei"].respondent.id).submitted_at is not None
 
     # The consultant's view on replica A, never reloaded, now shows all of it.
-    expect(live).to_contain_text("3 of 3 respondents have started; 1 have submitted.", timeout=LIVE)
+    expect(live).to_contain_text("Respondents: 3 · started: 3 · submitted: 1", timeout=LIVE)
     expect(live).to_contain_text("Li Wei: submitted")
     expect(live).to_contain_text("Zhang Min: answering (2 answered)")
     disputed = key(ann.page, f"ws_live_q__{DISPUTED}")

@@ -47,6 +47,8 @@ def sound_backup(tmp_path):
     repo.set_note(engine, a, "consumer_facing", "note", expected_version=1, author="ana")
     invited = repo.invite(engine, a, "Li Wei", author="ana")
     repo.answer_by_link(engine, invited.token, invited.respondent, "biometrics", True, expected_version=1)
+    workshop = {"biometrics": {"workshop": {"Li Wei": True}}}  # agreed in the workshop: its history row says so
+    repo.set_answer(engine, a, "biometrics", True, expected_version=2, author="ana", source=workshop)
     repo.revoke_links(engine, invited.respondent)  # no live link in the sound backup
     backup(engine, tmp_path / "sound.db")
     engine.dispose()
@@ -81,6 +83,9 @@ HOSTILE_ROWS = {
     "a respondent's answer of the wrong kind": """UPDATE respondent_answers SET value = '{"x": 1}'""",
     "a link that never expires": "UPDATE invitations SET expires_at = 'never'",
     "a token hash that is not one": "UPDATE invitations SET token_hash = 'abc'",
+    "a source that is not a workshop's answers": """UPDATE answer_changes SET source = '{"workshop": {"Li Wei": "maybe"}}'
+    WHERE source IS NOT NULL""",
+    "a source on a note": """UPDATE answer_changes SET source = '{"workshop": {}}' WHERE kind = 'note'""",
     "an account with a look-alike name": "INSERT INTO accounts (name, role, password_hash, created_at, updated_at) "
     "VALUES ('Ann' || char(8203) || ' Lee', 'owner', '$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2g', "
     "'2026-01-01 00:00:00', '2026-01-01 00:00:00')",
@@ -102,6 +107,24 @@ def test_a_backup_with_a_row_pirisk_never_writes_is_refused_and_nothing_is_repla
 def test_the_sound_backup_restores(live, sound_backup):
     restore(live, sound_backup)
     assert [c.name for c in repo.list_clients(live)] == ["Acme"]
+    (agreed,) = [c for c in repo.history(live, 1) if c.kind == "answer"]
+    assert agreed.source == {"workshop": {"Li Wei": True}}
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        {"biometrics": {"workshop": {"Li Wei": "maybe"}}},  # not an answer to the question
+        {"biometrics": {"workshop": {"Li\x1b[31m": True}}},  # not a name as the store keeps it
+        {"biometrics": {"typed": {"Li Wei": True}}},  # not a workshop's
+        {"biometrics": "Li Wei said so"},
+    ],
+)
+def test_the_store_keeps_only_a_workshops_answers_as_where_an_answer_came_from(live, source):
+    a = repo.create_assessment(live, repo.list_clients(live)[0].id, "review", dt.date(2026, 11, 29), "en")
+    with pytest.raises(StoreError):
+        repo.set_answer(live, a, "biometrics", True, expected_version=1, author="ana", source=source)
+    assert repo.get_assessment(live, a.id).version == 1
 
 
 def _foreign(sound: Path, tmp_path: Path) -> Path:

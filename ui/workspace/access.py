@@ -147,6 +147,8 @@ def workspace_page() -> None:
         _how_to_enable()
         return
     if not ws.active():
+        if st.session_state.get(ws.NOTICE_NOW) == "expired":
+            st.warning(md(t("ws_expired", minutes=round(ws.session_minutes()))), icon=":material/timer_off:")
         st.markdown(md(t("ws_intro")))
         _unlock_form()
         return
@@ -188,6 +190,7 @@ def sidebar() -> None:
     Once after locking (by hand or after inactivity), on whatever page the session lands: that it happened."""
     ss = st.session_state
     notice = ss.pop(ws.NOTICE, None)
+    ss[ws.NOTICE_NOW] = notice  # the door, on this run only, says it too
     if notice == "expired":
         st.sidebar.warning(md(t("ws_expired", minutes=round(ws.session_minutes()))), icon=":material/timer_off:")
     elif notice == "locked":
@@ -223,8 +226,11 @@ def chosen_assessment(db: Engine) -> repo.SavedAssessment | None:
         st.page_link(nav.page("clients"), label=t("nav_clients"), icon=":material/arrow_forward:")
         return None
     try:
-        return repo.get_assessment(db, chosen)
+        saved = repo.get_assessment(db, chosen)
     except repo.NotFound:
         ss.pop(ws.SELECTED, None)
+        ws.show_place(ss.get(ws.CLIENT))
         st.info(md(t("ws_assessment_gone")))
         return None
+    ws.show_place(saved.client_id, saved.id)
+    return saved

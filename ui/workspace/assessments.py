@@ -17,9 +17,10 @@ from scoring.assessment import Assessment, RemedyEffect
 from scoring.axes import AXES
 from scoring.engine import Incomplete, assess_answers
 from store import repo
+from store.actions import FIELDS as ACTION_FIELDS
 from ui import nav, state
 from ui.present import LEVEL_BADGES, level_label, md
-from ui.workspace import access, compare, history
+from ui.workspace import access, compare, forms, history
 from ui.workspace import link as wl
 from ui.workspace import messages as msg
 from ui.workspace import session as ws
@@ -50,25 +51,57 @@ def _set_status(shown: repo.AssessmentRef, version: int, status: str) -> None:
     msg.act(write)
 
 
+DETAIL_FIELDS = {"title": "edit_title", "company": "edit_company", "law_as_of": "edit_date", "lang": "edit_lang"}
+
+
+def _details_values(saved: repo.SavedAssessment) -> dict[str, Any]:
+    return {"title": saved.title, "company": saved.company, "law_as_of": saved.law_as_of, "lang": saved.lang}
+
+
+def _details_form(assessment_id: int) -> forms.Form:
+    """The Edit tab's details (title, company, law date, report language) as a versioned form."""
+    keys = _keys(assessment_id)
+
+    def read(after: int) -> forms.Stored:
+        db = ws.engine()
+        saved = repo.get_assessment(db, assessment_id)
+        rows = [(c.question_id, c.version, c.author, c.changed_at) for c in repo.history(db, assessment_id) if c.kind == "detail"]
+        return forms.Stored(_details_values(saved), saved.version, forms.latest_changes(rows, after))
+
+    def words(name: str, value: Any) -> str:
+        if value in (None, ""):
+            return t("ws_detail_empty")
+        if name == "lang":
+            return LOCALE_NAMES.get(value, str(value))
+        return value.isoformat() if name == "law_as_of" else str(value)
+
+    return forms.Form(
+        f"details__{assessment_id}", {f: keys[k] for f, k in DETAIL_FIELDS.items()}, read, history.detail_name, words
+    )
+
+
 def _save_details(shown: repo.AssessmentRef, version: int) -> None:
-    ss, keys = st.session_state, _keys(shown.id)
+    form = _details_form(shown.id)
+    mine = forms.current(form)
+    expected = forms.based_on(form, version)
 
     def write() -> str:
         saved = repo.update_assessment(
             ws.engine(),
             shown,
-            expected_version=version,
+            expected_version=expected,
             author=ws.author(),
-            title=ss.get(keys["edit_title"]) or "",
-            law_as_of=ss.get(keys["edit_date"]),
-            lang=ss.get(keys["edit_lang"]),
-            company=ss.get(keys["edit_company"]) or "",
+            title=mine["title"] or "",
+            law_as_of=mine["law_as_of"],
+            lang=mine["lang"],
+            company=mine["company"] or "",
         )
+        forms.saved(form, _details_values(saved), saved.version)
         if wl.is_open(shown.id):
             wl.reload()
         return t("ws_details_saved", title=saved.title)
 
-    msg.act(write)
+    msg.act(write, forms.refused(form, mine))
 
 
 def _duplicate(shown: repo.AssessmentRef) -> None:
@@ -145,7 +178,7 @@ def _header(saved: repo.SavedAssessment) -> None:
             )
         )
     )
-    if saved.company:
+    if saved.company and saved.company != saved.client_name:  # a new assessment takes its client's name
         st.text(saved.company)
     opened = st.session_state.get(wl.OPEN)
     if opened and opened["id"] == saved.id and opened["version"] != saved.version:
@@ -156,7 +189,13 @@ def _header(saved: repo.SavedAssessment) -> None:
 def _actions(saved: repo.SavedAssessment) -> None:
     open_col, workshop_col, status_col, archive_col = st.columns(4)
     if open_col.button(
-        t("ws_open"), key="ws_open_here", type="primary", icon=":material/edit:", width="stretch", help=t("ws_open_help")
+        t("ws_open"),
+        key="ws_open_here",
+        type="primary",
+        icon=":material/edit:",
+        width="stretch",
+        help=t("ws_open_help"),
+        disabled=ws.read_only(),
     ):
         wl.open_assessment(saved.id)
         nav.go("assess")
@@ -174,7 +213,14 @@ def _actions(saved: repo.SavedAssessment) -> None:
         archive_choice = (t("ws_archive"), "ws_archive", "archived", ":material/archive:")
     for column, (label, key, target, icon) in ((status_col, status_choice), (archive_col, archive_choice)):
         column.button(
-            label, key=key, on_click=_set_status, args=(saved.ref, saved.version, target), icon=icon, width="stretch", wrap=True
+            label,
+            key=key,
+            on_click=_set_status,
+            args=(saved.ref, saved.version, target),
+            icon=icon,
+            width="stretch",
+            wrap=True,
+            disabled=ws.read_only(),
         )
 
 
@@ -255,22 +301,56 @@ def _track(target: repo.AssessmentRef, remedy_id: str, title: str) -> None:
     msg.act(write)
 
 
-def _save_action(action_id: int, expected: int, title: str) -> None:
-    ss, keys = st.session_state, _action_keys(action_id)
-    status = ss.get(keys["status"])
-    changes = {
-        "owner": ss.get(keys["owner"]) or "",
-        "due": ss.get(keys["due"]),
-        "status": status,
-        "reason": (ss.get(keys["reason"]) or "") if status == NOT_DOING else "",
-        "evidence": ss.get(keys["evidence"]) or "",
+def _action_values(action: repo.Action) -> dict[str, Any]:
+    return {f: getattr(action, f) for f in ACTION_FIELDS}
+
+
+def _action_form_of(action_id: int) -> forms.Form:
+    """One tracked action's owner, due date, status, reason and evidence as a versioned form."""
+    lang = state.lang()
+    labels = {
+        "owner": t("ws_action_owner"),
+        "due": t("ws_action_due"),
+        "status": t("ws_action_status"),
+        "reason": t("ws_action_reason"),
+        "evidence": t("ws_action_evidence"),
     }
 
+    def read(after: int) -> forms.Stored:
+        db = ws.engine()
+        action = repo.get_action(db, action_id)
+        rows = [(c.field, c.version, c.author, c.changed_at) for c in repo.action_history(db, action_id)]
+        return forms.Stored(_action_values(action), action.version, forms.latest_changes(rows, after))
+
+    def words(name: str, value: Any) -> str:
+        if value in (None, ""):
+            return t("ws_detail_empty")
+        if name == "status":
+            return status_label(value, lang)
+        return value.isoformat() if name == "due" else str(value)
+
+    return forms.Form(f"action__{action_id}", _action_keys(action_id), read, labels.__getitem__, words)
+
+
+def _save_action(action_id: int, expected: int, title: str) -> None:
+    form = _action_form_of(action_id)
+    mine = forms.current(form)
+    status = mine["status"]
+    changes = {
+        "owner": mine["owner"] or "",
+        "due": mine["due"],
+        "status": status,
+        "reason": (mine["reason"] or "") if status == NOT_DOING else "",
+        "evidence": mine["evidence"] or "",
+    }
+    based_on = forms.based_on(form, expected)  # the version the form's values came from, not the one read last
+
     def write() -> str:
-        repo.update_action(ws.engine(), action_id, changes, expected_version=expected, author=ws.author())
+        saved = repo.update_action(ws.engine(), action_id, changes, expected_version=based_on, author=ws.author())
+        forms.saved(form, _action_values(saved), saved.version)
         return t("ws_action_saved", measure=title)
 
-    msg.act(write)
+    msg.act(write, forms.refused(form, mine))
 
 
 def _apply_answers(assessment_id: int, action_id: int, expected: int) -> None:
@@ -294,25 +374,25 @@ def _effect(r: RemedyEffect | None) -> str:
 def _action_form(saved: repo.SavedAssessment, action: repo.Action, title: str) -> None:
     lang = state.lang()
     keys = _action_keys(action.id)
+    form = _action_form_of(action.id)
+    forms.fill(form, _action_values(action), action.version)
+    forms.show_aside(form)
     with st.form(f"ws_action_form__{action.id}", border=False):
         left, middle, right = st.columns([2, 1, 1])
-        left.text_input(t("ws_action_owner"), value=action.owner, key=keys["owner"], max_chars=repo.NAME_MAX)
-        middle.date_input(t("ws_action_due"), value=action.due, key=keys["due"], format="YYYY-MM-DD")
+        left.text_input(t("ws_action_owner"), key=keys["owner"], max_chars=repo.NAME_MAX)
+        middle.date_input(t("ws_action_due"), value=None, key=keys["due"], format="YYYY-MM-DD")
         right.selectbox(
-            t("ws_action_status"),
-            list(ACTION_STATUSES),
-            index=ACTION_STATUSES.index(action.status),
-            format_func=lambda s: status_label(s, lang),
-            key=keys["status"],
+            t("ws_action_status"), list(ACTION_STATUSES), format_func=lambda s: status_label(s, lang), key=keys["status"]
         )
-        st.text_input(t("ws_action_reason"), value=action.reason, key=keys["reason"], max_chars=repo.NAME_MAX)
-        st.text_area(t("ws_action_evidence"), value=action.evidence, key=keys["evidence"], max_chars=repo.EVIDENCE_MAX, height=80)
+        st.text_input(t("ws_action_reason"), key=keys["reason"], max_chars=repo.NAME_MAX)
+        st.text_area(t("ws_action_evidence"), key=keys["evidence"], max_chars=repo.EVIDENCE_MAX, height=80)
         st.form_submit_button(
             t("ws_save"),
             key=f"ws_action_save__{action.id}",
             on_click=_save_action,
             args=(action.id, action.version, title),
             icon=":material/save:",
+            disabled=ws.read_only(),
         )
     st.caption(md(t("ws_action_version", version=action.version, when=history.when(action.updated_at))))
 
@@ -342,7 +422,7 @@ def _offer(saved: repo.SavedAssessment, action: repo.Action) -> None:
             key=f"ws_action_apply__{action.id}",
             on_click=_apply_answers,
             args=(saved.id, action.id, wl.expected_version(saved)),
-            disabled=not editable,
+            disabled=not editable or ws.read_only(),
             type="primary",
             icon=":material/published_with_changes:",
         )
@@ -359,6 +439,7 @@ def _measure(saved: repo.SavedAssessment, remedy_id: str, title: str, r: RemedyE
                 on_click=_track,
                 args=(saved.ref, remedy_id, title),
                 icon=":material/add_task:",
+                disabled=ws.read_only(),
             )
             return
         _action_form(saved, action, title)
@@ -419,21 +500,23 @@ def _notes(db: Engine, saved: repo.SavedAssessment) -> None:
 
 def _edit(saved: repo.SavedAssessment) -> None:
     keys = _keys(saved.id)
+    form = _details_form(saved.id)
+    forms.fill(form, _details_values(saved), saved.version)
+    forms.show_aside(form)
     with st.form(f"ws_edit_form__{saved.id}", border=True):
         st.markdown(f"**{md(t('ws_edit_details'))}**")
-        st.text_input(t("ws_title_label"), value=saved.title, key=keys["edit_title"], max_chars=repo.NAME_MAX)
-        st.text_input(t("company_label"), value=saved.company, key=keys["edit_company"], max_chars=repo.NAME_MAX)
+        st.text_input(t("ws_title_label"), key=keys["edit_title"], max_chars=repo.NAME_MAX)
+        st.text_input(t("company_label"), key=keys["edit_company"], max_chars=repo.NAME_MAX)
         left, right = st.columns(2)
-        left.date_input(t("law_as_of"), value=saved.law_as_of, key=keys["edit_date"], format="YYYY-MM-DD")
-        right.selectbox(
-            t("ws_report_lang"),
-            list(LOCALES),
-            index=list(LOCALES).index(saved.lang) if saved.lang in LOCALES else 0,
-            format_func=LOCALE_NAMES.__getitem__,
-            key=keys["edit_lang"],
-        )
+        left.date_input(t("law_as_of"), value=None, key=keys["edit_date"], format="YYYY-MM-DD")
+        right.selectbox(t("ws_report_lang"), list(LOCALES), format_func=LOCALE_NAMES.__getitem__, key=keys["edit_lang"])
         st.form_submit_button(
-            t("ws_save"), key="ws_save_details", on_click=_save_details, args=(saved.ref, saved.version), icon=":material/save:"
+            t("ws_save"),
+            key="ws_save_details",
+            on_click=_save_details,
+            args=(saved.ref, saved.version),
+            icon=":material/save:",
+            disabled=ws.read_only(),
         )
 
     with st.form(f"ws_duplicate_form__{saved.id}", border=True):
@@ -443,7 +526,12 @@ def _edit(saved: repo.SavedAssessment) -> None:
         st.text_input(t("ws_title_label"), value=default, key=keys["dup_title"], max_chars=repo.NAME_MAX)
         st.date_input(t("law_as_of"), value=state.today(), key=keys["dup_date"], format="YYYY-MM-DD")
         st.form_submit_button(
-            t("ws_duplicate"), key="ws_duplicate", on_click=_duplicate, args=(saved.ref,), icon=":material/content_copy:"
+            t("ws_duplicate"),
+            key="ws_duplicate",
+            on_click=_duplicate,
+            args=(saved.ref,),
+            icon=":material/content_copy:",
+            disabled=ws.read_only(),
         )
 
     with st.container(border=True, key="ws_delete_box"):
@@ -456,7 +544,7 @@ def _edit(saved: repo.SavedAssessment) -> None:
             key="ws_delete_assessment",
             on_click=_delete,
             args=(saved.ref, saved.version, saved.title),
-            disabled=typed != saved.title,
+            disabled=typed != saved.title or ws.read_only(),
             icon=":material/delete:",
         )
 

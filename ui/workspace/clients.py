@@ -128,7 +128,12 @@ def _new_assessment_form(client: repo.Client) -> None:
                 key=NEW_LANG,
             )
         st.form_submit_button(
-            t("ws_create"), key="ws_create_assessment", on_click=_create_assessment, args=(client.id,), icon=":material/add:"
+            t("ws_create"),
+            key="ws_create_assessment",
+            on_click=_create_assessment,
+            args=(client.id,),
+            icon=":material/add:",
+            disabled=ws.read_only(),
         )
 
 
@@ -148,7 +153,13 @@ def _assessment_row(a: repo.SavedAssessment) -> None:
         )
         open_col, details_col, workshop_col = st.columns(3)
         if open_col.button(
-            t("ws_open"), key=f"ws_open__{a.id}", type="primary", icon=":material/edit:", width="stretch", help=t("ws_open_help")
+            t("ws_open"),
+            key=f"ws_open__{a.id}",
+            type="primary",
+            icon=":material/edit:",
+            width="stretch",
+            help=t("ws_open_help"),
+            disabled=ws.read_only(),
         ):
             wl.open_assessment(a.id)
             nav.go("assess")
@@ -165,7 +176,14 @@ def _assessment_row(a: repo.SavedAssessment) -> None:
 def _manage_client(client: repo.Client) -> None:
     with st.expander(t("ws_manage_client"), icon=":material/settings:"):
         st.text_input(t("ws_rename_label"), key=RENAME, max_chars=repo.NAME_MAX)
-        st.button(t("ws_rename"), key="ws_rename", on_click=_rename_client, args=(client.id,), icon=":material/edit:")
+        st.button(
+            t("ws_rename"),
+            key="ws_rename",
+            on_click=_rename_client,
+            args=(client.id,),
+            icon=":material/edit:",
+            disabled=ws.read_only(),
+        )
         st.divider()
         st.warning(md(t("ws_delete_client_warning", n=client.assessments)), icon=":material/delete_forever:")
         st.text_input(t("ws_type_name_to_confirm"), key=DELETE_CONFIRM, max_chars=repo.NAME_MAX)
@@ -175,7 +193,7 @@ def _manage_client(client: repo.Client) -> None:
             key="ws_delete_client",
             on_click=_delete_client,
             args=(client.id, client.name),
-            disabled=typed != client.name,
+            disabled=typed != client.name or ws.read_only(),
             icon=":material/delete:",
         )
 
@@ -201,7 +219,13 @@ def clients_page() -> None:
     with msg.store_errors():
         with st.form("ws_new_client_form", border=True):
             st.text_input(t("ws_client_name"), key=NEW_CLIENT, max_chars=repo.NAME_MAX, placeholder=t("ws_client_placeholder"))
-            st.form_submit_button(t("ws_add_client"), key="ws_create_client", on_click=_create_client, icon=":material/add:")
+            st.form_submit_button(
+                t("ws_add_client"),
+                key="ws_create_client",
+                on_click=_create_client,
+                icon=":material/add:",
+                disabled=ws.read_only(),
+            )
         clients = repo.list_clients(db)
         if not clients:
             st.info(md(t("ws_no_clients")))
@@ -211,6 +235,7 @@ def clients_page() -> None:
         if chosen not in ids:
             chosen = clients[0].id
             st.session_state[ws.CLIENT] = chosen
+        ws.show_place(chosen, st.session_state.get(ws.SELECTED))
         left, right = st.columns([1, 2], gap="large")
         with left:
             _client_list(clients, chosen)

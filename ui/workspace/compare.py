@@ -201,7 +201,12 @@ def snapshots_section(db: Engine, saved: repo.SavedAssessment) -> None:
             t("ws_snapshot_name"), key=keys["snapshot_name"], max_chars=repo.NAME_MAX, placeholder=t("ws_snapshot_placeholder")
         )
         st.form_submit_button(
-            t("ws_snapshot_take"), key="ws_snapshot_take", on_click=_take, args=(saved.ref,), icon=":material/photo_camera:"
+            t("ws_snapshot_take"),
+            key="ws_snapshot_take",
+            on_click=_take,
+            args=(saved.ref,),
+            icon=":material/photo_camera:",
+            disabled=ws.read_only(),
         )
     snapshots = repo.list_snapshots(db, saved.id)
     if not snapshots:
@@ -220,6 +225,7 @@ def snapshots_section(db: Engine, saved: repo.SavedAssessment) -> None:
                 on_click=_delete,
                 args=(snap.id, snap.name),
                 icon=":material/delete:",
+                disabled=ws.read_only(),
             )
 
     by_id = {s.id: s for s in snapshots}

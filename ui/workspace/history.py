@@ -1,14 +1,12 @@
 """An assessment's history as people read it: one entry per sitting (one person's run of changes), in local
 time, each expanding to its changes of an answer, a detail (title, law date, language, company, status) or a
-note (what, old → new, who, when) with a way to restore an earlier value. The time zone is the machine's,
-or PIRISK_TIMEZONE (docs/team.md)."""
+note (what, old → new, who, when) with a way to restore an earlier value. The time zone is PIRISK_TIMEZONE
+(default Asia/Shanghai; ui/local_time.py, docs/team.md)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
 from sqlalchemy.engine import Engine
@@ -19,6 +17,7 @@ from questions.model import Question
 from questions.strings import tr
 from store import repo
 from ui import state
+from ui.local_time import offset, when, zone
 from ui.present import md
 from ui.workspace import link as wl
 from ui.workspace import messages as msg
@@ -26,33 +25,6 @@ from ui.workspace import session as ws
 from ui.workspace.session import t
 
 HISTORY_LIMIT = 300  # changes shown; the database keeps them all
-TIMEZONE_ENV = "PIRISK_TIMEZONE"
-
-
-def zone() -> dt.tzinfo:
-    """The zone times are shown in: PIRISK_TIMEZONE (an IANA name such as Asia/Shanghai), else the
-    machine's own. A name the system does not know counts as unset."""
-    name = os.environ.get(TIMEZONE_ENV, "").strip()
-    if name:
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    return dt.datetime.now().astimezone().tzinfo or dt.UTC
-
-
-def offset(moment: dt.datetime) -> str:
-    """The shown zone's offset from UTC at `moment`: "UTC", "UTC+08:00"."""
-    minutes = int((moment.astimezone(zone()).utcoffset() or dt.timedelta(0)).total_seconds() // 60)
-    if minutes == 0:
-        return "UTC"
-    sign = "+" if minutes > 0 else "-"
-    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
-
-
-def when(moment: dt.datetime) -> str:
-    """A stored time as people read it: local time to the minute, with its offset from UTC."""
-    return f"{moment.astimezone(zone()):%Y-%m-%d %H:%M} {offset(moment)}"
 
 
 def _span(start: dt.datetime, end: dt.datetime) -> str:
@@ -128,12 +100,17 @@ def _change(saved: repo.SavedAssessment, change: repo.AnswerChange, expected: in
         text.caption(
             md(t("ws_change_line", version=change.version, who=change.author or t("ws_unnamed"), when=when(change.changed_at)))
         )
+        workshop = (change.source or {}).get("workshop")
+        if change.kind == "answer" and isinstance(workshop, dict):
+            question = state.law().bank.questions.get(change.question_id)
+            given = " · ".join(f"{name}: {value_label(question, value, state.lang())}" for name, value in workshop.items())
+            text.caption(md(t("ws_change_from_workshop", answers=given)))
         button.button(
             t("ws_restore"),
             key=f"ws_restore__{change.id}",
             on_click=_restore,
             args=(saved.ref, change.id, expected),
-            disabled=not editable and change.kind == "answer",
+            disabled=(not editable and change.kind == "answer") or ws.read_only(),
             help=md(t("ws_restore_help", value=before)),
             icon=":material/history:",
         )

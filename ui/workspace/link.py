@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import streamlit as st
 
 from deliverable.branding import Branding
+from questions.answers import answer_words
 from store.errors import ConflictError, NotFound, StoreError
 from ui import link, state
 from ui.present import md, resume_step
+from ui.workspace import forms
 from ui.workspace.messages import CONFLICT, flash, reason, show_flash
 from ui.workspace.session import SELECTED, UNLOCKED, active, author, engine, on_clear, repo, status_label, t
 
@@ -43,17 +45,23 @@ def show_conflict() -> None:
 
 
 def reload_after_conflict() -> None:
-    """Re-read the assessment open in the questionnaire (other pages read the database on every run)."""
+    """Re-read the assessment open in the questionnaire (other pages read the database on every run), and
+    bring the stored values into the form whose save was refused, keeping the user's beside it."""
     ss = st.session_state
-    ss.pop(CONFLICT, None)
-    if OPEN in ss and active():
-        try:
-            reload()
-        except NotFound as err:
-            close()
-            flash("error", t("ws_store_error", reason=reason(err)))
-        except StoreError as err:
-            flash("error", t("ws_store_error", reason=reason(err)))
+    conflict = ss.pop(CONFLICT, None) or {}
+    if not active():
+        return
+    try:
+        if OPEN in ss:
+            try:
+                reload()
+            except NotFound:
+                close()
+                raise
+        if "form" in conflict:
+            forms.reload(conflict)  # the stored values into the form, the user's kept beside it
+    except StoreError as err:
+        flash("error", t("ws_store_error", reason=reason(err)))
 
 
 def is_open(assessment_id: int | None = None) -> bool:
@@ -158,7 +166,9 @@ def save_answer(qid: str, previous: Any, value: Any) -> None:
         opened["version"] = repo.set_answer(engine(), target(), qid, value, expected_version=opened["version"], author=author())
     except ConflictError:
         state.put_back(qid, previous)
-        ss[CONFLICT] = {"id": opened["id"], "question": qid}
+        form = answer_form(target(), qid, lambda _, mine: _reapply_answer(qid, mine))
+        kept = forms.refused(form, {"value": value}, base={"value": previous}, version=opened["version"])
+        ss[CONFLICT] = {"id": opened["id"], "question": qid, **kept}
     except NotFound as err:
         state.put_back(qid, previous)
         _gone(err)
@@ -206,8 +216,53 @@ def save_law_date(day: dt.date) -> None:
         _save_detail((state.LAW_AS_OF, opened.get("law_as_of", day)), law_as_of=day)
 
 
+def answer_form(shown: repo.AssessmentRef, qid: str, apply: Callable[[str, Any], None]) -> forms.Form:
+    """The (agreed) answer to one question as a versioned form: its widget is drawn from the answers on every
+    run, in the questionnaire as on the Workshop page; `apply` re-applies the user's value."""
+    q = state.law().bank.questions[qid]
+    lang = state.lang()
+
+    def read(after: int) -> forms.Stored:
+        db = engine()
+        saved = repo.get_assessment(db, shown.id)
+        rows = [("value", c.version, c.author, c.changed_at) for c in repo.history(db, shown.id, qid) if c.kind == "answer"]
+        return forms.Stored({"value": saved.answers.get(qid)}, saved.version, forms.latest_changes(rows, after))
+
+    return forms.Form(f"agreed__{qid}", {}, read, lambda _: t("ws_agreed"), lambda _, v: answer_words(q, v, lang), apply)
+
+
+def _reapply_answer(qid: str, value: Any) -> None:
+    """ "Use mine" under a question of the questionnaire: give the answer again, on top of what is stored now."""
+    previous = state.answers().get(qid)
+    state.put_back(qid, value)
+    save_answer(qid, previous, value)
+
+
+def note_form(qid: str) -> forms.Form:
+    """The note on one question of the open assessment as a versioned form (saved as it is typed)."""
+    assessment_id: int = st.session_state[OPEN]["id"]  # drawn and saved only while one is open
+
+    def read(after: int) -> forms.Stored:
+        db = engine()
+        note = repo.get_notes(db, assessment_id).get(qid)
+        rows = [("text", c.version, c.author, c.changed_at) for c in repo.history(db, assessment_id, qid) if c.kind == "note"]
+        return forms.Stored(
+            {"text": note.text if note else ""}, repo.get_assessment(db, assessment_id).version, forms.latest_changes(rows, after)
+        )
+
+    return forms.Form(
+        f"note__{qid}",
+        {},
+        read,
+        lambda _: t("ws_note_label"),
+        lambda _, value: value or t("ws_detail_empty"),
+        apply=lambda _, value: save_note(qid, value),
+    )
+
+
 def save_note(qid: str, text: str) -> None:
-    """Save the note on one question of the open assessment, on top of the version the session holds."""
+    """Save the note on one question of the open assessment, on top of the version the session holds. If
+    someone else saved first, the text typed waits for Reload (ui/workspace/forms.py)."""
     ss = st.session_state
     opened = ss.get(OPEN)
     if not opened or not active():
@@ -215,7 +270,9 @@ def save_note(qid: str, text: str) -> None:
     try:
         opened["version"] = repo.set_note(engine(), target(), qid, text, expected_version=opened["version"], author=author())
     except ConflictError:
-        ss[CONFLICT] = {"id": opened["id"], "question": qid}
+        shown = {"text": ss.get(NOTES, {}).get(qid, "")}
+        kept = forms.refused(note_form(qid), {"text": text}, base=shown, version=opened["version"])
+        ss[CONFLICT] = {"id": opened["id"], "question": qid, **kept}
         return
     except NotFound as err:
         _gone(err)
@@ -277,9 +334,12 @@ def _store_note(qid: str) -> None:
 
 
 def note_field(qid: str) -> None:
-    """A small text area under the question, seeded from the open assessment's notes and saved on change."""
+    """A small text area under the question, seeded from the open assessment's notes and saved on change;
+    after a refused save and a reload, what changed and the text that was refused beside it."""
     text = st.session_state.get(NOTES, {}).get(qid, "")
     st.session_state[note_key(qid)] = text
+    forms.show_aside(answer_form(target(), qid, lambda _, mine: _reapply_answer(qid, mine)))
+    forms.show_aside(note_form(qid))
     with st.expander(t("ws_note_has") if text else t("ws_note_add"), icon=":material/edit_note:"):
         st.text_area(
             t("ws_note_label"),

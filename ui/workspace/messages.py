@@ -3,8 +3,9 @@ changes made from callbacks with their outcome."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from typing import Any
 
 import streamlit as st
 
@@ -16,7 +17,7 @@ from ui.present import md
 from ui.workspace.session import active, t
 
 FLASH = "ws_flash"  # [(kind, text)] said once at the top of the next workspace screen
-CONFLICT = "ws_conflict"  # {id, question}: a save refused because someone else saved first
+CONFLICT = "ws_conflict"  # {id, question, and a form's kept values}: a save refused because someone else saved first
 
 
 def flash(kind: str, text: str) -> None:
@@ -46,14 +47,16 @@ def reason(err: BaseException) -> str:
     return error_text(err, state.lang())
 
 
-def act(action: Callable[[], str | None]) -> bool:
-    """Run a database change from a callback: its message on success, a clear one on failure. True if done."""
+def act(action: Callable[[], str | None], kept: Mapping[str, Any] | None = None) -> bool:
+    """Run a database change from a callback: its message on success, a clear one on failure. True if done.
+    A change refused because someone else saved first keeps `kept` (ui/workspace/forms.py: the form and the
+    user's values) for Reload."""
     if not active():  # the session expired since the screen was drawn; this run will lock it
         return False
     try:
         message = action()
     except ConflictError as err:
-        st.session_state[CONFLICT] = {"id": err.assessment_id, "question": None}
+        st.session_state[CONFLICT] = {"id": err.assessment_id, "question": None, **(kept or {})}
         return False
     except StoreError as err:
         flash("error", t("ws_store_error", reason=reason(err)))

@@ -31,6 +31,7 @@ from scoring.engine import visibility
 from store.access import Limits, RateLimiter, as_role
 from store.errors import StoreError
 from ui import link, nav, state, widgets
+from ui.local_time import local_date
 from ui.present import md
 from ui.workspace import session as ws
 from ui.workspace.messages import reason
@@ -202,6 +203,7 @@ def _submit(reopen: bool) -> None:
         return
     if not reopen:
         _notice("success", t("rs_submitted_now"))
+        state.move_to(f"#{state.page_anchor('respond')}")  # the thank-you is at the top; Submit was at the foot
     ss[STEP] = 0 if reopen else ss.get(STEP, 0)
 
 
@@ -285,7 +287,7 @@ def respondent_page() -> None:
 
     if view.submitted or not view.editable:
         if view.submitted:
-            when = view.respondent.submitted_at.date().isoformat() if view.respondent.submitted_at else ""
+            when = local_date(view.respondent.submitted_at).isoformat() if view.respondent.submitted_at else ""
             st.success(md(t("rs_submitted", date=when)), icon=":material/task_alt:")
         else:
             st.info(md(t("rs_read_only")), icon=":material/edit_off:")
@@ -295,7 +297,7 @@ def respondent_page() -> None:
             st.button(t("rs_reopen"), key="rs_reopen", on_click=_submit, args=(True,), icon=":material/edit:")
         return
 
-    st.caption(md(t("rs_intro", date=view.expires_at.date().isoformat())))
+    st.caption(md(t("rs_intro", date=local_date(view.expires_at).isoformat())))
     step = min(max(int(ss.get(STEP, 0)), 0), len(sections))
     ss[STEP] = step
     names = [t("rs_step_name", n=i + 1, title=s.title.get(lang)) for i, s in enumerate(sections)] + [t("rs_review_title")]

@@ -67,6 +67,9 @@ CLIENT = "ws_client"  # the client picked on the Clients page
 SELECTED = "ws_selected"  # the assessment shown on the Assessment and Workshop pages
 COMPARE_A, COMPARE_B = "ws_compare_a", "ws_compare_b"  # the two assessments compared
 NOTICE = "workspace_notice"  # "expired" or "locked": outside the prefix, so that it survives locking
+NOTICE_NOW = "workspace_notice_now"  # the notice being said on this run (the sidebar took it; the door says it too)
+# Where the session is, in the address (ids only), so that a reload comes back to it after signing in again.
+PLACE_PARAMS: tuple[tuple[str, str], ...] = (("client", CLIENT), ("assessment", SELECTED))
 BOUND = "ws_bound"  # {"secret": digest of the browser's secret, "connection": the unlocking WebSocket's key}
 
 SESSION_MINUTES_ENV = "PIRISK_WORKSPACE_SESSION_MINUTES"
@@ -164,6 +167,12 @@ def engine() -> Engine:
     """The workspace database as this session may use it: with the session's role (a viewer's when there
     is none), so that the store refuses what the role may not do. Raises StoreError."""
     return as_role(base_engine(), role())
+
+
+def read_only() -> bool:
+    """Whether this session may only read (a viewer): the pages disable what would change anything, and
+    the store refuses it anyway."""
+    return role() == "viewer"
 
 
 def role() -> str:
@@ -275,6 +284,25 @@ def check_session() -> bool:
         return False
     ss[SEEN] = clock()
     return True
+
+
+def restore_place() -> None:
+    """After signing in (a reload starts a new session): the client and assessment the address names, as the
+    session's choice, unless the session has made its own. Ids only; each page's read checks access."""
+    ss = st.session_state
+    for param, key in PLACE_PARAMS:
+        raw = st.query_params.get(param) or ""
+        if key not in ss and raw.isdigit() and len(raw) < 12:
+            ss[key] = int(raw)
+
+
+def show_place(client_id: int | None, assessment_id: int | None = None) -> None:
+    """Put the page's client and assessment in the address (ids only), so that F5 comes back to them."""
+    for (param, _), value in zip(PLACE_PARAMS, (client_id, assessment_id), strict=True):
+        if value is None:
+            st.query_params.pop(param, None)
+        elif st.query_params.get(param) != str(value):
+            st.query_params[param] = str(value)
 
 
 def unlock(hashed: str, author: str) -> None:

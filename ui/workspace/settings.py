@@ -179,7 +179,14 @@ def settings_page() -> None:
                 help=t("ws_brand_logo_help", limit=f"{LOGO_MAX_BYTES:,}"),
             )
             st.checkbox(t("ws_brand_remove_logo"), key=REMOVE_LOGO, disabled=current.logo is None)
-            st.form_submit_button(t("ws_save"), key="ws_save_branding", on_click=_save, type="primary", icon=":material/save:")
+            st.form_submit_button(
+                t("ws_save"),
+                key="ws_save_branding",
+                on_click=_save,
+                type="primary",
+                icon=":material/save:",
+                disabled=ws.read_only(),
+            )
         st.markdown(f"**{md(t('ws_branding_now'))}**")
         with st.container(border=True, key="ws_branding_preview"):
             st.text(current.name or t("ws_no_name"))

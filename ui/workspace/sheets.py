@@ -99,7 +99,9 @@ def _import(db: Engine, clients: list[repo.Client]) -> None:
     )
     uploader = f"ws_import_file_{ss.get(IMPORT_ROUND, 0)}"
     uploaded = st.file_uploader(t("ws_import_file"), type=["xlsx"], key=uploader, max_upload_size=MAX_SHEET_MB)
-    clicked = st.button(t("ws_import"), key="ws_import", type="primary", disabled=uploaded is None, icon=":material/upload:")
+    clicked = st.button(
+        t("ws_import"), key="ws_import", type="primary", disabled=uploaded is None or ws.read_only(), icon=":material/upload:"
+    )
     if clicked and uploaded is not None:  # (the button is disabled without a file)
         ss.pop(IMPORT_PROBLEMS, None)
         day: Any = ss.get(IMPORT_DATE)  # the widgets' values, as they are: the store refuses a missing one

@@ -11,6 +11,7 @@ database keeps only its hash.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,15 +22,17 @@ from sqlalchemy.engine import Engine
 from questions.answers import answer_key, answer_words, disagree
 from questions.conditions import Visibility
 from questions.model import UNKNOWN, Question
+from report.formats import file_stem
 from scoring.axes import AXES
-from scoring.consensus import suggest
+from scoring.consensus import Suggestion, suggest
 from scoring.engine import Incomplete, assess_answers, visibility
 from scoring.plan import citation
 from store import repo
-from ui import charts, nav, state
+from ui import charts, local_time, nav, state
+from ui.local_time import local_date
 from ui.present import LEVEL_BADGES, level_label, md, progress, section_status
 from ui.widgets import option_names
-from ui.workspace import access
+from ui.workspace import access, forms
 from ui.workspace import link as wl
 from ui.workspace import messages as msg
 from ui.workspace import session as ws
@@ -41,6 +44,7 @@ RESPONDENT_NAME, RESPONDENT_ROLE = "ws_respondent_name", "ws_respondent_role"
 RESPONDENT_SECTIONS, RESPONDENT_DAYS = "ws_respondent_sections", "ws_respondent_days"
 LINKS = "ws_links"  # {respondent id: (token, expiry date)}: links made in this session, shown until hidden or locked
 ONLY_DISPUTES = "ws_live_only_disputes"
+TAB = "ws_workshop_tab"  # the tab on screen
 LIVE_SECONDS = 3  # how often the live view reads the database again
 PUBLIC_URL_ENV = "PIRISK_PUBLIC_URL"  # the address respondents reach the app at (docs/team.md)
 
@@ -130,15 +134,37 @@ def _set_respondent(respondent: repo.Respondent, qid: str) -> None:
     msg.act(write)
 
 
-def _set_agreed(shown: repo.AssessmentRef, qid: str, expected: int) -> None:
-    q = state.law().bank.questions[qid]
-    value = widget_answer(q, agreed_widget_key(qid))
+def agreed_form(shown: repo.AssessmentRef, qid: str) -> forms.Form:
+    """The agreed answer to one question as a versioned form; "Use mine" sets it here, from the workshop."""
+
+    def apply(_: str, value: Any) -> None:
+        _write_agreed(shown, qid, value, forms.based_on(agreed_form(shown, qid), 0), None)
+
+    return wl.answer_form(shown, qid, apply)
+
+
+def _source(assessment_id: int, questions: Any) -> dict[str, Any]:
+    """Where agreed answers come from, for their history rows: each question's respondents' answers now."""
+    given = repo.workshop_answers(ws.engine(), assessment_id)
+    return {qid: {"workshop": dict(given[qid])} for qid in questions if given.get(qid)}
+
+
+def _write_agreed(shown: repo.AssessmentRef, qid: str, value: Any, expected: int, shown_value: Any) -> None:
+    """Make `value` the agreed answer on top of `expected`, its history saying it came from the workshop with
+    the respondents' answers; if refused, keep it for Reload beside what was shown."""
+    form = agreed_form(shown, qid)
 
     def write() -> None:
-        repo.set_answer(ws.engine(), shown, qid, value, expected_version=expected, author=ws.author())
+        db = ws.engine()
+        repo.set_answer(db, shown, qid, value, expected_version=expected, author=ws.author(), source=_source(shown.id, [qid]))
         wl.refresh_if_open(shown.id)
 
-    msg.act(write)
+    msg.act(write, forms.refused(form, {"value": value}, base={"value": shown_value}, version=expected))
+
+
+def _set_agreed(shown: repo.AssessmentRef, qid: str, expected: int, shown_value: Any) -> None:
+    q = state.law().bank.questions[qid]
+    _write_agreed(shown, qid, widget_answer(q, agreed_widget_key(qid)), expected, shown_value)
 
 
 def _days() -> int:
@@ -147,7 +173,7 @@ def _days() -> int:
 
 
 def _keep_link(invited: repo.Invited) -> None:
-    st.session_state.setdefault(LINKS, {})[invited.respondent.id] = (invited.token, invited.expires_at.date().isoformat())
+    st.session_state.setdefault(LINKS, {})[invited.respondent.id] = (invited.token, local_date(invited.expires_at).isoformat())
 
 
 def _add_respondent(shown: repo.AssessmentRef) -> None:
@@ -198,12 +224,8 @@ def _set_closed(shown: repo.AssessmentRef, closed: bool) -> None:
     msg.act(write)
 
 
-def _use_suggestion(shown: repo.AssessmentRef, qid: str, value: Any, expected: int) -> None:
-    def write() -> None:
-        repo.set_answer(ws.engine(), shown, qid, value, expected_version=expected, author=ws.author())
-        wl.refresh_if_open(shown.id)
-
-    msg.act(write)
+def _use_suggestion(shown: repo.AssessmentRef, qid: str, value: Any, expected: int, shown_value: Any) -> None:
+    _write_agreed(shown, qid, value, expected, shown_value)
 
 
 # -- screen ------------------------------------------------------------------------------------------------
@@ -234,7 +256,7 @@ def _respondents_panel(
     disputed: bool,
     lang: str,
 ) -> None:
-    editable = saved.status == repo.EDITABLE
+    editable = saved.status == repo.EDITABLE and not ws.read_only()
     st.subheader(t("ws_respondents_answers"), anchor=False)
     if not respondents:
         st.caption(md(t("ws_no_respondents")))
@@ -264,6 +286,7 @@ def _respondents_panel(
                 )
     with st.container(border=True, key="ws_agreed_box"):
         st.markdown(f"**{md(t('ws_agreed'))}**")
+        forms.show_aside(agreed_form(saved.ref, q.id))
         _answer_input(
             q,
             agreed_widget_key(q.id),
@@ -271,7 +294,7 @@ def _respondents_panel(
             t("ws_agreed"),
             lang,
             on_change=_set_agreed,
-            args=(saved.ref, q.id, wl.expected_version(saved)),
+            args=(saved.ref, q.id, wl.expected_version(saved), saved.answers.get(q.id)),
             disabled=not editable,
         )
         st.caption(md(t("ws_agreed_help")))
@@ -332,6 +355,7 @@ def _add_respondent_form(saved: repo.SavedAssessment, lang: str) -> None:
             on_click=_add_respondent,
             args=(saved.ref,),
             icon=":material/person_add:",
+            disabled=ws.read_only(),
         )
 
 
@@ -343,6 +367,17 @@ def _disputes(disputed: list[str], lang: str) -> None:
         st.markdown(f"**{md(t('ws_disputes', n=len(disputed)))}**")
         for qid in disputed:
             st.button(questions[qid].text.get(lang), key=f"ws_goto_dispute__{qid}", on_click=_go_to, args=(qid,), type="tertiary")
+
+
+@st.fragment(run_every=LIVE_SECONDS)
+def question_view(assessment_id: int) -> None:
+    """The projector's view, read from the database again every few seconds as the live view is, so that
+    respondents' answers and disagreements appear here without a reload."""
+    if not ws.active():
+        st.rerun(scope="app")
+    db = ws.engine()
+    with msg.store_errors():
+        _question_by_question(db, repo.get_assessment(db, assessment_id), state.lang())
 
 
 def _question_by_question(db: Engine, saved: repo.SavedAssessment, lang: str) -> None:
@@ -393,7 +428,12 @@ def _question_by_question(db: Engine, saved: repo.SavedAssessment, lang: str) ->
             wrap=True,
         )
         _question_panel(saved, q, section_of[q.id], lang)
-        _respondents_panel(saved, q, respondents, answers.get(q.id, {}), q.id in disputed, lang)
+        section_id = next(s.id for s in bank.sections if q.id in {x.id for x in s.questions})
+        asked = [r for r in respondents if not r.sections or section_id in r.sections]
+        _respondents_panel(saved, q, asked, answers.get(q.id, {}), q.id in disputed, lang)
+        if len(asked) < len(respondents):  # the others were not asked this section: no empty answer buttons for them
+            names = ", ".join(r.name for r in respondents if r not in asked)
+            st.caption(md(t("ws_not_asked", names=names)))
     with side:
         _live_results(saved, lang)
         _disputes(disputed, lang)
@@ -442,8 +482,59 @@ def _link_box(r: repo.Respondent, token: str, until: str) -> None:
 
 def _link_state(p: repo.Progress) -> str:
     if p.link == "active" and p.expires_at is not None:
-        return t("ws_link_active", date=p.expires_at.date().isoformat())
+        return t("ws_link_active", date=local_date(p.expires_at).isoformat())
     return {"none": t("ws_link_none"), "expired": t("ws_link_expired"), "revoked": t("ws_link_revoked_state")}.get(p.link, p.link)
+
+
+def _new_links_for(respondents: list[repo.Respondent]) -> None:
+    def write() -> str:
+        for r in respondents:
+            _keep_link(repo.make_link(ws.engine(), r, days=_days(), author=ws.author()))
+        return t("ws_links_made", n=len(respondents))
+
+    msg.act(write)
+
+
+def _links_sheet(saved: repo.SavedAssessment, progress: list[repo.Progress], closed: bool, lang: str) -> None:
+    """Every respondent's link and QR code on one printable sheet (links are shown once: those made in this
+    session), and a way to make links for the others first; which sections nobody is asked."""
+    from report.link_sheet import LinkEntry, build_link_sheet  # fpdf2 loads only when a sheet is made
+
+    links = st.session_state.get(LINKS, {})
+    respondents = [p.respondent for p in progress]
+    nobody = [
+        s for s in state.law().bank.sections if respondents and not any(not r.sections or s.id in r.sections for r in respondents)
+    ]
+    if nobody:
+        names = ", ".join(s.title.get(lang) for s in nobody)
+        st.warning(md(t("ws_sections_nobody", sections=names)), icon=":material/person_off:")
+    if closed:
+        st.info(md(t("ws_links_frozen")), icon=":material/lock:")
+        return
+    without = [r for r in respondents if r.id not in links]
+    with_link = [r for r in respondents if r.id in links]
+    if without:
+        st.caption(md(t("ws_links_sheet_missing", n=len(without))))
+        st.button(
+            t("ws_links_make_all"),
+            key="ws_links_make_all",
+            on_click=_new_links_for,
+            args=(without,),
+            icon=":material/link:",
+            disabled=ws.read_only(),
+            help=t("ws_links_make_all_help"),
+        )
+    if with_link:
+        entries = [LinkEntry(r.name, r.role, link_url(links[r.id][0]), dt.date.fromisoformat(links[r.id][1])) for r in with_link]
+        st.download_button(
+            t("ws_links_sheet", n=len(entries)),
+            data=lambda: build_link_sheet(saved.client_name, saved.title, entries, lang),
+            file_name=file_stem(local_time.today(), lang, saved.client_name, saved.title, "links") + ".pdf",
+            mime="application/pdf",
+            key="ws_links_sheet",
+            on_click="ignore",
+            icon=":material/print:",
+        )
 
 
 def _invitations(db: Engine, saved: repo.SavedAssessment, lang: str) -> None:
@@ -452,26 +543,35 @@ def _invitations(db: Engine, saved: repo.SavedAssessment, lang: str) -> None:
         st.caption(md(t("ws_public_url_unset", url=base, env=PUBLIC_URL_ENV)))
     titles = {s.id: s.title.get(lang) for s in state.law().bank.sections}
     links = st.session_state.get(LINKS, {})
+    closed = repo.get_workshop(db, saved.id).closed
     left, right = st.columns([3, 2], gap="large")
     with left:
         progress = repo.workshop_progress(db, saved.id)
         if not progress:
             st.caption(md(t("ws_no_respondents_yet")))
+        _links_sheet(saved, progress, closed, lang)
         for p in progress:
             r = p.respondent
             with st.container(border=True, key=f"ws_invitee__{r.id}"):
                 st.text(f"{r.name} — {r.role}" if r.role else r.name)
                 asked = ", ".join(titles[s] for s in r.sections if s in titles) if r.sections else t("ws_all_sections")
                 st.caption(md(t("ws_asked", sections=asked)))
-                st.caption(md(_link_state(p)))
+                st.caption(md(t("ws_link_frozen") if closed and p.link == "active" else _link_state(p)))
                 new, revoke = st.columns(2)
-                new.button(t("ws_new_link"), key=f"ws_new_link__{r.id}", on_click=_new_link, args=(r,), icon=":material/link:")
+                new.button(
+                    t("ws_new_link"),
+                    key=f"ws_new_link__{r.id}",
+                    on_click=_new_link,
+                    args=(r,),
+                    icon=":material/link:",
+                    disabled=ws.read_only(),
+                )
                 revoke.button(
                     t("ws_revoke_link"),
                     key=f"ws_revoke__{r.id}",
                     on_click=_revoke,
                     args=(r,),
-                    disabled=p.link != "active",
+                    disabled=p.link != "active" or ws.read_only(),
                     icon=":material/link_off:",
                 )
                 if r.id in links:
@@ -491,39 +591,71 @@ def _status(p: repo.Progress) -> str:
     return t("ws_status_opened") if p.opened_at is not None else t("ws_status_not_started")
 
 
-def _rule(s: Any) -> str:
-    """The suggestion's rule, in words (scoring/consensus.py says what each means)."""
+def _rule(s: Suggestion) -> str:
+    """The suggestion's rule, in words, with the counts (scoring/consensus.py says what each means)."""
     if s.rule == "cautious":
         return t("ws_rule_cautious", high=s.scores[0][1], low=s.scores[-1][1])
     if s.rule == "majority":
-        return t("ws_rule_majority")
+        return t("ws_rule_majority", n=s.counts[0][1], total=s.respondents)
+    if s.rule == "tie":
+        return t("ws_rule_tie", high=s.scores[0][1], low=s.scores[-1][1])
     if s.rule == "unanimous":
-        return t("ws_rule_unanimous")
+        return t("ws_rule_unanimous", total=s.respondents)
     return t("ws_rule_unscored")
 
 
-def _live_question(saved: repo.SavedAssessment, qid: str, answers: dict[str, dict[str, Any]], lang: str) -> None:
+def _counts(q: Question, s: Suggestion, lang: str) -> str:
+    """How many respondents gave each answer: "Yes: 2 · No: 1"."""
+    return " · ".join(f"{answer_words(q, value, lang)}: {n}" for value, n in s.counts)
+
+
+def _accept_unanimous(shown: repo.AssessmentRef, values: dict[str, Any], expected: int) -> None:
+    def write() -> str:
+        repo.set_answers(
+            ws.engine(), shown, values, expected_version=expected, author=ws.author(), source=_source(shown.id, values)
+        )
+        wl.refresh_if_open(shown.id)
+        return t("ws_accepted_unanimous", n=len(values))
+
+    msg.act(write)
+
+
+def _live_question(
+    saved: repo.SavedAssessment, qid: str, answers: dict[str, dict[str, Any]], suggestion: Suggestion | None, lang: str
+) -> None:
     q = state.law().bank.questions[qid]
     given = answers[qid]
     disputed = disagree(given.values())
-    suggestion = suggest(qid, answers, saved.answers, saved.law_as_of, law=state.law())
     agreed = saved.answers.get(qid)
+    editable = saved.status == repo.EDITABLE and not ws.read_only()
     with st.container(border=True, key=f"ws_live_q__{qid}"):
         st.markdown(f"**{md(q.text.get(lang))}**")
         if disputed:
             st.badge(t("ws_live_disagree"), icon=":material/warning:", color="orange")
-        for name, value in given.items():
-            st.text(f"{name}: {answer_words(q, value, lang)}")
+        for i, (name, value) in enumerate(given.items()):
+            text, take = st.columns([5, 1], vertical_alignment="center")
+            text.text(f"{name}: {answer_words(q, value, lang)}")
+            if editable and value is not None and answer_key(value) != answer_key(agreed):
+                take.button(
+                    t("ws_take_answer"),
+                    key=f"ws_take__{qid}__{i}",
+                    on_click=_use_suggestion,
+                    args=(saved.ref, qid, value, saved.version, agreed),
+                    help=t("ws_take_answer_help"),
+                    type="tertiary",
+                )
         if suggestion is not None:
             st.markdown(md(t("ws_suggested", answer=answer_words(q, suggestion.value, lang))))
             st.caption(md(_rule(suggestion)))
+            if suggestion.rule != "unanimous":
+                st.caption(md(t("ws_answers_given", counts=_counts(q, suggestion, lang))))
         st.caption(md(t("ws_agreed_now", answer=answer_words(q, agreed, lang))))
-        if suggestion is not None and saved.status == repo.EDITABLE and answer_key(agreed) != answer_key(suggestion.value):
+        if suggestion is not None and editable and answer_key(agreed) != answer_key(suggestion.value):
             st.button(
                 t("ws_use_suggestion"),
                 key=f"ws_use__{qid}",
                 on_click=_use_suggestion,
-                args=(saved.ref, qid, suggestion.value, saved.version),
+                args=(saved.ref, qid, suggestion.value, saved.version, agreed),
                 icon=":material/done:",
             )
 
@@ -547,12 +679,28 @@ def live_view(assessment_id: int) -> None:
             st.markdown(md(t("ws_live_counts", started=started, finished=finished, total=len(progress))))
             for p in progress:
                 st.text(f"{p.respondent.name}: {_status(p)}")
+        suggestions = {qid: suggest(qid, answers, saved.answers, saved.law_as_of, law=state.law()) for qid in answers}
+        unanimous = {
+            qid: s.value
+            for qid, s in suggestions.items()
+            if s is not None and s.rule == "unanimous" and answer_key(saved.answers.get(qid)) != answer_key(s.value)
+        }
+        if unanimous and saved.status == repo.EDITABLE and not ws.read_only():
+            st.button(
+                t("ws_accept_unanimous", n=len(unanimous)),
+                key="ws_accept_unanimous",
+                on_click=_accept_unanimous,
+                args=(saved.ref, unanimous, saved.version),
+                type="primary",
+                icon=":material/done_all:",
+                help=t("ws_accept_unanimous_help"),
+            )
         only = bool(st.session_state.get(ONLY_DISPUTES))
         shown = [qid for qid, given in answers.items() if not only or disagree(given.values())]
         if not shown:
             st.caption(md(t("ws_live_none")))
         for qid in shown:
-            _live_question(saved, qid, answers, lang)
+            _live_question(saved, qid, answers, suggestions[qid], lang)
 
 
 def _workshop(db: Engine, saved: repo.SavedAssessment) -> None:
@@ -560,13 +708,22 @@ def _workshop(db: Engine, saved: repo.SavedAssessment) -> None:
     st.text(f"{saved.client_name} — {saved.title}")
     if saved.status != repo.EDITABLE:
         st.warning(md(t("ws_read_only")), icon=":material/edit_off:")
-    live, by_question, invitations = st.tabs([t("ws_tab_live"), t("ws_tab_question"), t("ws_tab_invitations")])
+    # A key keeps the tab chosen across reruns (Add, a new link): the page stays where the consultant is.
+    live, by_question, invitations = st.tabs(
+        [t("ws_tab_live"), t("ws_tab_question"), t("ws_tab_invitations")], key=TAB, on_change="rerun"
+    )
     with live:
         workshop = repo.get_workshop(db, saved.id)
         if workshop.closed:
-            when = workshop.closed_at.date().isoformat() if workshop.closed_at else ""
+            when = local_date(workshop.closed_at).isoformat() if workshop.closed_at else ""
             st.info(md(t("ws_workshop_closed", date=when)), icon=":material/lock:")
-            st.button(t("ws_reopen_workshop"), key="ws_reopen_workshop", on_click=_set_closed, args=(saved.ref, False))
+            st.button(
+                t("ws_reopen_workshop"),
+                key="ws_reopen_workshop",
+                on_click=_set_closed,
+                args=(saved.ref, False),
+                disabled=ws.read_only(),
+            )
         else:
             st.caption(md(t("ws_workshop_open")))
             st.button(
@@ -576,11 +733,12 @@ def _workshop(db: Engine, saved: repo.SavedAssessment) -> None:
                 args=(saved.ref, True),
                 icon=":material/lock:",
                 help=t("ws_close_workshop_help"),
+                disabled=ws.read_only(),
             )
         st.toggle(t("ws_live_only_disputes"), key=ONLY_DISPUTES)
         live_view(saved.id)
     with by_question:
-        _question_by_question(db, saved, lang)
+        question_view(saved.id)
     with invitations:
         _invitations(db, saved, lang)
 
