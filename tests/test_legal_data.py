@@ -992,3 +992,36 @@ def test_second_review_rule_texts_mark_what_the_brief_does_not_confirm_and_name_
     assert "U)" in serious["en"] and "U）" in serious["zh"]
     clause_2012 = rules["sharing.disclosure_under_clause@2009"].explain
     assert "Cybersecurity" not in clause_2012["en"] and "网络安全法" not in clause_2012["zh"]
+
+
+def test_fourth_review_published_case_rules_say_what_is_pirisks_reading(law):
+    """Fourth review (tests/cases/review.yaml, F1-F9): collection as illegal obtaining is pirisk's reading
+    (U) and no court practice is claimed; counts are items, not people; each 'serious' is a reading."""
+    import yaml
+
+    rules = {r.id: r for r in law.rules}
+    for rid in (
+        "sourcing.collection_without_notice_or_basis_crime@2015",
+        "sourcing.collection_without_notice_or_basis_crime@2017",
+    ):
+        rule = rules[rid]
+        assert "risks the crime" in rule.title["en"] and "风险" in rule.title["zh"], rid
+        assert "treats as serious" not in rule.title["en"] and "“情节严重”" not in rule.title["zh"], rid
+        assert "pirisk's own reading" in rule.explain["en"] and "(U)" in rule.explain["en"], rid
+        assert "自己的理解" in rule.explain["zh"] and "（U）" in rule.explain["zh"], rid
+        assert "courts have" not in rule.explain["en"] and "法院" not in rule.explain["zh"], rid
+    assert "not only those who buy" not in rules["sourcing.collection_without_notice_or_basis_crime@2015"].explain["en"]
+    definitions = yaml.safe_load((SCORING_DIR / "definitions.yaml").read_text(encoding="utf-8"))
+    held = definitions["held_serious_volume_2017"]["description"]
+    assert "ceiling" in held["en"] and "上限" in held["zh"]
+    claim = rules["sharing.public_interest_claim_at_criminal_counts@2021"].explain
+    assert "not people" in claim["en"] and "pirisk's own reading" in claim["en"]
+    assert "而非人数" in claim["zh"] and "自己的理解" in claim["zh"]
+    assert "on their behalf" not in claim["en"] and "In 2022" not in claim["en"]
+    notice = rules["sensitive.no_notice_or_consent_many_people@2021"].explain
+    assert "(PIPL Art 17), or consent" in notice["en"] and "pirisk's own reading" in notice["en"]
+    children = rules["sensitive.children_public_interest@2021"]
+    assert "dedicated rules" in children.title["en"] and "专门处理规则" in children.title["zh"]
+    assert "no valid basis" not in children.explain["en"]
+    refusal = rules["incidents.refusal_to_correct@2017"].explain
+    assert "does not name refusal" in refusal["en"] and "未将拒不改正规定为处罚条件" in refusal["zh"]
