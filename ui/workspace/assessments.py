@@ -1,5 +1,6 @@
 """The Assessment page: one stored assessment's status, scores and progress, its report (PDF, Word, Markdown)
-and workbook with the appendices chosen, its action plan, history and snapshots, notes, duplicate and delete."""
+and workbook with the appendices chosen, its sign-off, action plan (own actions too), evidence files, history
+and snapshots, notes, duplicate and delete."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from scoring.engine import Incomplete, assess_answers
 from store import repo
 from ui import nav, state
 from ui.present import LEVEL_BADGES, level_label, md
-from ui.workspace import access, compare, history
+from ui.workspace import access, compare, evidence, history
 from ui.workspace import link as wl
 from ui.workspace import messages as msg
 from ui.workspace import session as ws
@@ -319,6 +320,8 @@ def _action_form(saved: repo.SavedAssessment, action: repo.Action, title: str) -
 
 def _offer(saved: repo.SavedAssessment, action: repo.Action) -> None:
     """For a done action whose measure would change answers: say which, and offer to change them."""
+    if action.remedy_id is None:
+        return  # an own action is no measure of the law: it changes no answer
     changes = repo.answers_done_would_set(action.remedy_id, saved.answers, saved.law_as_of)
     if action.status != "done" or not changes:
         return
@@ -390,7 +393,7 @@ def _action_plan(saved: repo.SavedAssessment, result: Assessment | Incomplete, a
     law = state.law()
     st.caption(md(t("ws_actions_intro")))
     _progress(result, actions)
-    by_remedy = {a.remedy_id: a for a in actions}
+    by_remedy = {a.remedy_id: a for a in actions if a.remedy_id is not None}
     if not result.remedies:
         st.caption(md(t("ws_actions_none")))
     for r in result.remedies:
@@ -400,6 +403,14 @@ def _action_plan(saved: repo.SavedAssessment, result: Assessment | Incomplete, a
         for remedy_id, action in by_remedy.items():
             title = law.remedies[remedy_id].title.get(lang) if remedy_id in law.remedies else remedy_id
             _measure(saved, remedy_id, title, None, action)
+    own = [a for a in actions if a.own]
+    if own:
+        st.markdown(f"**{md(t('ws_own_actions'))}**")
+    for action in own:
+        with st.container(border=True, key=f"ws_own_action__{action.id}"):
+            st.markdown(f"**{md(action.title)}**")
+            _action_form(saved, action, action.title)
+    evidence.own_actions_section(ws.engine(), saved)
 
 
 def _notes(db: Engine, saved: repo.SavedAssessment) -> None:
@@ -480,13 +491,17 @@ def assessment_page() -> None:
         else:
             _scores(result, actions)
             _downloads(db, saved)
-        plan_tab, history_tab, notes_tab, edit_tab = st.tabs(
-            [t("ws_tab_actions"), t("ws_tab_history"), t("ws_tab_notes"), t("ws_tab_edit")]
+        evidence.signoff_section(db, saved)
+        plan_tab, evidence_tab, history_tab, notes_tab, edit_tab = st.tabs(
+            [t("ws_tab_actions"), t("ws_tab_evidence"), t("ws_tab_history"), t("ws_tab_notes"), t("ws_tab_edit")]
         )
         with plan_tab:
             _action_plan(saved, result, actions)
+        with evidence_tab:
+            evidence.evidence_section(db, saved, actions)
         with history_tab:
             history.history_section(db, saved)
+            evidence.action_history_section(db, actions)
             compare.snapshots_section(db, saved)
         with notes_tab:
             _notes(db, saved)
