@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from functools import partial
 
+import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
@@ -263,6 +264,5 @@ def action_history_section(db: Engine, actions: list[repo.Action]) -> None:
         ]
         for a, c in changes[:HISTORY_SHOWN]
     ]
-    lines = ["| " + " | ".join(md(h) for h in head) + " |", "|" + "---|" * len(head)]
-    lines += ["| " + " | ".join(md(" ".join(v.split())) for v in row) + " |" for row in rows]
-    st.markdown("\n".join(lines))
+    # A data frame shows its cells as plain text: names and values as typed, nothing rendered.
+    st.dataframe(pd.DataFrame(rows, columns=head, dtype=object), hide_index=True, key="ws_action_history_table")
