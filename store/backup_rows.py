@@ -277,9 +277,10 @@ def _unreadable(engine: Engine, cls: Any) -> str:
     return f"{cls.__tablename__}: cannot be read"
 
 
-def check_rows(engine: Engine, label: str) -> RestorePreview:
+def check_rows(engine: Engine, label: str, *, outcome: str = "it was not restored") -> RestorePreview:
     """Check every row of the database behind `engine` (at the current schema); StoreError naming the first
-    row pirisk would not have written. Returns what the database would bring that opens the workspace."""
+    row pirisk would not have written (then `outcome`). Returns what the database would bring that opens
+    the workspace."""
     accounts: list[RestoredAccount] = []
     links: list[InvitationRow] = []
     try:
@@ -299,7 +300,7 @@ def check_rows(engine: Engine, label: str) -> RestorePreview:
         _no_look_alikes([a.name for a in accounts])
         _attachments_match_actions(engine)
     except _BadRow as err:
-        raise StoreError(f"{label} has a row pirisk would not have written ({err}); it was not restored") from None
+        raise StoreError(f"{label} has a row pirisk would not have written ({err}); {outcome}") from None
     return RestorePreview(tuple(sorted(accounts, key=lambda a: a.name)), _live(engine, links))
 
 

@@ -10,6 +10,7 @@ import hashlib
 import os
 import sqlite3
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from store.errors import StoreError
 from tests.store.test_store_evidence import PDF, PNG
 
 DAY = dt.date(2026, 11, 29)
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _fill(engine: sa.Engine) -> tuple[int, str]:
@@ -136,3 +138,23 @@ def test_a_postgresql_dump_holds_the_files_and_the_row_checks_guard_its_restore(
             check_rows(restored, "the restored database")
     finally:
         restored.dispose()
+
+
+def test_store_check_finds_a_file_whose_bytes_changed(engine_url, engine):
+    """`python -m store check` (after pg_restore, say) reads every row, evidence included, and changes nothing."""
+    aid, _ = _fill(engine)
+    run = lambda: subprocess.run(  # noqa: E731
+        [sys.executable, "-m", "store", "--url", engine_url, "check"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=ROOT,
+    )
+    ok = run()
+    assert ok.returncode == 0 and "ok: every row" in ok.stdout, ok.stderr
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE attachments SET sha256 = :z WHERE name = 'policy.pdf'"), {"z": "0" * 64})
+    bad = run()
+    assert bad.returncode != 0 and "SHA-256" in bad.stderr + bad.stdout and "Traceback" not in bad.stderr
+    assert len(repo.list_attachments(engine, aid)) == 2
