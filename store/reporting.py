@@ -78,11 +78,13 @@ def report_inputs(
     compare_with: int | Literal["article"] | None = None,
     projected: bool = False,
     trace: bool = False,
+    history: bool = False,
     law: Law | None = None,
 ) -> ReportInputs:
     """A stored assessment ready for a report: scored, with its notes, workshop and actions, and the
     appendices chosen: `compare_with` another assessment's id (or ARTICLE), the `projected` scores if the
-    planned actions are done, and the `trace` of rule and provision ids. Raises StoreError when it (or
+    planned actions are done, the `trace` of rule and provision ids, and the action plan's `history` (with
+    the evidence files, which are always listed). Raises StoreError when it (or
     the one compared with) still lacks required answers, NotFound for an unknown id."""
     law = law or default_law()
     saved = get_assessment(engine, assessment_id)
@@ -106,13 +108,14 @@ def report_inputs(
         comparison=comparison,
         projected=projected,
         trace=trace,
-        **evidence_extras(engine, saved),
+        **evidence_extras(engine, saved, history=history),
     )
     return ReportInputs(saved, assessment, answer_set, extras)
 
 
-def evidence_extras(engine: Engine, saved: SavedAssessment) -> dict[str, Any]:
-    """The report's evidence files, action plan history and sign-off (ReportExtras' fields of those names)."""
+def evidence_extras(engine: Engine, saved: SavedAssessment, *, history: bool = False) -> dict[str, Any]:
+    """The report's evidence files and sign-off, and with `history` the action plan's history (ReportExtras'
+    fields of those names)."""
     actions = list_actions(engine, saved.id)
     named = {a.id: a.title or a.remedy_id or "" for a in actions}
     files = tuple(
@@ -122,7 +125,7 @@ def evidence_extras(engine: Engine, saved: SavedAssessment) -> dict[str, Any]:
     changes = sorted(
         (
             ActionChangeInput(named[a.id], c.field, c.old_value, c.new_value, c.author, c.changed_at)
-            for a in actions
+            for a in (actions if history else ())
             for c in action_history(engine, a.id)
         ),
         key=lambda c: c.changed_at,

@@ -57,6 +57,13 @@ def sign_in(name: str) -> Any:
     return unlock(start(), password=ACCOUNT_PASSWORD, author=name)
 
 
+def _sheet_names(xlsx: bytes) -> bytes:
+    import io
+    import zipfile
+
+    return zipfile.ZipFile(io.BytesIO(xlsx)).read("xl/workbook.xml")
+
+
 def _attach(at: Any, saved: repo.SavedAssessment, name: str, data: bytes) -> Any:
     uploader = next(u for u in at.get("file_uploader") if u.key and u.key.startswith(f"ws_evidence_file__{saved.id}"))
     uploader.set_value((name, data, "application/octet-stream"))
@@ -125,13 +132,23 @@ def test_an_owner_signs_off_the_page_locks_and_a_new_version_starts_from_it(db: 
     assert not at.exception
     assert [a.title for a in repo.list_actions(db, saved.id)] == [NASTY, "Review vendor contracts"]
 
+    from report.formats import export_format
+    from ui.workspace.assessments import report_file
+
+    at.checkbox(key=f"ws_report_history__{saved.id}").check().run()
+    assert not at.exception
+    book = report_file(saved, None, export_format("xlsx"), history=True)
+    assert b"Action history" in _sheet_names(book) and b"Action history" not in _sheet_names(
+        report_file(saved, None, export_format("xlsx"))
+    )
+
     at.button(key="ws_sign_off").click().run()
     assert not at.exception
     signed = repo.get_assessment(db, saved.id)
     assert (signed.status, signed.signed_by) == ("final", "Wang Fang")
     assert "Reviewed and signed off by Wang Fang" in texts(at)
     keys = {b.key for b in at.button}
-    assert "ws_sign_off" not in keys and "ws_evidence_attach" not in keys
+    assert not {"ws_sign_off", "ws_evidence_attach", "ws_reopen"} & keys
     assert not [f for f in at.text_input if f.key == f"ws_evidence_own_title__{saved.id}"]
 
     at.text_input(key=f"ws_evidence_new_title__{saved.id}").input("Review 2027")

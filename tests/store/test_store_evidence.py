@@ -268,6 +268,14 @@ def test_a_report_of_a_signed_off_version_names_the_reviewer_and_lists_the_evide
         hashlib.sha256(PDF).hexdigest(),
         "consumer_facing",
     )
+    assert extras.action_history == ()  # the history appendix is chosen, not automatic
+    draft = repo.start_new_version(engine, signed, "Next", author="ana")
+    repo.create_own_action(engine, draft, "Train staff", author="ana", owner="Li")
+    chosen = repo.report_inputs(engine, draft.id, history=True).extras
+    assert {(c.action, c.field, c.new) for c in chosen.action_history} >= {
+        ("Train staff", "owner", "Li"),
+        ("Train staff", "title", "Train staff"),
+    }
 
 
 # -- revision 0006 keeps the data ------------------------------------------------------------------------------

@@ -111,10 +111,13 @@ def report_file(
     compare_with: int | Literal["article"] | None = None,
     projected: bool = False,
     trace: bool = False,
+    history: bool = False,
 ) -> bytes:
     """A report (or the workbook) of a stored assessment, in its own language, with its notes, workshop and
-    actions, the consultancy's branding, and the appendices chosen (see `repo.report_inputs`)."""
-    got = repo.report_inputs(ws.engine(), saved.id, compare_with=compare_with, projected=projected, trace=trace, law=state.law())
+    actions and evidence files, the consultancy's branding, and the appendices chosen (see `repo.report_inputs`)."""
+    got = repo.report_inputs(
+        ws.engine(), saved.id, compare_with=compare_with, projected=projected, trace=trace, history=history, law=state.law()
+    )
     return fmt.build(got.assessment, got.answer_set, branding, law=state.law(), extras=got.extras)
 
 
@@ -174,6 +177,8 @@ def _actions(saved: repo.SavedAssessment) -> None:
     else:
         archive_choice = (t("ws_archive"), "ws_archive", "archived", ":material/archive:")
     for column, (label, key, target, icon) in ((status_col, status_choice), (archive_col, archive_choice)):
+        if saved.signed_off and target == "draft":
+            continue  # a signed-off version is not reopened: a new version starts from it (the Sign-off box)
         column.button(
             label, key=key, on_click=_set_status, args=(saved.ref, saved.version, target), icon=icon, width="stretch", wrap=True
         )
@@ -197,7 +202,7 @@ NO_COMPARISON = "none"  # the comparison picker's "no comparison"
 
 
 def _report_keys(assessment_id: int) -> dict[str, str]:
-    return {name: f"ws_report_{name}__{assessment_id}" for name in ("compare", "projected", "trace")}
+    return {name: f"ws_report_{name}__{assessment_id}" for name in ("compare", "projected", "trace", "history")}
 
 
 def _downloads(db: Engine, saved: repo.SavedAssessment) -> None:
@@ -216,12 +221,14 @@ def _downloads(db: Engine, saved: repo.SavedAssessment) -> None:
         left.selectbox(t("ws_report_compare"), list(choices), format_func=choices.__getitem__, key=keys["compare"])
         right.checkbox(t("ws_report_projected"), key=keys["projected"])
         right.checkbox(t("ws_report_trace"), key=keys["trace"], help=t("ws_report_trace_help"))
+        right.checkbox(t("ws_report_history"), key=keys["history"], help=t("ws_report_history_help"))
         ss = st.session_state
         chosen = ss.get(keys["compare"])
         options: dict[str, Any] = {  # report_file's keyword arguments
             "compare_with": None if chosen == NO_COMPARISON else chosen,
             "projected": bool(ss.get(keys["projected"])),
             "trace": bool(ss.get(keys["trace"])),
+            "history": bool(ss.get(keys["history"])),
         }
         branding = repo.get_branding(db)
         parts = (saved.client_name, saved.title)
