@@ -41,6 +41,7 @@ from store.records import (
 
 MAX_MB_ENV = "PIRISK_EVIDENCE_MAX_MB"
 DEFAULT_MAX_MB = 20
+CEILING_MB = 1024  # the most PIRISK_EVIDENCE_MAX_MB may say
 MB = 1024 * 1024
 # Types allowed, by what the content is: kind -> (the names' endings it may have, the type a browser is told).
 KINDS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -64,7 +65,7 @@ _NAME_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a
 _PATH_PART = re.compile(r"[/\\]|^\.\.?$|^[A-Za-z]:")
 _TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # Text that a browser would run as a page or an image if it were ever served as one: not evidence.
-_MARKUP = re.compile(rb"^\s*<(?:!doctype|html|svg|\?xml|script)|<script", re.IGNORECASE)
+_MARKUP = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<(?:!doctype|html|svg|\?xml|script)|<script", re.IGNORECASE)
 
 log = logging.getLogger("pirisk.store")
 
@@ -99,9 +100,11 @@ def max_bytes(environ: dict[str, str] | None = None) -> int:
             value = float(raw)
         except ValueError:
             value = 0.0
-        if 0 < value <= 1024:
+        if 0 < value <= CEILING_MB:
             return int(value * MB)
-        log.warning("%s=%r is not a number of megabytes between 0 and 1024; using %d", MAX_MB_ENV, raw[:20], DEFAULT_MAX_MB)
+        log.warning(
+            "%s=%r is not a number of megabytes between 0 and %d; using %d", MAX_MB_ENV, raw[:20], CEILING_MB, DEFAULT_MAX_MB
+        )
     return DEFAULT_MAX_MB * MB
 
 

@@ -75,6 +75,7 @@ def test_files_of_every_allowed_type_are_kept_with_name_size_and_sha256(engine, 
         ("report.pdf", b"MZ\x90\x00\x03" + b"\x00" * 60, "evidence_type_refused"),  # a Windows program named .pdf
         ("notes.txt", b"\x7fELF\x02\x01\x01" + b"\x00" * 60, "evidence_type_refused"),  # a Linux program named .txt
         ("page.txt", b"<!DOCTYPE html><script>alert(1)</script>", "evidence_type_refused"),
+        ("page.md", b"\xef\xbb\xbf  <html><body>hi</body></html>", "evidence_type_refused"),
         ("image.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>x</script></svg>', "evidence_type_refused"),
         ("macro.docx", DOCM, "evidence_type_refused"),
         ("archive.docx", _office("application/zip"), "evidence_type_refused"),

@@ -82,6 +82,13 @@ def test_a_sqlite_backup_holds_the_files_and_a_restore_brings_them_back(live, sq
     assert repo.attachment_data(live, aid, files[0].id)[1] == PDF
 
 
+def test_a_backup_restores_after_the_size_limit_was_lowered(live, sqlite_backup, monkeypatch):
+    path, aid, _ = sqlite_backup
+    monkeypatch.setenv("PIRISK_EVIDENCE_MAX_MB", "0.00001")  # 10 bytes: smaller than either file
+    restore(live, path)
+    assert len(repo.list_attachments(live, aid)) == 2
+
+
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_a_sqlite_backup_with_a_file_the_store_never_wrote_is_refused(live, sqlite_backup, tmp_path, name):
     path, _, _ = sqlite_backup
