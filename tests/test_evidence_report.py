@@ -84,3 +84,22 @@ def test_without_evidence_or_history_there_is_no_such_appendix(law):
     md = next(f for f in FORMATS if f.key == "md")
     text = md.build(a, AnswerSet(answers, "Example", "en"), None, extras=ReportExtras(client="C")).decode()
     assert tr("report", "evidence_title", "en") not in text and "signed off" not in text
+
+
+@pytest.mark.parametrize("key", FORMAT_IDS)
+def test_a_hostile_file_name_and_reviewer_are_shown_as_typed(key, law):
+    import dataclasses
+
+    nasty = "=SUM(A1) <b>x</b> **y** $z$ [l](javascript:alert(1)).pdf"
+    answers = json.loads(EXAMPLE.read_text(encoding="utf-8"))["answers"]
+    a = assess(answers, DAY, law=law)
+    extras = dataclasses.replace(
+        _extras(a.remedies[0].remedy),
+        evidence=(EvidenceInput(nasty, DAY, SHA, 1, question="consumer_facing"),),
+        signed_by="<i>Rev</i> **R**",
+    )
+    fmt = next(f for f in FORMATS if f.key == key)
+    text = seen_text(fmt, fmt.build(a, AnswerSet(answers, "Example", "en"), None, assessed_on=DAY, extras=extras))
+    flat = " ".join(text.split())
+    assert nasty in flat or (key == "xlsx" and nasty in flat.replace("'=", "="))  # a sheet neutralises the formula
+    assert "<i>Rev</i> **R**" in flat or key == "xlsx"
