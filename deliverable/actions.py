@@ -23,7 +23,8 @@ DONE = "done"
 
 @dataclass(frozen=True)
 class ActionInput:
-    """A ranked measure the client has taken on as an action, as tracked in the workspace."""
+    """A ranked measure the client has taken on as an action, as tracked in the workspace; or an action of the
+    consultant's own (`remedy` "", named by `title`, user text), which no projection counts."""
 
     remedy: str
     owner: str = ""
@@ -31,6 +32,7 @@ class ActionInput:
     status: str = "planned"
     reason: str = ""  # why not, when the status is "not doing"
     evidence: str = ""
+    title: str = ""  # an own action's name
 
     @property
     def counts(self) -> bool:

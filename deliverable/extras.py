@@ -1,5 +1,5 @@
 """What a consultant's report carries beyond the assessment: the client and title, the workshop, the tracked
-actions (deliverable/actions.py) and the optional appendices. The workspace builds these from its records
+actions (deliverable/actions.py) with their history and evidence files, the sign-off, and the optional appendices. The workspace builds these from its records
 (store/reporting.py) and the report takes them as plain data; the report never reads a database.
 
 Also the comparison the deliverable may show: the same answers under the law of the founding article
@@ -49,6 +49,33 @@ class ComparisonInput:
 
 
 @dataclass(frozen=True)
+class EvidenceInput:
+    """A file attached to an answer (`question`, its id) or to an action (`action`, its measure's id or an own
+    action's title): listed by name, the day it was added and its SHA-256, so that a reader can check the copy
+    they were given. `name` and an own action's title are user text."""
+
+    name: str
+    added_on: dt.date
+    sha256: str
+    size: int
+    question: str = ""
+    action: str = ""
+
+
+@dataclass(frozen=True)
+class ActionChangeInput:
+    """One change of a tracked action, for the action plan's history: which action (its measure's id or an own
+    action's title), the field, its value before and after (as stored: dates as ISO text), who and when."""
+
+    action: str
+    field: str
+    old: Any
+    new: Any
+    author: str
+    changed_at: dt.datetime
+
+
+@dataclass(frozen=True)
 class ReportExtras:
     """Everything beyond the assessment that a report may carry. The defaults give a founder's report."""
 
@@ -59,6 +86,10 @@ class ReportExtras:
     comparison: ComparisonInput | None = None  # the comparison appendix, when chosen
     projected: bool = False  # the appendix of scores if the planned actions are done
     trace: bool = False  # the appendix of rule and provision ids
+    evidence: tuple[EvidenceInput, ...] = ()  # the files attached, listed in the evidence appendix
+    action_history: tuple[ActionChangeInput, ...] = ()  # the action plan's changes, oldest first
+    signed_by: str = ""  # the reviewer who signed this version off ("" while it is not)
+    signed_on: dt.date | None = None
 
 
 def article_comparison(assessment: Assessment, lang: str, law: Law | None = None) -> ComparisonInput:

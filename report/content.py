@@ -449,6 +449,9 @@ def build_content(
         (t("cover_language"), t("language_name")),
         (t("cover_versions"), t("versions_value", rules=assessment.rules_version, bank=assessment.bank_version)),
         (t("cover_what_if"), what_if) if what_if else None,
+        (t("cover_signed_off"), t("signed_off_by", name=_clip(extras.signed_by), date=_day(extras.signed_on)))
+        if extras.signed_by.strip()
+        else None,
     ]
     consultant = bool(extras.client.strip() or extras.title.strip())
     appendices = _appendices(assessment, answer_set, law, lang, extras, findings, views, sources)
@@ -512,7 +515,7 @@ def _action_view(a: ActionInput, law: Law, lang: str) -> ActionView:
         label = tr("report", "action_status_why", lang, status=label, why=a.reason)
     return ActionView(
         a.remedy,
-        _measure_title(a.remedy, law, lang),
+        a.title or _measure_title(a.remedy, law, lang),
         a.owner,
         _day(a.due),
         a.status,
@@ -577,6 +580,8 @@ def _appendices(
         made.append(("projected", *_projection(assessment, extras.actions, law, lang)))
     if extras.trace:
         made.append(("trace", *_trace(findings, measures, sources, assessment, lang)))
+    if extras.evidence or extras.action_history:
+        made.append(("evidence", *_evidence(extras, law, lang)))
     letters = tr("report", "appendix_letters", lang).split()
     return tuple(
         AppendixView(key, tr("report", "appendix_title", lang, letter=letters[i], title=title), intro, blocks)
@@ -749,3 +754,56 @@ def _trace(
         ),
     )
     return t("trace_title"), t("trace_intro"), blocks
+
+
+def _evidence(extras: ReportExtras, law: Law, lang: str) -> tuple[str, str, tuple[Block, ...]]:
+    """The files attached (name, what to, day, SHA-256) and the action plan's history, oldest change first."""
+    t = lambda key, **kw: tr("report", key, lang, **kw)  # noqa: E731
+    questions = law.bank.questions
+
+    def attached_to(question: str, action: str) -> str:
+        if question:
+            return questions[question].text.get(lang) if question in questions else question
+        return _measure_title(action, law, lang)
+
+    def value(field: str, v: Any) -> str:
+        if v is None or v == "":
+            return "—"
+        return status_label(v, lang) if field == "status" else str(v)
+
+    blocks = []
+    if extras.evidence:
+        blocks.append(
+            Block(
+                heading=t("evidence_files"),
+                table=TableView(
+                    (t("col_file"), t("col_attached_to"), t("col_added"), t("col_sha256")),
+                    tuple((f.name, attached_to(f.question, f.action), f.added_on.isoformat(), f.sha256) for f in extras.evidence),
+                    (26, 30, 12, 32),
+                ),
+                key="files",
+            )
+        )
+    if extras.action_history:
+        blocks.append(
+            Block(
+                heading=t("evidence_history"),
+                table=TableView(
+                    (t("col_when"), t("col_action"), t("col_field"), t("col_before"), t("col_after_change"), t("col_by")),
+                    tuple(
+                        (
+                            f"{c.changed_at.astimezone(dt.UTC):%Y-%m-%d %H:%M}",
+                            _measure_title(c.action, law, lang),
+                            t(f"action_field_{c.field}"),
+                            value(c.field, c.old),
+                            value(c.field, c.new),
+                            c.author,
+                        )
+                        for c in extras.action_history
+                    ),
+                    (15, 25, 11, 19, 19, 11),
+                ),
+                key="history",
+            )
+        )
+    return t("evidence_title"), t("evidence_intro"), tuple(blocks)

@@ -1,7 +1,7 @@
 """The consultant's workbook: `write_workbook(content) -> bytes`, one .xlsx from the same ReportContent as the
 reports, to work from: a summary with the level words and the company, the findings with their marked
 citations, every answer with its question and note, the notes, the action plan with the tracked actions,
-and the workshop, comparison and projection when the report has them.
+and the workshop, comparison, projection, evidence files and action history when the report has them.
 
 Every cell is written by `_write`, the workbook's one writer, which neutralises text a spreadsheet would
 run as a formula.
@@ -105,6 +105,10 @@ def sheets(c: ReportContent) -> dict[str, pd.DataFrame]:
     projection = c.block("projected", "scores")
     if projection is not None and projection.table is not None:
         out[t("sheet_projected")] = _table(projection.table)
+    for key, sheet in (("files", "sheet_evidence"), ("history", "sheet_action_history")):
+        part = c.block("evidence", key)
+        if part is not None and part.table is not None:
+            out[t(sheet)] = _table(part.table)
     return out
 
 
@@ -112,7 +116,8 @@ def _plan(c: ReportContent) -> pd.DataFrame:
     """Every measure (ranked ones first, then those also required by law) with its tracked action, if any,
     then tracked actions whose measure the assessment no longer calls for."""
     t = c.t
-    tracked = {a.remedy: a for a in c.actions}
+    tracked = {a.remedy: a for a in c.actions if a.remedy}
+    own = [a for a in c.actions if not a.remedy]  # the consultant's own actions, after every measure
     rows = []
     for m in (*c.measures, *c.also_required):
         a = tracked.pop(m.remedy, None)
@@ -131,7 +136,9 @@ def _plan(c: ReportContent) -> pd.DataFrame:
                 "\n".join(m.cited),
             )
         )
-    rows += [(None, a.measure, "", "", a.owner, a.due_on, a.status_word, a.reason, a.evidence, "") for a in tracked.values()]
+    rows += [
+        (None, a.measure, "", "", a.owner, a.due_on, a.status_word, a.reason, a.evidence, "") for a in (*tracked.values(), *own)
+    ]
     head = (
         "col_no",
         "col_measure",

@@ -83,6 +83,21 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    from cli import terminal_safe
+    from store.backup_rows import check_rows
+
+    engine = _engine(args)
+    try:
+        preview = check_rows(engine, "the database", outcome="restore a sound backup, or correct that row")
+    finally:
+        engine.dispose()
+    print(f"ok: every row of {_shown_url(engine)} is as pirisk writes it (every evidence file matches its SHA-256)")
+    for line in preview.lines():
+        print(f"  {terminal_safe(line)}")
+    return 0
+
+
 def _cmd_checkpoint(args: argparse.Namespace) -> int:
     from store.records import checkpoint
 
@@ -203,6 +218,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--yes", action="store_true", help="restore the accounts and live links the backup brings without asking"
     )
     restore.set_defaults(run=_cmd_restore)
+
+    sub.add_parser(
+        "check",
+        help="check every row as pirisk writes it, evidence files against their SHA-256 (say, after pg_restore)",
+    ).set_defaults(run=_cmd_check)
 
     sub.add_parser(
         "checkpoint", help="empty SQLite's write-ahead log (deleted data leaves the disk); safe while the app runs"

@@ -9,7 +9,7 @@ by the store, whatever the page shows:
 
 | role | may |
 |---|---|
-| owner | read, edit, manage (accounts, deleting clients and assessments), respond |
+| owner | read, edit, manage (accounts, deleting clients and assessments), sign off (store/signoff.py), respond |
 | consultant | read, edit, respond |
 | viewer | read (and download) |
 | respondent | respond: only the functions a respondent's link opens (store/invitations.py) |
@@ -58,9 +58,9 @@ class NotAllowed(StoreError):
 
 
 ROLE_OPTION = "pirisk_role"  # the engine execution option that carries the role
-NEEDS = ("read", "edit", "manage", "respond")
+NEEDS = ("read", "edit", "manage", "sign_off", "respond")
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "owner": frozenset(("read", "edit", "manage", "respond")),
+    "owner": frozenset(("read", "edit", "manage", "sign_off", "respond")),
     "consultant": frozenset(("read", "edit", "respond")),
     "viewer": frozenset(("read",)),
     "respondent": frozenset(("respond",)),
@@ -81,7 +81,7 @@ def role_of(engine: Engine) -> str | None:
 
 
 def allowed(engine: Engine, need: str) -> bool:
-    """Whether the engine's role may do `need` ("read", "edit", "manage" or "respond")."""
+    """Whether the engine's role may do `need` ("read", "edit", "manage", "sign_off" or "respond")."""
     if need not in NEEDS:
         raise ValueError(f"unknown need {need!r}")
     role = role_of(engine)

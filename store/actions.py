@@ -1,5 +1,6 @@
-"""Tracked actions: a ranked measure of an assessment taken on with an owner, a due date, a status and an
-evidence note, edited with optimistic locking and kept with its history, as answers are.
+"""Tracked actions: a ranked measure of an assessment taken on, or an action of the consultant's own, with an
+owner, a due date, a status and an evidence note, edited with optimistic locking and kept with its history,
+as answers are. Nothing changes on an assessment a reviewer has signed off.
 
 An action has a `version`, starting at 1, that each change bumps by one; each change also writes one
 `action_changes` row per field it changed, carrying the version it produced. An edit states the version it
@@ -36,13 +37,14 @@ from store.records import (
     action_record,
     assessment_row,
     changed_rows,
+    check_unsigned,
     clean_author,
     clean_name,
     target_row,
     utc_now,
 )
 
-FIELDS: tuple[str, ...] = ("owner", "due", "status", "reason", "evidence")
+FIELDS: tuple[str, ...] = ("owner", "due", "status", "reason", "evidence", "title")  # title: an own action's only
 
 
 class ActionConflict(ConflictError):
@@ -88,6 +90,8 @@ def _clean(field: str, value: Any) -> Any:
         return _text(value, "field_reason")
     if field == "evidence":
         return _text(value, "field_evidence")
+    if field == "title":
+        return clean_name(value, "field_action_title")
     raise StoreError(key="store_no_action_field", name=str(field)[:40])
 
 
@@ -104,9 +108,10 @@ def _stored(field: str, value: Any) -> Any:
 def create_action(
     engine: Engine,
     target: Target,
-    remedy_id: str,
+    remedy_id: str | None,
     *,
     author: str,
+    title: str = "",
     owner: str = "",
     due: dt.date | None = None,
     status: str = "planned",
@@ -114,35 +119,54 @@ def create_action(
     evidence: str = "",
 ) -> Action:
     """Take a measure on as an action of an assessment, at version 1 (its fields are recorded in the
-    history). `target` is the assessment as read (its id and its client's): an assessment deleted, or whose
-    id now names another client's, gets NotFound and nothing is written. One action per measure; raises
-    StoreError (unknown measure, already tracked, bad value) or NotFound."""
-    remedy_id = _remedy(remedy_id)
-    values = {
-        f: _clean(f, v)
-        for f, v in (("owner", owner), ("due", due), ("status", status), ("reason", reason), ("evidence", evidence))
-    }
+    history); with `remedy_id` None, an action of the consultant's own named by `title` (see
+    `create_own_action`). `target` is the assessment as read (its id and its client's): an assessment
+    deleted, or whose id now names another client's, gets NotFound and nothing is written. One action per
+    measure; raises StoreError (unknown measure, already tracked, no title for an own action, bad value,
+    signed off) or NotFound."""
+    fields = {"owner": owner, "due": due, "status": status, "reason": reason, "evidence": evidence}
+    if remedy_id is not None:
+        return _create(engine, target, _remedy(remedy_id), "", fields, author)
+    if isinstance(title, str) and not title.strip():
+        raise StoreError(key="store_own_action_title")
+    return _create(engine, target, None, _clean("title", title), fields, author)
+
+
+def create_own_action(engine: Engine, target: Target, title: str, *, author: str, **fields: Any) -> Action:
+    """Add an action of the consultant's own (`title`, not one of the ranked measures) to an assessment,
+    tracked like a measure's (owner, due, status, reason, evidence, version and history); it changes no
+    score. As `create_action(engine, target, None, title=title, ...)`."""
+    return create_action(engine, target, None, title=title, author=author, **fields)
+
+
+def _create(engine: Engine, target: Target, remedy_id: str | None, title: str, fields: Mapping[str, Any], author: str) -> Action:
+    values = {f: _clean(f, v) for f, v in fields.items()}
     if values["status"] != NOT_DOING:
         values["reason"] = ""  # the reason belongs to "not doing"
     _check(values)
     author = clean_author(author)
     now = utc_now()
+    recorded = {"title": title, **values} if title else values
     try:
         with writing(engine) as s:
-            assessment_id = target_row(s, target).id
-            taken = s.scalar(
-                select(ActionRow.id).where(ActionRow.assessment_id == assessment_id, ActionRow.remedy_id == remedy_id)
+            assessment = target_row(s, target)
+            check_unsigned(assessment)
+            if remedy_id is not None:
+                taken = s.scalar(
+                    select(ActionRow.id).where(ActionRow.assessment_id == assessment.id, ActionRow.remedy_id == remedy_id)
+                )
+                if taken is not None:
+                    raise StoreError(key="store_action_taken")
+            row = ActionRow(
+                assessment_id=assessment.id, remedy_id=remedy_id, title=title, version=1, created_at=now, updated_at=now, **values
             )
-            if taken is not None:
-                raise StoreError(key="store_action_taken")
-            row = ActionRow(assessment_id=assessment_id, remedy_id=remedy_id, version=1, created_at=now, updated_at=now, **values)
             s.add(row)
             s.flush()
             s.add_all(
                 ActionChangeRow(
                     action_id=row.id, field=f, old_value=None, new_value=_stored(f, v), version=1, author=author, changed_at=now
                 )
-                for f, v in values.items()
+                for f, v in recorded.items()
                 if v not in (None, "")
             )
             return action_record(row)
@@ -168,7 +192,7 @@ def list_actions(engine: Engine, assessment_id: int) -> list[Action]:
 
 
 def update_action(engine: Engine, action_id: int, changes: Mapping[str, Any], *, expected_version: int, author: str) -> Action:
-    """Change some of an action's fields (owner, due, status, reason, evidence) on top of `expected_version`:
+    """Change some of an action's fields (owner, due, status, reason, evidence; an own action's title) on top of `expected_version`:
     one transaction, one version bump, one history row per field changed. Changing nothing changes
     nothing. Raises ActionConflict (someone saved first; nothing is written), NotFound or StoreError."""
     if not isinstance(changes, Mapping):
@@ -181,6 +205,9 @@ def update_action(engine: Engine, action_id: int, changes: Mapping[str, Any], *,
             raise NotFound(key="store_no_action", id=action_id)
         if row.version != expected_version:
             raise ActionConflict(action_id, row.assessment_id, expected_version, row.version)
+        check_unsigned(assessment_row(s, row.assessment_id))
+        if "title" in clean and row.remedy_id is not None:
+            raise StoreError(key="store_no_action_field", name="title")  # a measure's action is named by its measure
         current = {f: getattr(row, f) for f in FIELDS}
         if clean.get("status", current["status"]) != NOT_DOING:
             clean["reason"] = ""  # the reason belongs to "not doing": it goes when the status moves on
@@ -257,6 +284,10 @@ def apply_action_answers(engine: Engine, action_id: int, *, expected_version: in
             raise StoreError(key="store_action_not_done")
         assessment = s.get(AssessmentRow, row.assessment_id)
         assert assessment is not None  # the foreign key cascades
-        values = answers_done_would_set(row.remedy_id, dict(assessment.answers or {}), assessment.law_as_of)
+        values = (
+            {}
+            if row.remedy_id is None
+            else answers_done_would_set(row.remedy_id, dict(assessment.answers or {}), assessment.law_as_of)
+        )  # an own action is no measure of the law: it sets no answer
         target = AssessmentRef(assessment.id, assessment.client_id)
     return set_answers(engine, target, values, expected_version=expected_version, author=author)

@@ -38,6 +38,7 @@ from store.records import (
     change_record,
     changed_rows,
     check_target,
+    check_unsigned,
     checkpoint,
     clean_answers,
     clean_author,
@@ -149,6 +150,10 @@ def write_changes(
     assessment_id, client_id = row.id, row.client_id
     if row.version != expected_version:
         raise ConflictError(assessment_id, expected_version, row.version)
+    if row.signed_at is not None and (
+        answers or notes or set(details or {}) - {"status"} or (details or {}).get("status") == EDITABLE
+    ):
+        check_unsigned(row)  # signed off: only archiving it (and bringing it back, final) is still a change
     changes: list[tuple[str, str, Any, Any]] = []
     stored_answers = dict(row.answers or {})
     if answers:
@@ -192,6 +197,8 @@ def write_changes(
     new_version = expected_version + 1
     now = utc_now()
     values: dict[str, Any] = {"version": new_version, "updated_at": now, **fields}
+    if "signed_by" in fields:
+        values["signed_at"] = now  # a sign-off (store/signoff.py): the reviewer and the moment together
     if any(kind == "answer" for kind, *_ in changes):
         values["answers"] = stored_answers
     # The guard that makes this safe across threads, processes and replicas: the row changes only if it is
@@ -317,28 +324,33 @@ def duplicate_assessment(engine: Engine, target: Target, new_title: str, *, law_
     The copy has no history and no workshop respondents. `law_as_of` defaults to the original's."""
     title = clean_name(new_title, "field_title")
     day = clean_date(law_as_of) if law_as_of is not None else None
-    now = utc_now()
     with writing(engine) as s:
-        src = target_row(s, target)
-        row = AssessmentRow(
-            client_id=src.client_id,
-            title=title,
-            law_as_of=day or src.law_as_of,
-            lang=src.lang,
-            bank_version=src.bank_version,
-            status="draft",
-            version=1,
-            answers=dict(src.answers or {}),
-            company=src.company,
-            created_at=now,
-            updated_at=now,
-        )
-        s.add(row)
-        s.flush()
-        for note in s.scalars(select(NoteRow).where(NoteRow.assessment_id == src.id)):
-            s.add(NoteRow(assessment_id=row.id, question_id=note.question_id, text=note.text, author=note.author, updated_at=now))
-        s.flush()
+        row = copy_as_draft(s, target_row(s, target), title, day, utc_now())
         return assessment_record(row, client_name(s, row.client_id))
+
+
+def copy_as_draft(s: Session, src: AssessmentRow, title: str, law_as_of: dt.date | None, now: dt.datetime) -> AssessmentRow:
+    """A new draft at version 1 in the session: `src`'s client, answers and notes, under `title`, as of
+    `law_as_of` (None: `src`'s law date)."""
+    row = AssessmentRow(
+        client_id=src.client_id,
+        title=title,
+        law_as_of=law_as_of or src.law_as_of,
+        lang=src.lang,
+        bank_version=src.bank_version,
+        status="draft",
+        version=1,
+        answers=dict(src.answers or {}),
+        company=src.company,
+        created_at=now,
+        updated_at=now,
+    )
+    s.add(row)
+    s.flush()
+    for note in s.scalars(select(NoteRow).where(NoteRow.assessment_id == src.id)):
+        s.add(NoteRow(assessment_id=row.id, question_id=note.question_id, text=note.text, author=note.author, updated_at=now))
+    s.flush()
+    return row
 
 
 def answer_differences(engine: Engine, first_id: int, second_id: int) -> dict[str, tuple[Any, Any]]:

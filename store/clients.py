@@ -20,6 +20,7 @@ from store.models import (
     ActionRow,
     AnswerChangeRow,
     AssessmentRow,
+    AttachmentRow,
     ClientRow,
     InvitationRow,
     NoteRow,
@@ -118,6 +119,7 @@ def counts_under(s: Session, assessment_ids: Any) -> dict[str, int]:
         "actions": count(ActionRow, ActionRow.assessment_id.in_(assessment_ids)),
         "action_changes": count(ActionChangeRow, ActionChangeRow.action_id.in_(action_ids)),
         "snapshots": count(SnapshotRow, SnapshotRow.assessment_id.in_(assessment_ids)),
+        "attachments": count(AttachmentRow, AttachmentRow.assessment_id.in_(assessment_ids)),
     }
 
 

@@ -36,7 +36,8 @@ NAMING_CONVENTION = {
 
 STATUSES: tuple[str, ...] = ("draft", "final", "archived")
 CHANGE_KINDS: tuple[str, ...] = ("answer", "detail", "note")  # what a history row changed
-DETAILS: tuple[str, ...] = ("title", "law_as_of", "lang", "company", "status")  # an assessment's versioned details
+# An assessment's versioned details; "signed_by" is set once, by a sign-off (store/assessments.py), never edited.
+DETAILS: tuple[str, ...] = ("title", "law_as_of", "lang", "company", "status", "signed_by")
 # Ids are never reused: AUTOINCREMENT on SQLite (which otherwise hands out the highest id again after a
 # delete), sequences on PostgreSQL. A session holding an id can never write into a record made later.
 NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
@@ -107,6 +108,9 @@ class AssessmentRow(Base):
     company: Mapped[str] = mapped_column(String(NAME_MAX))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # Set together when a named reviewer signs this version off: from then on it is read-only.
+    signed_by: Mapped[str | None] = mapped_column(String(NAME_MAX), nullable=True)
+    signed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class AnswerChangeRow(Base):
@@ -241,19 +245,21 @@ class SettingRow(Base):
 
 
 class ActionRow(Base):
-    """A ranked measure the client has taken on: owner, due date, status and evidence, with a version for
-    optimistic locking (as an assessment's answers have). One per measure and assessment."""
+    """An action the client has taken on: a ranked measure (`remedy_id`; one per measure and assessment) or one
+    of the consultant's own (`remedy_id` NULL, named by `title`), with owner, due date, status and evidence,
+    and a version for optimistic locking (as an assessment's answers have)."""
 
     __tablename__ = "actions"
     __table_args__ = (
         UniqueConstraint("assessment_id", "remedy_id"),
         CheckConstraint(f"status IN ({', '.join(repr(s) for s in ACTION_STATUSES)})", name="status"),
+        CheckConstraint("(remedy_id IS NULL) = (title <> '')", name="own_or_measure"),
         NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
-    remedy_id: Mapped[str] = mapped_column(String(ID_MAX))
+    remedy_id: Mapped[str | None] = mapped_column(String(ID_MAX), nullable=True)
     owner: Mapped[str] = mapped_column(String(NAME_MAX))
     due: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     status: Mapped[str] = mapped_column(String(16))
@@ -263,6 +269,7 @@ class ActionRow(Base):
     version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    title: Mapped[str] = mapped_column(String(NAME_MAX), server_default="")  # an own action's; '' for a measure's
 
 
 class ActionChangeRow(Base):
@@ -292,6 +299,29 @@ class SnapshotRow(Base):
     name: Mapped[str] = mapped_column(String(NAME_MAX))
     version: Mapped[int] = mapped_column(Integer)
     answers: Mapped[dict[str, JSONValue]] = mapped_column(JSON())
+    author: Mapped[str] = mapped_column(String(NAME_MAX))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class AttachmentRow(Base):
+    """A file attached to an answer (`question_id`) or to an action (`action_id`) of an assessment, kept in the
+    database: its cleaned name, its type as recognised from its content (`kind`), its size and SHA-256."""
+
+    __tablename__ = "attachments"
+    __table_args__ = (
+        CheckConstraint("(question_id IS NULL) <> (action_id IS NULL)", name="answer_or_action"),
+        NEVER_REUSE_IDS,
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[str | None] = mapped_column(String(ID_MAX), nullable=True)
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), nullable=True, index=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    kind: Mapped[str] = mapped_column(String(16))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # loaded only when the file itself is asked for
     author: Mapped[str] = mapped_column(String(NAME_MAX))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 

@@ -107,6 +107,12 @@ class SavedAssessment:
     company: str
     created_at: dt.datetime
     updated_at: dt.datetime
+    signed_by: str | None = None  # the reviewer who signed this version off; then it is read-only
+    signed_at: dt.datetime | None = None
+
+    @property
+    def signed_off(self) -> bool:
+        return self.signed_at is not None
 
     @property
     def ref(self) -> AssessmentRef:
@@ -330,6 +336,8 @@ def assessment_record(row: AssessmentRow, client_name: str) -> SavedAssessment:
         company=row.company,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        signed_by=row.signed_by,
+        signed_at=row.signed_at,
     )
 
 
@@ -400,6 +408,13 @@ def check_target(target: Any) -> tuple[int, int]:
     return assessment_id, client_id
 
 
+def check_unsigned(row: AssessmentRow) -> None:
+    """Refuse a change to an assessment a reviewer has signed off: that version is final and read-only (start
+    a new version from it instead)."""
+    if row.signed_at is not None:
+        raise StoreError(key="store_signed_off", id=row.id, reviewer=row.signed_by or "")
+
+
 def target_row(session: Session, target: Target) -> AssessmentRow:
     """The assessment a write is for, if it still exists under the client it was read under; else NotFound."""
     assessment_id, client_id = check_target(target)
@@ -448,11 +463,12 @@ EVIDENCE_MAX = NOTE_MAX  # an evidence note, or the reason an action is not bein
 
 @dataclass(frozen=True)
 class Action:
-    """A ranked measure taken on as an action. Pass `version` back when editing it."""
+    """An action: a ranked measure taken on (`remedy_id`), or one of the consultant's own (`remedy_id` None,
+    named by `title`). Pass `version` back when editing it."""
 
     id: int
     assessment_id: int
-    remedy_id: str
+    remedy_id: str | None
     owner: str
     due: dt.date | None
     status: str
@@ -461,6 +477,11 @@ class Action:
     version: int
     created_at: dt.datetime
     updated_at: dt.datetime
+    title: str = ""  # an own action's name (user text); "" for a measure's
+
+    @property
+    def own(self) -> bool:
+        return self.remedy_id is None
 
 
 @dataclass(frozen=True)
@@ -503,6 +524,7 @@ def action_record(row: ActionRow) -> Action:
         row.version,
         row.created_at,
         row.updated_at,
+        row.title or "",
     )
 
 

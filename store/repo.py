@@ -3,7 +3,8 @@
 `store.workshops` (respondents, their versioned answers, closing a workshop), `store.invitations`
 (respondents' links), `store.accounts` (named accounts) and `store.branding`, on the records and
 checks of `store.records`.
-`store.workshops`, `store.actions` (tracked actions, locked and with history), `store.history`
+`store.workshops`, `store.actions` (tracked actions, locked and with history), `store.attachments` (evidence
+files), `store.signoff` (signing a version off, starting the next), `store.history`
 (sittings and snapshots), `store.reporting` (a stored assessment ready for a report) and
 `store.branding`, on the records and checks of `store.records`.
 
@@ -25,6 +26,7 @@ from store.actions import (
     answers_done_would_set,
     apply_action_answers,
     create_action,
+    create_own_action,
     get_action,
     list_actions,
     update_action,
@@ -45,6 +47,7 @@ from store.assessments import (
     unarchive_assessment,
     update_assessment,
 )
+from store.attachments import Attachment, add_attachment, attachment_data, delete_attachment, list_attachments
 from store.branding import BRANDING_LOGO, BRANDING_NAME, LOGO_MAX_BYTES, get_branding, set_branding
 from store.clients import create_client, delete_client, get_client, list_clients, rename_client
 from store.errors import ConflictError, NotFound, StoreError
@@ -96,6 +99,7 @@ from store.records import (
     differences,
 )
 from store.reporting import ARTICLE, ReportInputs, action_inputs, report_inputs
+from store.signoff import sign_off, start_new_version
 from store.workshops import (
     RespondentConflict,
     Workshop,
@@ -130,6 +134,7 @@ __all__ = [
     "ActionConflict",
     "AnswerChange",
     "AssessmentRef",
+    "Attachment",
     "Branding",
     "Client",
     "ConflictError",
@@ -153,18 +158,22 @@ __all__ = [
     "action_history",
     "action_inputs",
     "add_account",
+    "add_attachment",
     "add_respondent",
     "answer_by_link",
     "answer_differences",
     "answers_done_would_set",
     "apply_action_answers",
     "archive_assessment",
+    "attachment_data",
     "checkpoint",
     "close_workshop",
     "create_action",
     "create_assessment",
     "create_client",
+    "create_own_action",
     "delete_assessment",
+    "delete_attachment",
     "delete_client",
     "delete_note",
     "delete_snapshot",
@@ -185,6 +194,7 @@ __all__ = [
     "list_accounts",
     "list_actions",
     "list_assessments",
+    "list_attachments",
     "list_clients",
     "list_respondents",
     "list_snapshots",
@@ -209,8 +219,10 @@ __all__ = [
     "set_role",
     "set_status",
     "sign_in",
+    "sign_off",
     "sittings",
     "snapshot_answers",
+    "start_new_version",
     "submit_by_link",
     "take_snapshot",
     "unarchive_assessment",

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy.engine import Engine
 
 from deliverable.actions import ActionInput
 from deliverable.extras import (
+    ActionChangeInput,
     ComparisonInput,
+    EvidenceInput,
     ReportExtras,
     RespondentInput,
     WorkshopInput,
@@ -22,8 +24,9 @@ from questions.answers import AnswerSet
 from scoring.assessment import Assessment
 from scoring.engine import Incomplete, assess_answers
 from scoring.loader import Law, default_law
-from store.actions import list_actions
+from store.actions import action_history, list_actions
 from store.assessments import get_assessment
+from store.attachments import list_attachments
 from store.errors import StoreError
 from store.notes import get_notes
 from store.records import Action, SavedAssessment
@@ -65,7 +68,7 @@ def workshop_input(engine: Engine, assessment_id: int) -> WorkshopInput | None:
 
 def action_inputs(actions: Iterable[Action]) -> tuple[ActionInput, ...]:
     """Tracked actions as the report (and the projection) takes them."""
-    return tuple(ActionInput(a.remedy_id, a.owner, a.due, a.status, a.reason, a.evidence) for a in actions)
+    return tuple(ActionInput(a.remedy_id or "", a.owner, a.due, a.status, a.reason, a.evidence, a.title) for a in actions)
 
 
 def report_inputs(
@@ -75,11 +78,13 @@ def report_inputs(
     compare_with: int | Literal["article"] | None = None,
     projected: bool = False,
     trace: bool = False,
+    history: bool = False,
     law: Law | None = None,
 ) -> ReportInputs:
     """A stored assessment ready for a report: scored, with its notes, workshop and actions, and the
     appendices chosen: `compare_with` another assessment's id (or ARTICLE), the `projected` scores if the
-    planned actions are done, and the `trace` of rule and provision ids. Raises StoreError when it (or
+    planned actions are done, the `trace` of rule and provision ids, and the action plan's `history` (with
+    the evidence files, which are always listed). Raises StoreError when it (or
     the one compared with) still lacks required answers, NotFound for an unknown id."""
     law = law or default_law()
     saved = get_assessment(engine, assessment_id)
@@ -103,5 +108,31 @@ def report_inputs(
         comparison=comparison,
         projected=projected,
         trace=trace,
+        **evidence_extras(engine, saved, history=history),
     )
     return ReportInputs(saved, assessment, answer_set, extras)
+
+
+def evidence_extras(engine: Engine, saved: SavedAssessment, *, history: bool = False) -> dict[str, Any]:
+    """The report's evidence files and sign-off, and with `history` the action plan's history (ReportExtras'
+    fields of those names)."""
+    actions = list_actions(engine, saved.id)
+    named = {a.id: a.title or a.remedy_id or "" for a in actions}
+    files = tuple(
+        EvidenceInput(f.name, f.created_at.date(), f.sha256, f.size, f.question_id or "", named.get(f.action_id or 0, ""))
+        for f in list_attachments(engine, saved.id)
+    )
+    changes = sorted(
+        (
+            ActionChangeInput(named[a.id], c.field, c.old_value, c.new_value, c.author, c.changed_at)
+            for a in (actions if history else ())
+            for c in action_history(engine, a.id)
+        ),
+        key=lambda c: c.changed_at,
+    )
+    return {
+        "evidence": files,
+        "action_history": tuple(changes),
+        "signed_by": saved.signed_by or "",
+        "signed_on": saved.signed_at.date() if saved.signed_at else None,
+    }

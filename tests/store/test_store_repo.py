@@ -62,6 +62,7 @@ def test_deleting_a_client_deletes_all_its_data_and_nothing_else(engine):
         repo.close_workshop(engine, a, author="ana")
         repo.create_action(engine, a, "encrypt_and_protect", owner="CTO", author="ana")  # two fields: owner, status
         repo.take_snapshot(engine, a, "after workshop 1", author="ana")
+        repo.add_attachment(engine, a, "minutes.txt", b"met the CTO\n", author="ana", question_id="consumer_facing")
     repo.duplicate_assessment(engine, gone, "2027 review")
     before = table_counts(engine)
 
@@ -79,6 +80,7 @@ def test_deleting_a_client_deletes_all_its_data_and_nothing_else(engine):
         "actions": 1,
         "action_changes": 2,
         "snapshots": 1,
+        "attachments": 1,
     }
     assert counts.complete
     after = table_counts(engine)

@@ -1,5 +1,6 @@
 """The Assessment page: one stored assessment's status, scores and progress, its report (PDF, Word, Markdown)
-and workbook with the appendices chosen, its action plan, history and snapshots, notes, duplicate and delete."""
+and workbook with the appendices chosen, its sign-off, action plan (own actions too), evidence files, history
+and snapshots, notes, duplicate and delete."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from store import repo
 from store.actions import FIELDS as ACTION_FIELDS
 from ui import nav, state
 from ui.present import LEVEL_BADGES, level_label, md
-from ui.workspace import access, compare, forms, history
+from ui.workspace import access, compare, evidence, forms, history
 from ui.workspace import link as wl
 from ui.workspace import messages as msg
 from ui.workspace import session as ws
@@ -143,10 +144,13 @@ def report_file(
     compare_with: int | Literal["article"] | None = None,
     projected: bool = False,
     trace: bool = False,
+    history: bool = False,
 ) -> bytes:
     """A report (or the workbook) of a stored assessment, in its own language, with its notes, workshop and
-    actions, the consultancy's branding, and the appendices chosen (see `repo.report_inputs`)."""
-    got = repo.report_inputs(ws.engine(), saved.id, compare_with=compare_with, projected=projected, trace=trace, law=state.law())
+    actions and evidence files, the consultancy's branding, and the appendices chosen (see `repo.report_inputs`)."""
+    got = repo.report_inputs(
+        ws.engine(), saved.id, compare_with=compare_with, projected=projected, trace=trace, history=history, law=state.law()
+    )
     return fmt.build(got.assessment, got.answer_set, branding, law=state.law(), extras=got.extras)
 
 
@@ -212,6 +216,8 @@ def _actions(saved: repo.SavedAssessment) -> None:
     else:
         archive_choice = (t("ws_archive"), "ws_archive", "archived", ":material/archive:")
     for column, (label, key, target, icon) in ((status_col, status_choice), (archive_col, archive_choice)):
+        if saved.signed_off and target == "draft":
+            continue  # a signed-off version is not reopened: a new version starts from it (the Sign-off box)
         column.button(
             label,
             key=key,
@@ -242,7 +248,7 @@ NO_COMPARISON = "none"  # the comparison picker's "no comparison"
 
 
 def _report_keys(assessment_id: int) -> dict[str, str]:
-    return {name: f"ws_report_{name}__{assessment_id}" for name in ("compare", "projected", "trace")}
+    return {name: f"ws_report_{name}__{assessment_id}" for name in ("compare", "projected", "trace", "history")}
 
 
 def _downloads(db: Engine, saved: repo.SavedAssessment) -> None:
@@ -261,12 +267,14 @@ def _downloads(db: Engine, saved: repo.SavedAssessment) -> None:
         left.selectbox(t("ws_report_compare"), list(choices), format_func=choices.__getitem__, key=keys["compare"])
         right.checkbox(t("ws_report_projected"), key=keys["projected"])
         right.checkbox(t("ws_report_trace"), key=keys["trace"], help=t("ws_report_trace_help"))
+        right.checkbox(t("ws_report_history"), key=keys["history"], help=t("ws_report_history_help"))
         ss = st.session_state
         chosen = ss.get(keys["compare"])
         options: dict[str, Any] = {  # report_file's keyword arguments
             "compare_with": None if chosen == NO_COMPARISON else chosen,
             "projected": bool(ss.get(keys["projected"])),
             "trace": bool(ss.get(keys["trace"])),
+            "history": bool(ss.get(keys["history"])),
         }
         branding = repo.get_branding(db)
         parts = (saved.client_name, saved.title)
@@ -399,6 +407,8 @@ def _action_form(saved: repo.SavedAssessment, action: repo.Action, title: str) -
 
 def _offer(saved: repo.SavedAssessment, action: repo.Action) -> None:
     """For a done action whose measure would change answers: say which, and offer to change them."""
+    if action.remedy_id is None:
+        return  # an own action is no measure of the law: it changes no answer
     changes = repo.answers_done_would_set(action.remedy_id, saved.answers, saved.law_as_of)
     if action.status != "done" or not changes:
         return
@@ -471,7 +481,7 @@ def _action_plan(saved: repo.SavedAssessment, result: Assessment | Incomplete, a
     law = state.law()
     st.caption(md(t("ws_actions_intro")))
     _progress(result, actions)
-    by_remedy = {a.remedy_id: a for a in actions}
+    by_remedy = {a.remedy_id: a for a in actions if a.remedy_id is not None}
     if not result.remedies:
         st.caption(md(t("ws_actions_none")))
     for r in result.remedies:
@@ -481,6 +491,14 @@ def _action_plan(saved: repo.SavedAssessment, result: Assessment | Incomplete, a
         for remedy_id, action in by_remedy.items():
             title = law.remedies[remedy_id].title.get(lang) if remedy_id in law.remedies else remedy_id
             _measure(saved, remedy_id, title, None, action)
+    own = [a for a in actions if a.own]
+    if own:
+        st.markdown(f"**{md(t('ws_own_actions'))}**")
+    for action in own:
+        with st.container(border=True, key=f"ws_own_action__{action.id}"):
+            st.markdown(f"**{md(action.title)}**")
+            _action_form(saved, action, action.title)
+    evidence.own_actions_section(ws.engine(), saved)
 
 
 def _notes(db: Engine, saved: repo.SavedAssessment) -> None:
@@ -568,13 +586,17 @@ def assessment_page() -> None:
         else:
             _scores(result, actions)
             _downloads(db, saved)
-        plan_tab, history_tab, notes_tab, edit_tab = st.tabs(
-            [t("ws_tab_actions"), t("ws_tab_history"), t("ws_tab_notes"), t("ws_tab_edit")]
+        evidence.signoff_section(db, saved)
+        plan_tab, evidence_tab, history_tab, notes_tab, edit_tab = st.tabs(
+            [t("ws_tab_actions"), t("ws_tab_evidence"), t("ws_tab_history"), t("ws_tab_notes"), t("ws_tab_edit")]
         )
         with plan_tab:
             _action_plan(saved, result, actions)
+        with evidence_tab:
+            evidence.evidence_section(db, saved, actions)
         with history_tab:
             history.history_section(db, saved)
+            evidence.action_history_section(db, actions)
             compare.snapshots_section(db, saved)
         with notes_tab:
             _notes(db, saved)

@@ -87,6 +87,7 @@ def detail_name(field: str) -> str:
         "lang": t("ws_detail_lang"),
         "company": t("ws_detail_company"),
         "status": t("ws_detail_status"),
+        "signed_by": t("ws_detail_signed_by"),
     }
     return names.get(field, field)
 
