@@ -58,7 +58,9 @@ import json
 import os
 import platform
 import random
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -129,13 +131,56 @@ def tree_cpu(root: int) -> float:
 
 
 @contextmanager
-def app_server(database_url: str) -> Iterator[tuple[str, int]]:
-    """`streamlit run app.py` on a free loopback port with the workspace database `database_url` (the
-    browser tests' own server, tests/e2e/browsing.py); yields (its ws:// address, its pid)."""
+def app_server(database_url: str, root: Path = ROOT) -> Iterator[tuple[str, int]]:
+    """`streamlit run app.py` of the checkout `root` on a free loopback port with the workspace database
+    `database_url` (the browser tests' own server, tests/e2e/browsing.py); yields (its ws:// address, its pid)."""
     env = {**os.environ, "DATABASE_URL": database_url}
     env.pop("PIRISK_WORKSPACE_PASSWORD_HASH", None)  # the respondent page needs none
-    with tempfile.TemporaryDirectory() as folder, running_server(Path(folder), env, start_seconds=120) as (url, pid):
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        running_server(Path(folder), env, start_seconds=120, root=root) as (url, pid),
+    ):
         yield url.replace("http://", "ws://") + "/_stcore/stream", pid
+
+
+@contextmanager
+def profiled(pid: int, output: Path | None) -> Iterator[None]:
+    """Sample the server's Python stacks with py-spy while the block runs (nothing if `output` is None),
+    into `output` as collapsed stacks; `--nonblocking` so that sampling does not pause the server."""
+    if output is None:
+        yield
+        return
+    spy = Path(sys.executable).with_name("py-spy")
+    command = [str(spy), "record", "--pid", str(pid), "--format", "raw", "--output", str(output), "--rate", "100"]
+    proc = subprocess.Popen([*command, "--nonblocking"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        yield
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=60)
+
+
+def profile_top(collapsed: Path, count: int = 25) -> dict[str, list[tuple[str, float]]]:
+    """The functions most often on the stack ("total", share of samples) and at its top ("own"), from
+    py-spy's collapsed stacks; only samples in the script thread that runs the page are counted."""
+    total: dict[str, int] = {}
+    own: dict[str, int] = {}
+    samples = 0
+    for line in collapsed.read_text(encoding="utf-8").splitlines():
+        stack, _, n = line.rpartition(" ")
+        frames = [f.rsplit(":", 1)[0] + ")" if ":" in f else f for f in stack.split(";")]
+        if not any("exec_func_with_error_handling" in f or "_run_script" in f for f in frames):
+            continue  # the server's event loop, idle threads
+        samples += int(n)
+        for frame in set(frames):
+            total[frame] = total.get(frame, 0) + int(n)
+        own[frames[-1]] = own.get(frames[-1], 0) + int(n)
+
+    def top(counts: dict[str, int]) -> list[tuple[str, float]]:
+        ranked = sorted(counts.items(), key=lambda kv: -kv[1])[:count]
+        return [(name, round(100 * n / max(samples, 1), 1)) for name, n in ranked]
+
+    return {"samples_in_script_runs": [("", samples)], "total": top(total), "own": top(own)}  # type: ignore[list-item]
 
 
 # -- one respondent, as a browser would drive the page -------------------------------------------------
@@ -377,6 +422,8 @@ class Phase:
             "save_max_ms": round(1000 * times[-1], 1) if times else None,
             "wall_s": round(self.wall_s, 1),
             "server_cpu_s_per_respondent": round(self.server_cpu_s / n, 2),
+            # Everything the server did in the phase (opening the links, Next, Submit too) over the answers saved.
+            "server_cpu_ms_per_answer": round(1000 * self.server_cpu_s / len(times)) if times else None,
             "db_cpu_s_per_respondent": None if self.db_cpu_s is None else round(self.db_cpu_s / n, 2),
             "rss_mib_before": round(self.rss_before / 2**20, 1),
             "rss_kib_per_session_opened": round((self.rss_opened - self.rss_before) / n / 1024),
@@ -444,6 +491,8 @@ def run_backend(
     deadline: float = 1800.0,
     baseline: bool = True,
     db_pid: int | None = None,
+    root: Path = ROOT,
+    profile: Path | None = None,
 ) -> dict[str, Any]:
     """The whole scenario on one (migrated, empty) database: warm-up and baseline alone, then `respondents` at once."""
     engine = make_engine(database_url)
@@ -457,11 +506,14 @@ def run_backend(
         for r in (warmup, *alone):
             r.index = -1  # never changed by the consultant
         out: dict[str, Any] = {}
-        with app_server(database_url) as (address, pid):
+        with app_server(database_url, root) as (address, pid):
             run_phase(address, pid, engine, [warmup], seed + 7, 0.0, deadline, None)
             if alone:
                 out["alone"] = run_phase(address, pid, engine, alone, seed + 11, think, deadline, db_pid).summary()
-            out["together"] = run_phase(address, pid, engine, crowd, seed, think, deadline, db_pid).summary()
+            with profiled(pid, profile):
+                out["together"] = run_phase(address, pid, engine, crowd, seed, think, deadline, db_pid).summary()
+        if profile is not None:
+            out["profile"] = profile_top(profile)
         return out
     finally:
         engine.dispose()
@@ -520,6 +572,13 @@ def main() -> int:
     parser.add_argument(
         "--think", type=float, default=0.0, help="mean seconds a respondent waits before each answer (default 0: at once)"
     )
+    parser.add_argument(
+        "--app-root",
+        type=Path,
+        default=ROOT,
+        help="run the app of this checkout (e.g. a `git worktree` of the baseline commit; default: this one)",
+    )
+    parser.add_argument("--profile", type=Path, help="sample the server with py-spy while the respondents answer together")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--deadline", type=float, default=1800.0, help="give up on a phase after this many seconds")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON only")
@@ -531,6 +590,7 @@ def main() -> int:
         "respondents": args.respondents,
         "sections": sections or "all",
         "think_s": args.think,
+        "app": str(args.app_root),
     }
     backends = ["postgresql", "sqlite"] if args.backend == "both" else [args.backend]
     for backend in backends:
@@ -539,13 +599,13 @@ def main() -> int:
             with tempfile.TemporaryDirectory(prefix="pirisk-workshop-") as tmp:
                 results[backend] = run_backend(
                     f"sqlite:///{tmp}/pirisk.db", args.respondents, sections=sections, seed=args.seed, think=args.think,
-                    deadline=args.deadline,
+                    deadline=args.deadline, root=args.app_root, profile=args.profile,
                 )  # fmt: skip
         else:
             with postgres() as (url, pg_pid):
                 results[backend] = run_backend(
                     url, args.respondents, sections=sections, seed=args.seed, think=args.think, deadline=args.deadline,
-                    db_pid=pg_pid,
+                    db_pid=pg_pid, root=args.app_root, profile=args.profile,
                 )  # fmt: skip
         results[backend]["bench_s"] = round(time.perf_counter() - start, 1)
         results[backend]["load_average_after"] = os.getloadavg()

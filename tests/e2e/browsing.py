@@ -130,10 +130,10 @@ def running_app(folder: Path, env: dict[str, str] | None = None, script: str = "
 
 @contextmanager
 def running_server(
-    folder: Path, env: dict[str, str] | None = None, script: str = "app.py", start_seconds: float = 60
+    folder: Path, env: dict[str, str] | None = None, script: str = "app.py", start_seconds: float = 60, root: Path = ROOT
 ) -> Iterator[tuple[str, int]]:
     """`running_app`, yielding the server's process id too (bench/bench_workshop.py weighs its CPU and
-    memory); its log goes to `folder`."""
+    memory, and may run another checkout's app, `root`, as its baseline); its log goes to `folder`."""
     port = _free_port()
     log = folder / f"streamlit-{Path(script).stem}.log"
     command = [
@@ -142,7 +142,7 @@ def running_server(
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]  # fmt: skip
     with log.open("wb") as out:
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(command, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + start_seconds
