@@ -205,12 +205,18 @@ class Browser:
 
     def __init__(self, ws: Any, query: str) -> None:
         self.ws, self.query, self.page_hash = ws, query, ""
+        self.fragment_of: dict[str, str] = {}  # widget id -> the fragment that drew it (Delta.fragment_id)
 
     async def run(self, states: list[WidgetState] | None = None) -> Page:
+        """One script run for these widget states: as the browser does, a widget drawn by a fragment
+        (st.fragment) asks for a rerun of that fragment only, and the page then receives only its elements."""
         msg = BackMsg()
         msg.rerun_script.query_string = self.query
         msg.rerun_script.page_script_hash = self.page_hash
         msg.rerun_script.widget_states.widgets.extend(states or [])
+        fragments = {self.fragment_of.get(s.id, "") for s in states or []}
+        if len(fragments) == 1:
+            msg.rerun_script.fragment_id = fragments.pop()
         await self.ws.send(msg.SerializeToString())
         page = Page()
         while True:
@@ -230,6 +236,7 @@ class Browser:
                 elif name in ("radio", "checkbox", "button", "selectbox") and proto.id.count("-") >= 2:
                     key = proto.id.split("-", 2)[2]
                     page.ids[key], page.protos[key] = proto.id, proto
+                    self.fragment_of[proto.id] = fm.delta.fragment_id
                     page.order.append(key)
             elif kind == "script_finished" and fm.script_finished != EARLY_FOR_RERUN:
                 return page
