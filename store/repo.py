@@ -73,6 +73,7 @@ from store.invitations import (
     revoke_links,
     submit_by_link,
     workshop_progress,
+    workshop_version,
 )
 from store.models import NAME_MAX
 from store.notes import delete_note, get_notes, set_note
@@ -218,4 +219,5 @@ __all__ = [
     "update_assessment",
     "workshop_answers",
     "workshop_progress",
+    "workshop_version",
 ]

@@ -31,7 +31,10 @@ TIMEOUT = 20_000
 
 class ScriptRuns:
     """Counts the app's finished script runs, read from Streamlit's own websocket messages, so a test
-    can wait for exactly the rerun a click causes (however fast it is)."""
+    can wait for exactly the rerun a click causes (however fast it is). A fragment's run counts: an answer
+    on the respondent's page reruns only its step (st.fragment)."""
+
+    DONE = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
 
     def __init__(self, page: Page) -> None:
         self.page = page
@@ -46,7 +49,7 @@ class ScriptRuns:
             msg.ParseFromString(payload)
         except DecodeError:
             return
-        if msg.WhichOneof("type") == "script_finished" and msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
+        if msg.WhichOneof("type") == "script_finished" and msg.script_finished in self.DONE:
             self.finished += 1
 
     def wait(self, after: int) -> None:
