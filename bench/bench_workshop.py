@@ -66,7 +66,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -130,17 +130,48 @@ def tree_cpu(root: int) -> float:
     return total
 
 
+@dataclass
+class Servers:
+    """The app under load: the address respondents connect to, and each replica's own address and pid."""
+
+    address: str
+    direct: list[str]
+    pids: list[int]
+
+    def cpu(self) -> float:
+        return sum(proc_cpu(pid) for pid in self.pids)
+
+    def rss(self) -> int:
+        return sum(proc_rss(pid) for pid in self.pids)
+
+
+def stream(url: str) -> str:
+    return url.replace("http://", "ws://") + "/_stcore/stream"
+
+
 @contextmanager
-def app_server(database_url: str, root: Path = ROOT) -> Iterator[tuple[str, int]]:
-    """`streamlit run app.py` of the checkout `root` on a free loopback port with the workspace database
-    `database_url` (the browser tests' own server, tests/e2e/browsing.py); yields (its ws:// address, its pid)."""
+def app_servers(database_url: str, root: Path = ROOT, replicas: int = 1) -> Iterator[Servers]:
+    """`streamlit run app.py` of the checkout `root` on free loopback ports with the workspace database
+    `database_url` (the browser tests' own server, tests/e2e/browsing.py). With several replicas, nginx
+    runs the shipped configuration (deploy/nginx/pirisk.conf, through tests/replicas/harness.py) in front
+    of them, and respondents connect through it: a WebSocket without the affinity cookie lands on a
+    replica by the hash of the cookie nginx sets, so they spread as a room of new browsers would."""
     env = {**os.environ, "DATABASE_URL": database_url}
     env.pop("PIRISK_WORKSPACE_PASSWORD_HASH", None)  # the respondent page needs none
-    with (
-        tempfile.TemporaryDirectory() as folder,
-        running_server(Path(folder), env, start_seconds=120, root=root) as (url, pid),
-    ):
-        yield url.replace("http://", "ws://") + "/_stcore/stream", pid
+    with ExitStack() as stack:
+        urls, pids = [], []
+        for _ in range(replicas):
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+            url, pid = stack.enter_context(running_server(folder, env, start_seconds=120, root=root))
+            urls.append(url)
+            pids.append(pid)
+        if replicas == 1:
+            yield Servers(stream(urls[0]), [stream(urls[0])], pids)
+            return
+        from tests.replicas.harness import running_nginx
+
+        nginx = stack.enter_context(running_nginx([u.removeprefix("http://") for u in urls]))
+        yield Servers(stream(nginx.url), [stream(u) for u in urls], pids)
 
 
 @contextmanager
@@ -454,7 +485,7 @@ def seed_workshop(engine: Any, count: int, sections: list[str] | None) -> list[R
 
 def run_phase(
     address: str,
-    pid: int,
+    servers: Servers,
     engine: Any,
     respondents: list[Respondent],
     seed: int,
@@ -470,19 +501,19 @@ def run_phase(
         while len(opened) + sum(t.done() for t in tasks) < len(respondents):
             await asyncio.sleep(0.05)
         await asyncio.sleep(1.0)  # let the sessions settle before weighing them
-        rss_opened = proc_rss(pid)
+        rss_opened = servers.rss()
         ready.set()
         return list(await asyncio.wait_for(asyncio.gather(*tasks), deadline)), rss_opened
 
-    rss_before = proc_rss(pid)
-    cpu, db_cpu, start = proc_cpu(pid), tree_cpu(db_pid) if db_pid else None, time.perf_counter()
+    rss_before = servers.rss()
+    cpu, db_cpu, start = servers.cpu(), tree_cpu(db_pid) if db_pid else None, time.perf_counter()
     # In a thread of its own: a caller may already run an event loop in this one (pytest-playwright's does,
     # when the browser tests ran first in the same session), and asyncio.run refuses to nest.
     with ThreadPoolExecutor(1) as pool:
         done, rss_opened = pool.submit(lambda: asyncio.run(main())).result()
     wall = time.perf_counter() - start
-    cpu, db_cpu = proc_cpu(pid) - cpu, (tree_cpu(db_pid) - db_cpu) if db_pid and db_cpu is not None else None
-    rss_after = max(rss_opened, proc_rss(pid))  # measured after the sockets closed: the sessions are still held
+    cpu, db_cpu = servers.cpu() - cpu, (tree_cpu(db_pid) - db_cpu) if db_pid and db_cpu is not None else None
+    rss_after = max(rss_opened, servers.rss())  # measured after the sockets closed: the sessions are still held
     lost = {r.index: lost_answers(r.given, repo.respondent_answers(engine, r.target.id)) for r in done}
     unsubmitted = sum(repo.get_respondent(engine, r.target.id).submitted_at is None for r in done)
     return Phase(done, wall, cpu, db_cpu, rss_before, rss_opened, rss_after, lost, unsubmitted)
@@ -500,25 +531,27 @@ def run_backend(
     db_pid: int | None = None,
     root: Path = ROOT,
     profile: Path | None = None,
+    replicas: int = 1,
 ) -> dict[str, Any]:
     """The whole scenario on one (migrated, empty) database: warm-up and baseline alone, then `respondents` at once."""
     engine = make_engine(database_url)
     try:
         upgrade(engine)
-        extra = 2 if baseline else 1
+        extra = replicas + (1 if baseline else 0)
         everyone = seed_workshop(engine, respondents + extra, sections)
-        warmup, alone, crowd = everyone[0], everyone[1:extra], everyone[extra:]
+        warmups, alone, crowd = everyone[:replicas], everyone[replicas:extra], everyone[extra:]
         for i, r in enumerate(crowd):
             r.index = i
-        for r in (warmup, *alone):
+        for r in (*warmups, *alone):
             r.index = -1  # never changed by the consultant
         out: dict[str, Any] = {}
-        with app_server(database_url, root) as (address, pid):
-            run_phase(address, pid, engine, [warmup], seed + 7, 0.0, deadline, None)
+        with app_servers(database_url, root, replicas) as servers:
+            for warmup, direct in zip(warmups, servers.direct, strict=True):  # each replica's first session
+                run_phase(direct, servers, engine, [warmup], seed + 7, 0.0, deadline, None)
             if alone:
-                out["alone"] = run_phase(address, pid, engine, alone, seed + 11, think, deadline, db_pid).summary()
-            with profiled(pid, profile):
-                out["together"] = run_phase(address, pid, engine, crowd, seed, think, deadline, db_pid).summary()
+                out["alone"] = run_phase(servers.address, servers, engine, alone, seed + 11, think, deadline, db_pid).summary()
+            with profiled(servers.pids[0], profile):
+                out["together"] = run_phase(servers.address, servers, engine, crowd, seed, think, deadline, db_pid).summary()
         if profile is not None:
             out["profile"] = profile_top(profile)
         return out
@@ -586,6 +619,12 @@ def main() -> int:
         help="run the app of this checkout (e.g. a `git worktree` of the baseline commit; default: this one)",
     )
     parser.add_argument("--profile", type=Path, help="sample the server with py-spy while the respondents answer together")
+    parser.add_argument(
+        "--replicas",
+        type=int,
+        default=1,
+        help="app replicas on the same database, behind nginx's shipped configuration when more than one (default 1)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--deadline", type=float, default=1800.0, help="give up on a phase after this many seconds")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON only")
@@ -598,6 +637,7 @@ def main() -> int:
         "sections": sections or "all",
         "think_s": args.think,
         "app": str(args.app_root),
+        "replicas": args.replicas,
     }
     backends = ["postgresql", "sqlite"] if args.backend == "both" else [args.backend]
     for backend in backends:
@@ -606,13 +646,13 @@ def main() -> int:
             with tempfile.TemporaryDirectory(prefix="pirisk-workshop-") as tmp:
                 results[backend] = run_backend(
                     f"sqlite:///{tmp}/pirisk.db", args.respondents, sections=sections, seed=args.seed, think=args.think,
-                    deadline=args.deadline, root=args.app_root, profile=args.profile,
+                    deadline=args.deadline, root=args.app_root, profile=args.profile, replicas=args.replicas,
                 )  # fmt: skip
         else:
             with postgres() as (url, pg_pid):
                 results[backend] = run_backend(
                     url, args.respondents, sections=sections, seed=args.seed, think=args.think, deadline=args.deadline,
-                    db_pid=pg_pid, root=args.app_root, profile=args.profile,
+                    db_pid=pg_pid, root=args.app_root, profile=args.profile, replicas=args.replicas,
                 )  # fmt: skip
         results[backend]["bench_s"] = round(time.perf_counter() - start, 1)
         results[backend]["load_average_after"] = os.getloadavg()
