@@ -1,6 +1,11 @@
 """Load of a remote workshop: many respondents answering one assessment at once through their links.
 
-Run by hand: `.venv/bin/python bench/bench_workshop.py [--respondents 30] [--backend both]`. A
+Run by hand: `.venv/bin/python bench/bench_workshop.py [--respondents 30] [--backend both] [--think 0]
+[--replicas 1] [--sections a,b|all] [--app-root DIR] [--profile FILE]`: `--think S` pauses a random 0 to
+2S seconds (S on average) before each answer, as a person reading the question; `--replicas N` runs N
+app servers on the one database behind nginx's shipped configuration; `--app-root` runs another
+checkout's app (a `git worktree` of the baseline commit) with the same clients, for a before-and-after
+in one run; `--profile` samples the server with py-spy while the respondents answer together. A
 3-respondent version runs in CI (tests/test_workshop_load.py), with the same code.
 
 How it drives the app, and why: a real `streamlit run app.py` server is started (a separate process,
@@ -43,7 +48,9 @@ What is checked and reported:
 - server time per saved answer: from sending the answer until the server says the script run
   finished (loopback; the page's whole rerun, store write included), p50 and p95.
 - server CPU seconds per respondent: the server process's user+system CPU over the phase, divided by
-  the respondents; PostgreSQL's own CPU too (the postmaster and its backends).
+  the respondents; PostgreSQL's own CPU too (the postmaster and its backends). Server CPU per saved
+  answer: the same over the answers saved (so opening the link, Next and Submit are counted in it).
+  With replicas, the sum over them. CPU seconds do not depend on what else the machine runs; times do.
 - resident memory per session: the server's VmRSS with the sessions open (after answering) minus
   before they connected, divided by the sessions. Python rarely returns freed memory, so this is an
   upper estimate.

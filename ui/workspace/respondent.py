@@ -18,7 +18,9 @@ this (ui/link.py).
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Mapping
+from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
@@ -53,6 +55,11 @@ RELOAD = "rs_reload"  # something other than an accepted answer happened: the wh
 # whole process (so that new sessions or addresses buy no more). A link holds 256 random bits; the
 # limits keep anyone from even trying many.
 LINK_FAILURES, LINK_GLOBAL_FAILURES, LINK_WINDOW = 10, 100, 300.0
+# Links not yet opened in their session are looked up one at a time per process. Each is counted as a
+# failure until it proves real, so a room of people opening their links at once (one office address)
+# would otherwise hold more than LINK_FAILURES reservations together and be told to wait. The lookup
+# takes milliseconds; a session's later runs do not wait for it.
+FIRST_OPENING = threading.Lock()
 
 
 def t(key: str, **values: object) -> str:
@@ -130,6 +137,33 @@ def _refused(why: str) -> None:
     st.caption(md(t("rs_refused_note")))
 
 
+def _look_up(token: str, opened: bool) -> tuple[repo.RespondentView | None, str]:
+    """The link's view, or None and why it does not open. A link this session has not opened yet is a
+    possible guess: counted before the lookup (so that simultaneous guesses cannot all slip through),
+    and given back if it was a real link."""
+    ss = st.session_state
+    limits = link_limiter()
+    keys = ws.client_keys()
+    wait = 0.0 if opened else limits.reserve(keys)
+    if wait > 0:  # refused without looking the link up
+        return None, t("rs_too_many", minutes=max(1, math.ceil(wait / 60)))
+    try:
+        view = repo.open_link(_engine(), token)
+    except repo.LinkRefused as err:
+        if err.reason == "unknown":
+            ss[REFUSED] = (token, err.reason)  # stays counted
+        elif not opened:
+            limits.give_back(keys)  # a real link, expired or closed: not a guess
+        return None, err.text(state.lang())
+    except StoreError as err:
+        if not opened:
+            limits.give_back(keys)
+        return None, t("rs_store_error", reason=reason(err))
+    if not opened:
+        limits.give_back(keys)
+    return view, ""
+
+
 def _open() -> repo.RespondentView | None:
     """Open the link in the address (checked again at every step), or draw the refusal and return None."""
     ss = st.session_state
@@ -138,29 +172,12 @@ def _open() -> repo.RespondentView | None:
     if earlier and earlier[0] == token:  # an unknown link, already counted: not looked up again
         _refused(repo.LinkRefused(earlier[1]).text(state.lang()))
         return None
-    limits = link_limiter()
-    keys = ws.client_keys()
-    opened = ss.get(WHO) and ss.get(TOKEN) == token  # this session's link, checked again: not a guess
-    wait = 0.0 if opened else limits.reserve(keys)  # counted before the lookup: simultaneous guesses cannot all slip through
-    if wait > 0:  # refused without looking the link up
-        _refused(t("rs_too_many", minutes=max(1, math.ceil(wait / 60))))
+    opened = bool(ss.get(WHO)) and ss.get(TOKEN) == token  # this session's link, checked again: not a guess
+    with nullcontext() if opened else FIRST_OPENING:
+        view, why = _look_up(token, opened)
+    if view is None:
+        _refused(why)
         return None
-    try:
-        view = repo.open_link(_engine(), token)
-    except repo.LinkRefused as err:
-        if err.reason == "unknown":
-            ss[REFUSED] = (token, err.reason)  # stays counted
-        elif not opened:
-            limits.give_back(keys)  # a real link, expired or closed: not a guess
-        _refused(err.text(state.lang()))
-        return None
-    except StoreError as err:
-        if not opened:
-            limits.give_back(keys)
-        _refused(t("rs_store_error", reason=reason(err)))
-        return None
-    if not opened:
-        limits.give_back(keys)
     ss[TOKEN] = token
     ss[WHO] = {"id": view.respondent.id, "assessment_id": view.respondent.assessment_id, "version": view.respondent.version}
     ss[state.ANSWERS] = dict(view.answers)  # the page always shows what is saved
