@@ -20,7 +20,6 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Mapping
-from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
@@ -141,6 +140,13 @@ def _look_up(token: str, opened: bool) -> tuple[repo.RespondentView | None, str]
     """The link's view, or None and why it does not open. A link this session has not opened yet is a
     possible guess: counted before the lookup (so that simultaneous guesses cannot all slip through),
     and given back if it was a real link."""
+    if not opened:
+        with FIRST_OPENING:
+            return _counted_look_up(token, opened)
+    return _counted_look_up(token, opened)
+
+
+def _counted_look_up(token: str, opened: bool) -> tuple[repo.RespondentView | None, str]:
     ss = st.session_state
     limits = link_limiter()
     keys = ws.client_keys()
@@ -173,8 +179,7 @@ def _open() -> repo.RespondentView | None:
         _refused(repo.LinkRefused(earlier[1]).text(state.lang()))
         return None
     opened = bool(ss.get(WHO)) and ss.get(TOKEN) == token  # this session's link, checked again: not a guess
-    with nullcontext() if opened else FIRST_OPENING:
-        view, why = _look_up(token, opened)
+    view, why = _look_up(token, opened)
     if view is None:
         _refused(why)
         return None
