@@ -341,6 +341,21 @@ def test_the_live_view_shows_progress_answers_disagreement_and_a_suggestion_set_
     assert not repo.get_workshop(db, saved.id).closed
 
 
+def test_the_live_view_reads_in_full_only_when_the_workshop_changed(db: Any) -> None:
+    c = repo.create_client(db, "Acme Ltd")
+    saved = repo.create_assessment(db, c.id, "Review", dt.date(2026, 11, 29), "en")
+    li = repo.invite(db, saved, "Li Wei", author="c")
+    at = open_on(unlock(start(), author="Ann"), saved.id, "workshop")
+    assert not at.exception and "Li Wei: not started" in texts(at)
+    kept = at.session_state[workshop.LIVE_READ]
+    at.run()  # as the view's timer does: nothing changed, so only the version was asked
+    assert at.session_state[workshop.LIVE_READ] == kept
+    repo.answer_by_link(db, li.token, li.respondent, "past_leak", True, expected_version=1)
+    at.run()
+    assert at.session_state[workshop.LIVE_READ][1] != kept[1]
+    assert "Li Wei: answering (1 answered)" in texts(at) and "Li Wei: Yes" in texts(at)
+
+
 # -- named accounts and roles -----------------------------------------------------------------------------
 
 
