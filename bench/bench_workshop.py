@@ -1,6 +1,11 @@
 """Load of a remote workshop: many respondents answering one assessment at once through their links.
 
-Run by hand: `.venv/bin/python bench/bench_workshop.py [--respondents 30] [--backend both]`. A
+Run by hand: `.venv/bin/python bench/bench_workshop.py [--respondents 30] [--backend both] [--think 0]
+[--replicas 1] [--sections a,b|all] [--app-root DIR] [--profile FILE]`: `--think S` pauses a random 0 to
+2S seconds (S on average) before each answer, as a person reading the question; `--replicas N` runs N
+app servers on the one database behind nginx's shipped configuration; `--app-root` runs another
+checkout's app (a `git worktree` of the baseline commit) with the same clients, for a before-and-after
+in one run; `--profile` samples the server with py-spy while the respondents answer together. A
 3-respondent version runs in CI (tests/test_workshop_load.py), with the same code.
 
 How it drives the app, and why: a real `streamlit run app.py` server is started (a separate process,
@@ -43,7 +48,9 @@ What is checked and reported:
 - server time per saved answer: from sending the answer until the server says the script run
   finished (loopback; the page's whole rerun, store write included), p50 and p95.
 - server CPU seconds per respondent: the server process's user+system CPU over the phase, divided by
-  the respondents; PostgreSQL's own CPU too (the postmaster and its backends).
+  the respondents; PostgreSQL's own CPU too (the postmaster and its backends). Server CPU per saved
+  answer: the same over the answers saved (so opening the link, Next and Submit are counted in it).
+  With replicas, the sum over them. CPU seconds do not depend on what else the machine runs; times do.
 - resident memory per session: the server's VmRSS with the sessions open (after answering) minus
   before they connected, divided by the sessions. Python rarely returns freed memory, so this is an
   upper estimate.
@@ -58,13 +65,15 @@ import json
 import os
 import platform
 import random
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -128,14 +137,88 @@ def tree_cpu(root: int) -> float:
     return total
 
 
+@dataclass
+class Servers:
+    """The app under load: the address respondents connect to, and each replica's own address and pid."""
+
+    address: str
+    direct: list[str]
+    pids: list[int]
+
+    def cpu(self) -> float:
+        return sum(proc_cpu(pid) for pid in self.pids)
+
+    def rss(self) -> int:
+        return sum(proc_rss(pid) for pid in self.pids)
+
+
+def stream(url: str) -> str:
+    return url.replace("http://", "ws://") + "/_stcore/stream"
+
+
 @contextmanager
-def app_server(database_url: str) -> Iterator[tuple[str, int]]:
-    """`streamlit run app.py` on a free loopback port with the workspace database `database_url` (the
-    browser tests' own server, tests/e2e/browsing.py); yields (its ws:// address, its pid)."""
+def app_servers(database_url: str, root: Path = ROOT, replicas: int = 1) -> Iterator[Servers]:
+    """`streamlit run app.py` of the checkout `root` on free loopback ports with the workspace database
+    `database_url` (the browser tests' own server, tests/e2e/browsing.py). With several replicas, nginx
+    runs the shipped configuration (deploy/nginx/pirisk.conf, through tests/replicas/harness.py) in front
+    of them, and respondents connect through it: a WebSocket without the affinity cookie lands on a
+    replica by the hash of the cookie nginx sets, so they spread as a room of new browsers would."""
     env = {**os.environ, "DATABASE_URL": database_url}
     env.pop("PIRISK_WORKSPACE_PASSWORD_HASH", None)  # the respondent page needs none
-    with tempfile.TemporaryDirectory() as folder, running_server(Path(folder), env, start_seconds=120) as (url, pid):
-        yield url.replace("http://", "ws://") + "/_stcore/stream", pid
+    with ExitStack() as stack:
+        urls, pids = [], []
+        for _ in range(replicas):
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+            url, pid = stack.enter_context(running_server(folder, env, start_seconds=120, root=root))
+            urls.append(url)
+            pids.append(pid)
+        if replicas == 1:
+            yield Servers(stream(urls[0]), [stream(urls[0])], pids)
+            return
+        from tests.replicas.harness import running_nginx
+
+        nginx = stack.enter_context(running_nginx([u.removeprefix("http://") for u in urls]))
+        yield Servers(stream(nginx.url), [stream(u) for u in urls], pids)
+
+
+@contextmanager
+def profiled(pid: int, output: Path | None) -> Iterator[None]:
+    """Sample the server's Python stacks with py-spy while the block runs (nothing if `output` is None),
+    into `output` as collapsed stacks; `--nonblocking` so that sampling does not pause the server."""
+    if output is None:
+        yield
+        return
+    spy = Path(sys.executable).with_name("py-spy")
+    command = [str(spy), "record", "--pid", str(pid), "--format", "raw", "--output", str(output), "--rate", "100"]
+    proc = subprocess.Popen([*command, "--nonblocking"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        yield
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=60)
+
+
+def profile_top(collapsed: Path, count: int = 25) -> dict[str, list[tuple[str, float]]]:
+    """The functions most often on the stack ("total", share of samples) and at its top ("own"), from
+    py-spy's collapsed stacks; only samples in the script thread that runs the page are counted."""
+    total: dict[str, int] = {}
+    own: dict[str, int] = {}
+    samples = 0
+    for line in collapsed.read_text(encoding="utf-8").splitlines():
+        stack, _, n = line.rpartition(" ")
+        frames = [f.rsplit(":", 1)[0] + ")" if ":" in f else f for f in stack.split(";")]
+        if not any("exec_func_with_error_handling" in f or "_run_script" in f for f in frames):
+            continue  # the server's event loop, idle threads
+        samples += int(n)
+        for frame in set(frames):
+            total[frame] = total.get(frame, 0) + int(n)
+        own[frames[-1]] = own.get(frames[-1], 0) + int(n)
+
+    def top(counts: dict[str, int]) -> list[tuple[str, float]]:
+        ranked = sorted(counts.items(), key=lambda kv: -kv[1])[:count]
+        return [(name, round(100 * n / max(samples, 1), 1)) for name, n in ranked]
+
+    return {"samples_in_script_runs": [("", samples)], "total": top(total), "own": top(own)}  # type: ignore[list-item]
 
 
 # -- one respondent, as a browser would drive the page -------------------------------------------------
@@ -160,12 +243,18 @@ class Browser:
 
     def __init__(self, ws: Any, query: str) -> None:
         self.ws, self.query, self.page_hash = ws, query, ""
+        self.fragment_of: dict[str, str] = {}  # widget id -> the fragment that drew it (Delta.fragment_id)
 
     async def run(self, states: list[WidgetState] | None = None) -> Page:
+        """One script run for these widget states: as the browser does, a widget drawn by a fragment
+        (st.fragment) asks for a rerun of that fragment only, and the page then receives only its elements."""
         msg = BackMsg()
         msg.rerun_script.query_string = self.query
         msg.rerun_script.page_script_hash = self.page_hash
         msg.rerun_script.widget_states.widgets.extend(states or [])
+        fragments = {self.fragment_of.get(s.id, "") for s in states or []}
+        if len(fragments) == 1:
+            msg.rerun_script.fragment_id = fragments.pop()
         await self.ws.send(msg.SerializeToString())
         page = Page()
         while True:
@@ -185,6 +274,7 @@ class Browser:
                 elif name in ("radio", "checkbox", "button", "selectbox") and proto.id.count("-") >= 2:
                     key = proto.id.split("-", 2)[2]
                     page.ids[key], page.protos[key] = proto.id, proto
+                    self.fragment_of[proto.id] = fm.delta.fragment_id
                     page.order.append(key)
             elif kind == "script_finished" and fm.script_finished != EARLY_FOR_RERUN:
                 return page
@@ -377,6 +467,8 @@ class Phase:
             "save_max_ms": round(1000 * times[-1], 1) if times else None,
             "wall_s": round(self.wall_s, 1),
             "server_cpu_s_per_respondent": round(self.server_cpu_s / n, 2),
+            # Everything the server did in the phase (opening the links, Next, Submit too) over the answers saved.
+            "server_cpu_ms_per_answer": round(1000 * self.server_cpu_s / len(times)) if times else None,
             "db_cpu_s_per_respondent": None if self.db_cpu_s is None else round(self.db_cpu_s / n, 2),
             "rss_mib_before": round(self.rss_before / 2**20, 1),
             "rss_kib_per_session_opened": round((self.rss_opened - self.rss_before) / n / 1024),
@@ -400,7 +492,7 @@ def seed_workshop(engine: Any, count: int, sections: list[str] | None) -> list[R
 
 def run_phase(
     address: str,
-    pid: int,
+    servers: Servers,
     engine: Any,
     respondents: list[Respondent],
     seed: int,
@@ -416,19 +508,19 @@ def run_phase(
         while len(opened) + sum(t.done() for t in tasks) < len(respondents):
             await asyncio.sleep(0.05)
         await asyncio.sleep(1.0)  # let the sessions settle before weighing them
-        rss_opened = proc_rss(pid)
+        rss_opened = servers.rss()
         ready.set()
         return list(await asyncio.wait_for(asyncio.gather(*tasks), deadline)), rss_opened
 
-    rss_before = proc_rss(pid)
-    cpu, db_cpu, start = proc_cpu(pid), tree_cpu(db_pid) if db_pid else None, time.perf_counter()
+    rss_before = servers.rss()
+    cpu, db_cpu, start = servers.cpu(), tree_cpu(db_pid) if db_pid else None, time.perf_counter()
     # In a thread of its own: a caller may already run an event loop in this one (pytest-playwright's does,
     # when the browser tests ran first in the same session), and asyncio.run refuses to nest.
     with ThreadPoolExecutor(1) as pool:
         done, rss_opened = pool.submit(lambda: asyncio.run(main())).result()
     wall = time.perf_counter() - start
-    cpu, db_cpu = proc_cpu(pid) - cpu, (tree_cpu(db_pid) - db_cpu) if db_pid and db_cpu is not None else None
-    rss_after = max(rss_opened, proc_rss(pid))  # measured after the sockets closed: the sessions are still held
+    cpu, db_cpu = servers.cpu() - cpu, (tree_cpu(db_pid) - db_cpu) if db_pid and db_cpu is not None else None
+    rss_after = max(rss_opened, servers.rss())  # measured after the sockets closed: the sessions are still held
     lost = {r.index: lost_answers(r.given, repo.respondent_answers(engine, r.target.id)) for r in done}
     unsubmitted = sum(repo.get_respondent(engine, r.target.id).submitted_at is None for r in done)
     return Phase(done, wall, cpu, db_cpu, rss_before, rss_opened, rss_after, lost, unsubmitted)
@@ -444,24 +536,31 @@ def run_backend(
     deadline: float = 1800.0,
     baseline: bool = True,
     db_pid: int | None = None,
+    root: Path = ROOT,
+    profile: Path | None = None,
+    replicas: int = 1,
 ) -> dict[str, Any]:
     """The whole scenario on one (migrated, empty) database: warm-up and baseline alone, then `respondents` at once."""
     engine = make_engine(database_url)
     try:
         upgrade(engine)
-        extra = 2 if baseline else 1
+        extra = replicas + (1 if baseline else 0)
         everyone = seed_workshop(engine, respondents + extra, sections)
-        warmup, alone, crowd = everyone[0], everyone[1:extra], everyone[extra:]
+        warmups, alone, crowd = everyone[:replicas], everyone[replicas:extra], everyone[extra:]
         for i, r in enumerate(crowd):
             r.index = i
-        for r in (warmup, *alone):
+        for r in (*warmups, *alone):
             r.index = -1  # never changed by the consultant
         out: dict[str, Any] = {}
-        with app_server(database_url) as (address, pid):
-            run_phase(address, pid, engine, [warmup], seed + 7, 0.0, deadline, None)
+        with app_servers(database_url, root, replicas) as servers:
+            for warmup, direct in zip(warmups, servers.direct, strict=True):  # each replica's first session
+                run_phase(direct, servers, engine, [warmup], seed + 7, 0.0, deadline, None)
             if alone:
-                out["alone"] = run_phase(address, pid, engine, alone, seed + 11, think, deadline, db_pid).summary()
-            out["together"] = run_phase(address, pid, engine, crowd, seed, think, deadline, db_pid).summary()
+                out["alone"] = run_phase(servers.address, servers, engine, alone, seed + 11, think, deadline, db_pid).summary()
+            with profiled(servers.pids[0], profile):
+                out["together"] = run_phase(servers.address, servers, engine, crowd, seed, think, deadline, db_pid).summary()
+        if profile is not None:
+            out["profile"] = profile_top(profile)
         return out
     finally:
         engine.dispose()
@@ -520,6 +619,19 @@ def main() -> int:
     parser.add_argument(
         "--think", type=float, default=0.0, help="mean seconds a respondent waits before each answer (default 0: at once)"
     )
+    parser.add_argument(
+        "--app-root",
+        type=Path,
+        default=ROOT,
+        help="run the app of this checkout (e.g. a `git worktree` of the baseline commit; default: this one)",
+    )
+    parser.add_argument("--profile", type=Path, help="sample the server with py-spy while the respondents answer together")
+    parser.add_argument(
+        "--replicas",
+        type=int,
+        default=1,
+        help="app replicas on the same database, behind nginx's shipped configuration when more than one (default 1)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--deadline", type=float, default=1800.0, help="give up on a phase after this many seconds")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON only")
@@ -531,6 +643,8 @@ def main() -> int:
         "respondents": args.respondents,
         "sections": sections or "all",
         "think_s": args.think,
+        "app": str(args.app_root),
+        "replicas": args.replicas,
     }
     backends = ["postgresql", "sqlite"] if args.backend == "both" else [args.backend]
     for backend in backends:
@@ -539,13 +653,13 @@ def main() -> int:
             with tempfile.TemporaryDirectory(prefix="pirisk-workshop-") as tmp:
                 results[backend] = run_backend(
                     f"sqlite:///{tmp}/pirisk.db", args.respondents, sections=sections, seed=args.seed, think=args.think,
-                    deadline=args.deadline,
+                    deadline=args.deadline, root=args.app_root, profile=args.profile, replicas=args.replicas,
                 )  # fmt: skip
         else:
             with postgres() as (url, pg_pid):
                 results[backend] = run_backend(
                     url, args.respondents, sections=sections, seed=args.seed, think=args.think, deadline=args.deadline,
-                    db_pid=pg_pid,
+                    db_pid=pg_pid, root=args.app_root, profile=args.profile, replicas=args.replicas,
                 )  # fmt: skip
         results[backend]["bench_s"] = round(time.perf_counter() - start, 1)
         results[backend]["load_average_after"] = os.getloadavg()

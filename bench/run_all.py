@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-DEFAULT = ("bench_core", "bench_frame", "bench_pdf", "bench_app", "bench_browser")
+DEFAULT = ("bench_core", "bench_frame", "bench_pdf", "bench_app", "bench_questionnaire", "bench_browser")
 ALL = (*DEFAULT, "load", "bench_workshop")
 
 

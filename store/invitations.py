@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from store.db import reading, writing
 from store.errors import StoreError
-from store.models import AssessmentRow, ClientRow, InvitationRow, RespondentAnswerRow, RespondentRow
+from store.models import AssessmentRow, ClientRow, InvitationRow, RespondentAnswerRow, RespondentRow, WorkshopRow
 from store.records import (
     EDITABLE,
     Respondent,
@@ -309,6 +309,27 @@ def _link_state(link: InvitationRow | None, now: dt.datetime) -> str:
     if link.revoked_at is not None:
         return "revoked"
     return "expired" if link.expires_at <= now else "active"
+
+
+def workshop_version(engine: Engine, assessment_id: int) -> tuple[Any, ...]:
+    """A fingerprint of what the consultant's live view shows, read in one small statement: it changes
+    with the agreed answers (the assessment's version), any respondent's answers, submission or removal
+    (their versions, count and newest id), any link made, first opened or revoked, and the workshop
+    closed or reopened. The live view reads the rest only when this changed."""
+    mine = RespondentRow.assessment_id == assessment_id
+    linked = InvitationRow.respondent_id.in_(select(RespondentRow.id).where(mine))
+    query = select(
+        select(AssessmentRow.version).where(AssessmentRow.id == assessment_id).scalar_subquery(),
+        select(func.count(RespondentRow.id)).where(mine).scalar_subquery(),
+        select(func.coalesce(func.sum(RespondentRow.version), 0)).where(mine).scalar_subquery(),
+        select(func.coalesce(func.max(RespondentRow.id), 0)).where(mine).scalar_subquery(),
+        select(func.coalesce(func.max(InvitationRow.id), 0)).where(linked).scalar_subquery(),
+        select(func.count(InvitationRow.opened_at)).where(linked).scalar_subquery(),
+        select(func.count(InvitationRow.revoked_at)).where(linked).scalar_subquery(),
+        select(WorkshopRow.changed_at).where(WorkshopRow.assessment_id == assessment_id).scalar_subquery(),
+    )
+    with reading(engine) as s:
+        return tuple(s.execute(query).one())
 
 
 def workshop_progress(engine: Engine, assessment_id: int) -> list[Progress]:

@@ -76,6 +76,7 @@ from store.invitations import (
     revoke_links,
     submit_by_link,
     workshop_progress,
+    workshop_version,
 )
 from store.models import NAME_MAX
 from store.notes import delete_note, get_notes, set_note
@@ -230,4 +231,5 @@ __all__ = [
     "update_assessment",
     "workshop_answers",
     "workshop_progress",
+    "workshop_version",
 ]

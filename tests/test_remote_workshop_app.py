@@ -6,7 +6,10 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
+import threading
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -222,6 +225,33 @@ def test_guessing_links_is_rate_limited_per_session_and_address(db: Any, clock: 
     assert "Ann" in everything(respondent_at(ann.token))
 
 
+def test_a_room_opening_real_links_at_once_from_one_address_is_never_told_to_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every link is counted as a possible guess until it proves real; twice the per-address limit of
+    people opening theirs at the same moment, from one address (a room behind one office's NAT), must
+    still all get in: first openings are looked up one at a time, so their reservations never pile up."""
+    room = 2 * rs.LINK_FAILURES
+    limits = rs.Limits(rs.RateLimiter(rs.LINK_FAILURES, rs.LINK_WINDOW), rs.RateLimiter(rs.LINK_GLOBAL_FAILURES, rs.LINK_WINDOW))
+    monkeypatch.setattr(rs, "link_limiter", lambda: limits)
+    monkeypatch.setattr(ws, "client_keys", lambda: ["address:203.0.113.7"])
+    together = threading.Barrier(room)
+
+    def slow_open(engine: Any, token: str) -> str:
+        time.sleep(0.02)  # the lookup takes a moment, during which the reservation is held
+        return f"view of {token}"
+
+    monkeypatch.setattr(rs.repo, "open_link", slow_open)
+    monkeypatch.setattr(rs, "_engine", lambda: None)
+
+    def open_one(i: int) -> Any:
+        together.wait()
+        return rs._look_up(f"token {i}", opened=False)
+
+    with ThreadPoolExecutor(room) as pool:
+        views = list(pool.map(open_one, range(room)))
+    assert views == [(f"view of token {i}", "") for i in range(room)]
+    assert limits.retry_after(["address:203.0.113.7"]) == 0  # every reservation given back
+
+
 def test_the_page_speaks_the_browsers_language_or_the_lang_parameter(db: Any) -> None:
     saved = seeded(db)
     ann = repo.invite(db, saved, "Ann", author="Consultant")
@@ -315,6 +345,21 @@ def test_the_live_view_shows_progress_answers_disagreement_and_a_suggestion_set_
         repo.open_link(db, zhang.token)
     at.button(key="ws_reopen_workshop").click().run()
     assert not repo.get_workshop(db, saved.id).closed
+
+
+def test_the_live_view_reads_in_full_only_when_the_workshop_changed(db: Any) -> None:
+    c = repo.create_client(db, "Acme Ltd")
+    saved = repo.create_assessment(db, c.id, "Review", dt.date(2026, 11, 29), "en")
+    li = repo.invite(db, saved, "Li Wei", author="c")
+    at = open_on(unlock(start(), author="Ann"), saved.id, "workshop")
+    assert not at.exception and "Li Wei: not started" in texts(at)
+    kept = at.session_state[workshop.LIVE_READ]
+    at.run()  # as the view's timer does: nothing changed, so only the version was asked
+    assert at.session_state[workshop.LIVE_READ] == kept
+    repo.answer_by_link(db, li.token, li.respondent, "past_leak", True, expected_version=1)
+    at.run()
+    assert at.session_state[workshop.LIVE_READ][1] != kept[1]
+    assert "Li Wei: answering (1 answered)" in texts(at) and "Li Wei: Yes" in texts(at)
 
 
 # -- named accounts and roles -----------------------------------------------------------------------------

@@ -31,11 +31,14 @@ TIMEOUT = 20_000
 
 class ScriptRuns:
     """Counts the app's finished script runs, read from Streamlit's own websocket messages, so a test
-    can wait for exactly the rerun a click causes (however fast it is)."""
+    can wait for exactly the rerun a click causes (however fast it is). Whole-page runs (`finished`) and
+    a fragment's runs (`fragments`: an answer on the respondent's page reruns only its step, and the
+    consultant's live view reruns itself every few seconds) are counted apart."""
 
     def __init__(self, page: Page) -> None:
         self.page = page
         self.finished = 0
+        self.fragments = 0
         page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
 
     def _frame(self, payload: bytes | str) -> None:
@@ -46,22 +49,29 @@ class ScriptRuns:
             msg.ParseFromString(payload)
         except DecodeError:
             return
-        if msg.WhichOneof("type") == "script_finished" and msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
+        if msg.WhichOneof("type") != "script_finished":
+            return
+        if msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
             self.finished += 1
+        elif msg.script_finished == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
+            self.fragments += 1
 
-    def wait(self, after: int) -> None:
-        """Wait until a run has finished since the count was `after`."""
+    def _count(self, fragment: bool) -> int:
+        return self.fragments if fragment else self.finished
+
+    def wait(self, after: int, *, fragment: bool = False) -> None:
+        """Wait until a whole-page run (a fragment's run, with `fragment`) has finished since the count was `after`."""
         deadline = time.monotonic() + TIMEOUT / 1000
-        while self.finished <= after:
+        while self._count(fragment) <= after:
             if time.monotonic() > deadline:
                 raise AssertionError("the app did not finish a run in time")
             self.page.wait_for_timeout(20)  # lets Playwright deliver websocket events
 
-    def click(self, locator: Locator) -> None:
-        """Click, then wait for the rerun the click causes."""
-        before = self.finished
+    def click(self, locator: Locator, *, fragment: bool = False) -> None:
+        """Click, then wait for the rerun the click causes: the whole page's, or with `fragment`, a fragment's."""
+        before = self._count(fragment)
         locator.click()
-        self.wait(before)
+        self.wait(before, fragment=fragment)
 
 
 def open_app(page: Page, runs: ScriptRuns, url: str, *, start: bool = True) -> None:
@@ -142,10 +152,10 @@ def running_app(folder: Path, env: dict[str, str] | None = None, script: str = "
 
 @contextmanager
 def running_server(
-    folder: Path, env: dict[str, str] | None = None, script: str = "app.py", start_seconds: float = 60
+    folder: Path, env: dict[str, str] | None = None, script: str = "app.py", start_seconds: float = 60, root: Path = ROOT
 ) -> Iterator[tuple[str, int]]:
     """`running_app`, yielding the server's process id too (bench/bench_workshop.py weighs its CPU and
-    memory); its log goes to `folder`."""
+    memory, and may run another checkout's app, `root`, as its baseline); its log goes to `folder`."""
     port = _free_port()
     log = folder / f"streamlit-{Path(script).stem}.log"
     command = [
@@ -154,7 +164,7 @@ def running_server(
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]  # fmt: skip
     with log.open("wb") as out:
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(command, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + start_seconds

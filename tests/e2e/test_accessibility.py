@@ -119,7 +119,7 @@ def test_a_respondents_page(page: Page, respondent_link: str, screen: dict[str, 
     runs.wait(before)
     expect(page.get_by_role("heading", name="Section 1 of 2: Company profile")).to_be_visible(timeout=TIMEOUT)
     question = key(page, "question__consumer_facing")
-    runs.click(question.get_by_text("Yes", exact=True))  # an answer given: saved, and the page runs again
+    runs.click(question.get_by_text("Yes", exact=True), fragment=True)  # an answer given: saved, and its step runs again
     expect(question.get_by_role("radio", name="Yes", exact=True)).to_be_checked(timeout=TIMEOUT)
     assert_accessible(page)
     runs.click(key(page, "rs_next").get_by_role("button"))

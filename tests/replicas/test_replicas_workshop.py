@@ -67,9 +67,9 @@ def _seed(engine: sa.Engine) -> tuple[repo.SavedAssessment, dict[str, repo.Invit
 
 
 def _answer(v: Visit, qid: str, label: str) -> None:
-    """Click an answer on the respondent's page; it is saved as it is given (a run of the page)."""
+    """Click an answer on the respondent's page; it is saved as it is given (a run of the step's fragment)."""
     box = key(v.page, f"question__{qid}")
-    v.runs.click(box.get_by_text(label, exact=True))
+    v.runs.click(box.get_by_text(label, exact=True), fragment=True)
     expect(box.get_by_role("radio", name=label, exact=True)).to_be_checked(timeout=TIMEOUT)
 
 

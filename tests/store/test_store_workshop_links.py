@@ -217,6 +217,40 @@ def test_submitting_and_reopening_until_the_workshop_closes(engine):
         repo.reopen_by_link(engine, invited.token, invited.respondent, expected_version=v)
 
 
+def test_the_live_views_version_changes_with_everything_it_shows_and_with_nothing_else(engine):
+    a = assessment(engine)
+    other = repo.invite(engine, assessment(engine, title="Other"), "Bo", author="c")
+    seen = [repo.workshop_version(engine, a.id)]
+
+    def changed() -> bool:
+        seen.append(repo.workshop_version(engine, a.id))
+        return seen[-1] != seen[-2]
+
+    invited = repo.invite(engine, a, "Ann", author="c")
+    assert changed()  # a respondent (and their link) added
+    repo.open_link(engine, invited.token)
+    assert changed()  # first opened
+    repo.open_link(engine, invited.token)
+    repo.answer_by_link(engine, other.token, other.respondent, "biometrics", True, expected_version=1)
+    assert not changed()  # opened again, and another assessment's answer: nothing shown here changed
+    v = repo.answer_by_link(engine, invited.token, invited.respondent, "biometrics", True, expected_version=1)
+    assert changed()
+    repo.submit_by_link(engine, invited.token, invited.respondent, expected_version=v)
+    assert changed()
+    repo.set_answer(engine, a, "biometrics", True, expected_version=1, author="c")
+    assert changed()  # the agreed answers
+    repo.make_link(engine, invited.respondent, author="c")
+    assert changed()
+    repo.revoke_links(engine, invited.respondent)
+    assert changed()
+    repo.close_workshop(engine, a, author="c")
+    assert changed()
+    repo.reopen_workshop(engine, a, author="c")
+    assert changed()
+    repo.remove_respondent(engine, invited.respondent.id)
+    assert changed()
+
+
 def test_a_final_assessment_takes_no_respondent_answer(engine):
     a = assessment(engine)
     invited = repo.invite(engine, a, "Ann", author="c")

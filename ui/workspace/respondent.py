@@ -18,6 +18,7 @@ this (ui/link.py).
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -48,10 +49,17 @@ STEP = "rs_step"  # the section on screen (the last step is the review, with Sub
 PICK = "rs_step_pick"
 NOTICE = "rs_notice"  # [(kind, text)] said once at the top
 LANG_SWITCH = "rs_lang_switch"
+DRAWN = "rs_step_drawn"  # the step the whole page last drew: a fragment run that finds another runs the page
+RELOAD = "rs_reload"  # something other than an accepted answer happened: the whole page runs again
 # Unknown links: at most 10 per 5 minutes per browser session and per client address, and 100 over the
 # whole process (so that new sessions or addresses buy no more). A link holds 256 random bits; the
 # limits keep anyone from even trying many.
 LINK_FAILURES, LINK_GLOBAL_FAILURES, LINK_WINDOW = 10, 100, 300.0
+# Links not yet opened in their session are looked up one at a time per process. Each is counted as a
+# failure until it proves real, so a room of people opening their links at once (one office address)
+# would otherwise hold more than LINK_FAILURES reservations together and be told to wait. The lookup
+# takes milliseconds; a session's later runs do not wait for it.
+FIRST_OPENING = threading.Lock()
 
 
 def t(key: str, **values: object) -> str:
@@ -98,13 +106,16 @@ class RespondentLink(link.Detached):
         try:
             who["version"] = repo.answer_by_link(_engine(), token, _ref(who), qid, value, expected_version=who["version"])
         except repo.LinkRefused:
+            ss[RELOAD] = True
             state.put_back(qid, previous)  # the next run shows why the link no longer opens
         except repo.RespondentConflict:
+            ss[RELOAD] = True
             q = state.law().bank.questions[qid]
             lang = state.lang()
             _notice("warning", t("rs_conflict", question=q.text.get(lang), answer=answer_words(q, value, lang)))
             state.put_back(qid, previous)  # the next run shows what is saved
         except StoreError as err:
+            ss[RELOAD] = True
             _notice("error", t("rs_not_saved", reason=reason(err)))
             state.put_back(qid, previous)
 
@@ -126,6 +137,40 @@ def _refused(why: str) -> None:
     st.caption(md(t("rs_refused_note")))
 
 
+def _look_up(token: str, opened: bool) -> tuple[repo.RespondentView | None, str]:
+    """The link's view, or None and why it does not open. A link this session has not opened yet is a
+    possible guess: counted before the lookup (so that simultaneous guesses cannot all slip through),
+    and given back if it was a real link."""
+    if not opened:
+        with FIRST_OPENING:
+            return _counted_look_up(token, opened)
+    return _counted_look_up(token, opened)
+
+
+def _counted_look_up(token: str, opened: bool) -> tuple[repo.RespondentView | None, str]:
+    ss = st.session_state
+    limits = link_limiter()
+    keys = ws.client_keys()
+    wait = 0.0 if opened else limits.reserve(keys)
+    if wait > 0:  # refused without looking the link up
+        return None, t("rs_too_many", minutes=max(1, math.ceil(wait / 60)))
+    try:
+        view = repo.open_link(_engine(), token)
+    except repo.LinkRefused as err:
+        if err.reason == "unknown":
+            ss[REFUSED] = (token, err.reason)  # stays counted
+        elif not opened:
+            limits.give_back(keys)  # a real link, expired or closed: not a guess
+        return None, err.text(state.lang())
+    except StoreError as err:
+        if not opened:
+            limits.give_back(keys)
+        return None, t("rs_store_error", reason=reason(err))
+    if not opened:
+        limits.give_back(keys)
+    return view, ""
+
+
 def _open() -> repo.RespondentView | None:
     """Open the link in the address (checked again at every step), or draw the refusal and return None."""
     ss = st.session_state
@@ -134,29 +179,11 @@ def _open() -> repo.RespondentView | None:
     if earlier and earlier[0] == token:  # an unknown link, already counted: not looked up again
         _refused(repo.LinkRefused(earlier[1]).text(state.lang()))
         return None
-    limits = link_limiter()
-    keys = ws.client_keys()
-    opened = ss.get(WHO) and ss.get(TOKEN) == token  # this session's link, checked again: not a guess
-    wait = 0.0 if opened else limits.reserve(keys)  # counted before the lookup: simultaneous guesses cannot all slip through
-    if wait > 0:  # refused without looking the link up
-        _refused(t("rs_too_many", minutes=max(1, math.ceil(wait / 60))))
+    opened = bool(ss.get(WHO)) and ss.get(TOKEN) == token  # this session's link, checked again: not a guess
+    view, why = _look_up(token, opened)
+    if view is None:
+        _refused(why)
         return None
-    try:
-        view = repo.open_link(_engine(), token)
-    except repo.LinkRefused as err:
-        if err.reason == "unknown":
-            ss[REFUSED] = (token, err.reason)  # stays counted
-        elif not opened:
-            limits.give_back(keys)  # a real link, expired or closed: not a guess
-        _refused(err.text(state.lang()))
-        return None
-    except StoreError as err:
-        if not opened:
-            limits.give_back(keys)
-        _refused(t("rs_store_error", reason=reason(err)))
-        return None
-    if not opened:
-        limits.give_back(keys)
     ss[TOKEN] = token
     ss[WHO] = {"id": view.respondent.id, "assessment_id": view.respondent.assessment_id, "version": view.respondent.version}
     ss[state.ANSWERS] = dict(view.answers)  # the page always shows what is saved
@@ -187,6 +214,7 @@ def _anchor(step: int) -> str:
 
 def _submit(reopen: bool) -> None:
     ss = st.session_state
+    ss[RELOAD] = True  # the page changes from answering to answered (or back): drawn whole
     who = ss.get(WHO)
     if not who:
         return
@@ -272,20 +300,20 @@ def respondent_page() -> None:
     ss = st.session_state
     lang = state.lang()
     widgets.language_switch(LANG_SWITCH)
+    ss.pop(RELOAD, None)  # this run is the whole page's: the link is checked and what is saved read
     view = _open()
     if view is None:
         return
     sections = _sections(view)
-    visible = visibility(state.answers(), state.law())
     st.title(t("rs_title"), anchor=state.page_anchor("respond"))
     who = f"{view.respondent.name} ({view.respondent.role})" if view.respondent.role else view.respondent.name
     st.caption(md(t("rs_for", client=view.client_name, name=who)))
     for kind, text in ss.pop(NOTICE, []):
         {"success": st.success, "warning": st.warning, "error": st.error}.get(kind, st.info)(md(text))
-    answered, shown = _progress(sections, visible)
-    st.progress(answered / shown if shown else 0.0, text=t("rs_progress", answered=answered, total=shown))
 
     if view.submitted or not view.editable:
+        visible = visibility(state.answers(), state.law())
+        _progress_line(sections, visible)
         if view.submitted:
             when = local_date(view.respondent.submitted_at).isoformat() if view.respondent.submitted_at else ""
             st.success(md(t("rs_submitted", date=when)), icon=":material/task_alt:")
@@ -297,9 +325,29 @@ def respondent_page() -> None:
             st.button(t("rs_reopen"), key="rs_reopen", on_click=_submit, args=(True,), icon=":material/edit:")
         return
 
-    st.caption(md(t("rs_intro", date=local_date(view.expires_at).isoformat())))
-    step = min(max(int(ss.get(STEP, 0)), 0), len(sections))
-    ss[STEP] = step
+    ss[DRAWN] = ss[STEP] = min(max(int(ss.get(STEP, 0)), 0), len(sections))
+    _answering(sections, local_date(view.expires_at).isoformat())
+
+
+def _progress_line(sections: list[Section], visible: Mapping[str, Visibility]) -> None:
+    answered, shown = _progress(sections, visible)
+    st.progress(answered / shown if shown else 0.0, text=t("rs_progress", answered=answered, total=shown))
+
+
+@st.fragment
+def _answering(sections: list[Section], expires_on: str) -> None:
+    """The progress line, the step on screen and its buttons. An answer the store took reruns only this
+    (a Streamlit fragment): not the page's header, nor the link's lookup and the read of the saved answers,
+    which the save itself has just checked. Anything else (a move to another step, a refused save, a
+    submit) runs the whole page again, which checks the link and shows what is saved."""
+    ss = st.session_state
+    if ss.get(RELOAD) or ss.get(STEP) != ss.get(DRAWN):
+        st.rerun(scope="app")
+    lang = state.lang()
+    visible = visibility(state.answers(), state.law())
+    _progress_line(sections, visible)
+    st.caption(md(t("rs_intro", date=expires_on)))
+    step = int(ss[STEP])
     names = [t("rs_step_name", n=i + 1, title=s.title.get(lang)) for i, s in enumerate(sections)] + [t("rs_review_title")]
     ss[PICK] = step
     st.selectbox(t("rs_jump"), list(range(len(sections) + 1)), format_func=names.__getitem__, key=PICK, on_change=_pick)

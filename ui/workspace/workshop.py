@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -45,6 +46,8 @@ RESPONDENT_SECTIONS, RESPONDENT_DAYS = "ws_respondent_sections", "ws_respondent_
 LINKS = "ws_links"  # {respondent id: (token, expiry date)}: links made in this session, shown until hidden or locked
 ONLY_DISPUTES = "ws_live_only_disputes"
 TAB = "ws_workshop_tab"  # the tab on screen
+LIVE_READ = "ws_live_read"  # (assessment id, version, when, what was read): the live view's last full read
+LIVE_REREAD_SECONDS = 60.0  # read in full at least this often anyway: a link's expiry changes nothing in the database
 LIVE_SECONDS = 3  # how often the live view reads the database again
 PUBLIC_URL_ENV = "PIRISK_PUBLIC_URL"  # the address respondents reach the app at (docs/team.md)
 
@@ -660,6 +663,23 @@ def _live_question(
             )
 
 
+def _live_read(db: Engine, assessment_id: int) -> tuple[repo.SavedAssessment, list[repo.Progress], dict[str, dict[str, Any]]]:
+    """The assessment, its respondents' progress and answers: read in full only when the workshop's version
+    (one small query, repo.workshop_version) changed since this session last read them, or a minute passed."""
+    ss = st.session_state
+    version = repo.workshop_version(db, assessment_id)
+    kept = ss.get(LIVE_READ)
+    if kept and kept[:2] == (assessment_id, version) and time.monotonic() - kept[2] < LIVE_REREAD_SECONDS:
+        return kept[3]
+    read = (
+        repo.get_assessment(db, assessment_id),
+        repo.workshop_progress(db, assessment_id),
+        repo.workshop_answers(db, assessment_id),
+    )
+    ss[LIVE_READ] = (assessment_id, version, time.monotonic(), read)
+    return read
+
+
 @st.fragment(run_every=LIVE_SECONDS)
 def live_view(assessment_id: int) -> None:
     """Who has started and who has finished, and per question what each respondent answered, with any
@@ -670,9 +690,7 @@ def live_view(assessment_id: int) -> None:
     lang = state.lang()
     db = ws.engine()
     with msg.store_errors():
-        saved = repo.get_assessment(db, assessment_id)
-        progress = repo.workshop_progress(db, assessment_id)
-        answers = repo.workshop_answers(db, assessment_id)
+        saved, progress, answers = _live_read(db, assessment_id)
         with st.container(key="ws_live_progress"):
             finished = sum(1 for p in progress if p.finished)
             started = sum(1 for p in progress if p.started)
