@@ -359,7 +359,7 @@ def test_the_live_view_reads_in_full_only_when_the_workshop_changed(db: Any) -> 
     repo.answer_by_link(db, li.token, li.respondent, "past_leak", True, expected_version=1)
     at.run()
     assert at.session_state[workshop.LIVE_READ][1] != kept[1]
-    assert "Li Wei: answering (1 answered)" in texts(at) and "Li Wei: Yes" in texts(at)
+    assert "Li Wei: answering (answered: 1)" in texts(at) and "Li Wei: Yes" in texts(at)
 
 
 # -- named accounts and roles -----------------------------------------------------------------------------
