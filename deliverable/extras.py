@@ -49,6 +49,17 @@ class ComparisonInput:
 
 
 @dataclass(frozen=True)
+class RulesDrift:
+    """What a saved assessment scored under the rules it was last saved with: the rules version, each axis's
+    level and score ({axis: (level, score)}), and its findings ({rule id: {lang: title}}), to show what moved
+    when the law data changed since."""
+
+    rules_version: str
+    axes: Mapping[str, tuple[str, int]]
+    findings: Mapping[str, Mapping[str, str]]
+
+
+@dataclass(frozen=True)
 class ReportExtras:
     """Everything beyond the assessment that a report may carry. The defaults give a founder's report."""
 
@@ -59,6 +70,9 @@ class ReportExtras:
     comparison: ComparisonInput | None = None  # the comparison appendix, when chosen
     projected: bool = False  # the appendix of scores if the planned actions are done
     trace: bool = False  # the appendix of rule and provision ids
+    summary: str = ""  # the consultant's executive summary (user text)
+    scope: str = ""  # the consultant's scope of the assessment (user text)
+    drift: RulesDrift | None = None  # the scores as saved under other rules than today's
 
 
 def article_comparison(assessment: Assessment, lang: str, law: Law | None = None) -> ComparisonInput:
