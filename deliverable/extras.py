@@ -51,12 +51,13 @@ class ComparisonInput:
 @dataclass(frozen=True)
 class RulesDrift:
     """What a saved assessment scored under the rules it was last saved with: the rules version, each axis's
-    level and score ({axis: (level, score)}), and its findings ({rule id: {lang: title}}), to show what moved
-    when the law data changed since."""
+    level and score ({axis: (level, score)}), its findings ({rule id: {lang: title}}) and their bearing on
+    each axis ({rule id: {axis: (likelihood, severity)}}), to show what moved when the law data changed since."""
 
     rules_version: str
     axes: Mapping[str, tuple[str, int]]
     findings: Mapping[str, Mapping[str, str]]
+    impacts: Mapping[str, Mapping[str, tuple[int, int]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -221,6 +221,7 @@ class AxisDrift:
     before: str
     now: str
     level_moved: bool
+    because: tuple[str, ...] = ()  # the findings that explain it: new, gone, or bearing on it differently now
 
 
 @dataclass(frozen=True)
@@ -605,7 +606,7 @@ def build_content(
         made_with=""
         if white
         else t("about_made_with", rules=assessment.rules_version, bank=assessment.bank_version, date=day.isoformat()),
-        drift=_drift_view(extras.drift, assessment, labels, lang) if extras.drift is not None else None,
+        drift=drift_view(extras.drift, assessment, labels, lang) if extras.drift is not None else None,
         counts=counts,
     )
     return _unbranded_view(content, lang) if white else content
@@ -638,20 +639,34 @@ def _after_view(label: str, score: AxisScore, lang: str) -> AfterView:
     )
 
 
-def _drift_view(drift: RulesDrift, assessment: Assessment, labels: Mapping[str, str], lang: str) -> DriftView | None:
-    """What moved between the rules the assessment was saved under and today's; None when they are the same."""
+def drift_view(drift: RulesDrift, assessment: Assessment, labels: Mapping[str, str], lang: str) -> DriftView | None:
+    """What moved between the rules the assessment was saved under and today's; None when they are the same.
+    Each axis that moved comes with the findings that explain it: those that fire now and did not then, those
+    that fired then and do not now, and those whose bearing on the axis changed."""
     if drift.rules_version == assessment.rules_version:
         return None
     t = lambda key, **kw: tr("report", key, lang, **kw)  # noqa: E731
+    now_findings = {f.rule: f for f in assessment.findings}
     axes = []
     for k, label in labels.items():
         if k not in drift.axes:
             continue
         was_level, was_score = drift.axes[k]
         now = assessment.axes[k]
-        if (was_level, was_score) != (now.level, now.score):
-            before = t("level_score", level=level(was_level).label.get(lang), score=was_score)
-            axes.append(AxisDrift(label, before, _score(now, lang), was_level != now.level))
+        if (was_level, was_score) == (now.level, now.score):
+            continue
+        because = []
+        for rule, f in now_findings.items():
+            bearing = (f.impacts[k].likelihood, f.impacts[k].severity) if k in f.impacts else None
+            if bearing != drift.impacts.get(rule, {}).get(k) and (bearing is not None or rule in drift.findings):
+                because.append(f.title.get(lang))
+        because += [
+            titles.get(lang) or rule
+            for rule, titles in drift.findings.items()
+            if rule not in now_findings and k in drift.impacts.get(rule, {})
+        ]
+        before = t("level_score", level=level(was_level).label.get(lang), score=was_score)
+        axes.append(AxisDrift(label, before, _score(now, lang), was_level != now.level, tuple(because)))
     fired = {f.rule: f.title.get(lang) for f in assessment.findings}
     new = tuple(title for rule, title in fired.items() if rule not in drift.findings)
     gone = tuple(titles.get(lang) or rule for rule, titles in drift.findings.items() if rule not in fired)

@@ -118,7 +118,9 @@ def _drift(c: ReportContent) -> list[str]:
     out = [f"### {md_escape(c.t('sec_drift'))}", "", f"> {md_escape(d.heading)}", ""]
     if d.unchanged:
         out += [md_escape(d.unchanged), ""]
-    out += [f"- {md_escape(c.t('drift_axis_line', axis=a.label, before=a.before, now=a.now))}" for a in d.axes]
+    for a in d.axes:
+        out.append(f"- {md_escape(c.t('drift_axis_line', axis=a.label, before=a.before, now=a.now))}")
+        out += [f"  - {md_escape(x)}" for x in a.because]
     out.append("")
     for key, titles in (("drift_new", d.new), ("drift_gone", d.gone)):
         if titles:

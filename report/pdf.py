@@ -478,7 +478,9 @@ def _drift(pdf: ReportPDF, c: ReportContent) -> None:
     pdf.para(d.heading, size=9.5, color=AMBER_TEXT, gap=1)
     if d.unchanged:
         pdf.para(d.unchanged, size=9)
-    pdf.bullets((c.t("drift_axis_line", axis=a.label, before=a.before, now=a.now) for a in d.axes), size=9)
+    for a in d.axes:
+        pdf.bullets([c.t("drift_axis_line", axis=a.label, before=a.before, now=a.now)], size=9)
+        pdf.bullets(a.because, size=8.5, color=MUTED, indent=7, mark="–")
     for key, titles in (("drift_new", d.new), ("drift_gone", d.gone)):
         if titles:
             pdf.label(c.t(key))

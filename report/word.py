@@ -327,7 +327,9 @@ def _drift(w: Writer, c: ReportContent) -> None:
     w.para(d.heading, color=AMBER_TEXT)
     if d.unchanged:
         w.para(d.unchanged)
-    w.bullets(c.t("drift_axis_line", axis=a.label, before=a.before, now=a.now) for a in d.axes)
+    for a in d.axes:
+        w.bullets([c.t("drift_axis_line", axis=a.label, before=a.before, now=a.now)])
+        w.bullets(a.because, color=MUTED, level=2)
     for key, titles in (("drift_new", d.new), ("drift_gone", d.gone)):
         if titles:
             w.para(c.t(key), color=MUTED, bold=True, size=9)

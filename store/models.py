@@ -36,7 +36,8 @@ NAMING_CONVENTION = {
 
 STATUSES: tuple[str, ...] = ("draft", "final", "archived")
 CHANGE_KINDS: tuple[str, ...] = ("answer", "detail", "note")  # what a history row changed
-DETAILS: tuple[str, ...] = ("title", "law_as_of", "lang", "company", "status")  # an assessment's versioned details
+# an assessment's versioned details (summary and scope: the consultant's texts for the report)
+DETAILS: tuple[str, ...] = ("title", "law_as_of", "lang", "company", "status", "summary", "scope")
 # Ids are never reused: AUTOINCREMENT on SQLite (which otherwise hands out the highest id again after a
 # delete), sequences on PostgreSQL. A session holding an id can never write into a record made later.
 NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
@@ -107,6 +108,10 @@ class AssessmentRow(Base):
     company: Mapped[str] = mapped_column(String(NAME_MAX))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    summary: Mapped[str] = mapped_column(Text(), server_default="")  # the consultant's executive summary
+    scope: Mapped[str] = mapped_column(Text(), server_default="")
+    # The result as last saved (store/scored.py): the rules version, each axis's level and score, the findings.
+    scored: Mapped[dict[str, JSONValue] | None] = mapped_column(answer_json(), nullable=True)
 
 
 class AnswerChangeRow(Base):
@@ -130,6 +135,7 @@ class AnswerChangeRow(Base):
     version: Mapped[int] = mapped_column(Integer)
     author: Mapped[str] = mapped_column(String(NAME_MAX))
     changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    rules_version: Mapped[str | None] = mapped_column(String(32), nullable=True)  # the rules in force at the change
 
 
 class NoteRow(Base):

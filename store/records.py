@@ -107,6 +107,8 @@ class SavedAssessment:
     company: str
     created_at: dt.datetime
     updated_at: dt.datetime
+    summary: str = ""  # the consultant's executive summary for the report
+    scope: str = ""  # the consultant's scope of the assessment for the report
 
     @property
     def ref(self) -> AssessmentRef:
@@ -132,6 +134,7 @@ class AnswerChange:
     author: str
     changed_at: dt.datetime
     kind: str = "answer"
+    rules_version: str | None = None  # the rules in force when it was made (None: before they were recorded)
 
 
 @dataclass(frozen=True)
@@ -178,6 +181,13 @@ def current_bank_version() -> str:
     from questions.loader import default_bank
 
     return default_bank().version
+
+
+def current_rules_version() -> str:
+    """The version of the law data the engine scores with now."""
+    from scoring.loader import default_law
+
+    return default_law().method.rules_version
 
 
 def clean_name(value: Any, what: str, *, allow_empty: bool = False, limit: int = NAME_MAX) -> str:
@@ -320,6 +330,8 @@ def assessment_record(row: AssessmentRow, client_name: str) -> SavedAssessment:
         company=row.company,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        summary=row.summary or "",
+        scope=row.scope or "",
     )
 
 
@@ -334,6 +346,7 @@ def change_record(row: AnswerChangeRow) -> AnswerChange:
         row.author,
         row.changed_at,
         row.kind or "answer",
+        row.rules_version,
     )
 
 

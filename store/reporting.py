@@ -27,6 +27,7 @@ from store.assessments import get_assessment
 from store.errors import StoreError
 from store.notes import get_notes
 from store.records import Action, SavedAssessment
+from store.scored import saved_result
 from store.workshops import disagreements, list_respondents, workshop_answers
 
 ARTICLE = "article"  # compare with the same answers under the law of the founding article's date
@@ -103,5 +104,8 @@ def report_inputs(
         comparison=comparison,
         projected=projected,
         trace=trace,
+        summary=saved.summary,
+        scope=saved.scope,
+        drift=saved_result(engine, assessment_id, saved.version),
     )
     return ReportInputs(saved, assessment, answer_set, extras)

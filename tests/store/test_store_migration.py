@@ -82,6 +82,9 @@ def test_0002_keeps_every_row_and_id_and_then_never_reuses_one(empty_url):
             assert [r[0] for r in after[table]] == [r[0] for r in before[table]], table
         assert [r[:-1] for r in after["answer_changes"]] == before["answer_changes"]
         assert {r[-1] for r in after["answer_changes"]} == {"answer"}
+        # The store's models read the head revision's columns (0005 added some to assessments and answer_changes):
+        # read the kept rows through them at the head.
+        upgrade(engine)
         assert [c.kind for a in (3, 9) for c in repo.history(engine, a)] == ["answer", "answer"]
         assert [n.text for a in (3, 9) for n in repo.get_notes(engine, a).values()] == ["n", "n"]
         assert repo.workshop_answers(engine, 9) == {"biometrics": {"CTO": True}}
@@ -93,7 +96,6 @@ def test_0002_keeps_every_row_and_id_and_then_never_reuses_one(empty_url):
 
         # Deleting the newest assessment and client does not hand their ids out again (at the head revision:
         # the delete counts the later tables too).
-        upgrade(engine)
         newest = repo.get_assessment(engine, 9)
         repo.delete_client(engine, newest.client_id)
         client = repo.create_client(engine, "New")

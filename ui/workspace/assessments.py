@@ -12,11 +12,14 @@ from sqlalchemy.engine import Engine
 from deliverable.actions import ACTION_STATUSES, NOT_DOING, projected, status_label
 from deliverable.branding import Branding
 from questions.locales import LOCALE_NAMES, LOCALES
+from questions.strings import tr
+from report.content import drift_view
 from report.formats import FORMATS, ExportFormat, export_format, file_name
 from scoring.assessment import Assessment, RemedyEffect
 from scoring.axes import AXES
 from scoring.engine import Incomplete, assess_answers
 from store import repo
+from store.access import allowed as access_allowed
 from ui import nav, state
 from ui.present import LEVEL_BADGES, level_label, md
 from ui.workspace import access, compare, history
@@ -30,7 +33,17 @@ def _keys(assessment_id: int) -> dict[str, str]:
     """Widget keys of one assessment's forms (per id, so that another assessment starts from its own values)."""
     return {
         name: f"ws_{name}__{assessment_id}"
-        for name in ("edit_title", "edit_date", "edit_lang", "edit_company", "dup_title", "dup_date", "delete_confirm")
+        for name in (
+            "edit_title",
+            "edit_date",
+            "edit_lang",
+            "edit_company",
+            "edit_summary",
+            "edit_scope",
+            "dup_title",
+            "dup_date",
+            "delete_confirm",
+        )
     }
 
 
@@ -63,6 +76,8 @@ def _save_details(shown: repo.AssessmentRef, version: int) -> None:
             law_as_of=ss.get(keys["edit_date"]),
             lang=ss.get(keys["edit_lang"]),
             company=ss.get(keys["edit_company"]) or "",
+            summary=ss.get(keys["edit_summary"]) or "",
+            scope=ss.get(keys["edit_scope"]) or "",
         )
         if wl.is_open(shown.id):
             wl.reload()
@@ -190,6 +205,54 @@ def _scores(result: Assessment, actions: list[repo.Action]) -> None:
             if then is not None:
                 done = then.axes[axis.key]
                 st.caption(md(t("ws_if_done", level=level_label(done.level, lang), score=done.score)))
+
+
+def _accept_rules(shown: repo.AssessmentRef, version: int) -> None:
+    def write() -> str:
+        saved = repo.get_assessment(ws.engine(), shown.id)
+        result = assess_answers(saved.answer_set(), law=state.law())
+        if not isinstance(result, Incomplete):
+            repo.record_scored(ws.engine(), shown, version, result, replace=True)
+        return t("ws_rules_accepted", rules=state.law().method.rules_version)
+
+    msg.act(write)
+
+
+def _rules_changed(db: Engine, saved: repo.SavedAssessment, result: Assessment) -> None:
+    """Keep the result of this version of the answers (a new sitting is scored under the rules in force), and
+    when the law data changed since it was kept, say what moved under the current rules and why."""
+    if access_allowed(db, "edit"):
+        repo.record_scored(db, saved.ref, saved.version, result)
+    kept = repo.saved_result(db, saved.id, saved.version)
+    if kept is None:
+        return
+    lang = state.lang()
+    drift = drift_view(kept, result, {a.key: a.label.get(lang) for a in AXES}, lang)
+    if drift is None:
+        return
+    with st.container(border=True, key="ws_rules_changed"):
+        st.markdown(f"**{md(tr('report', 'sec_drift', lang))}**")
+        st.warning(md(drift.heading), icon=":material/gavel:")
+        lines = []
+        for a in drift.axes:
+            lines.append(f"- {md(tr('report', 'drift_axis_line', lang, axis=a.label, before=a.before, now=a.now))}")
+            lines += [f"  - {md(x)}" for x in a.because]
+        if drift.unchanged:
+            lines.append(f"- {md(drift.unchanged)}")
+        st.markdown("\n".join(lines))
+        for key, titles in (("drift_new", drift.new), ("drift_gone", drift.gone)):
+            if titles:
+                st.markdown(f"**{md(tr('report', key, lang))}**")
+                st.markdown("\n".join(f"- {md(x)}" for x in titles))
+        if access_allowed(db, "edit"):
+            st.button(
+                t("ws_rules_accept"),
+                key="ws_rules_accept",
+                on_click=_accept_rules,
+                args=(saved.ref, saved.version),
+                help=t("ws_rules_accept_help"),
+                icon=":material/done_all:",
+            )
 
 
 NO_COMPARISON = "none"  # the comparison picker's "no comparison"
@@ -432,6 +495,9 @@ def _edit(saved: repo.SavedAssessment) -> None:
             format_func=LOCALE_NAMES.__getitem__,
             key=keys["edit_lang"],
         )
+        # The consultant's own words for the report: printed as typed (escaped by each format's writer).
+        st.text_area(t("ws_summary_label"), value=saved.summary, key=keys["edit_summary"], max_chars=repo.NOTE_MAX, height=140)
+        st.text_area(t("ws_scope_label"), value=saved.scope, key=keys["edit_scope"], max_chars=repo.NOTE_MAX, height=100)
         st.form_submit_button(
             t("ws_save"), key="ws_save_details", on_click=_save_details, args=(saved.ref, saved.version), icon=":material/save:"
         )
@@ -479,6 +545,7 @@ def assessment_page() -> None:
             st.info(md(t("ws_incomplete", n=result.count)), icon=":material/pending_actions:")
         else:
             _scores(result, actions)
+            _rules_changed(db, saved, result)
             _downloads(db, saved)
         plan_tab, history_tab, notes_tab, edit_tab = st.tabs(
             [t("ws_tab_actions"), t("ws_tab_history"), t("ws_tab_notes"), t("ws_tab_edit")]

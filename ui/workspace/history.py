@@ -115,6 +115,8 @@ def detail_name(field: str) -> str:
         "lang": t("ws_detail_lang"),
         "company": t("ws_detail_company"),
         "status": t("ws_detail_status"),
+        "summary": t("ws_detail_summary"),
+        "scope": t("ws_detail_scope"),
     }
     return names.get(field, field)
 
