@@ -510,7 +510,7 @@ def _first(pdf: ReportPDF, c: ReportContent) -> None:
                 (Cell.of(c.t("plan_step", n=step.number)), Cell(tuple(runs)), Cell(tuple(after)), Cell.of(owner), Cell.of(due))
             )
         pdf.grid(
-            (10, 47, 23, 10, 10), [c.t(k) for k in ("col_no", "col_measure", "plan_scores_after", "col_owner", "col_due")], rows
+            (8, 43, 28, 9, 12), [c.t(k) for k in ("col_no", "col_measure", "plan_scores_after", "col_owner", "col_due")], rows
         )
     else:
         pdf.para(c.t("plan_no_steps") if plan.still else c.t("plan_nothing"))

@@ -368,7 +368,7 @@ def _first(w: Writer, c: ReportContent) -> None:
                 )
             )
         w.table(
-            (10, 47, 23, 10, 10), [c.t(k) for k in ("col_no", "col_measure", "plan_scores_after", "col_owner", "col_due")], rows
+            (8, 43, 28, 9, 12), [c.t(k) for k in ("col_no", "col_measure", "plan_scores_after", "col_owner", "col_due")], rows
         )
     else:
         w.para(c.t("plan_no_steps") if plan.still else c.t("plan_nothing"))
