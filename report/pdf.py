@@ -783,7 +783,6 @@ def _metadata(pdf: ReportPDF, c: ReportContent) -> None:
     tool = "" if c.white_label else TOOL_NAME
     pdf.set_creator(tool)
     pdf.set_author(plain(c.branding_name) if c.branding_name else tool)
-    pdf.set_producer(tool)
     pdf.set_display_mode("fullwidth", "continuous")
 
 
