@@ -118,6 +118,8 @@ def _assessment(row: AssessmentRow) -> None:
     _same(row.company, clean_name(row.company, "field_company", allow_empty=True))
     clean_date(row.law_as_of), clean_lang(row.lang), clean_status(row.status)
     _answers(row.answers)
+    _same(row.summary, clean_note(row.summary))  # the consultant's texts for the report, checked as notes are
+    _same(row.scope, clean_note(row.scope))
 
 
 def _respondent(row: RespondentRow) -> None:

@@ -138,3 +138,10 @@ def test_a_new_sitting_is_scored_under_the_rules_of_its_day(engine, changed_law)
     assert repo.record_scored(engine, fresh.ref, fresh.version, assess_answers(fresh.answer_set(), law=changed_law))
     kept = repo.saved_result(engine, saved.id, fresh.version)
     assert kept is not None and kept.rules_version == NEW_RULES
+
+
+def test_a_sitting_says_the_rules_it_was_made_under(engine):
+    saved = new_assessment(engine)
+    repo.set_answer(engine, saved, "buys_data", False, expected_version=saved.version, author="Ann")
+    (sitting,) = repo.sittings(engine, saved.id)
+    assert sitting.rules_version == default_law().method.rules_version

@@ -167,5 +167,7 @@ def history_section(db: Engine, saved: repo.SavedAssessment) -> None:
             )
         )
         with st.expander(label, expanded=i == 0, icon=":material/edit_note:"):
+            if sitting.rules_version:
+                st.caption(md(t("ws_sitting_rules", rules=sitting.rules_version)))
             for change in sitting.changes:
                 _change(saved, change, expected, editable)
