@@ -623,13 +623,24 @@ def _plan_view(plan: ActionPlan, views: tuple[MeasureView, ...], labels: Mapping
         after = tuple(_after_view(labels[k], step.after[k], lang) for k in labels if k in step.after)
         lowered = tuple(k for k in labels if k in step.lowered)
         effect = t("plan_step_lowers", axes=sep.join(labels[k] for k in lowered)) if lowered else t("plan_step_scores_only")
-        steps.append(StepView(n, tuple(by_id[r] for r in step.measures if r in by_id), after, lowered, effect))
+        measures = tuple(_with_past_note(by_id[r], lang) for r in step.measures if r in by_id)
+        steps.append(StepView(n, measures, after, lowered, effect))
     groups: dict[str, list[MeasureView]] = {}
     for r in plan.still_called_for:
         if r in by_id:
             m = by_id[r]
-            groups.setdefault(m.why or tr("common", "unchanged_outweighed", lang), []).append(m)
+            # A past event that remains is the reason whenever the measure meets one (it may lower a score alone,
+            # yet nothing once the steps are done); otherwise other findings hold each axis.
+            reason = m.past_note or m.why or tr("common", "unchanged_outweighed", lang)
+            groups.setdefault(reason, []).append(dataclasses.replace(m, past_note=""))
     return PlanView(tuple(steps), tuple(StillGroup(why, tuple(ms)) for why, ms in groups.items()))
+
+
+def _with_past_note(m: MeasureView, lang: str) -> MeasureView:
+    """A measure in a step that also meets a past event says that the event remains (whether or not it lowers a
+    score on its own)."""
+    past = tr("common", "unchanged_past", lang)
+    return dataclasses.replace(m, past_note=past) if m.why == past and not m.past_note else m
 
 
 def _after_view(label: str, score: AxisScore, lang: str) -> AfterView:

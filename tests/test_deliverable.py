@@ -574,3 +574,20 @@ def test_every_word_of_the_summary_page_and_its_heat_map_stays_inside_the_margin
     assert labels & {w for _, w in words}  # the grid's labels are on this page
     outside = [(w, float(x)) for x, w in words if float(x) > right + 0.5]
     assert not outside, outside
+
+
+@pytest.mark.parametrize("example", ["article-2012-internet-company", "regional-bank-2014"])
+def test_a_measure_that_meets_a_past_event_says_the_event_remains_in_the_plan(example) -> None:
+    """Issue 21: in a step or among those still called for, a measure whose findings rest on a past event says so."""
+    answers = json.loads((ROOT / "examples" / f"{example}.json").read_text(encoding="utf-8"))["answers"]
+    a = assess(answers, DAY)
+    past = {r.remedy for r in a.remedies if r.past_remains}
+    assert past and a.plan is not None
+    c = build_content(a, AnswerSet(answers, "", "en"))
+    assert c.plan is not None
+    why = tr("common", "unchanged_past", "en")
+    said = {m.remedy for s in c.plan.steps for m in s.measures if m.past_note == why}
+    said |= {m.remedy for g in c.plan.still if g.reason == why for m in g.measures}
+    assert past <= said
+    text = squash(without_contents(pdf_text(PDF.build(a, AnswerSet(answers, "", "en")))))
+    assert squash(why) in text
