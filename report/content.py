@@ -299,7 +299,7 @@ class ReportContent:
 
 TOOL_NAME = "pirisk"
 _TOOL_EN = re.compile(rf"(^|[.!?]\s+)?\b{TOOL_NAME}\b", re.IGNORECASE)
-_TOOL_ZH = re.compile(rf"\s*\b{TOOL_NAME}\b\s*", re.IGNORECASE)
+_TOOL_ZH = re.compile(rf"\s*{TOOL_NAME}\s*", re.IGNORECASE)  # no word boundary between Chinese characters
 # Fields that hold only what a user typed: a white-label report prints them as typed.
 _USER_FIELDS = frozenset(
     {

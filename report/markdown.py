@@ -108,7 +108,7 @@ def _contents(c: ReportContent) -> list[str]:
     if c.plan is None or c.actions_table is not None:
         names.append(c.t("sec_plan"))
     names += [c.t("sec_answers"), c.t("sec_sources"), *(a.title for a in c.appendices), c.t("sec_about")]
-    return [f"**{md_escape(c.t('sec_contents'))}**", "", *(f"{i}\\. {md_escape(n)}" for i, n in enumerate(names, 1)), ""]
+    return [f"**{md_escape(c.t('sec_contents'))}**", "", *(f"{i}. {md_escape(n)}" for i, n in enumerate(names, 1)), ""]
 
 
 def _drift(c: ReportContent) -> list[str]:

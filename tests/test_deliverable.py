@@ -591,3 +591,13 @@ def test_a_measure_that_meets_a_past_event_says_the_event_remains_in_the_plan(ex
     assert past <= said
     text = squash(without_contents(pdf_text(PDF.build(a, AnswerSet(answers, "", "en")))))
     assert squash(why) in text
+
+
+def test_the_white_label_words_replace_the_tools_name_in_both_languages() -> None:
+    from report.content import unbranded
+
+    assert unbranded("pirisk treats 1 million as many. The date pirisk uses; pirisk's sources", "en") == (
+        "This assessment treats 1 million as many. The date this assessment uses; this assessment's sources"
+    )
+    assert unbranded("由pirisk生成。pirisk 的规则", "zh") == "由本评估生成。本评估的规则"
+    assert unbranded("No tool here", "en") == "No tool here"
