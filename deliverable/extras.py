@@ -76,6 +76,18 @@ class ActionChangeInput:
 
 
 @dataclass(frozen=True)
+class RulesDrift:
+    """What a saved assessment scored under the rules it was last saved with: the rules version, each axis's
+    level and score ({axis: (level, score)}), its findings ({rule id: {lang: title}}) and their bearing on
+    each axis ({rule id: {axis: (likelihood, severity)}}), to show what moved when the law data changed since."""
+
+    rules_version: str
+    axes: Mapping[str, tuple[str, int]]
+    findings: Mapping[str, Mapping[str, str]]
+    impacts: Mapping[str, Mapping[str, tuple[int, int]]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class ReportExtras:
     """Everything beyond the assessment that a report may carry. The defaults give a founder's report."""
 
@@ -90,6 +102,9 @@ class ReportExtras:
     action_history: tuple[ActionChangeInput, ...] = ()  # the action plan's changes, oldest first
     signed_by: str = ""  # the reviewer who signed this version off ("" while it is not)
     signed_on: dt.date | None = None
+    summary: str = ""  # the consultant's executive summary (user text)
+    scope: str = ""  # the consultant's scope of the assessment (user text)
+    drift: RulesDrift | None = None  # the scores as saved under other rules than today's
 
 
 def article_comparison(assessment: Assessment, lang: str, law: Law | None = None) -> ComparisonInput:

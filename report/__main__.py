@@ -23,6 +23,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=LOCALES, help="report language (default: the file's)")
     parser.add_argument("--as-of", type=parse_date, help="law as of this date (default: the file's law_as_of, else today)")
     parser.add_argument("--format", choices=FORMAT_KEYS, help="default: from the output's suffix (.md is Markdown), else pdf")
+    parser.add_argument(
+        "--white-label", action="store_true", help="a report to send as it is: no tool name and no internal notes"
+    )
     return parser
 
 
@@ -39,6 +42,7 @@ def _format(args: argparse.Namespace) -> ExportFormat:
 
 
 def run(args: argparse.Namespace) -> int:
+    from deliverable.branding import Branding
     from scoring.answers_file import read_answers
     from scoring.engine import assess
 
@@ -51,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     file = read_answers(args.file)
     answer_set = file.replace(lang=args.lang or file.lang)
     assessment = assess(file.answers, args.as_of or file.law_as_of or _today_or(None))
-    data = fmt.build(assessment, answer_set)
+    data = fmt.build(assessment, answer_set, Branding(white_label=True) if args.white_label else None)
     if to_stdout:
         sys.stdout.write(data.decode("utf-8"))
         return 0

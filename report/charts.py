@@ -125,7 +125,7 @@ def draw_grid(
     for ax in axes:
         cells.setdefault(place(ax.likelihood, ax.severity), []).append(ax)
     # One size for every label in the grid: the largest at which the longest one fits its cell.
-    label_w = cw - 4.2
+    label_w = cw - 4.2 - 2 * pdf.c_margin  # cell() insets its text by c_margin: without it "Administrative" ran out of its cell
     size = 7.0
     pdf.set_font(size=size)
     widest = max((pdf.get_string_width(_one_line(ax.label)) for ax in axes), default=0)

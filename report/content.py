@@ -5,21 +5,23 @@ Client-facing text carries no internal ids: rule and provision ids are only in t
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from deliverable.actions import ActionInput, projected, status_label
 from deliverable.branding import Branding
-from deliverable.extras import ComparisonInput, ReportExtras, WorkshopInput
+from deliverable.extras import ComparisonInput, ReportExtras, RulesDrift, WorkshopInput
 from questions.answers import ANSWERED, HIDDEN, UNANSWERED, UNKNOWN_ANSWER, AnswerSet, answer_state, answer_words
 from questions.conditions import FALSE
 from questions.locales import LOCALES
 from questions.model import UNKNOWN, Question
-from questions.strings import tr
+from questions.strings import load_strings, tr
 from scoring.answers_file import MAX_COMPANY
-from scoring.assessment import Assessment, AxisResult, Citation, Finding
+from scoring.assessment import ActionPlan, Assessment, AxisResult, AxisScore, Citation, Finding
 from scoring.axes import AXES, LIKELIHOOD_LABELS, SEVERITY_LABELS, level
 from scoring.engine import visibility
 from scoring.loader import Law, default_law
@@ -187,6 +189,56 @@ class UnknownView:
 
 
 @dataclass(frozen=True)
+class StepView:
+    """One step of the plan: the measures to take together, and every axis's score once it and the steps
+    before it are done."""
+
+    number: int
+    measures: tuple[MeasureView, ...]
+    after: tuple[AfterView, ...]
+    lowered: tuple[str, ...]  # the axes (keys) whose level this step lowers
+    effect: str  # what the step does, in words
+
+
+@dataclass(frozen=True)
+class StillGroup:
+    """Measures still called for that lower no score for one reason, said once for them all."""
+
+    reason: str
+    measures: tuple[MeasureView, ...]
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """ "What to do first": the ordered steps of the assessment's plan, then the measures in none of them."""
+
+    steps: tuple[StepView, ...]
+    still: tuple[StillGroup, ...]
+
+
+@dataclass(frozen=True)
+class AxisDrift:
+    """An axis whose score moved between the rules a saved assessment was scored under and today's."""
+
+    label: str
+    before: str
+    now: str
+    level_moved: bool
+    because: tuple[str, ...] = ()  # the findings that explain it: new, gone, or bearing on it differently now
+
+
+@dataclass(frozen=True)
+class DriftView:
+    """A saved assessment scored under older rules: what moved under the current rules, and why."""
+
+    heading: str
+    axes: tuple[AxisDrift, ...]
+    new: tuple[str, ...]  # titles of findings that fire now and did not then
+    gone: tuple[str, ...]  # titles of findings that fired then and do not now
+    unchanged: str  # "" when something moved
+
+
+@dataclass(frozen=True)
 class ReportContent:
     """Everything the report prints, already in `lang`, so that a writer needs nothing else. User-typed text
     (company) is kept raw."""
@@ -219,10 +271,26 @@ class ReportContent:
     actions_table: TableView | None = None
     appendices: tuple[AppendixView, ...] = ()
     logo: bytes | None = None  # the consultancy's logo for the cover, when its bytes are a PNG or a JPEG
+    plan: PlanView | None = None  # "What to do first", when the assessment carries a plan
+    white_label: bool = False  # no tool name, no internal notes: a report to send as it is
+    summary_text: str = ""  # the consultant's executive summary (user text)
+    scope_text: str = ""  # the consultant's scope of the assessment (user text)
+    consultant_notes: tuple[AnswerView, ...] = ()  # the questions with a consultant's note, in the bank's order
+    made_with: str = ""  # the line naming the tool and its versions ("" in a white-label report)
+    drift: DriftView | None = None  # scored under other rules than today's: what moved
+    counts: str = ""  # the summary's line of counts (findings, unknowns, measures or plan steps)
 
     def t(self, key: str, **values: object) -> str:
-        """A report string in this report's language."""
-        return tr("report", key, self.lang, **values)
+        """A report string in this report's language (without the tool's name in a white-label report)."""
+        text = load_strings("report")[key].get(self.lang)
+        if self.white_label:
+            text = unbranded(text, self.lang)
+        return text.format(**values) if values else text
+
+    def common(self, key: str) -> str:
+        """A string shared with the screens, in this report's language."""
+        text = tr("common", key, self.lang)
+        return unbranded(text, self.lang) if self.white_label else text
 
     def block(self, appendix: str, key: str) -> Block | None:
         """One part of an appendix, by the appendix's and the part's keys; None when it is not in this report."""
@@ -230,6 +298,53 @@ class ReportContent:
             if a.key == appendix:
                 return next((b for b in a.blocks if b.key == key), None)
         return None
+
+
+TOOL_NAME = "pirisk"
+_TOOL_EN = re.compile(rf"(^|[.!?]\s+)?\b{TOOL_NAME}\b", re.IGNORECASE)
+_TOOL_ZH = re.compile(rf"\s*{TOOL_NAME}\s*", re.IGNORECASE)  # no word boundary between Chinese characters
+# Fields that hold only what a user typed: a white-label report prints them as typed.
+_USER_FIELDS = frozenset(
+    {
+        "company",
+        "title",
+        "client",
+        "display_name",
+        "branding_name",
+        "note",
+        "owner",
+        "due",
+        "evidence",
+        "summary_text",
+        "scope_text",
+    }
+)
+
+
+def unbranded(text: str, lang: str) -> str:
+    """`text` without the tool's name: "pirisk" becomes "this assessment" (and a sentence starting with it
+    starts with a capital), as the white-label report says it."""
+    if TOOL_NAME not in text.lower():
+        return text
+    words = tr("report", "white_label_tool", lang)
+    if lang == "zh":
+        return _TOOL_ZH.sub(words, text)
+    # At a sentence's start the words start with a capital.
+    return _TOOL_EN.sub(lambda m: m.group(1) + words[:1].upper() + words[1:] if m.group(1) is not None else words, text)
+
+
+def _unbranded_view(value: Any, lang: str, field: str = "") -> Any:
+    """A view with the tool's name taken out of every text the tool wrote (user text is left as typed)."""
+    if field in _USER_FIELDS or field == "method":
+        return value
+    if isinstance(value, str):
+        return unbranded(value, lang)
+    if isinstance(value, tuple):
+        return tuple(_unbranded_view(v, lang) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _unbranded_view(getattr(value, f.name), lang, f.name) for f in dataclasses.fields(value) if f.init}
+        return dataclasses.replace(value, **changes)
+    return value
 
 
 def check_lang(lang: str) -> str:
@@ -308,6 +423,9 @@ def build_content(
     lang = check_lang(answer_set.lang)
     law = law or default_law()
     extras = extras or ReportExtras()
+    white = bool(branding and branding.white_label)
+    if white:  # rule and provision ids are the tool's, not the consultant's
+        extras = dataclasses.replace(extras, trace=False)
     t = lambda key, **kw: tr("report", key, lang, **kw)  # noqa: E731
     company = answer_set.company
     notes = dict(answer_set.notes)
@@ -390,17 +508,7 @@ def build_content(
             title=r.title.get(lang),
             description=r.description.get(lang),
             reduction=r.reduction,
-            after=tuple(
-                AfterView(
-                    labels[k],
-                    r.after[k].level,
-                    level(r.after[k].level).label.get(lang),
-                    r.after[k].score,
-                    t("after_line", axis=labels[k], level=level(r.after[k].level).label.get(lang), score=r.after[k].score),
-                )
-                for k in labels
-                if k in r.after
-            ),
+            after=tuple(_after_view(labels[k], r.after[k], lang) for k in labels if k in r.after),
             addresses=tuple(refs[rule] for rule in sorted((a for a in r.addresses if a in refs), key=order.__getitem__)),
             cited=tuple(cite_label(c, lang) for c in r.citations),
             why="" if r.lowers_a_score else common(f"unchanged_{r.unchanged_because}"),
@@ -416,6 +524,16 @@ def build_content(
         if measures and measures[0].reduction > 0
         else ""
     )
+    plan = _plan_view(assessment.plan, views, labels, lang) if assessment.plan is not None else None
+    if plan is not None:
+        first_measure = (
+            t("summary_first_step", measures=tr("common", "list_sep", lang).join(m.title for m in plan.steps[0].measures))
+            if plan.steps
+            else ""
+        )
+        counts = t("summary_counts_plan", findings=len(findings), unknowns=len(assessment.unknowns), steps=len(plan.steps))
+    else:
+        counts = t("summary_counts", findings=len(findings), unknowns=len(assessment.unknowns), measures=len(measures))
 
     what_if = ""
     if assessment.applied_remedies:
@@ -427,7 +545,7 @@ def build_content(
             id=c.id,
             label=cite_label(c, lang),
             summary=c.summary.get(lang),
-            not_modelled=t("not_modelled", text=c.not_modelled.get(lang)) if c.not_modelled else "",
+            not_modelled=t("not_modelled", text=c.not_modelled.get(lang)) if c.not_modelled and not white else "",
             commentary=c.is_commentary,
         )
         for c in assessment.citations()
@@ -455,8 +573,9 @@ def build_content(
     ]
     consultant = bool(extras.client.strip() or extras.title.strip())
     appendices = _appendices(assessment, answer_set, law, lang, extras, findings, views, sources)
+    answers = _appendix(law, answer_set.answers, lang, notes)
 
-    return ReportContent(
+    content = ReportContent(
         lang=lang,
         company=company or "",
         assessed_on=assessed_on or dt.date.today(),
@@ -472,19 +591,108 @@ def build_content(
         notes=tuple(n.get(lang) for n in assessment.notes),
         measures=measures,
         also_required=also_required,
-        answers=_appendix(law, answer_set.answers, lang, notes),
+        answers=answers,
         sources=sources,
         method=law.method,
         title=extras.title,
         client=extras.client,
         display_name=display_name,
-        kicker=branding_name or t("cover_kicker_report" if consultant else "cover_kicker"),
+        kicker=branding_name or t("cover_kicker_report" if consultant or white else "cover_kicker"),
         branding_name=branding_name,
         cover=tuple(row for row in cover if row is not None),
         actions=actions,
         actions_table=_actions_table(actions, lang) if actions else None,
         appendices=appendices,
         logo=branding.logo if branding and branding.logo_kind() else None,
+        plan=plan,
+        white_label=white,
+        summary_text=extras.summary.strip(),
+        scope_text=extras.scope.strip(),
+        consultant_notes=tuple(a for s in answers for a in s.rows if a.note),
+        made_with=""
+        if white
+        else t("about_made_with", rules=assessment.rules_version, bank=assessment.bank_version, date=day.isoformat()),
+        drift=drift_view(extras.drift, assessment, labels, lang) if extras.drift is not None else None,
+        counts=counts,
+    )
+    return _unbranded_view(content, lang) if white else content
+
+
+def _plan_view(plan: ActionPlan, views: tuple[MeasureView, ...], labels: Mapping[str, str], lang: str) -> PlanView:
+    """The plan in words: each step's measures and the scores after it; the measures in no step grouped by
+    why they lower no score, so that each reason is said once."""
+    by_id = {m.remedy: m for m in views}
+    t = lambda key, **kw: tr("report", key, lang, **kw)  # noqa: E731
+    sep = tr("common", "list_sep", lang)
+    steps = []
+    for n, step in enumerate(plan.steps, 1):
+        after = tuple(_after_view(labels[k], step.after[k], lang) for k in labels if k in step.after)
+        lowered = tuple(k for k in labels if k in step.lowered)
+        effect = t("plan_step_lowers", axes=sep.join(labels[k] for k in lowered)) if lowered else t("plan_step_scores_only")
+        measures = tuple(_with_past_note(by_id[r], lang) for r in step.measures if r in by_id)
+        steps.append(StepView(n, measures, after, lowered, effect))
+    groups: dict[str, list[MeasureView]] = {}
+    for r in plan.still_called_for:
+        if r in by_id:
+            m = by_id[r]
+            # A past event that remains is the reason whenever the measure meets one (it may lower a score alone,
+            # yet nothing once the steps are done); otherwise other findings hold each axis.
+            reason = m.past_note or m.why or tr("common", "unchanged_outweighed", lang)
+            groups.setdefault(reason, []).append(dataclasses.replace(m, past_note=""))
+    return PlanView(tuple(steps), tuple(StillGroup(why, tuple(ms)) for why, ms in groups.items()))
+
+
+def _with_past_note(m: MeasureView, lang: str) -> MeasureView:
+    """A measure in a step that also meets a past event says that the event remains (whether or not it lowers a
+    score on its own)."""
+    past = tr("common", "unchanged_past", lang)
+    return dataclasses.replace(m, past_note=past) if m.why == past and not m.past_note else m
+
+
+def _after_view(label: str, score: AxisScore, lang: str) -> AfterView:
+    words = level(score.level).label.get(lang)
+    return AfterView(
+        label, score.level, words, score.score, tr("report", "after_line", lang, axis=label, level=words, score=score.score)
+    )
+
+
+def drift_view(drift: RulesDrift, assessment: Assessment, labels: Mapping[str, str], lang: str) -> DriftView | None:
+    """What moved between the rules the assessment was saved under and today's; None when they are the same.
+    Each axis that moved comes with the findings that explain it: those that fire now and did not then, those
+    that fired then and do not now, and those whose bearing on the axis changed."""
+    if drift.rules_version == assessment.rules_version:
+        return None
+    t = lambda key, **kw: tr("report", key, lang, **kw)  # noqa: E731
+    now_findings = {f.rule: f for f in assessment.findings}
+    axes = []
+    for k, label in labels.items():
+        if k not in drift.axes:
+            continue
+        was_level, was_score = drift.axes[k]
+        now = assessment.axes[k]
+        if (was_level, was_score) == (now.level, now.score):
+            continue
+        because = []
+        for rule, f in now_findings.items():
+            bearing = (f.impacts[k].likelihood, f.impacts[k].severity) if k in f.impacts else None
+            if bearing != drift.impacts.get(rule, {}).get(k) and (bearing is not None or rule in drift.findings):
+                because.append(f.title.get(lang))
+        because += [
+            titles.get(lang) or rule
+            for rule, titles in drift.findings.items()
+            if rule not in now_findings and k in drift.impacts.get(rule, {})
+        ]
+        before = t("level_score", level=level(was_level).label.get(lang), score=was_score)
+        axes.append(AxisDrift(label, before, _score(now, lang), was_level != now.level, tuple(because)))
+    fired = {f.rule: f.title.get(lang) for f in assessment.findings}
+    new = tuple(title for rule, title in fired.items() if rule not in drift.findings)
+    gone = tuple(titles.get(lang) or rule for rule, titles in drift.findings.items() if rule not in fired)
+    return DriftView(
+        heading=t("drift_heading", old=drift.rules_version, new=assessment.rules_version),
+        axes=tuple(axes),
+        new=new,
+        gone=gone,
+        unchanged="" if axes or new or gone else t("drift_unchanged"),
     )
 
 

@@ -6,7 +6,6 @@ import html
 import re
 from collections.abc import Iterable
 
-from questions.strings import tr
 from report.content import HIDDEN, UNKNOWN_ANSWER, AnswerView, AppendixView, AxisFinding, ReportContent, TableView
 from report.fonts import plain
 
@@ -91,6 +90,78 @@ def _finding(c: ReportContent, af: AxisFinding) -> list[str]:
     return lines
 
 
+def _paragraphs(text: str) -> list[str]:
+    """User text of several lines as escaped paragraphs (each line literal, a blank line between them)."""
+    out = []
+    for line in text.splitlines():
+        if line.strip():
+            out += [md_escape(line), ""]
+    return out
+
+
+def _contents(c: ReportContent) -> list[str]:
+    """The sections in order (a Markdown reader has no pages; GitHub builds its own outline too)."""
+    names = [c.t("sec_summary")]
+    if c.plan is not None:
+        names.append(c.t("sec_first"))
+    names.append(c.t("sec_findings"))
+    if c.plan is None or c.actions_table is not None:
+        names.append(c.t("sec_plan"))
+    names += [c.t("sec_answers"), c.t("sec_sources"), *(a.title for a in c.appendices), c.t("sec_about")]
+    return [f"**{md_escape(c.t('sec_contents'))}**", "", *(f"{i}. {md_escape(n)}" for i, n in enumerate(names, 1)), ""]
+
+
+def _drift(c: ReportContent) -> list[str]:
+    d = c.drift
+    if d is None:
+        return []
+    out = [f"### {md_escape(c.t('sec_drift'))}", "", f"> {md_escape(d.heading)}", ""]
+    if d.unchanged:
+        out += [md_escape(d.unchanged), ""]
+    for a in d.axes:
+        out.append(f"- {md_escape(c.t('drift_axis_line', axis=a.label, before=a.before, now=a.now))}")
+        out += [f"  - {md_escape(x)}" for x in a.because]
+    out.append("")
+    for key, titles in (("drift_new", d.new), ("drift_gone", d.gone)):
+        if titles:
+            out += [f"**{md_escape(c.t(key))}**", "", *(f"- {md_escape(x)}" for x in titles), ""]
+    return out
+
+
+def _first(c: ReportContent) -> list[str]:
+    """What to do first: the plan's steps, then the measures in none of them, each reason said once."""
+    plan = c.plan
+    if plan is None:
+        return []
+    out = [f"## {md_escape(c.t('sec_first'))}", ""]
+    if plan.steps:
+        out += [md_escape(c.t("plan_first_intro")), ""]
+        rows = []
+        for step in plan.steps:
+            measures = []
+            for m in step.measures:
+                cell = f"**{md_escape(m.title)}**<br>{md_escape(m.description)}"
+                if m.addresses:
+                    cell += "<br>" + md_escape(c.t("plan_addresses", refs=", ".join(m.addresses)))
+                if m.past_note:
+                    cell += "<br>*" + md_escape(m.past_note) + "*"
+                measures.append(cell)
+            after = "<br>".join([f"**{md_escape(step.effect)}**", *(md_escape(a.text) for a in step.after)])
+            owners = "<br>".join(md_escape(m.owner) for m in step.measures if m.owner)
+            dues = "<br>".join(md_escape(m.due) for m in step.measures if m.due)
+            rows.append((md_escape(c.t("plan_step", n=step.number)), "<br>".join(measures), after, owners, dues))
+        out += _table((md_escape(c.t(k)) for k in ("col_no", "col_measure", "plan_scores_after", "col_owner", "col_due")), rows)
+    else:
+        out += [md_escape(c.t("plan_no_steps") if plan.still else c.t("plan_nothing")), ""]
+    if plan.still:
+        out += [f"### {md_escape(c.common('also_required_title'))}", "", md_escape(c.t("plan_still_intro")), ""]
+        for group in plan.still:
+            out += [f"*{md_escape(group.reason)}*", ""]
+            out += [f"- **{md_escape(m.title)}**: {md_escape(m.description)}" for m in group.measures]
+            out.append("")
+    return out
+
+
 def render_markdown(c: ReportContent) -> str:
     """The report content as GitHub-flavoured Markdown: the same findings, measures, actions, notes, answers,
     sources and appendices as the PDF, without the charts. User-typed text is escaped so that it shows literally."""
@@ -102,7 +173,13 @@ def render_markdown(c: ReportContent) -> str:
     out += _table(("", ""), ((md_escape(k), md_escape(v)) for k, v in c.cover))
     out += [f"> {md_escape(t('about_disclaimer', as_of=c.law_as_of.isoformat()))}", ""]
 
+    out += _contents(c)
     out += [f"## {md_escape(t('sec_summary'))}", ""]
+    if c.summary_text:
+        out += _paragraphs(c.summary_text)
+    if c.scope_text:
+        out += [f"### {md_escape(t('sec_scope'))}", "", *_paragraphs(c.scope_text)]
+    out += _drift(c)
     out += _table(
         (md_escape(t(k)) for k in ("col_axis", "col_level", "col_score", "col_likelihood", "col_severity", "col_reason")),
         (
@@ -117,13 +194,14 @@ def render_markdown(c: ReportContent) -> str:
             for a in c.axes
         ),
     )
-    out += [md_escape(t("summary_counts", findings=len(c.findings), unknowns=len(c.unknowns), measures=len(c.measures))), ""]
+    out += [md_escape(c.counts), ""]
     out += [f"### {md_escape(t('summary_top'))}", ""]
     out += [f"{i}. {md_escape(line)}" for i, line in enumerate(c.top, 1)] or [md_escape(t("summary_no_findings"))]
     out.append("")
     if c.first_measure:
         out += [md_escape(c.first_measure), ""]
 
+    out += _first(c)
     out += [f"## {md_escape(t('sec_findings'))}", ""]
     for a in c.axes:
         out += [f"### {md_escape(t('axis_heading', axis=a.label, level=a.level_label, score=a.score))}", ""]
@@ -147,13 +225,23 @@ def render_markdown(c: ReportContent) -> str:
         for u in c.unknowns:
             out += [f"- **{md_escape(u.title)}** {md_escape(u.explain)}"]
         out.append("")
-    if c.notes:
+    if c.notes or c.consultant_notes:
         out += [f"## {md_escape(t('sec_notes'))}", ""]
-        out += [f"- {md_escape(n)}" for n in c.notes]
-        out.append("")
+        if c.consultant_notes:
+            out += [f"**{md_escape(t('notes_consultant'))}**", ""]
+            out += [f"- {md_escape(t('consultant_note_line', question=a.question, note=a.note))}" for a in c.consultant_notes]
+            out.append("")
+        if c.notes:
+            out += [f"**{md_escape(t('notes_caveats'))}**", ""]
+            out += [f"- {md_escape(n)}" for n in c.notes]
+            out.append("")
 
-    out += [f"## {md_escape(t('sec_plan'))}", ""]
-    if c.measures:
+    if c.plan is None or c.actions_table is not None:
+        out += [f"## {md_escape(t('sec_plan'))}", ""]
+    if c.plan is not None:  # the steps are under "What to do first": here only the actions taken on
+        if c.actions_table is not None:
+            out += [md_escape(t("plan_tracked_only")), ""]
+    elif c.measures:
         out += [md_escape(t("plan_intro")), ""]
         rows = []
         for m in c.measures:
@@ -177,9 +265,9 @@ def render_markdown(c: ReportContent) -> str:
         )
     else:
         out += [md_escape(t("plan_none")), ""]
-    if c.also_required:
-        out += [f"### {md_escape(tr('common', 'also_required_title', c.lang))}", ""]
-        out += [md_escape(tr("common", "also_required_intro", c.lang)), ""]
+    if c.also_required and c.plan is None:
+        out += [f"### {md_escape(c.common('also_required_title'))}", ""]
+        out += [md_escape(c.common("also_required_intro")), ""]
         for m in c.also_required:
             out += [f"- **{md_escape(m.title)}**: {md_escape(m.description)} *{md_escape(m.why)}*"]
         out.append("")
@@ -221,9 +309,9 @@ def render_markdown(c: ReportContent) -> str:
     out += [
         md_escape(t("about_method")),
         "",
-        md_escape(t("about_made_with", rules=c.rules_version, bank=c.bank_version, date=c.assessed_on.isoformat())),
-        "",
     ]
+    if c.made_with:
+        out += [md_escape(c.made_with), ""]
     out += ["---", "", f"*{md_escape(t('footer_disclaimer', as_of=c.law_as_of.isoformat()))}*", ""]
     return "\n".join(out)
 

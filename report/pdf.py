@@ -11,18 +11,21 @@ from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import TextMode
+from fpdf.outline import OutlineSection
 
-from questions.strings import tr
 from report.charts import draw_grid, draw_radar
 from report.content import (
     HIDDEN,
+    TOOL_NAME,
     UNANSWERED,
     UNKNOWN_ANSWER,
     AnswerView,
     AppendixView,
     AxisFinding,
     AxisView,
+    MeasureView,
     ReportContent,
+    StepView,
     TableView,
 )
 from report.fonts import BREAK, FONT_FAMILY, add_report_font, drawn, plain, printable
@@ -398,9 +401,14 @@ def _cover(pdf: ReportPDF, c: ReportContent) -> None:
 
 
 def _summary(pdf: ReportPDF, c: ReportContent) -> None:
-    pdf.header_text = f"{c.display_name} — {c.title}" if c.title.strip() else c.display_name
-    pdf.add_page()
+    """The executive summary, on the page the caller started: the consultant's summary and scope, then the scores."""
     pdf.heading(c.t("sec_summary"))
+    if c.summary_text:
+        pdf.para(c.summary_text, size=10, gap=3)
+    if c.scope_text:
+        pdf.heading(c.t("sec_scope"), level=2, outline=1)
+        pdf.para(c.scope_text, size=10, gap=3)
+    _drift(pdf, c)
     pdf.grid(
         (20, 14, 13, 17, 17, 51),
         [c.t(k) for k in ("col_axis", "col_level", "col_score", "col_likelihood", "col_severity", "col_reason")],
@@ -418,9 +426,7 @@ def _summary(pdf: ReportPDF, c: ReportContent) -> None:
         size=8.5,
     )
     pdf.ln(3)
-    pdf.para(
-        c.t("summary_counts", findings=len(c.findings), unknowns=len(c.unknowns), measures=len(c.measures)), size=9, color=MUTED
-    )
+    pdf.para(c.counts, size=9, color=MUTED)
 
     pdf.heading(c.t("summary_top"), level=2, outline=None)
     if c.top:
@@ -446,6 +452,76 @@ def _summary(pdf: ReportPDF, c: ReportContent) -> None:
         (c.t("chart_grid"), c.t("chart_likelihood"), c.t("chart_severity")),
     )
     pdf.set_y(y + 96)
+
+
+def _drift(pdf: ReportPDF, c: ReportContent) -> None:
+    """The scores that moved since the rules the assessment was saved under, and the findings that explain it."""
+    d = c.drift
+    if d is None:
+        return
+    pdf.heading(c.t("sec_drift"), level=2, outline=1)
+    pdf.para(d.heading, size=9.5, color=AMBER_TEXT, gap=1)
+    if d.unchanged:
+        pdf.para(d.unchanged, size=9)
+    for a in d.axes:
+        pdf.bullets([c.t("drift_axis_line", axis=a.label, before=a.before, now=a.now)], size=9)
+        pdf.bullets(a.because, size=8.5, color=MUTED, indent=7, mark="–")
+    for key, titles in (("drift_new", d.new), ("drift_gone", d.gone)):
+        if titles:
+            pdf.label(c.t(key))
+            pdf.bullets(titles, size=9)
+    pdf.ln(2)
+
+
+def _first(pdf: ReportPDF, c: ReportContent) -> None:
+    """What to do first: the plan's steps in order, each with its measures and the scores after it; then the
+    measures in no step, each reason said once."""
+    plan = c.plan
+    if plan is None:
+        return
+    pdf.add_page()
+    pdf.heading(c.t("sec_first"))
+    if plan.steps:
+        pdf.para(c.t("plan_first_intro"), size=9, color=MUTED, gap=3)
+        rows = []
+        for step in plan.steps:
+            runs: list[tuple[str, tuple[int, int, int], bool]] = []
+            for m in step.measures:
+                runs += _measure_runs(c, m)
+            after = [(step.effect, ACCENT, True)]
+            after += [(a.text, LEVEL_TEXT[a.level], False) for a in step.after]
+            owner, due = _owners(step)
+            rows.append(
+                (Cell.of(c.t("plan_step", n=step.number)), Cell(tuple(runs)), Cell(tuple(after)), Cell.of(owner), Cell.of(due))
+            )
+        pdf.grid(
+            (8, 43, 28, 9, 12), [c.t(k) for k in ("col_no", "col_measure", "plan_scores_after", "col_owner", "col_due")], rows
+        )
+    else:
+        pdf.para(c.t("plan_no_steps") if plan.still else c.t("plan_nothing"))
+    if plan.still:
+        pdf.ln(3)
+        pdf.heading(c.common("also_required_title"), level=1)
+        pdf.para(c.t("plan_still_intro"), size=9, color=MUTED, gap=2)
+        for group in plan.still:
+            pdf.para(group.reason, size=9, color=AMBER_TEXT, gap=1)
+            pdf.bullets((f"{m.title}: {m.description}" for m in group.measures), size=9)
+            pdf.ln(1)
+
+
+def _owners(step: StepView) -> tuple[str, str]:
+    """The owners and due dates of a step's tracked measures, one a line (blank to fill in by hand)."""
+    return "\n".join(m.owner for m in step.measures if m.owner), "\n".join(m.due for m in step.measures if m.due)
+
+
+def _measure_runs(c: ReportContent, m: MeasureView) -> list[tuple[str, tuple[int, int, int], bool]]:
+    """A measure in a table cell: its title in bold, what it is, what it addresses, and a past event that stays."""
+    runs = [(m.title, INK, True), (m.description, INK, False)]
+    if m.addresses:
+        runs.append((c.t("plan_addresses", refs=", ".join(m.addresses)), MUTED, False))
+    if m.past_note:
+        runs.append((m.past_note, AMBER_TEXT, False))
+    return runs
 
 
 def _finding(pdf: ReportPDF, c: ReportContent, af: AxisFinding) -> None:
@@ -529,10 +605,15 @@ def _unknowns_and_notes(pdf: ReportPDF, c: ReportContent) -> None:
             pdf.need(14)
             pdf.para(u.title, size=9.5, gap=0.3)
             pdf.para(u.explain, size=8.5, color=MUTED, indent=3, gap=2)
-    if c.notes:
+    if c.notes or c.consultant_notes:
         pdf.ln(2)
         pdf.heading(c.t("sec_notes"), level=1)
-        pdf.bullets(c.notes, size=9)
+        if c.consultant_notes:
+            pdf.label(c.t("notes_consultant"))
+            pdf.bullets((c.t("consultant_note_line", question=a.question, note=a.note) for a in c.consultant_notes), size=9)
+        if c.notes:
+            pdf.label(c.t("notes_caveats"))
+            pdf.bullets(c.notes, size=9)
 
 
 def _also_required(pdf: ReportPDF, c: ReportContent) -> None:
@@ -540,8 +621,8 @@ def _also_required(pdf: ReportPDF, c: ReportContent) -> None:
     if not c.also_required:
         return
     pdf.ln(3)
-    pdf.heading(tr("common", "also_required_title", c.lang), level=1)
-    pdf.para(tr("common", "also_required_intro", c.lang), size=9, color=MUTED, gap=2)
+    pdf.heading(c.common("also_required_title"), level=1)
+    pdf.para(c.common("also_required_intro"), size=9, color=MUTED, gap=2)
     for m in c.also_required:
         pdf.need(14)
         with pdf.bold(INK):
@@ -551,6 +632,13 @@ def _also_required(pdf: ReportPDF, c: ReportContent) -> None:
 
 
 def _plan(pdf: ReportPDF, c: ReportContent) -> None:
+    if c.plan is not None:  # the steps are under "What to do first": here only the actions taken on
+        if c.actions_table is not None:
+            pdf.add_page()
+            pdf.heading(c.t("sec_plan"))
+            pdf.para(c.t("plan_tracked_only"), size=9, color=MUTED, gap=2)
+            _tracked(pdf, c)
+        return
     if c.measures or c.also_required or c.actions:
         pdf.add_page()
     else:  # one line: no need for a page of its own
@@ -564,15 +652,10 @@ def _plan(pdf: ReportPDF, c: ReportContent) -> None:
     pdf.para(c.t("plan_intro"), size=9, color=MUTED, gap=3)
     rows = []
     for m in c.measures:
-        measure = [(m.title, INK, True), (m.description, INK, False)]
-        if m.addresses:
-            measure.append((c.t("plan_addresses", refs=", ".join(m.addresses)), MUTED, False))
-        if m.past_note:
-            measure.append((m.past_note, AMBER_TEXT, False))
         rows.append(
             (
                 Cell.of(str(m.rank)),
-                Cell(tuple(measure)),
+                Cell(tuple(_measure_runs(c, m))),
                 Cell.of(c.t("plan_points", n=m.reduction)),
                 Cell(tuple((a.text, LEVEL_TEXT[a.level], False) for a in m.after)),
                 Cell.of(m.owner),
@@ -669,12 +752,11 @@ def _appendix(pdf: ReportPDF, a: AppendixView) -> None:
 def _about(pdf: ReportPDF, c: ReportContent) -> None:
     pdf.ln(4)
     pdf.need(52)  # the section is short: keep it on one page
-    pdf.heading(c.t("sec_about"), level=1)
+    pdf.heading(c.t("sec_about"), level=1, outline=0)  # a section of its own, as in Word
     pdf.para(c.t("about_disclaimer", as_of=c.law_as_of.isoformat()), size=9, gap=2)
     pdf.para(c.t("about_method"), size=8.5, color=MUTED, gap=2)
-    pdf.para(
-        c.t("about_made_with", rules=c.rules_version, bank=c.bank_version, date=c.assessed_on.isoformat()), size=8, color=MUTED
-    )
+    if c.made_with:
+        pdf.para(c.made_with, size=8, color=MUTED)
 
 
 def _metadata(pdf: ReportPDF, c: ReportContent) -> None:
@@ -683,9 +765,32 @@ def _metadata(pdf: ReportPDF, c: ReportContent) -> None:
     pdf.set_subject(c.t("doc_subject"))
     pdf.set_keywords(c.t("doc_keywords"))
     pdf.set_lang(c.t("lang_tag"))
-    pdf.set_creator("pirisk")
-    pdf.set_author(plain(c.branding_name) if c.branding_name else "pirisk")
+    tool = "" if c.white_label else TOOL_NAME
+    pdf.set_creator(tool)
+    pdf.set_author(plain(c.branding_name) if c.branding_name else tool)
     pdf.set_display_mode("fullwidth", "continuous")
+
+
+def _contents(pdf: FPDF, outline: list[OutlineSection]) -> None:
+    """The table of contents: every section and its parts (outline levels 0 and 1), each with its page, linked."""
+    assert isinstance(pdf, ReportPDF)
+    c = pdf.content
+    pdf.set_y(TOP)
+    pdf.heading(c.t("sec_contents"), outline=None)
+    entries = [s for s in outline if s.level <= 1]
+    size = 10.0 if len(entries) <= 40 else 8.5  # one page holds them all
+    lh = size * 0.52
+    for s in entries:
+        indent = 6.0 * s.level
+        pdf.set_font(size=size if s.level == 0 else size - 1)
+        pdf.set_text_color(*(INK if s.level == 0 else MUTED))
+        page = str(s.page_number)
+        page_w = pdf.get_string_width(page) + 2
+        pdf.set_x(pdf.l_margin + indent)
+        link = pdf.add_link(page=s.page_number)
+        pdf.cell(pdf.epw - indent - page_w, lh, pdf.fit(s.name, pdf.epw - indent - page_w - 4), link=link)
+        pdf.cell(page_w, lh, page, align="R", link=link, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(0.6 if s.level else 1.2)
 
 
 def write_pdf(content: ReportContent) -> bytes:
@@ -694,7 +799,12 @@ def write_pdf(content: ReportContent) -> bytes:
     pdf = ReportPDF(content)
     _metadata(pdf, content)
     _cover(pdf, content)
+    c = content
+    pdf.header_text = f"{c.display_name} — {c.title}" if c.title.strip() else c.display_name
+    pdf.add_page()
+    pdf.insert_toc_placeholder(_contents, pages=1)  # the summary starts on the page after the contents
     _summary(pdf, content)
+    _first(pdf, content)
     _findings(pdf, content)
     _unknowns_and_notes(pdf, content)
     _plan(pdf, content)

@@ -19,19 +19,20 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from questions.strings import tr
 from report.content import (
     HIDDEN,
+    TOOL_NAME,
     UNANSWERED,
     UNKNOWN_ANSWER,
     AnswerView,
     AppendixView,
     AxisFinding,
+    MeasureView,
     ReportContent,
     TableView,
 )
@@ -125,6 +126,7 @@ class Writer:
         section.left_margin = section.right_margin = section.top_margin = Cm(1.8)
         section.bottom_margin = Cm(2.0)
         self.width = int(Cm(21.0 - 2 * 1.8))
+        self.headings: list[tuple[int, str]] = []  # (level, text) of every Heading 1 and 2, for the contents
 
     def styled(self, style_id: str) -> Any:
         """A new paragraph in a style, by its id. (Setting the id directly: python-docx's lookup by name
@@ -135,6 +137,29 @@ class Writer:
 
     def heading(self, text: str, level: int = 1) -> None:
         self.run(self.styled(f"Heading{level}"), text)
+        if level <= 2:
+            self.headings.append((level, text))
+
+    def field(self, p: Any, code: str, shown: str, *, color: Color = INK, size: float | None = None) -> None:
+        """A Word field (PAGE, NUMPAGES, TOC) in paragraph `p`, showing `shown` until Word updates it.
+        Only for the report's own codes: user text never goes into a field."""
+        for kind, text in (("begin", None), ("instr", code), ("separate", None), ("text", shown), ("end", None)):
+            r = p.add_run()
+            if color != INK:
+                r.font.color.rgb = _rgb(color)
+            if size:
+                r.font.size = Pt(size)
+            if kind == "instr":
+                el = OxmlElement("w:instrText")
+                el.set(qn("xml:space"), "preserve")
+                el.text = f" {text} "
+                r._r.append(el)
+            elif kind == "text":
+                r.text = text or ""
+            else:
+                el = OxmlElement("w:fldChar")
+                el.set(qn("w:fldCharType"), kind)
+                r._r.append(el)
 
     def para(
         self, text: str = "", *, color: Color = INK, size: float | None = None, bold: bool = False, italic: bool = False
@@ -266,8 +291,103 @@ def _cover(w: Writer, c: ReportContent) -> None:
     w.page_break()
 
 
+def _contents(w: Writer, c: ReportContent, before: Any) -> None:
+    """The table of contents, put before paragraph `before` once every heading is written: a TOC field whose
+    shown entries are the headings of levels 1 and 2 (Word adds their pages when it updates the field, F9)."""
+    w.run(before.insert_paragraph_before(), c.t("sec_contents"), color=ACCENT, size=16, bold=True)
+    entries = []
+    for level, text in w.headings:
+        p = before.insert_paragraph_before()
+        p.paragraph_format.left_indent = Cm(0.6 * (level - 1))
+        p.paragraph_format.space_after = Pt(1)
+        entries.append((p, level, text))
+    if entries:
+        first, last = entries[0][0], entries[-1][0]
+        for kind, code in (("begin", ""), ("instr", 'TOC \\o "1-2" \\h \\z'), ("separate", "")):
+            el = OxmlElement("w:instrText" if kind == "instr" else "w:fldChar")
+            if kind == "instr":
+                el.set(qn("xml:space"), "preserve")
+                el.text = f" {code} "
+            else:
+                el.set(qn("w:fldCharType"), kind)
+            first.add_run()._r.append(el)
+        for p, level, text in entries:
+            w.run(p, text, color=INK if level == 1 else MUTED)
+        end = OxmlElement("w:fldChar")
+        end.set(qn("w:fldCharType"), "end")
+        last.add_run()._r.append(end)
+    before.insert_paragraph_before().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _drift(w: Writer, c: ReportContent) -> None:
+    d = c.drift
+    if d is None:
+        return
+    w.heading(c.t("sec_drift"), 2)
+    w.para(d.heading, color=AMBER_TEXT)
+    if d.unchanged:
+        w.para(d.unchanged)
+    for a in d.axes:
+        w.bullets([c.t("drift_axis_line", axis=a.label, before=a.before, now=a.now)])
+        w.bullets(a.because, color=MUTED, level=2)
+    for key, titles in (("drift_new", d.new), ("drift_gone", d.gone)):
+        if titles:
+            w.para(c.t(key), color=MUTED, bold=True, size=9)
+            w.bullets(titles)
+
+
+def _measure_runs(c: ReportContent, m: MeasureView) -> list[tuple[str, Color, bool]]:
+    runs = [(m.title, INK, True), (m.description, INK, False)]
+    if m.addresses:
+        runs.append((c.t("plan_addresses", refs=", ".join(m.addresses)), MUTED, False))
+    if m.past_note:
+        runs.append((m.past_note, AMBER_TEXT, False))
+    return runs
+
+
+def _first(w: Writer, c: ReportContent) -> None:
+    """What to do first: the plan's steps, then the measures in none of them with each reason once."""
+    plan = c.plan
+    if plan is None:
+        return
+    w.page_break()
+    w.heading(c.t("sec_first"))
+    if plan.steps:
+        w.para(c.t("plan_first_intro"), color=MUTED)
+        rows = []
+        for step in plan.steps:
+            measures = [run for m in step.measures for run in _measure_runs(c, m)]
+            after = [(step.effect, ACCENT, True), *((a.text, LEVEL_TEXT[a.level], False) for a in step.after)]
+            rows.append(
+                (
+                    c.t("plan_step", n=step.number),
+                    measures,
+                    after,
+                    "\n".join(m.owner for m in step.measures if m.owner),
+                    "\n".join(m.due for m in step.measures if m.due),
+                )
+            )
+        w.table(
+            (8, 43, 28, 9, 12), [c.t(k) for k in ("col_no", "col_measure", "plan_scores_after", "col_owner", "col_due")], rows
+        )
+    else:
+        w.para(c.t("plan_no_steps") if plan.still else c.t("plan_nothing"))
+    if plan.still:
+        w.heading(c.common("also_required_title"), 2)
+        w.para(c.t("plan_still_intro"), color=MUTED)
+        for group in plan.still:
+            w.para(group.reason, color=AMBER_TEXT, italic=True)
+            w.bullets(f"{m.title}: {m.description}" for m in group.measures)
+
+
 def _summary(w: Writer, c: ReportContent) -> None:
     w.heading(c.t("sec_summary"))
+    if c.summary_text:
+        w.para(c.summary_text)
+    if c.scope_text:
+        w.heading(c.t("sec_scope"), 2)
+        w.para(c.scope_text)
+    _drift(w, c)
     w.table(
         (20, 14, 13, 17, 17, 51),
         [c.t(k) for k in ("col_axis", "col_level", "col_score", "col_likelihood", "col_severity", "col_reason")],
@@ -284,7 +404,7 @@ def _summary(w: Writer, c: ReportContent) -> None:
         ),
         fills={(i, 1): LEVEL_PALE[ax.level] for i, ax in enumerate(c.axes)},
     )
-    w.para(c.t("summary_counts", findings=len(c.findings), unknowns=len(c.unknowns), measures=len(c.measures)), color=MUTED)
+    w.para(c.counts, color=MUTED)
     w.heading(c.t("summary_top"), 2)
     if c.top:
         w.numbered(c.top)
@@ -348,23 +468,31 @@ def _findings(w: Writer, c: ReportContent) -> None:
         for u in c.unknowns:
             p = w.para(u.title, bold=True)
             w.run(p, " " + u.explain)
-    if c.notes:
+    if c.notes or c.consultant_notes:
         w.heading(c.t("sec_notes"), 2)
-        w.bullets(c.notes)
+        if c.consultant_notes:
+            w.para(c.t("notes_consultant"), color=MUTED, bold=True, size=9)
+            w.bullets(c.t("consultant_note_line", question=a.question, note=a.note) for a in c.consultant_notes)
+        if c.notes:
+            w.para(c.t("notes_caveats"), color=MUTED, bold=True, size=9)
+            w.bullets(c.notes)
 
 
 def _plan(w: Writer, c: ReportContent) -> None:
+    if c.plan is not None:  # the steps are under "What to do first": here only the actions taken on
+        if c.actions_table is not None:
+            w.page_break()
+            w.heading(c.t("sec_plan"))
+            w.para(c.t("plan_tracked_only"), color=MUTED)
+            w.plain_table(c.actions_table)
+        return
     w.page_break()
     w.heading(c.t("sec_plan"))
     if c.measures:
         w.para(c.t("plan_intro"), color=MUTED)
         rows = []
         for m in c.measures:
-            measure = [(m.title, INK, True), (m.description, INK, False)]
-            if m.addresses:
-                measure.append((c.t("plan_addresses", refs=", ".join(m.addresses)), MUTED, False))
-            if m.past_note:
-                measure.append((m.past_note, AMBER_TEXT, False))
+            measure = _measure_runs(c, m)
             after = [(a.text, LEVEL_TEXT[a.level], False) for a in m.after]
             rows.append((str(m.rank), measure, c.t("plan_points", n=m.reduction), after, m.owner, m.due))
         w.table(
@@ -375,8 +503,8 @@ def _plan(w: Writer, c: ReportContent) -> None:
     else:
         w.para(c.t("plan_none"))
     if c.also_required:
-        w.heading(tr("common", "also_required_title", c.lang), 2)
-        w.para(tr("common", "also_required_intro", c.lang), color=MUTED)
+        w.heading(c.common("also_required_title"), 2)
+        w.para(c.common("also_required_intro"), color=MUTED)
         for m in c.also_required:
             w.para(m.title, bold=True)
             w.para(m.description)
@@ -440,7 +568,8 @@ def _about(w: Writer, c: ReportContent) -> None:
     w.heading(c.t("sec_about"))
     w.para(c.t("about_disclaimer", as_of=c.law_as_of.isoformat()))
     w.para(c.t("about_method"), color=MUTED)
-    w.para(c.t("about_made_with", rules=c.rules_version, bank=c.bank_version, date=c.assessed_on.isoformat()), color=MUTED)
+    if c.made_with:
+        w.para(c.made_with, color=MUTED)
 
 
 def _furniture(w: Writer, c: ReportContent) -> None:
@@ -449,12 +578,22 @@ def _furniture(w: Writer, c: ReportContent) -> None:
     head = f"{c.display_name} — {c.title}" if c.title.strip() else c.display_name
     w.run(section.header.paragraphs[0], head, color=MUTED, size=8)
     w.run(section.footer.paragraphs[0], c.t("footer_disclaimer", as_of=c.law_as_of.isoformat()), color=MUTED, size=8)
+    pages = section.footer.add_paragraph()
+    pages.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    # "Page {page} of {pages}" with Word's own page fields in the placeholders' places.
+    for part in re.split(r"(\{page\}|\{pages\})", c.t("page_of", page="{page}", pages="{pages}")):
+        if part == "{page}":
+            w.field(pages, "PAGE", "1", color=MUTED, size=8)
+        elif part == "{pages}":
+            w.field(pages, "NUMPAGES", "1", color=MUTED, size=8)
+        elif part:
+            w.run(pages, part, color=MUTED, size=8)
     props = w.doc.core_properties
     props.title = word_text(" — ".join(part for part in (c.t("doc_title"), c.display_name, c.title) if part.strip()))
     props.subject = c.t("doc_subject")
     props.keywords = c.t("doc_keywords")
     props.language = c.t("lang_tag")
-    props.author = word_text(c.branding_name) or "pirisk"
+    props.author = word_text(c.branding_name) or ("" if c.white_label else TOOL_NAME)
     props.last_modified_by = props.author
     props.comments = ""
     now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
@@ -467,7 +606,9 @@ def write_docx(c: ReportContent) -> bytes:
     w = Writer(c)
     _furniture(w, c)
     _cover(w, c)
+    contents = w.para()
     _summary(w, c)
+    _first(w, c)
     _findings(w, c)
     _plan(w, c)
     _answers(w, c)
@@ -476,6 +617,7 @@ def write_docx(c: ReportContent) -> bytes:
         _appendix(w, appendix)
     w.page_break()
     _about(w, c)
+    _contents(w, c, contents)
     out = io.BytesIO()
     w.doc.save(out)
     return out.getvalue()

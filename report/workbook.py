@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from questions.strings import tr
-from report.content import ReportContent, TableView
+from report.content import MeasureView, ReportContent, TableView
 from scoring import tables
 from scoring.axes import level
 
@@ -113,43 +113,45 @@ def sheets(c: ReportContent) -> dict[str, pd.DataFrame]:
 
 
 def _plan(c: ReportContent) -> pd.DataFrame:
-    """Every measure (ranked ones first, then those also required by law) with its tracked action, if any,
-    then tracked actions whose measure the assessment no longer calls for."""
+    """Every measure with its tracked action, if any: in the order of the plan's steps (each row with its step's
+    number, what the step does and the scores after it), then those still called for with their reason; without
+    a plan, ranked ones first, then those also required by law. Then tracked actions whose measure the
+    assessment no longer calls for."""
     t = c.t
     tracked = {a.remedy: a for a in c.actions if a.remedy}
     own = [a for a in c.actions if not a.remedy]  # the consultant's own actions, after every measure
+    lines = "\n".join
+    listed: list[tuple[int | None, MeasureView, str, str]] = []  # (number, measure, effect, scores after)
+    if c.plan is not None:
+        for step in c.plan.steps:
+            listed += [(step.number, m, step.effect, lines(a.text for a in step.after)) for m in step.measures]
+        listed += [(None, m, group.reason, "") for group in c.plan.still for m in group.measures]
+    else:
+        for m in (*c.measures, *c.also_required):
+            effect = t("plan_points", n=m.reduction) if not m.why else m.why
+            listed.append((None if m.why else m.rank, m, effect, lines(x.text for x in m.after)))
     rows = []
-    for m in (*c.measures, *c.also_required):
+    for number, m, effect, after in listed:
         a = tracked.pop(m.remedy, None)
-        effect = t("plan_points", n=m.reduction) if not m.why else m.why
         rows.append(
             (
-                None if m.why else m.rank,
+                number,
                 m.title,
                 effect,
-                "\n".join(x.text for x in m.after),
+                after,
                 a.owner if a else "",
                 a.due_on if a else None,  # a date cell, not text
                 a.status_word if a else "",
                 a.reason if a else "",
                 a.evidence if a else "",
-                "\n".join(m.cited),
+                lines(m.cited),
             )
         )
     rows += [
         (None, a.measure, "", "", a.owner, a.due_on, a.status_word, a.reason, a.evidence, "") for a in (*tracked.values(), *own)
     ]
-    head = (
-        "col_no",
-        "col_measure",
-        "col_reduction",
-        "col_after",
-        "col_owner",
-        "col_due",
-        "col_status",
-        "col_why_not",
-        "col_evidence",
-    )
+    effect, after = ("col_step_effect", "plan_scores_after") if c.plan is not None else ("col_reduction", "col_after")
+    head = ("col_no", "col_measure", effect, after, "col_owner", "col_due", "col_status", "col_why_not", "col_evidence")
     return _frame([*(t(k) for k in head), t("col_cited")], rows)
 
 

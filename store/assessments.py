@@ -52,6 +52,7 @@ from store.records import (
     client_name,
     client_row,
     current_bank_version,
+    current_rules_version,
     differences,
     target_row,
     upsert_insert,
@@ -196,6 +197,7 @@ def write_changes(
 
     new_version = expected_version + 1
     now = utc_now()
+    rules = current_rules_version()
     values: dict[str, Any] = {"version": new_version, "updated_at": now, **fields}
     if "signed_by" in fields:
         values["signed_at"] = now  # a sign-off (store/signoff.py): the reviewer and the moment together
@@ -237,6 +239,7 @@ def write_changes(
             author=author,
             changed_at=now,
             source=(source or {}).get(key) if kind == "answer" else None,
+            rules_version=rules,
         )
         for kind, key, old, new in changes
     )
@@ -261,8 +264,11 @@ def update_assessment(
     law_as_of: dt.date | None = None,
     lang: str | None = None,
     company: str | None = None,
+    summary: str | None = None,
+    scope: str | None = None,
 ) -> SavedAssessment:
-    """Change an assessment's title, law date, language or company name, on top of `expected_version`.
+    """Change an assessment's title, law date, language, company name, or the consultant's executive summary
+    and scope for the report (multi-line text, checked as a note is), on top of `expected_version`.
 
     Only the fields given that differ from what is stored are changed; each is a history row, and the
     version goes up by one. Raises ConflictError, NotFound or StoreError (nothing written)."""
@@ -275,6 +281,9 @@ def update_assessment(
         details["lang"] = clean_lang(lang)
     if company is not None:
         details["company"] = clean_name(company, "field_company", allow_empty=True)
+    for field, text in (("summary", summary), ("scope", scope)):
+        if text is not None:
+            details[field] = clean_note(text)
     author = clean_author(author)
     with writing(engine) as s:
         write_changes(s, target, expected_version=expected_version, author=author, details=details)
@@ -342,6 +351,8 @@ def copy_as_draft(s: Session, src: AssessmentRow, title: str, law_as_of: dt.date
         version=1,
         answers=dict(src.answers or {}),
         company=src.company,
+        summary=src.summary,
+        scope=src.scope,
         created_at=now,
         updated_at=now,
     )
@@ -432,6 +443,8 @@ def _restored_detail(field: str, value: Any) -> Any:
         return clean_lang(value)
     if field == "status":
         return clean_status(value)
+    if field in ("summary", "scope"):
+        return clean_note(value or "")
     if field == "law_as_of":
         try:
             day = dt.date.fromisoformat(value) if isinstance(value, str) else value

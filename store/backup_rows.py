@@ -124,6 +124,8 @@ def _assessment(row: AssessmentRow) -> None:
         raise _BadRow("a sign-off without its reviewer or its time, or on a draft")
     if row.signed_by is not None:
         _same(row.signed_by, clean_name(row.signed_by, "field_reviewer"))
+    _same(row.summary, clean_note(row.summary))  # the consultant's texts for the report, checked as notes are
+    _same(row.scope, clean_note(row.scope))
 
 
 def _respondent(row: RespondentRow) -> None:

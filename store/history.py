@@ -43,6 +43,11 @@ class Sitting:
     changes: tuple[AnswerChange, ...]
 
     @property
+    def rules_version(self) -> str | None:
+        """The rules the sitting's last change was made under (None: before pirisk recorded them)."""
+        return self.changes[0].rules_version
+
+    @property
     def versions(self) -> tuple[int, int]:
         """The first and last assessment versions the sitting made."""
         return min(c.version for c in self.changes), max(c.version for c in self.changes)

@@ -36,8 +36,9 @@ NAMING_CONVENTION = {
 
 STATUSES: tuple[str, ...] = ("draft", "final", "archived")
 CHANGE_KINDS: tuple[str, ...] = ("answer", "detail", "note")  # what a history row changed
-# An assessment's versioned details; "signed_by" is set once, by a sign-off (store/assessments.py), never edited.
-DETAILS: tuple[str, ...] = ("title", "law_as_of", "lang", "company", "status", "signed_by")
+# An assessment's versioned details; "signed_by" is set once, by a sign-off (store/assessments.py), never
+# edited; summary and scope are the consultant's texts for the report.
+DETAILS: tuple[str, ...] = ("title", "law_as_of", "lang", "company", "status", "signed_by", "summary", "scope")
 # Ids are never reused: AUTOINCREMENT on SQLite (which otherwise hands out the highest id again after a
 # delete), sequences on PostgreSQL. A session holding an id can never write into a record made later.
 NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
@@ -111,6 +112,10 @@ class AssessmentRow(Base):
     # Set together when a named reviewer signs this version off: from then on it is read-only.
     signed_by: Mapped[str | None] = mapped_column(String(NAME_MAX), nullable=True)
     signed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    summary: Mapped[str] = mapped_column(Text(), server_default="")  # the consultant's executive summary
+    scope: Mapped[str] = mapped_column(Text(), server_default="")
+    # The result as last saved (store/scored.py): the rules version, each axis's level and score, the findings.
+    scored: Mapped[dict[str, JSONValue] | None] = mapped_column(answer_json(), nullable=True)
 
 
 class AnswerChangeRow(Base):
@@ -136,6 +141,7 @@ class AnswerChangeRow(Base):
     changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     # Where an agreed answer came from: {"workshop": {respondent: answer}}; NULL when the consultant typed it.
     source: Mapped[JSONValue] = mapped_column(answer_json(), nullable=True)
+    rules_version: Mapped[str | None] = mapped_column(String(32), nullable=True)  # the rules in force at the change
 
 
 class NoteRow(Base):

@@ -114,6 +114,9 @@ class SavedAssessment:
     def signed_off(self) -> bool:
         return self.signed_at is not None
 
+    summary: str = ""  # the consultant's executive summary for the report
+    scope: str = ""  # the consultant's scope of the assessment for the report
+
     @property
     def ref(self) -> AssessmentRef:
         return AssessmentRef(self.id, self.client_id)
@@ -139,6 +142,7 @@ class AnswerChange:
     changed_at: dt.datetime
     kind: str = "answer"
     source: dict[str, Any] | None = None  # {"workshop": {respondent: answer}} for an answer agreed in a workshop
+    rules_version: str | None = None  # the rules in force when it was made (None: before they were recorded)
 
 
 @dataclass(frozen=True)
@@ -185,6 +189,13 @@ def current_bank_version() -> str:
     from questions.loader import default_bank
 
     return default_bank().version
+
+
+def current_rules_version() -> str:
+    """The version of the law data the engine scores with now."""
+    from scoring.loader import default_law
+
+    return default_law().method.rules_version
 
 
 def clean_name(value: Any, what: str, *, allow_empty: bool = False, limit: int = NAME_MAX) -> str:
@@ -338,6 +349,8 @@ def assessment_record(row: AssessmentRow, client_name: str) -> SavedAssessment:
         updated_at=row.updated_at,
         signed_by=row.signed_by,
         signed_at=row.signed_at,
+        summary=row.summary or "",
+        scope=row.scope or "",
     )
 
 
@@ -353,6 +366,7 @@ def change_record(row: AnswerChangeRow) -> AnswerChange:
         row.changed_at,
         row.kind or "answer",
         row.source if isinstance(row.source, dict) else None,
+        row.rules_version,
     )
 
 

@@ -100,6 +100,7 @@ from store.records import (
     differences,
 )
 from store.reporting import ARTICLE, ReportInputs, action_inputs, report_inputs
+from store.scored import record_scored, saved_result
 from store.signoff import sign_off, start_new_version
 from store.workshops import (
     RespondentConflict,
@@ -201,6 +202,7 @@ __all__ = [
     "list_snapshots",
     "make_link",
     "open_link",
+    "record_scored",
     "remove_respondent",
     "rename_client",
     "rename_respondent",
@@ -210,6 +212,7 @@ __all__ = [
     "respondent_answers",
     "restore_answer",
     "revoke_links",
+    "saved_result",
     "set_answer",
     "set_answers",
     "set_branding",

@@ -30,6 +30,7 @@ from store.attachments import list_attachments
 from store.errors import StoreError
 from store.notes import get_notes
 from store.records import Action, SavedAssessment
+from store.scored import saved_result
 from store.workshops import disagreements, list_respondents, workshop_answers
 
 ARTICLE = "article"  # compare with the same answers under the law of the founding article's date
@@ -109,6 +110,9 @@ def report_inputs(
         projected=projected,
         trace=trace,
         **evidence_extras(engine, saved, history=history),
+        summary=saved.summary,
+        scope=saved.scope,
+        drift=saved_result(engine, assessment_id, saved.version),
     )
     return ReportInputs(saved, assessment, answer_set, extras)
 

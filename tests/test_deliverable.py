@@ -30,10 +30,12 @@ from report.markdown import md_escape
 from report.word import EAST_ASIAN_FONT, word_text
 from scoring.axes import AXES, level
 from scoring.engine import assess
+from scoring.loader import default_law
 from tests.exports import DOCX, FORMAT_IDS, PDF, docx_text, markdown
 from tests.test_report import pdftotext as pdf_text
-from tests.test_report import poppler, squash
+from tests.test_report import poppler, squash, without_contents
 
+ALSO = {lang: tr("common", "also_required_title", lang) for lang in LOCALES}  # "Still called for"
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "article-2012-internet-company.json"
 DAY = dt.date(2026, 12, 1)
@@ -114,7 +116,7 @@ def built(case) -> dict[str, dict[str, Any]]:
         out[lang] = {
             "content": build_content(a, answer_set, assessed_on=DAY, branding=branding, extras=extras),
             "pdf": pdf,
-            "pdf_text": pdf_text(pdf),
+            "pdf_text": without_contents(pdf_text(pdf)),
             "docx": docx,
             "docx_text": docx_text(docx),
             "md": markdown(a, answer_set, branding, assessed_on=DAY, extras=extras),
@@ -149,8 +151,9 @@ def test_a_founders_report_keeps_its_cover(case) -> None:
     assert "piriskself-assessment" in cover
     assert "Companynotnamed" in cover and "Respondents" not in cover and "Client" not in cover
     plan = squash(pdf_text(PDF.build(a, AnswerSet(case["answers"], "Founder Ltd", "en"))))
-    assert "Actionplan" in plan and "OwnerDuedate" in plan  # the plan as before, with owner and due to fill in
-    assert "Trackedactions" not in plan and "AppendixC" not in plan
+    # Issue 21: the plan's steps, with owner and due to fill in (no "Action plan" section without tracked actions)
+    assert "Whattodofirst" in plan and "OwnerDuedate" in plan
+    assert "Trackedactions" not in plan and "AppendixC" not in plan and "Actionplan" not in plan
 
 
 def test_file_names_come_from_client_title_date_and_language() -> None:
@@ -305,19 +308,40 @@ def test_without_the_trace_no_id_at_all(case) -> None:
 
 
 @pytest.mark.parametrize("lang", LOCALES)
-def test_measures_that_lower_no_score_are_grouped_as_also_required_by_law_with_their_reason(built, lang, case) -> None:
-    b = built[lang]
-    also = [r for r in case["assessment"].remedies if not r.lowers_a_score]
-    assert also
-    text = squash(b["pdf_text"])
-    also_title = tr("common", "also_required_title", lang)  # "Still called for"
-    group = text.split(squash(also_title))
-    assert len(group) >= 2
-    for r in also:
-        why = tr("common", f"unchanged_{r.unchanged_because}", lang)
-        assert squash(r.title.get(lang)) in group[1] and squash(why) in group[1]
-    assert also_title in b["docx_text"] and md_escape(also_title) in b["md"]
+def test_measures_in_no_step_of_the_plan_are_still_called_for_with_the_reason_said_once(lang) -> None:
+    """Issue 21 (replacing "also required by law", each measure with the same sentence): the measures that lower
+    no score even together are listed once under "Still called for", and each reason is said once for them all."""
+    answers = json.loads((ROOT / "examples" / "healthtech-startup-2026.json").read_text(encoding="utf-8"))["answers"]
+    a = assess(answers, dt.date(2022, 1, 1))
+    assert a.plan is not None and len(a.plan.still_called_for) >= 2
+    answer_set = AnswerSet(answers, "", lang)
+    c = build_content(a, answer_set)
+    assert c.plan is not None and c.plan.still
+    text = squash(without_contents(pdf_text(PDF.build(a, answer_set))))
+    group = text.split(squash(ALSO[lang]))
+    assert len(group) == 2
+    titles = {r.remedy: r.title.get(lang) for r in a.remedies}
+    for rid in a.plan.still_called_for:
+        assert squash(titles[rid]) in group[1]
+    md, word = markdown(a, answer_set), docx_text(DOCX.build(a, answer_set))
+    for g in c.plan.still:
+        assert group[1].count(squash(g.reason)) == 1
+        assert md.count(md_escape(g.reason)) == 1 and word.count(g.reason) == 1
+    assert ALSO[lang] in word and md_escape(ALSO[lang]) in md
     assert not re.search(r"(?<![\d–])0(points|分)", text)  # never "0 points", which reads as useless
+
+
+def test_the_example_plan_takes_every_measure_in_steps_and_no_reason_is_repeated(built) -> None:
+    """The article example: every measure is in a step of "What to do first", none is left "still called for",
+    and the sentence that said why a measure moves no score (once per measure, 11 times) is not repeated."""
+    for lang in LOCALES:
+        b = built[lang]
+        plan = b["content"].plan
+        assert plan is not None and plan.steps and not plan.still
+        for key in ("unchanged_outweighed", "unchanged_past"):
+            why = tr("common", key, lang)
+            assert squash(b["pdf_text"]).count(squash(why)) <= 1
+            assert b["docx_text"].count(why) <= 1 and b["md"].count(md_escape(why)) <= 1
 
 
 # -- the same content in every format ----------------------------------------------------------------------
@@ -387,7 +411,8 @@ def test_user_text_reaches_word_as_plain_runs(case) -> None:
     )
     data = DOCX.build(case["assessment"], answer_set, Branding(name=nasty), extras=extras)
     xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
-    assert "fldSimple" not in xml and "instrText" not in xml  # never a field
+    # never a field: the only one in the body is the contents' own (page numbers are in the foot)
+    assert "fldSimple" not in xml and re.findall(r"<w:instrText[^>]*>([^<]*)<", xml) == [' TOC \\o "1-2" \\h \\z ']
     shown = word_text(nasty)
     assert "\x07" not in shown and "\u202e" not in shown and "\ufffd" in shown
     text = docx_text(data)
@@ -440,3 +465,143 @@ def test_the_grid_has_the_same_orientation_on_screen_and_in_print(case) -> None:
     across = [boxes[w] for w in ("Small", "Moderate", "Large")]  # the impact words (the lawyer's, not statutory tiers)
     assert up[0][1] > up[1][1]  # likelihood grows upwards (lower y is higher on the page)
     assert abs(across[0][1] - across[2][1]) < 1 and across[0][0] < across[1][0] < across[2][0]  # severity across
+
+
+# -- a report to send as it is (issue 22, item 4) ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def white(case) -> dict[str, dict[str, Any]]:
+    """The example workshop's white-label PDF, Word file and Markdown in each language, with every appendix asked for."""
+    out = {}
+    for lang in LOCALES:
+        answer_set = AnswerSet(case["answers"], "", lang, DAY, notes_for(case["answers"]))
+        extras = extras_for(case, lang, projected=True, trace=True, summary=SUMMARY, scope=SCOPE)
+        branding = Branding(name=BRAND, white_label=True)
+        a = case["assessment"]
+        pdf = PDF.build(a, answer_set, branding, assessed_on=DAY, extras=extras)
+        docx = DOCX.build(a, answer_set, branding, assessed_on=DAY, extras=extras)
+        out[lang] = {"pdf": pdf, "docx": docx, "md": markdown(a, answer_set, branding, assessed_on=DAY, extras=extras)}
+    return {**out, "answers": case["answers"]}
+
+
+def case_answers(white: dict[str, Any]) -> dict[str, Any]:
+    return white["answers"]
+
+
+SUMMARY = "Three risks need the board's attention.\nThe <b>sharing</b> of data comes first: {PAGE} =1+1"
+SCOPE = "The consumer app and its partners, as of December 2026. pirisk-style tools were not reviewed."
+
+
+@pytest.mark.parametrize("lang", LOCALES)
+def test_a_white_label_report_of_the_example_workshop_holds_no_pirisk_and_no_not_modelled(white, lang) -> None:
+    w = white[lang]
+    not_modelled = tr("report", "not_modelled", lang, text="").strip()
+    docx_parts = zipfile.ZipFile(io.BytesIO(w["docx"]))
+    docx_xml = "".join(docx_parts.read(n).decode("utf-8", "replace") for n in docx_parts.namelist() if n.endswith(".xml"))
+    from pypdf import PdfReader
+
+    meta = " ".join(str(v) for v in (PdfReader(io.BytesIO(w["pdf"])).metadata or {}).values())
+    for name, text in (("pdf", pdf_text(w["pdf"])), ("docx", docx_text(w["docx"])), ("md", w["md"]), ("meta", meta)):
+        text = text.replace(SCOPE, "").replace(md_escape(SCOPE), "")  # the consultant's own words are printed as typed
+        assert "pirisk" not in squash(text).lower(), name
+        assert squash(not_modelled) not in squash(text), name
+    assert "pirisk" not in docx_xml.replace(word_text(SCOPE), "").lower()
+    # the trace of rule ids is the tool's, not the consultant's; the founding article stays among the sources
+    pdf = squash(pdf_text(w["pdf"]))
+    assert squash(tr("report", "trace_title", lang)) not in pdf
+    assert squash(tr("report", "sources_commentary", lang)) in pdf
+
+
+@pytest.mark.parametrize("lang", LOCALES)
+def test_the_consultants_summary_scope_and_notes_are_printed_as_typed(white, lang) -> None:
+    w = white[lang]
+    pdf, word, md = squash(pdf_text(w["pdf"])), docx_text(w["docx"]), w["md"]
+    for line in (*SUMMARY.splitlines(), SCOPE):
+        assert squash(line) in pdf and line in word and md_escape(line) in md
+    assert "<b>sharing</b>" not in md  # HTML shown, not run
+    questions = default_law().bank.questions
+    for qid, note in notes_for(case_answers(white)).items():
+        line = tr("report", "consultant_note_line", lang, question=questions[qid].text[lang], note=note)
+        assert squash(line) in pdf and line in word and md_escape(line) in md  # listed under "Notes"
+    assert tr("report", "notes_consultant", lang) in word and md_escape(tr("report", "notes_consultant", lang)) in md
+
+
+def test_the_word_file_has_page_numbers_a_contents_and_repeats_every_tables_heading_row(white) -> None:
+    for lang in LOCALES:
+        doc = Document(io.BytesIO(white[lang]["docx"]))
+        footer = doc.sections[0].footer._element
+        codes = [t.text.strip() for t in footer.iter(qn("w:instrText"))]
+        assert codes == ["PAGE", "NUMPAGES"], codes
+        tables = doc.tables
+        headed = [t for t in tables if t.rows[0]._tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None]
+        facts = [t for t in tables if all(t is not h for h in headed)]
+        assert len(headed) >= 10 and len(facts) == 1  # only the cover's list of facts has no heading row
+        assert facts[0].rows[0].cells[0].text == tr("report", "cover_client", lang)
+        body = docx_text(white[lang]["docx"])
+        assert tr("report", "sec_contents", lang) in body
+
+
+@pytest.mark.parametrize("lang", LOCALES)
+def test_word_and_pdf_have_the_same_sections(white, lang) -> None:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(white[lang]["pdf"]))
+    pdf_sections = [item.title for item in reader.outline if not isinstance(item, list)]
+    doc = Document(io.BytesIO(white[lang]["docx"]))
+    word_sections = [p.text for p in doc.paragraphs if p.style is not None and p.style.name == "Heading 1"]
+    assert pdf_sections == word_sections
+    assert tr("report", "sec_first", lang) in word_sections
+
+
+@pytest.mark.parametrize("lang", LOCALES)
+def test_measure_titles_do_not_refer_to_the_founding_article(built, lang) -> None:
+    """Issue 22: "(the article's precaution 3)" is gone from measure titles; the article is still cited."""
+    b = built[lang]
+    for text in (b["pdf_text"], b["docx_text"], b["md"]):
+        assert "(the article's precaution" not in text and "（原文防范措施" not in text
+    assert squash(tr("report", "sources_commentary", lang)) in squash(b["pdf_text"])
+
+
+@pytest.mark.parametrize("lang", LOCALES)
+def test_every_word_of_the_summary_page_and_its_heat_map_stays_inside_the_margins(built, lang) -> None:
+    """Issue 22: the heat map's "Administrative" ran past its cell and the right margin."""
+    from report.style import MARGIN
+
+    bbox = subprocess.run(
+        [poppler("pdftotext"), "-bbox", "-f", "3", "-l", "3", "-", "-"], input=built[lang]["pdf"], capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    width = float(re.search(r'<page width="([\d.]+)"', bbox).group(1))
+    right = width - MARGIN * 72 / 25.4
+    words = re.findall(r'xMax="([\d.]+)"[^>]*>([^<]+)<', bbox)
+    labels = {ax.label for ax in built[lang]["content"].axes}
+    assert labels & {w for _, w in words}  # the grid's labels are on this page
+    outside = [(w, float(x)) for x, w in words if float(x) > right + 0.5]
+    assert not outside, outside
+
+
+@pytest.mark.parametrize("example", ["article-2012-internet-company", "regional-bank-2014"])
+def test_a_measure_that_meets_a_past_event_says_the_event_remains_in_the_plan(example) -> None:
+    """Issue 21: in a step or among those still called for, a measure whose findings rest on a past event says so."""
+    answers = json.loads((ROOT / "examples" / f"{example}.json").read_text(encoding="utf-8"))["answers"]
+    a = assess(answers, DAY)
+    past = {r.remedy for r in a.remedies if r.past_remains}
+    assert past and a.plan is not None
+    c = build_content(a, AnswerSet(answers, "", "en"))
+    assert c.plan is not None
+    why = tr("common", "unchanged_past", "en")
+    said = {m.remedy for s in c.plan.steps for m in s.measures if m.past_note == why}
+    said |= {m.remedy for g in c.plan.still if g.reason == why for m in g.measures}
+    assert past <= said
+    text = squash(without_contents(pdf_text(PDF.build(a, AnswerSet(answers, "", "en")))))
+    assert squash(why) in text
+
+
+def test_the_white_label_words_replace_the_tools_name_in_both_languages() -> None:
+    from report.content import unbranded
+
+    assert unbranded("pirisk treats 1 million as many. The date pirisk uses; pirisk's sources", "en") == (
+        "This assessment treats 1 million as many. The date this assessment uses; this assessment's sources"
+    )
+    assert unbranded("由pirisk生成。pirisk 的规则", "zh") == "由本评估生成。本评估的规则"
+    assert unbranded("No tool here", "en") == "No tool here"

@@ -60,6 +60,13 @@ def pdftotext(pdf: Path | bytes, *pages: int) -> str:
     return subprocess.run([*args, source, "-"], input=data, capture_output=True, check=True).stdout.decode("utf-8")
 
 
+def without_contents(text: str) -> str:
+    """A PDF's text (from `pdftotext`) without its contents page, the second, whose list of sections would
+    stand first wherever a test looks for a section's heading."""
+    pages = text.split("\f")
+    return "\f".join(pages[:1] + pages[2:]) if len(pages) > 2 else text
+
+
 @pytest.fixture(scope="module")
 def example() -> dict:
     return json.loads(EXAMPLE.read_text(encoding="utf-8"))
@@ -165,15 +172,16 @@ def test_sections_are_all_there(built):
     text = squash(pdftotext(built["en-2026"]["path"]))
     for heading in (
         "Executive summary",
+        "Contents",
+        "What to do first",
         "Findings by axis",
-        "Action plan",
         "Appendix A: All answers",
         "Appendix B: Sources cited",
         "About this report",
         "Notes",
     ):
         assert squash(heading) in text
-    for col in ("Owner", "Due date", "Levels after"):
+    for col in ("Owner", "Due date", "Scores after this step"):
         assert squash(col) in text
     zh = squash(pdftotext(built["zh-2026"]["path"]))
     for heading in ("摘要", "分维度评估结果", "行动计划", "附录一：全部答案", "附录二：引用来源", "负责人", "完成期限"):
@@ -182,7 +190,7 @@ def test_sections_are_all_there(built):
 
 def test_executive_summary_lists_the_three_most_serious_findings_first(built):
     b = built["en-2026"]
-    page2 = squash(pdftotext(b["path"], 2))
+    page2 = squash(pdftotext(b["path"], 3))  # after the cover and the contents
     page2 = page2[page2.index("Themostimportantfindings") :]
     titles = [squash(f.title["en"]) for f in b["assessment"].findings[:3]]
     positions = [page2.find(t) for t in titles]
@@ -191,13 +199,16 @@ def test_executive_summary_lists_the_three_most_serious_findings_first(built):
 
 
 def test_remedies_in_priority_order_with_their_effect(built):
+    """Issue 21: the plan's steps in order, each with what it lowers (the old "Action plan" ranked measures
+    one at a time by points)."""
     b = built["en-2026"]
-    text = squash(pdftotext(b["path"]))
-    plan = text[text.find("Actionplan") :]
-    positions = [plan.find(squash(r.title["en"])) for r in b["assessment"].remedies]
-    assert all(p >= 0 for p in positions) and positions == sorted(positions)
-    first = b["assessment"].remedies[0]
-    assert f"{first.reduction}points" in plan
+    text = squash(without_contents(pdftotext(b["path"])))
+    plan = text[text.find("Whattodofirst") : text.find("Findingsbyaxis")]
+    titles = {r.remedy: r.title["en"] for r in b["assessment"].remedies}
+    steps = b["assessment"].plan.steps
+    positions = [plan.find(squash(titles[m])) for s in steps for m in s.measures]
+    assert steps and all(p >= 0 for p in positions) and positions == sorted(positions)
+    assert "Step1" in plan and ("Lowersthelevelof" in plan or "Lowersscores;" in plan)
 
 
 def test_markdown_holds_the_same_findings_as_the_pdf(built):
@@ -369,7 +380,8 @@ def test_a_report_with_no_findings_says_so(example):
     assert not a.findings and not a.remedies
     data = PDF.build(a, AnswerSet(answers, "Clean Co"))
     text = squash(pdftotext(data))
-    for phrase in ("None of pirisk's rules fired", "No finding on this axis.", "No measures to rank", "0/100"):
+    # Issue 21: the plan says there is nothing to do first (the old "No measures to rank" is gone)
+    for phrase in ("None of pirisk's rules fired", "No finding on this axis.", "Nothing to do first", "0/100"):
         assert squash(phrase) in text
     assert 4 <= len(PdfReader(io.BytesIO(data)).pages) <= 30
     md = markdown(a, AnswerSet(answers, lang="zh"))

@@ -136,3 +136,14 @@ def test_bad_file_in_a_subprocess_exits_2_without_traceback(tmp_path, content, r
     assert run.stderr.count("\n") == 1, run.stderr
     assert reason in run.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+@pytest.mark.parametrize("fmt", FORMATS, ids=FORMAT_IDS)
+def test_white_label_writes_every_format_without_the_tools_name_or_its_internal_notes(tmp_path, fmt):
+    """Issue 22: `--white-label` makes a report to send as it is."""
+    out = tmp_path / f"w{fmt.suffix}"
+    assert main([str(EXAMPLE), "-o", str(out), "--as-of", "2026-12-01", "--white-label"]) == 0
+    text = seen_text(fmt, out.read_bytes())
+    assert "pirisk" not in text.lower() and "Not modelled" not in text
+    assert main([str(EXAMPLE), "-o", str(out), "--as-of", "2026-12-01"]) == 0
+    assert "pirisk" in seen_text(fmt, out.read_bytes()).lower()  # without the option, the tool is named

@@ -123,14 +123,15 @@ def test_answers_notes_actions_and_findings_with_marked_citations(made, lang) ->
     assert by_owner[EVIL[1]][8] == EVIL[2]
     # The status and why it is not being done, each in its own cell.
     assert by_owner["Zhang Min"][6:8] == [tr("report", "action_status_not_doing", lang), EVIL[4]]
+    # Issue 21: the measures in the order of the plan's steps, each row numbered with its step, then those still
+    # called for (the sheet ranked each measure alone before).
     measures = [r[1] for r in plan[1:]]
-    assert measures[: len(m["assessment"].remedies)] == [
-        r.title[lang]
-        for r in (
-            *(x for x in m["assessment"].remedies if x.lowers_a_score),
-            *(x for x in m["assessment"].remedies if not x.lowers_a_score),
-        )
-    ]
+    a = m["assessment"]
+    titles = {r.remedy: r.title[lang] for r in a.remedies}
+    assert measures[: len(a.remedies)] == [titles[r] for r in (*a.plan.measures, *a.plan.still_called_for)]
+    steps = [r[0] for r in plan[1 : 1 + len(a.plan.measures)]]
+    assert steps == [n for n, s in enumerate(a.plan.steps, 1) for _ in s.measures]
+    assert plan[0][2] == tr("report", "col_step_effect", lang)
     cited = [c for r in plan[1:] for c in (r[9] or "").splitlines()]
     assert cited and all(MARK.search(c) for c in cited)
     findings = sheets[tr("report", "sheet_findings", lang)]

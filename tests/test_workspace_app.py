@@ -955,3 +955,63 @@ def test_the_client_name_shows_once_when_the_company_is_the_client(db: Any) -> N
     repo.update_assessment(db, saved.ref, expected_version=1, author="Ann", company="Acme Shanghai Ltd")
     at.run()
     assert {"Acme", "Acme Shanghai Ltd"} <= {x.value for x in at.get("text")}
+
+
+# -- issue 22: a report to send as it is; the law changing under saved work ---------------------------------
+
+
+def test_white_label_summary_and_scope_are_set_in_the_workspace_and_reach_the_report(db: Any) -> None:
+    from report.formats import export_format
+    from report.markdown import md_escape
+    from ui.workspace.assessments import report_file
+
+    at = goto(unlocked(), "settings")
+    at.text_input(key="ws_brand_name").input("Acme Advisory")
+    at.checkbox(key="ws_brand_white_label").check()
+    at.button(key="ws_save_branding").click().run()
+    assert not at.exception
+    assert repo.get_branding(db).white_label is True
+    assert "Reports are white-label" in texts(at)
+
+    saved = seeded(db, article_answers(), day=DELIVERED)
+    at = open_on(at, saved.id, "assessment")
+    assert not at.exception
+    at.text_area(key=f"ws_edit_summary__{saved.id}").input("Sharing comes first. <b>pirisk</b> was not used")
+    at.text_area(key=f"ws_edit_scope__{saved.id}").input("The consumer app")
+    at.button(key="ws_save_details").click().run()
+    assert not at.exception
+    stored = repo.get_assessment(db, saved.id)
+    assert (stored.summary, stored.scope) == ("Sharing comes first. <b>pirisk</b> was not used", "The consumer app")
+    md = report_file(stored, repo.get_branding(db), export_format("md")).decode("utf-8")
+    assert md_escape("Sharing comes first. <b>pirisk</b> was not used") in md  # the consultant's words, escaped
+    assert "The consumer app" in md and "Not modelled" not in md
+    assert "pirisk" not in md.replace("&lt;b&gt;pirisk&lt;/b&gt;", "").lower()
+
+
+def test_the_assessment_page_says_what_moved_since_the_rules_it_was_saved_under(db: Any) -> None:
+    import dataclasses
+
+    from scoring.axes import AXES
+    from scoring.engine import assess_answers
+
+    saved = seeded(db, article_answers(), day=DELIVERED)
+    result = assess_answers(saved.answer_set(), law=default_law())
+    # What an older version of the rules made of the same answers: another version, criminal one level lower.
+    older = dataclasses.replace(
+        result,
+        rules_version="2026.1.1",
+        axes={**result.axes, "criminal": dataclasses.replace(result.axes["criminal"], level="medium", score=40)},
+    )
+    repo.record_scored(db, saved.ref, saved.version, older)
+    at = open_on(unlocked(), saved.id, "assessment")
+    assert not at.exception
+    shown = texts(at)
+    current = default_law().method.rules_version
+    assert f"Scored under rules 2026.1.1; under the current rules ({current}):" in shown
+    criminal = next(a.label["en"] for a in AXES if a.key == "criminal")
+    assert f"{criminal}: Medium (40) →" in shown
+    at.button(key="ws_rules_accept").click().run()
+    assert not at.exception
+    assert "Scored under rules" not in texts(at)
+    kept = repo.saved_result(db, saved.id, saved.version)
+    assert kept is not None and kept.rules_version == current

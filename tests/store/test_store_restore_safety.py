@@ -129,7 +129,7 @@ NO_CASCADE_ASSESSMENTS = """CREATE TABLE assessments (
     id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, client_id INTEGER NOT NULL, title VARCHAR(200) NOT NULL,
     law_as_of DATE NOT NULL, lang VARCHAR(8) NOT NULL, bank_version VARCHAR(32) NOT NULL, status VARCHAR(16) NOT NULL,
     version INTEGER NOT NULL, answers JSON NOT NULL, company VARCHAR(200) NOT NULL, created_at DATETIME NOT NULL,
-    updated_at DATETIME NOT NULL, signed_by VARCHAR(200), signed_at DATETIME,
+    updated_at DATETIME NOT NULL, signed_by VARCHAR(200), signed_at DATETIME, summary TEXT DEFAULT '' NOT NULL, scope TEXT DEFAULT '' NOT NULL, scored JSON,
     CONSTRAINT fk_assessments_client_id_clients FOREIGN KEY(client_id) REFERENCES clients (id),
     CONSTRAINT ck_assessments_status CHECK (status IN ('draft', 'final', 'archived')))"""
 

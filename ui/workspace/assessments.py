@@ -13,11 +13,14 @@ from sqlalchemy.engine import Engine
 from deliverable.actions import ACTION_STATUSES, NOT_DOING, projected, status_label
 from deliverable.branding import Branding
 from questions.locales import LOCALE_NAMES, LOCALES
+from questions.strings import tr
+from report.content import drift_view
 from report.formats import FORMATS, ExportFormat, export_format, file_name
 from scoring.assessment import Assessment, RemedyEffect
 from scoring.axes import AXES
 from scoring.engine import Incomplete, assess_answers
 from store import repo
+from store.access import allowed as access_allowed
 from store.actions import FIELDS as ACTION_FIELDS
 from ui import nav, state
 from ui.present import LEVEL_BADGES, level_label, md
@@ -32,7 +35,17 @@ def _keys(assessment_id: int) -> dict[str, str]:
     """Widget keys of one assessment's forms (per id, so that another assessment starts from its own values)."""
     return {
         name: f"ws_{name}__{assessment_id}"
-        for name in ("edit_title", "edit_date", "edit_lang", "edit_company", "dup_title", "dup_date", "delete_confirm")
+        for name in (
+            "edit_title",
+            "edit_date",
+            "edit_lang",
+            "edit_company",
+            "edit_summary",
+            "edit_scope",
+            "dup_title",
+            "dup_date",
+            "delete_confirm",
+        )
     }
 
 
@@ -52,11 +65,25 @@ def _set_status(shown: repo.AssessmentRef, version: int, status: str) -> None:
     msg.act(write)
 
 
-DETAIL_FIELDS = {"title": "edit_title", "company": "edit_company", "law_as_of": "edit_date", "lang": "edit_lang"}
+DETAIL_FIELDS = {
+    "title": "edit_title",
+    "company": "edit_company",
+    "law_as_of": "edit_date",
+    "lang": "edit_lang",
+    "summary": "edit_summary",
+    "scope": "edit_scope",
+}
 
 
 def _details_values(saved: repo.SavedAssessment) -> dict[str, Any]:
-    return {"title": saved.title, "company": saved.company, "law_as_of": saved.law_as_of, "lang": saved.lang}
+    return {
+        "title": saved.title,
+        "company": saved.company,
+        "law_as_of": saved.law_as_of,
+        "lang": saved.lang,
+        "summary": saved.summary,
+        "scope": saved.scope,
+    }
 
 
 def _details_form(assessment_id: int) -> forms.Form:
@@ -96,6 +123,8 @@ def _save_details(shown: repo.AssessmentRef, version: int) -> None:
             law_as_of=mine["law_as_of"],
             lang=mine["lang"],
             company=mine["company"] or "",
+            summary=mine["summary"] or "",
+            scope=mine["scope"] or "",
         )
         forms.saved(form, _details_values(saved), saved.version)
         if wl.is_open(shown.id):
@@ -242,6 +271,54 @@ def _scores(result: Assessment, actions: list[repo.Action]) -> None:
             if then is not None:
                 done = then.axes[axis.key]
                 st.caption(md(t("ws_if_done", level=level_label(done.level, lang), score=done.score)))
+
+
+def _accept_rules(shown: repo.AssessmentRef, version: int) -> None:
+    def write() -> str:
+        saved = repo.get_assessment(ws.engine(), shown.id)
+        result = assess_answers(saved.answer_set(), law=state.law())
+        if not isinstance(result, Incomplete):
+            repo.record_scored(ws.engine(), shown, version, result, replace=True)
+        return t("ws_rules_accepted", rules=state.law().method.rules_version)
+
+    msg.act(write)
+
+
+def _rules_changed(db: Engine, saved: repo.SavedAssessment, result: Assessment) -> None:
+    """Keep the result of this version of the answers (a new sitting is scored under the rules in force), and
+    when the law data changed since it was kept, say what moved under the current rules and why."""
+    if access_allowed(db, "edit"):
+        repo.record_scored(db, saved.ref, saved.version, result)
+    kept = repo.saved_result(db, saved.id, saved.version)
+    if kept is None:
+        return
+    lang = state.lang()
+    drift = drift_view(kept, result, {a.key: a.label.get(lang) for a in AXES}, lang)
+    if drift is None:
+        return
+    with st.container(border=True, key="ws_rules_changed"):
+        st.markdown(f"**{md(tr('report', 'sec_drift', lang))}**")
+        st.warning(md(drift.heading), icon=":material/gavel:")
+        lines = []
+        for a in drift.axes:
+            lines.append(f"- {md(tr('report', 'drift_axis_line', lang, axis=a.label, before=a.before, now=a.now))}")
+            lines += [f"  - {md(x)}" for x in a.because]
+        if drift.unchanged:
+            lines.append(f"- {md(drift.unchanged)}")
+        st.markdown("\n".join(lines))
+        for key, titles in (("drift_new", drift.new), ("drift_gone", drift.gone)):
+            if titles:
+                st.markdown(f"**{md(tr('report', key, lang))}**")
+                st.markdown("\n".join(f"- {md(x)}" for x in titles))
+        if access_allowed(db, "edit"):
+            st.button(
+                t("ws_rules_accept"),
+                key="ws_rules_accept",
+                on_click=_accept_rules,
+                args=(saved.ref, saved.version),
+                help=t("ws_rules_accept_help"),
+                icon=":material/done_all:",
+            )
 
 
 NO_COMPARISON = "none"  # the comparison picker's "no comparison"
@@ -528,6 +605,9 @@ def _edit(saved: repo.SavedAssessment) -> None:
         left, right = st.columns(2)
         left.date_input(t("law_as_of"), value=None, key=keys["edit_date"], format="YYYY-MM-DD")
         right.selectbox(t("ws_report_lang"), list(LOCALES), format_func=LOCALE_NAMES.__getitem__, key=keys["edit_lang"])
+        # The consultant's own words for the report: printed as typed (escaped by each format's writer).
+        st.text_area(t("ws_summary_label"), key=keys["edit_summary"], max_chars=repo.NOTE_MAX, height=140)
+        st.text_area(t("ws_scope_label"), key=keys["edit_scope"], max_chars=repo.NOTE_MAX, height=100)
         st.form_submit_button(
             t("ws_save"),
             key="ws_save_details",
@@ -585,6 +665,7 @@ def assessment_page() -> None:
             st.info(md(t("ws_incomplete", n=result.count)), icon=":material/pending_actions:")
         else:
             _scores(result, actions)
+            _rules_changed(db, saved, result)
             _downloads(db, saved)
         evidence.signoff_section(db, saved)
         plan_tab, evidence_tab, history_tab, notes_tab, edit_tab = st.tabs(

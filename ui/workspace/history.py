@@ -88,6 +88,8 @@ def detail_name(field: str) -> str:
         "company": t("ws_detail_company"),
         "status": t("ws_detail_status"),
         "signed_by": t("ws_detail_signed_by"),
+        "summary": t("ws_detail_summary"),
+        "scope": t("ws_detail_scope"),
     }
     return names.get(field, field)
 
@@ -143,5 +145,7 @@ def history_section(db: Engine, saved: repo.SavedAssessment) -> None:
             )
         )
         with st.expander(label, expanded=i == 0, icon=":material/edit_note:"):
+            if sitting.rules_version:
+                st.caption(md(t("ws_sitting_rules", rules=sitting.rules_version)))
             for change in sitting.changes:
                 _change(saved, change, expected, editable)

@@ -18,6 +18,7 @@ from ui.workspace import session as ws
 from ui.workspace.session import t
 
 NAME, LOGO, REMOVE_LOGO = "ws_brand_name", "ws_brand_logo", "ws_brand_remove_logo"
+WHITE_LABEL = "ws_brand_white_label"
 NEW_ACCOUNT, NEW_ROLE, NEW_PASSWORD, NEW_AGAIN = "ws_account_name", "ws_account_role", "ws_account_password", "ws_account_again"
 PICKED, PICKED_ROLE, PICKED_PASSWORD = "ws_account_picked", "ws_account_new_role", "ws_account_new_password"
 ROLES = ("owner", "consultant", "viewer")
@@ -66,7 +67,7 @@ def _save() -> None:
                 msg.flash("error", problem)
                 return None
             logo = data
-        saved = repo.set_branding(db, name, logo)
+        saved = repo.set_branding(db, name, logo, bool(ss.get(WHITE_LABEL)))
         return t("ws_branding_saved", name=saved.name or t("ws_no_name"))
 
     msg.act(write)
@@ -179,6 +180,9 @@ def settings_page() -> None:
                 help=t("ws_brand_logo_help", limit=f"{LOGO_MAX_BYTES:,}"),
             )
             st.checkbox(t("ws_brand_remove_logo"), key=REMOVE_LOGO, disabled=current.logo is None)
+            st.checkbox(
+                t("ws_brand_white_label"), value=current.white_label, key=WHITE_LABEL, help=t("ws_brand_white_label_help")
+            )
             st.form_submit_button(
                 t("ws_save"),
                 key="ws_save_branding",
@@ -194,4 +198,6 @@ def settings_page() -> None:
                 st.image(current.logo, width=160)
             else:
                 st.caption(md(t("ws_no_logo")))
+            if current.white_label:
+                st.caption(md(t("ws_white_label_on")))
         _accounts(db)
