@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTICLE = json.loads((ROOT / "examples" / "article-2012-internet-company.json").read_text(encoding="utf-8"))["answers"]
 DAY = dt.date(2026, 12, 1)
 NEW_RULES = "2027.1.1"
-MOVED_RULE_TITLE = "Buying or exchanging personal information counts as illegally obtaining it"
+MOVED_RULE_TITLE = "Taking personal information from institution insiders is illegally obtaining it"
 
 
 def new_assessment(engine):
@@ -37,7 +37,7 @@ def new_assessment(engine):
 
 @pytest.fixture(scope="module")
 def changed_law(tmp_path_factory: pytest.TempPathFactory) -> Law:
-    """The law with a new rules version, under which buying personal information is less likely prosecuted."""
+    """The law with a new rules version, under which taking personal information from insiders is less likely prosecuted."""
     law_dir = tmp_path_factory.mktemp("law") / "scoring"
     law_dir.mkdir()
     for name in DATA:
@@ -50,7 +50,7 @@ def changed_law(tmp_path_factory: pytest.TempPathFactory) -> Law:
     method.write_text(text.replace(old_version, f'rules_version: "{NEW_RULES}"'), encoding="utf-8")
     rules = law_dir / "rules" / "sourcing.yaml"
     text = rules.read_text(encoding="utf-8")
-    before = "criminal: {likelihood: 3, severity: 3}\n      cites: [crim.253-1@2015, interp.2017.art4"
+    before = "criminal: {likelihood: 3, severity: 3}\n      cites: [crim.253-1@2015, interp.2017.art5"
     assert before in text
     rules.write_text(text.replace(before, before.replace("likelihood: 3", "likelihood: 1")), encoding="utf-8")
     return load_law(law_dir)
