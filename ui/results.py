@@ -111,12 +111,12 @@ def _plan(assessment: Assessment, lang: str) -> None:
     plan = assessment.plan
     if plan is None or (all(r.level == "low" for r in assessment.axes.values()) and not plan.steps):
         return
-    st.header(t("plan_title"), anchor=state.page_anchor("plan"))
+    # What a step is, in the heading's help: on a phone the steps then start a few lines higher.
+    st.header(t("plan_title"), anchor=state.page_anchor("plan"), help=t("plan_intro"))
     titles = {r.remedy: r for r in assessment.remedies}
     if not plan.steps:
         st.info(md(t("plan_none")), icon=":material/history:")
     else:
-        st.caption(md(t("plan_intro")))
         afters = [_scores(assessment), *(s.after for s in plan.steps)]
         for n, step in enumerate(plan.steps[:SHOWN_STEPS], 1):
             _step(n, step, titles, afters[n - 1], lang)
@@ -425,9 +425,9 @@ def results_page() -> None:
         _not_ready(law, assessment, lang)
         return
 
-    _downloads(assessment, answer_set, law)
     _axis_cards(assessment, law, lang)
     _plan(assessment, lang)
+    _downloads(assessment, answer_set, law)  # after the plan: on a phone its buttons stack four deep
     _find_out(assessment, law, lang)
     for note in assessment.notes:
         st.info(md(note.get(lang)), icon=":material/info:")
