@@ -234,7 +234,7 @@ def test_data_shown_as_widget_labels_has_no_markdown_that_would_change_it() -> N
 # -- screen strings -----------------------------------------------------------------------------------
 
 # Keys built at run time: f"nav_{page}", f"confidence_{c}", f"kind_{kind}", f"about_limit_{i}", f"welcome_gives_{i}".
-DYNAMIC = re.compile(r"^(nav_|confidence_|kind_|about_limit_|welcome_gives_)")
+DYNAMIC = re.compile(r"^(nav_|confidence_|kind_|about_limit_|welcome_gives_|ws_action_history_)")
 
 
 def _used_keys() -> set[str]:

@@ -332,16 +332,18 @@ def test_measures_in_no_step_of_the_plan_are_still_called_for_with_the_reason_sa
 
 
 def test_the_example_plan_takes_every_measure_in_steps_and_no_reason_is_repeated(built) -> None:
-    """The article example: every measure is in a step of "What to do first", none is left "still called for",
-    and the sentence that said why a measure moves no score (once per measure, 11 times) is not repeated."""
+    """The article example: its measures are in steps of "What to do first" (since the third legal review one
+    whose findings rest on past conduct is left "still called for"), and the sentence that said why a measure
+    moves no score (once per measure, 11 times) is not repeated."""
     for lang in LOCALES:
         b = built[lang]
         plan = b["content"].plan
-        assert plan is not None and plan.steps and not plan.still
-        for key in ("unchanged_outweighed", "unchanged_past"):
-            why = tr("common", key, lang)
-            assert squash(b["pdf_text"]).count(squash(why)) <= 1
-            assert b["docx_text"].count(why) <= 1 and b["md"].count(md_escape(why)) <= 1
+        assert plan is not None and len(plan.steps) >= 5 and sum(len(g.measures) for g in plan.still) <= 1
+        # "Other findings keep each axis where it is" is said once at most; that a past event remains is
+        # said of each measure that meets one (issue 21), so it is not counted here.
+        why = tr("common", "unchanged_outweighed", lang)
+        assert squash(b["pdf_text"]).count(squash(why)) <= 1
+        assert b["docx_text"].count(why) <= 1 and b["md"].count(md_escape(why)) <= 1
 
 
 # -- the same content in every format ----------------------------------------------------------------------

@@ -82,7 +82,7 @@ def test_a_session_keeps_its_replica_across_pages_uploads_downloads_and_a_droppe
     )
     v.runs.wait(before)
     v.runs.click(key(v.page, "ws_import").locator("button"))
-    expect(v.page.get_by_text(f"Imported Review 2026 with {len(ANSWERS)} answers")).to_be_visible(timeout=TIMEOUT)
+    expect(v.page.get_by_text(f"Imported Review 2026 (answers: {len(ANSWERS)}).")).to_be_visible(timeout=TIMEOUT)
 
     # A download, built on click and fetched from /media/..., which only the session's replica holds.
     v.nav("Assessment")

@@ -22,7 +22,8 @@ EARLY_FOR_RERUN = 2  # ForwardMsg.ScriptFinishedStatus
 
 def _pages_seen_by(url: str, session_id: str, cookie: str) -> set[str]:
     """Connect as a reconnecting browser would (Sec-WebSocket-Protocol: streamlit, <xsrf>, <session id>),
-    run the app once, and return the addresses of the pages it registers."""
+    run the app once, and return the addresses of the pages it lists (a locked session also registers every
+    workspace address, unlisted, as the door that asks for the password)."""
     address = url.replace("http://", "ws://") + "/_stcore/stream"
     pages: set[str] = set()
     with connect(
@@ -37,7 +38,7 @@ def _pages_seen_by(url: str, session_id: str, cookie: str) -> set[str]:
             fm.ParseFromString(ws.recv(timeout=60))
             kind = fm.WhichOneof("type")
             if kind == "navigation":
-                pages = {p.url_pathname for p in fm.navigation.app_pages}
+                pages = {p.url_pathname for p in fm.navigation.app_pages if not p.is_hidden}
             elif kind == "script_finished" and fm.script_finished != EARLY_FOR_RERUN:
                 return pages
 

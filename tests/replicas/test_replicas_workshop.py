@@ -120,7 +120,7 @@ def test_three_respondents_on_replica_b_and_the_consultant_watching_live_on_repl
     )
     _respond(zhang, invited["Zhang Min"].token, "Zhang Min")
     _fits(zhang, "the respondent's page")
-    expect(live).to_contain_text("Zhang Min: answering (2 answered)", timeout=LIVE)
+    expect(live).to_contain_text("Zhang Min: answering (answered: 2)", timeout=LIVE)
 
     _respond(li, invited["Li Wei"].token, "Li Wei")
     li.runs.click(key(li.page, "rs_next").get_by_role("button"))  # one section asked: on to the review
@@ -129,7 +129,7 @@ def test_three_respondents_on_replica_b_and_the_consultant_watching_live_on_repl
     expect(li.page.get_by_text("Thank you, your answers are submitted.")).to_be_visible(timeout=TIMEOUT)
 
     _respond(chen, invited["Chen Jie"].token, "Chen Jie")
-    expect(live).to_contain_text("Chen Jie: answering (3 answered)", timeout=LIVE)
+    expect(live).to_contain_text("Chen Jie: answering (answered: 3)", timeout=LIVE)
 
     # The phone's review step fits its screen too.
     zhang.runs.click(key(zhang.page, "rs_next").get_by_role("button"))
@@ -145,7 +145,7 @@ def test_three_respondents_on_replica_b_and_the_consultant_watching_live_on_repl
     # The consultant's view on replica A, never reloaded, now shows all of it.
     expect(live).to_contain_text("Respondents: 3 · started: 3 · submitted: 1", timeout=LIVE)
     expect(live).to_contain_text("Li Wei: submitted")
-    expect(live).to_contain_text("Zhang Min: answering (2 answered)")
+    expect(live).to_contain_text("Zhang Min: answering (answered: 2)")
     disputed = key(ann.page, f"ws_live_q__{DISPUTED}")
     expect(disputed).to_be_visible(timeout=LIVE)
     for name, given in GIVEN.items():
