@@ -237,6 +237,71 @@ class RemedyEffect:
 
 
 @dataclass(frozen=True)
+class Threshold:
+    """A figure a transfer-route decision compared an answer with: the provision that sets it, its
+    value and how sure pirisk is of it (the provision's confidence mark)."""
+
+    provision: str  # provision id
+    figure: str  # the figure's name in the provision's `figures`
+    value: int
+    confidence: str
+    text: Text  # what the figure counts, e.g. people whose non-sensitive PI went abroad this year
+
+    def to_dict(self, lang: str) -> dict[str, Any]:
+        return {
+            "provision": self.provision,
+            "figure": self.figure,
+            "value": self.value,
+            "confidence": self.confidence,
+            "text": self.text.get(lang),
+        }
+
+
+@dataclass(frozen=True)
+class TransferRoute:
+    """The cross-border route the law requires as of a date, decided from the answers
+    (`scoring.transfer`), and whether the route in place meets it.
+
+    `route` is one of the route ids in `scoring/transfer.yaml` (`no_transfer`, `not_required`,
+    `exempt`, `any_route`, `assessment`, `contract_or_certification`). `met` is None when the route
+    needs nothing in place. `uncertain` says the decision rests on "I don't know" answers (`unknowns`),
+    read as the cautious case. `gap_rules` are the fired findings that score the gap."""
+
+    as_of: dt.date
+    route: str
+    label: Text
+    reason: Text
+    in_place: tuple[str, ...]  # choice ids of xb_route_in_place
+    in_place_labels: tuple[Text, ...]
+    met: bool | None
+    uncertain: bool
+    unknowns: tuple[str, ...]
+    thresholds: tuple[Threshold, ...]
+    citations: tuple[Citation, ...]
+    gap_rules: tuple[str, ...]
+
+    @property
+    def applies(self) -> bool:
+        """Whether any personal information leaves China (or may: an "I don't know")."""
+        return self.route != "no_transfer"
+
+    def to_dict(self, lang: str) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "route": self.route,
+            "label": self.label.get(lang),
+            "reason": self.reason.get(lang),
+            "in_place": list(self.in_place),
+            "met": self.met,
+            "uncertain": self.uncertain,
+            "unknowns": list(self.unknowns),
+            "thresholds": [t.to_dict(lang) for t in self.thresholds],
+            "citations": [c.to_dict(lang) for c in self.citations],
+            "gap_rules": list(self.gap_rules),
+        }
+
+
+@dataclass(frozen=True)
 class PlanStep:
     """Measures to take together, and the scores once they and the steps before them are done."""
 
@@ -286,6 +351,8 @@ class Assessment:
     # Per question answered "I don't know": the axes its answer could lower, and to what at most
     # (if the findings that hold only because of it fell away). The "find out first" list.
     find_out: Mapping[str, Mapping[str, AxisScore]] = field(default_factory=dict)
+    # The cross-border route required as of the date, and the route in place (`scoring.transfer`).
+    transfer_route: TransferRoute | None = None
 
     @property
     def fired_rules(self) -> tuple[str, ...]:
@@ -336,6 +403,7 @@ class Assessment:
                 q: {k: {"level": v.level, "score": v.score} for k, v in axes.items()} for q, axes in self.find_out.items()
             },
             "notes": [n.get(lang) for n in self.notes],
+            "transfer_route": self.transfer_route.to_dict(lang) if self.transfer_route is not None else None,
         }
 
 
