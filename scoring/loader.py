@@ -384,7 +384,8 @@ def _load_transfer(path: Path, questions: dict[str, Any], definitions: dict[str,
 
 
 def _check_transfer_sources(law: Law, table: TransferTable, name: str) -> None:
-    """Every case cites provisions in force for its whole period, and names figures that exist."""
+    """Every case cites provisions in force on some day of its period (the card shows those in force on
+    its date, as remedies do), and names figures that exist."""
     for p, period in enumerate(table.periods):
         for c, case in enumerate(period.cases):
             key = f"periods[{p}].cases[{c}]"
@@ -392,10 +393,8 @@ def _check_transfer_sources(law: Law, table: TransferTable, name: str) -> None:
                 versions = law.versions(cite)
                 if not versions:
                     raise DataError(name, f"{key}.cites", f"unknown source id '{cite}'")
-                if law.kind(versions[0].id) not in ("commentary", "contract", "case") and not any(
-                    r.contains(period.in_force) for r in _merged_ranges(versions)
-                ):
-                    raise DataError(name, f"{key}.cites", f"'{cite}' is not in force for all of {period.in_force.label()}")
+                if not _in_force_within(law, cite, period.in_force):
+                    raise DataError(name, f"{key}.cites", f"'{cite}' is not in force at any time in {period.in_force.label()}")
             for t in case.thresholds:
                 provision_id, _, figure = t.figure.rpartition(".")
                 if provision_id not in law.provisions or figure not in law.provisions[provision_id].figures:

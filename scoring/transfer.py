@@ -19,7 +19,7 @@ from questions.model import UNKNOWN
 from scoring.assessment import Threshold, TransferRoute, base_rule_id
 from scoring.loader import Law
 from scoring.model import TransferCase, TransferPeriod
-from scoring.plan import citation
+from scoring.plan import resolvable
 
 State = Mapping[str, tuple[int, Any]]
 
@@ -86,7 +86,7 @@ def decide(
             if in_place_value == UNKNOWN:
                 uncertain, unknowns = True, (*unknowns, table.in_place)
         gap = {case.gap} if case is not None and case.gap else set()
-        citations = tuple(citation(law, pid, day) for pid in (case.cites if case else ()))
+        citations = resolvable(law, case.cites, day) if case else ()
         return TransferRoute(
             as_of=day,
             route=route_id,

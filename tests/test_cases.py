@@ -88,4 +88,6 @@ def test_case(where: str, case: dict):
     for key, got_value in (("route", "route"), ("route_met", "met"), ("route_uncertain", "uncertain")):
         if key in expect:
             assert route is not None, f"{name}: no transfer route decided"
-            assert getattr(route, got_value) == expect[key], f"{name}: {key} is {getattr(route, got_value)!r}, expected {expect[key]!r}"
+            assert getattr(route, got_value) == expect[key], (
+                f"{name}: {key} is {getattr(route, got_value)!r}, expected {expect[key]!r}"
+            )
