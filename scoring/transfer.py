@@ -139,3 +139,42 @@ def _thresholds(law: Law, case: TransferCase | None) -> tuple[Threshold, ...]:
         assert isinstance(value, int | float)
         out.append(Threshold(provision_id, figure, int(value), provision.confidence, t.text))
     return tuple(out)
+
+
+@dataclass(frozen=True)
+class RouteWords:
+    """The route as every surface words it (plain text; each surface escapes it its own way)."""
+
+    title: str
+    status: str
+    status_key: str  # transfer_met, transfer_missing or transfer_nothing_needed
+    because: str
+    in_place: str
+    thresholds: str | None
+    unknowns: str | None
+
+
+def route_words(route: TransferRoute, law: Law, lang: str) -> RouteWords:
+    """The card's, the reports' and the terminal's sentences for a route, in one language."""
+    from questions.locales import style
+    from questions.strings import tr
+
+    def say(key: str, **kw: Any) -> str:
+        return tr("common", key, lang, **kw)
+
+    status_key = "transfer_nothing_needed" if route.met is None else ("transfer_met" if route.met else "transfer_missing")
+    routes = ", ".join(label.get(lang) for label in route.in_place_labels) or say("transfer_in_place_none")
+    figures = "; ".join(
+        f"{style(lang).number(th.value)} ({th.text.get(lang)}) {say('confidence_mark', mark=th.confidence)}"
+        for th in route.thresholds
+    )
+    asked = ", ".join(law.bank.questions[q].text.get(lang) for q in route.unknowns)
+    return RouteWords(
+        title=say("transfer_title", date=route.as_of.isoformat(), route=route.label.get(lang)),
+        status=say(status_key),
+        status_key=status_key,
+        because=say("transfer_because", reason=route.reason.get(lang)),
+        in_place=say("transfer_in_place", routes=routes),
+        thresholds=say("transfer_thresholds", figures=figures) if figures else None,
+        unknowns=say("transfer_rests_on_unknowns", questions=asked) if route.uncertain and asked else None,
+    )

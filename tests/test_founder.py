@@ -26,9 +26,9 @@ from scoring.engine import assess, visibility
 from scoring.loader import default_law
 from tests.test_app_flow import goto_page
 from ui import state
+from ui.welcome import minutes
 
 STEPS = len(default_law().bank.sections)  # the questionnaire's steps; the review comes after them
-from ui.welcome import minutes
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
