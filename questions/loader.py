@@ -57,7 +57,10 @@ def load_bank(directory: Path | None = None) -> Bank:
                     raise DataError(name, f"questions[{i}] ({q.id}).{err.path}", err.message + hint) from None
             seen[q.id] = name
         sections.append(Section(entry.id, entry.title, entry.description, section_file.questions))
-    return Bank(index.version, tuple(sections))
+    for qid in index.retired:
+        if qid in seen:
+            raise DataError(index_name, f"retired.{qid}", f"is retired but still asked in {seen[qid]}")
+    return Bank(index.version, tuple(sections), dict(index.retired))
 
 
 @cache

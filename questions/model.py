@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal, NamedTuple
 
@@ -228,9 +228,18 @@ class SectionEntry(Strict):
     description: Text
 
 
+class RetiredQuestion(Strict):
+    """A question the bank no longer asks: answers to it in older files, workbooks and saved
+    assessments are set aside on reading, never refused (`Bank.without_retired`)."""
+
+    since: str  # the bank version that retired it
+    note: Text  # what replaced it
+
+
 class BankIndex(Strict):
     version: str
     sections: tuple[SectionEntry, ...]
+    retired: dict[str, RetiredQuestion] = {}
 
 
 class SectionFile(Strict):
@@ -252,6 +261,12 @@ class Bank:
 
     version: str
     sections: tuple[Section, ...]
+    retired: Mapping[str, RetiredQuestion] = field(default_factory=dict)
+
+    def without_retired(self, answers: Mapping[str, Any]) -> dict[str, Any]:
+        """`answers` without the retired questions' answers: the one place older answers meet a
+        bank that has dropped a question."""
+        return {qid: v for qid, v in answers.items() if qid not in self.retired}
 
     @cached_property
     def questions(self) -> dict[str, Question]:

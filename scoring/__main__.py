@@ -48,9 +48,8 @@ def _cmd_sources(args: argparse.Namespace) -> int:
         return 0
     laws = sum(1 for c in rows if law.provisions[c.id].in_force is not None)  # commentary, cases, contracts: never "in force"
     print(tr("cli", "sources_header", lang, date=day.isoformat(), laws=laws, other=len(rows) - laws))
-    for c in rows:
-        mark = "" if c.confidence == "V" else f" [{c.confidence}]"
-        print(f"{c.id:28} {c.label(lang)}{mark}")
+    for c in rows:  # every line with its confidence mark (V, PV, U): issue 23 asks for the marks
+        print(f"{c.id:28} {c.label(lang)} [{c.confidence}]")
     return 0
 
 

@@ -163,6 +163,7 @@ def parse_answers(data: bytes | str, *, law: Law | None = None, validate: bool =
     if not isinstance(notes, dict) or not all(isinstance(v, str) for v in notes.values()):
         raise AnswersFileError(key="file_notes_not_object")
     law_as_of = _date(raw["law_as_of"]) if raw.get("law_as_of") is not None else None
+    answers, notes = law.bank.without_retired(answers), law.bank.without_retired(notes)
     if validate:
         _check_answers(answers, notes, law)
     return AnswerSet(dict(answers), company, lang, law_as_of, dict(notes), version)

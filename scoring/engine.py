@@ -29,6 +29,7 @@ from scoring.errors import AnswersError, DateError
 from scoring.exposure import render_statement
 from scoring.loader import Law, default_law
 from scoring.plan import LEVEL, SCORE, Plan, PlannedRule, check_date, missing_text, plan
+from scoring.transfer import decide as decide_transfer
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def check_answers(answers: Any, law: Law | None = None, *, require: bool = True)
     questions = law.bank.questions
     problems: list[str] = []
     clean: dict[str, Any] = {}
-    for qid, value in answers.items():
+    for qid, value in law.bank.without_retired(answers).items():
         if qid not in questions:
             problems.append(f"unknown question id '{qid}'")
             continue
@@ -286,6 +287,7 @@ def assess(
         applied_remedies=applied,
         notes=tuple(notes),
         find_out=find_out,
+        transfer_route=decide_transfer(law, day, state, (f.rule for f in findings)),
     )
     if not rank_remedies:
         return assessment

@@ -41,6 +41,7 @@ from scoring.model import (
     Rule,
     RuleEntry,
     SourceFile,
+    TransferTable,
 )
 
 SCORING_DIR = content_path("scoring")
@@ -66,6 +67,7 @@ class Law:
     exposure_conditions: dict[str, Node]
     texts: dict[str, Text]
     definitions: dict[str, Any]
+    transfer: TransferTable | None = None  # the cross-border route decision (scoring/transfer.yaml)
 
     def versions(self, cite: str) -> tuple[Provision, ...]:
         """The provision versions a citation id can resolve to: itself, or every `cite@YYYY`."""
@@ -147,6 +149,7 @@ def load_law(directory: Path | None = None, bank: Bank | None = None) -> Law:
             parse(d.when, questions, "", definitions, (def_name,))
         except ConditionError as err:
             raise DataError(definitions_name, f"{def_name}.when.{err.path}".rstrip("."), err.message) from None
+    transfer = _load_transfer(directory / "transfer.yaml", questions, definitions)
 
     # Sources: one file per instrument.
     instruments: dict[str, Instrument] = {}
@@ -190,6 +193,8 @@ def load_law(directory: Path | None = None, bank: Bank | None = None) -> Law:
                 raise DataError(provision_file[b.id], b.id, f"in force from {b_span.from_} while {a.id} is still in force")
 
     law_stub = Law(bank, method, instruments, provisions, instrument_of, (), {}, {}, {}, {}, (), {}, texts, definitions)
+    if transfer is not None:
+        _check_transfer_sources(law_stub, transfer, display_path(directory / "transfer.yaml"))
 
     def check_cites(cites: tuple[str, ...], name: str, key: str, span: InForce | None) -> None:
         for cite in cites:
@@ -323,7 +328,77 @@ def load_law(directory: Path | None = None, bank: Bank | None = None) -> Law:
         exposure_conditions,
         texts,
         definitions,
+        transfer,
     )
+
+
+def _load_transfer(path: Path, questions: dict[str, Any], definitions: dict[str, Any]) -> TransferTable | None:
+    """Read the route decision and add the conditions it generates to `definitions`, so that the rules
+    scoring a missing route test exactly what the decision decides (`scoring/transfer.yaml` explains).
+    A law directory without the file has no route decision."""
+    if not path.exists():
+        return None
+    name = display_path(path)
+    table = _validate(TransferTable, read_yaml(path), name)
+    for key, qid, kind in (("transfers", table.transfers, "yes_no"), ("in_place", table.in_place, "multi")):
+        if qid not in questions or questions[qid].type != kind:
+            raise DataError(name, key, f"must name a {kind} question, got '{qid}'")
+    choices = questions[table.in_place].choice_ids
+    for route_id, route in table.routes.items():
+        unknown = [c for c in route.satisfied_by if c not in choices]
+        if unknown:
+            raise DataError(name, f"routes.{route_id}.satisfied_by", f"'{table.in_place}' has no choice '{unknown[0]}'")
+        if route.satisfied_by:
+            definitions[f"xb_in_place_{route_id}"] = {table.in_place: {"any_of": list(route.satisfied_by)}}
+    previous = None
+    for p, period in enumerate(table.periods):
+        if previous is not None and previous.in_force.to is not None and period.in_force.from_ <= previous.in_force.to:
+            raise DataError(name, f"periods[{p}]", f"starts before period '{previous.name}' ends")
+        if previous is not None and previous.in_force.to is None:
+            raise DataError(name, f"periods[{p}]", f"period '{previous.name}' has no end, so no period may follow it")
+        previous = period
+        earlier: list[Any] = []
+        by_route: dict[str, list[Any]] = {}
+        for c, case in enumerate(period.cases):
+            key = f"periods[{p}].cases[{c}]"
+            if case.route not in table.routes:
+                raise DataError(name, f"{key}.route", f"unknown route '{case.route}' (routes: {', '.join(table.routes)})")
+            if case.when is not None:
+                try:
+                    parse(case.when, questions, "", definitions)
+                except ConditionError as err:
+                    raise DataError(name, f"{key}.when.{err.path}".rstrip("."), err.message) from None
+            # This case decides when no earlier case holds and its own test does.
+            test = [{table.transfers: True}, *({"not": w} for w in earlier), *([case.when] if case.when is not None else [])]
+            by_route.setdefault(case.route, []).append({"all": test})
+            if case.when is None:
+                if c != len(period.cases) - 1:
+                    raise DataError(name, key, "a case without `when` takes every transfer left, so it must come last")
+            else:
+                earlier.append(case.when)
+        if period.cases[-1].when is not None:
+            raise DataError(name, f"periods[{p}].cases", "the last case must have no `when`: it takes every transfer left")
+        for route_id, tests in by_route.items():
+            definitions[f"xb_route_{route_id}_{period.name}"] = tests[0] if len(tests) == 1 else {"any": tests}
+    return table
+
+
+def _check_transfer_sources(law: Law, table: TransferTable, name: str) -> None:
+    """Every case cites provisions in force on some day of its period (the card shows those in force on
+    its date, as remedies do), and names figures that exist."""
+    for p, period in enumerate(table.periods):
+        for c, case in enumerate(period.cases):
+            key = f"periods[{p}].cases[{c}]"
+            for cite in case.cites:
+                versions = law.versions(cite)
+                if not versions:
+                    raise DataError(name, f"{key}.cites", f"unknown source id '{cite}'")
+                if not _in_force_within(law, cite, period.in_force):
+                    raise DataError(name, f"{key}.cites", f"'{cite}' is not in force at any time in {period.in_force.label()}")
+            for t in case.thresholds:
+                provision_id, _, figure = t.figure.rpartition(".")
+                if provision_id not in law.provisions or figure not in law.provisions[provision_id].figures:
+                    raise DataError(name, f"{key}.thresholds", f"unknown figure '{t.figure}'")
 
 
 def _in_force_within(law: Law, cite: str, span: InForce) -> bool:

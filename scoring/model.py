@@ -235,6 +235,52 @@ class RuleEntry(Strict):
         return out
 
 
+class TransferRouteKind(Strict):
+    """A route the law may require for a transfer abroad: its label, and the routes in place (choice
+    ids of the in-place question) that meet it; none: it asks for nothing in place."""
+
+    label: Text
+    satisfied_by: tuple[str, ...] = ()
+
+
+class TransferThreshold(Strict):
+    """A figure a case of the route decision compares answers with: `provision.figure`, and what it counts."""
+
+    figure: str
+    text: Text
+
+
+class TransferCase(Strict):
+    """One case of a period's route decision, tried in order: the first whose `when` is not false
+    decides (no `when`: every transfer left). `gap` is the rule that scores the route missing."""
+
+    route: str
+    when: Any = None
+    reason: Text
+    cites: tuple[str, ...] = Field(min_length=1)
+    thresholds: tuple[TransferThreshold, ...] = ()
+    gap: str | None = None
+
+
+class TransferPeriod(Strict):
+    """The route decision under the law of one period; `name` names its generated conditions."""
+
+    name: str = Field(pattern=r"^[0-9]{4}$")
+    in_force: InForce
+    cases: tuple[TransferCase, ...] = Field(min_length=1)
+
+
+class TransferTable(Strict):
+    """`scoring/transfer.yaml`: which cross-border route the law requires on a date (`scoring.transfer`)."""
+
+    transfers: str  # the yes/no question: does personal information leave China
+    in_place: str  # the tick-list question: the routes in place
+    routes: dict[str, TransferRouteKind]
+    no_transfer: Text  # the reason when nothing leaves China
+    no_period: Text  # the reason on a date before any period: no route rule yet
+    periods: tuple[TransferPeriod, ...] = Field(min_length=1)
+
+
 class Remedy(Strict):
     """A measure that lowers exposure. `sets` gives the answers it would make true."""
 

@@ -30,6 +30,14 @@ def render_text(assessment: Assessment, lang: str, company: str = "") -> str:
         )
         if r.caveat is not None:
             lines.append(f"{'':15} {r.caveat.get(lang)}")
+    route = assessment.transfer_route
+    if route is not None and route.applies:
+        from scoring.loader import default_law
+        from scoring.transfer import route_words
+
+        words = route_words(route, default_law(), lang)
+        lines += ["", f"== {words.title}", f"{words.status}. {words.because}", words.in_place]
+        lines += [w for w in (words.thresholds, words.unknowns) if w]
     for axis in AXES:
         findings = assessment.findings_for(axis.key)
         if not findings:

@@ -262,7 +262,9 @@ def clean_answers(answers: Mapping[str, Any] | None) -> dict[str, Any]:
     if not isinstance(answers, Mapping):
         raise StoreError(key="store_answers_not_mapping")
     out = {}
-    for qid, value in answers.items():
+    from questions.loader import default_bank
+
+    for qid, value in default_bank().without_retired(answers).items():
         clean = clean_value(bank_question(qid), value)
         if clean is not None:
             out[qid] = clean

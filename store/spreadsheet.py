@@ -249,6 +249,8 @@ def _read_rows(rows: list[tuple[Any, ...]]) -> tuple[dict[str, Any], list[SheetP
             if not blank_answer:
                 problems.append(SheetProblem(i, "", "an answer with no question id", "sheet_no_question_id"))
             continue
+        if isinstance(qid, str) and qid in _bank().retired:
+            continue  # a workbook from before the question was retired: its answer is set aside
         if not isinstance(qid, str) or qid not in questions:
             problems.append(SheetProblem(i, str(qid)[:64], "unknown question id", "sheet_unknown_question"))
             continue

@@ -257,7 +257,7 @@ def test_back_forth_jumps_and_language_keep_every_answer() -> None:
     assert at.title[0].value == "Assess your exposure"
     assert answers(at) == kept
 
-    at.button(key=f"goto__{len(BANK.sections)}").click().run()  # the review, after the last section
+    at.button(key=f"goto__{len(default_law().bank.sections)}").click().run()  # the review
     assert not at.exception and answers(at) == kept
     at.button(key="change__buys_data").click().run()  # change one answer from the review
     assert at.session_state["step"] == 2

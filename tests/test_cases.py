@@ -15,7 +15,19 @@ from scoring.engine import assess
 ROOT = Path(__file__).resolve().parents[1]
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 CASE_KEYS = {"name", "as_of", "base", "answers", "remove", "expect"}
-EXPECT_KEYS = {"levels", "min_levels", "max_levels", "fired", "not_fired", "unknowns", "scores_above", "scores_below"}
+EXPECT_KEYS = {
+    "levels",
+    "min_levels",
+    "max_levels",
+    "fired",
+    "not_fired",
+    "unknowns",
+    "scores_above",
+    "scores_below",
+    "route",
+    "route_met",
+    "route_uncertain",
+}
 
 
 def _load_cases() -> list[tuple[str, dict]]:
@@ -72,3 +84,10 @@ def test_case(where: str, case: dict):
         assert result.axes[axis].score > score, f"{name} ({axis}): score {result.axes[axis].score} not above {score}"
     for axis, score in (expect.get("scores_below") or {}).items():
         assert result.axes[axis].score < score, f"{name} ({axis}): score {result.axes[axis].score} not below {score}"
+    route = result.transfer_route
+    for key, got_value in (("route", "route"), ("route_met", "met"), ("route_uncertain", "uncertain")):
+        if key in expect:
+            assert route is not None, f"{name}: no transfer route decided"
+            assert getattr(route, got_value) == expect[key], (
+                f"{name}: {key} is {getattr(route, got_value)!r}, expected {expect[key]!r}"
+            )

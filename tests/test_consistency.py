@@ -70,7 +70,10 @@ def test_every_rule_citation_resolves_on_every_day_the_rule_is_in_force(law):
 def test_every_source_is_cited_or_allowlisted(law):
     cited = set()
     for cites in itertools.chain(
-        (r.cites for r in law.rules), (r.cites for r in law.remedies.values()), (s.cites for s in law.exposure)
+        (r.cites for r in law.rules),
+        (r.cites for r in law.remedies.values()),
+        (s.cites for s in law.exposure),
+        (c.cites for p in law.transfer.periods for c in p.cases),  # the transfer route card cites them
     ):
         for cite in cites:
             cited.update(p.id for p in law.versions(cite))

@@ -14,7 +14,7 @@ from questions.loader import BANK_DIR, load_bank
 from questions.locales import LOCALES
 from scoring.loader import SCORING_DIR, load_law
 
-DATA = ["sources", "rules", "remedies.yaml", "exposure.yaml", "method.yaml", "definitions.yaml"]
+DATA = ["sources", "rules", "remedies.yaml", "exposure.yaml", "method.yaml", "definitions.yaml", "transfer.yaml"]
 
 
 @pytest.fixture()

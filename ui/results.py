@@ -21,6 +21,7 @@ from scoring.loader import Law
 from ui import charts, link, nav, state, widgets
 from ui.present import LEVEL_BADGES, colon, md
 from ui.state import t
+from ui.transfer_card import transfer_card
 
 
 def _toggle_remedy(remedy_id: str) -> None:
@@ -427,6 +428,7 @@ def results_page() -> None:
 
     _axis_cards(assessment, law, lang)
     _plan(assessment, lang)
+    transfer_card(assessment.transfer_route, law, lang, _sources)
     _downloads(assessment, answer_set, law)  # after the plan: on a phone its buttons stack four deep
     _find_out(assessment, law, lang)
     for note in assessment.notes:

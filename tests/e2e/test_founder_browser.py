@@ -24,6 +24,7 @@ from browsing import (
 from playwright.sync_api import Browser, Page, expect
 
 from scoring.engine import assess
+from scoring.loader import default_law
 
 pytestmark = pytest.mark.e2e
 
@@ -119,7 +120,7 @@ def test_answers_kept_in_the_browser_survive_a_reload_and_only_when_asked(page: 
     expect(page.get_by_text(f"Welcome back: the {len(answered)} answers kept in this browser are loaded.")).to_be_visible(
         timeout=TIMEOUT
     )
-    expect(page.get_by_role("heading", name=f"Step 2 of {len(BANK.sections)}", exact=False)).to_be_visible()
+    expect(page.get_by_role("heading", name=f"Step 2 of {len(default_law().bank.sections)}", exact=False)).to_be_visible()
     assert page.locator(".stProgress").inner_text() == progress
     expect(key(page, "keep_sidebar").get_by_role("checkbox")).to_be_checked()
 

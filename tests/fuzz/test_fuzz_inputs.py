@@ -173,7 +173,7 @@ def data_copy(tmp_path_factory):
     shutil.copytree(BANK_DIR, root / "bank")
     law_dir = root / "scoring"
     law_dir.mkdir()
-    for name in ("sources", "rules", "remedies.yaml", "exposure.yaml", "method.yaml", "definitions.yaml"):
+    for name in ("sources", "rules", "remedies.yaml", "exposure.yaml", "method.yaml", "definitions.yaml", "transfer.yaml"):
         src = SCORING_DIR / name
         (shutil.copytree if src.is_dir() else shutil.copy)(src, law_dir / name)
     return root

@@ -1,0 +1,180 @@
+"""The cross-border route the law requires on a date, decided from the answers (`scoring/transfer.yaml`).
+
+The decision is the table's: in the period covering the date, the first case whose test is not false
+decides, an unknown test deciding as the cautious reading. The rules that score a missing route use
+the conditions the loader generated from the same table, so `decide` only names the route, its reason
+and figures, and whether the route in place meets it; `gap_rules` are the fired findings of the case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from questions.conditions import FALSE, MAYBE, Compiled, compile_node, parse
+from questions.model import UNKNOWN
+from scoring.assessment import Threshold, TransferRoute, base_rule_id
+from scoring.loader import Law
+from scoring.model import TransferCase, TransferPeriod
+from scoring.plan import resolvable
+
+State = Mapping[str, tuple[int, Any]]
+
+
+@dataclass(frozen=True)
+class _Case:
+    case: TransferCase
+    test: Compiled | None
+    asks: frozenset[str]  # the questions its test reads
+
+
+@lru_cache(maxsize=4)
+def _compiled(law: Law) -> tuple[Compiled, dict[str, tuple[_Case, ...]]]:
+    assert law.transfer is not None
+    questions = law.bank.questions
+    transfers = compile_node(parse({law.transfer.transfers: True}, questions), questions)
+    periods: dict[str, tuple[_Case, ...]] = {}
+    for period in law.transfer.periods:
+        cases = []
+        for case in period.cases:
+            node = parse(case.when, questions, "", law.definitions) if case.when is not None else None
+            cases.append(_Case(case, compile_node(node, questions) if node else None, node.questions() if node else frozenset()))
+        periods[period.name] = tuple(cases)
+    return transfers, periods
+
+
+def period_on(law: Law, day: dt.date) -> TransferPeriod | None:
+    """The period of the route decision covering `day`, or None before the first."""
+    if law.transfer is None:
+        return None
+    return next((p for p in law.transfer.periods if p.in_force.covers(day)), None)
+
+
+def decide(
+    law: Law,
+    day: dt.date,
+    state: State,
+    fired: Iterable[str],
+) -> TransferRoute | None:
+    """The route for one answer set. `state` is the engine's evaluation state (visibility, value per
+    question) and `fired` the fired rule ids. None when the law has no route decision."""
+    table = law.transfer
+    if table is None:
+        return None
+    transfers, periods = _compiled(law)
+    leaves = transfers(state)
+    in_place_value = state.get(table.in_place, (FALSE, None))[1]
+    in_place = tuple(in_place_value) if isinstance(in_place_value, list) else ()
+    in_place_labels = tuple(law.bank.questions[table.in_place].choice(c).label for c in in_place)
+
+    def route(
+        route_id: str,
+        reason: Any,
+        *,
+        case: TransferCase | None = None,
+        uncertain: bool = False,
+        unknowns: tuple[str, ...] = (),
+    ) -> TransferRoute:
+        kind = table.routes[route_id]
+        if not kind.satisfied_by:
+            met: bool | None = None
+        else:
+            met = in_place_value != UNKNOWN and any(c in kind.satisfied_by for c in in_place)
+            if in_place_value == UNKNOWN:
+                uncertain, unknowns = True, (*unknowns, table.in_place)
+        gap = {case.gap} if case is not None and case.gap else set()
+        citations = resolvable(law, case.cites, day) if case else ()
+        return TransferRoute(
+            as_of=day,
+            route=route_id,
+            label=kind.label,
+            reason=reason,
+            in_place=in_place,
+            in_place_labels=in_place_labels,
+            met=met,
+            uncertain=uncertain,
+            unknowns=unknowns,
+            thresholds=_thresholds(law, case),
+            citations=citations,
+            gap_rules=tuple(r for r in fired if base_rule_id(r) in gap),
+        )
+
+    if leaves == FALSE:
+        return route("no_transfer", table.no_transfer)
+    period = period_on(law, day)
+    if period is None:
+        return route("not_required", table.no_period, uncertain=leaves == MAYBE)
+    asked: set[str] = {table.transfers} if leaves == MAYBE else set()
+    for c in periods[period.name]:
+        result = c.test(state) if c.test is not None else None
+        asked |= c.asks
+        if result == FALSE:
+            continue
+        uncertain = leaves == MAYBE or result == MAYBE
+        unknowns = tuple(q for q in _in_bank_order(law, asked) if _unknown(state, q)) if uncertain else ()
+        return route(c.case.route, c.case.reason, case=c.case, uncertain=uncertain, unknowns=unknowns)
+    raise AssertionError("the loader makes every period end with a case that takes every transfer left")
+
+
+def _unknown(state: State, qid: str) -> bool:
+    visible, value = state.get(qid, (FALSE, None))
+    return visible != FALSE and value == UNKNOWN
+
+
+def _in_bank_order(law: Law, qids: set[str]) -> list[str]:
+    return [q for q in law.bank.questions if q in qids]
+
+
+def _thresholds(law: Law, case: TransferCase | None) -> tuple[Threshold, ...]:
+    if case is None:
+        return ()
+    out = []
+    for t in case.thresholds:
+        provision_id, _, figure = t.figure.rpartition(".")
+        provision = law.provisions[provision_id]
+        value = provision.figures[figure]
+        assert isinstance(value, int | float)
+        out.append(Threshold(provision_id, figure, int(value), provision.confidence, t.text))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class RouteWords:
+    """The route as every surface words it (plain text; each surface escapes it its own way)."""
+
+    title: str
+    status: str
+    status_key: str  # transfer_met, transfer_missing or transfer_nothing_needed
+    because: str
+    in_place: str
+    thresholds: str | None
+    unknowns: str | None
+
+
+def route_words(route: TransferRoute, law: Law, lang: str) -> RouteWords:
+    """The card's, the reports' and the terminal's sentences for a route, in one language."""
+    from questions.locales import style
+    from questions.strings import tr
+
+    def say(key: str, **kw: Any) -> str:
+        return tr("common", key, lang, **kw)
+
+    status_key = "transfer_nothing_needed" if route.met is None else ("transfer_met" if route.met else "transfer_missing")
+    routes = ", ".join(label.get(lang) for label in route.in_place_labels) or say("transfer_in_place_none")
+    figures = "; ".join(
+        f"{style(lang).number(th.value)} ({th.text.get(lang)}) {say('confidence_mark', mark=th.confidence)}"
+        for th in route.thresholds
+    )
+    asked = ", ".join(law.bank.questions[q].text.get(lang) for q in route.unknowns)
+    return RouteWords(
+        title=say("transfer_title", date=route.as_of.isoformat(), route=route.label.get(lang)),
+        status=say(status_key),
+        status_key=status_key,
+        because=say("transfer_because", reason=route.reason.get(lang)),
+        in_place=say("transfer_in_place", routes=routes),
+        thresholds=say("transfer_thresholds", figures=figures) if figures else None,
+        unknowns=say("transfer_rests_on_unknowns", questions=asked) if route.uncertain and asked else None,
+    )

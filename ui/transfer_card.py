@@ -1,0 +1,39 @@
+"""The cross-border route card on the Results page: the route the law requires as of the date, why,
+the figures it applied, and whether the route in place meets it (`Assessment.transfer_route`, worded
+by `scoring.transfer.route_words`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+import streamlit as st
+
+from scoring.assessment import TransferRoute
+from scoring.loader import Law
+from scoring.transfer import route_words
+from ui.present import md
+
+_BADGE: dict[str, Literal["green", "red"]] = {
+    "transfer_met": "green",
+    "transfer_nothing_needed": "green",
+    "transfer_missing": "red",
+}
+
+
+def transfer_card(route: TransferRoute | None, law: Law, lang: str, sources: Callable[..., None]) -> None:
+    """Draw the card; nothing when no personal information leaves China. `sources` draws citations
+    the way the rest of the page does (opened on demand)."""
+    if route is None or not route.applies:
+        return
+    words = route_words(route, law, lang)
+    with st.container(border=True, key="transfer_route"):
+        st.subheader(md(words.title), anchor=False)
+        st.badge(md(words.status), color=_BADGE[words.status_key])
+        lines = [md(words.because), md(words.in_place)]
+        if words.thresholds:
+            lines.append(md(words.thresholds))
+        if words.unknowns:
+            lines.append(f":orange[{md(words.unknowns)}]")
+        st.markdown("\n\n".join(lines))
+        sources(route.citations, "transfer_sources", lang)
