@@ -175,3 +175,15 @@ def test_a_retired_question_may_not_be_asked_again(tmp_path: Path) -> None:
     index.write_text(index.read_text(encoding="utf-8").replace("  cross_border_mechanism:", "  cross_border:"), encoding="utf-8")
     with pytest.raises(DataError, match="is retired but still asked"):
         load_bank(tmp_path / "bank")
+
+
+def test_the_batch_names_the_same_route_as_the_engine_row_by_row() -> None:
+    import pandas as pd
+
+    from scoring.frame import assess_frame
+
+    rng = random.Random(2024)
+    for day in DATES:
+        rows = [_random_answers(rng) for _ in range(120)]
+        got = assess_frame(pd.DataFrame(rows), day)["transfer_route"].tolist()
+        assert got == [assess(r, day, rank_remedies=False).transfer_route.route for r in rows], day
