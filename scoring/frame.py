@@ -279,7 +279,8 @@ def _program(law: Law, day: dt.date) -> _Program:
     scoring_plan = plan(law, day)
     index = compiler.index
     routes: tuple[str, ...] = ()
-    transfers_slot, route_cases = None, ()
+    transfers_slot: int | None = None
+    route_cases: tuple[tuple[int, int | None], ...] = ()
     if law.transfer is not None:
         routes = tuple(law.transfer.routes)
         transfers_slot = compiler.node(parse({law.transfer.transfers: True}, law.bank.questions))
