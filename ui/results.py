@@ -13,12 +13,13 @@ import streamlit as st
 from questions.answers import AnswerSet, answer_words
 from questions.model import Bank
 from questions.strings import tr
-from scoring.assessment import Assessment, AxisScore, Citation, Finding, PlanStep, RemedyEffect
+from scoring.assessment import Assessment, AxisScore, Finding, PlanStep, RemedyEffect
 from scoring.axes import AXES, LIKELIHOOD_LABELS, SEVERITY_LABELS, level
 from scoring.engine import Incomplete, assess, assess_answers
 from scoring.errors import AnswersError
 from scoring.loader import Law
 from ui import charts, link, nav, state, widgets
+from ui.citations import sources as _sources
 from ui.present import LEVEL_BADGES, colon, md
 from ui.state import t
 from ui.transfer_card import transfer_card
@@ -146,26 +147,6 @@ def _find_out(assessment: Assessment, law: Law, lang: str) -> None:
                 for q, after in assessment.find_out.items()
             )
         )
-
-
-def _citation(c: Citation, lang: str) -> str:
-    """One cited provision as Markdown: its label, confidence mark, summary and what is not modelled."""
-    color = "gray" if c.confidence == "V" else "orange"  # every citation shows its mark, V included
-    mark = f" :{color}-badge[{md(t('confidence_' + c.confidence))}]"
-    text = f"**{md(c.label(lang))}**{mark}\n\n{md(c.summary.get(lang))}"
-    if c.not_modelled is not None:
-        text += f"\n\n_{md(t('not_modelled', text=c.not_modelled.get(lang)))}_"
-    return text
-
-
-def _sources(citations: tuple[Citation, ...], key: str, lang: str) -> None:
-    """The citations behind a finding or a measure, in an expander drawn only once it is opened: the
-    results page holds dozens of them, and drawing them all made it slow to show."""
-    if not citations:
-        return
-    box = st.expander(t("sources_n", n=len(citations)), icon=":material/gavel:", key=key, on_change="rerun")
-    if box.open:
-        box.markdown("\n\n".join(_citation(c, lang) for c in citations))
 
 
 def _fired_by(f: Finding, bank: Bank, lang: str) -> str:
@@ -428,7 +409,7 @@ def results_page() -> None:
 
     _axis_cards(assessment, law, lang)
     _plan(assessment, lang)
-    transfer_card(assessment.transfer_route, law, lang, _sources)
+    transfer_card(assessment.transfer_route, law, lang)
     _downloads(assessment, answer_set, law)  # after the plan: on a phone its buttons stack four deep
     _find_out(assessment, law, lang)
     for note in assessment.notes:

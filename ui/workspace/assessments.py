@@ -24,6 +24,7 @@ from store.access import allowed as access_allowed
 from store.actions import FIELDS as ACTION_FIELDS
 from ui import nav, state
 from ui.present import LEVEL_BADGES, level_label, md
+from ui.transfer_card import transfer_card
 from ui.workspace import access, compare, evidence, forms, history
 from ui.workspace import link as wl
 from ui.workspace import messages as msg
@@ -665,6 +666,7 @@ def assessment_page() -> None:
             st.info(md(t("ws_incomplete", n=result.count)), icon=":material/pending_actions:")
         else:
             _scores(result, actions)
+            transfer_card(result.transfer_route, state.law(), state.lang(), key="ws_transfer_route")
             _rules_changed(db, saved, result)
             _downloads(db, saved)
         evidence.signoff_section(db, saved)
