@@ -211,7 +211,12 @@ class PipiaSections:
         )
         basis = self.cite_lines(BASIS)
         blocks = (
-            Block(heading=self.w("scope_basis"), items=basis, key="basis"),
+            Block(
+                heading=self.w("scope_basis"),
+                text="" if basis else self.w("scope_no_basis", as_of=c.law_as_of.isoformat()),
+                items=basis,
+                key="basis",
+            ),
             Block(
                 heading=self.w("scope_facts"), table=facts, blanks=self.blank("blank_activities", "blank_assessors"), key="facts"
             ),
