@@ -45,6 +45,7 @@ EAST_ASIAN_FONT = "Microsoft YaHei"
 LATIN_FONT = "Calibri"
 TABLE_TEXT = "Table Text"  # the paragraph style of table cells; its id is "TableText"
 MAX_LOGO_PIXELS = 4096 * 4096
+MAX_PROPERTY = 255  # characters in a core property such as the title (python-docx refuses more)
 # Characters a Word document cannot hold (XML 1.0), and the controls that reorder text on screen.
 _UNFIT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
 
@@ -594,7 +595,8 @@ def _furniture(w: Writer, c: ReportContent) -> None:
         elif part:
             w.run(pages, part, color=MUTED, size=8)
     props = w.doc.core_properties
-    props.title = word_text(" — ".join(part for part in (c.document_title(), c.display_name, c.title) if part.strip()))
+    title = word_text(" — ".join(part for part in (c.document_title(), c.display_name, c.title) if part.strip()))
+    props.title = title if len(title) <= MAX_PROPERTY else title[: MAX_PROPERTY - 1] + "…"
     props.subject = c.t("doc_subject")
     props.keywords = c.t("doc_keywords")
     props.language = c.t("lang_tag")

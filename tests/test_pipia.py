@@ -27,10 +27,11 @@ from scoring.assessment import Assessment, Threshold, TransferRoute
 from scoring.engine import assess
 from scoring.loader import default_law
 from scoring.plan import citation
-from tests.exports import markdown_text, seen_text
+from tests.exports import assert_valid, markdown_text, seen_text
 from tests.test_injection import COMPANY, PAYLOADS, _rendered_is_inert
 from tests.test_report import squash
 from tests.test_report_cli import run_cli
+from tests.test_report_unicode import HARD
 from tests.test_workspace_app import clock, db, open_on, password_hash, seeded, unlocked  # noqa: F401 (fixtures)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -203,6 +204,16 @@ def test_user_text_is_shown_literally_in_every_format(fmt, article_answers) -> N
             assert seen.count(squash(payload)) >= 3  # the company, the consultancy and the note
         if fmt.key == "md":
             _rendered_is_inert(data.decode("utf-8"))
+
+
+@pytest.mark.parametrize("fmt", FORMATS, ids=[f.key for f in FORMATS])
+def test_any_typed_text_builds_a_valid_file(fmt, healthtech) -> None:
+    """The company, a note and the consultancy's name: lone surrogates, controls, right-to-left, very long."""
+    assessment, answers, _ = healthtech
+    for i, text in enumerate(HARD):
+        lang = LOCALES[i % len(LOCALES)]
+        answer_set = AnswerSet(answers, text, lang, notes={"people_count": text} if text.strip() else {})
+        assert_valid(fmt, fmt.build(assessment, answer_set, Branding(name=text), template="pipia"))
 
 
 @pytest.mark.parametrize("fmt", FORMATS, ids=[f.key for f in FORMATS])
