@@ -30,9 +30,10 @@ from scoring.assessment import Assessment, TransferRoute
 from scoring.loader import Law, default_law
 from scoring.plan import resolvable
 
-# The provisions that require the assessment and say what it looks at; an id the loaded law lacks (or that is
-# not in force on the date) is left out.
-BASIS = ("pipl.55-56", "xb.scc.2023.pipia")
+# The provisions that require the assessment and say what it looks at, the second for a transfer abroad only; an
+# id the loaded law lacks (or that is not in force on the date) is left out.
+BASIS = ("pipl.55-56",)
+TRANSFER_BASIS = ("xb.scc.2023.pipia",)
 # The questions each section shows, in this order; one the bank lacks is left out (and said, for the
 # cross-border ones, which other work adds: see `questions_missing`).
 PURPOSE_QUESTIONS = (
@@ -196,6 +197,10 @@ class PipiaSections:
             return route.applies
         return self.answered("cross_border") in (True, UNKNOWN)
 
+    @property
+    def basis(self) -> tuple[str, ...]:
+        return BASIS + TRANSFER_BASIS if self.transfers else BASIS
+
     # -- sections ---------------------------------------------------------------------------------------
 
     def scope(self) -> tuple[str, tuple[Block, ...]]:
@@ -209,7 +214,7 @@ class PipiaSections:
             ),
             (30, 70),
         )
-        basis = self.cite_lines(BASIS)
+        basis = self.cite_lines(self.basis)
         blocks = (
             Block(
                 heading=self.w("scope_basis"),
@@ -342,7 +347,7 @@ class PipiaSections:
     def sources(self) -> tuple[str, tuple[Block, ...]]:
         c = self.c
         route = self.assessment.transfer_route
-        ids = [*BASIS, *(x.id for x in route.citations)] if route is not None else list(BASIS)
+        ids = [*self.basis, *(x.id for x in route.citations)] if route is not None else list(self.basis)
         return self.w("sources_intro", as_of=c.law_as_of.isoformat()), (
             Block(text=c.t("confidence_legend"), items=self.cite_lines(dict.fromkeys(ids)), key="cited"),
         )

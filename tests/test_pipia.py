@@ -22,7 +22,7 @@ from questions.model import Text
 from questions.strings import load_strings, tr
 from report.__main__ import main
 from report.formats import TEMPLATES, downloads, export_format, report_template
-from report.pipia import BASIS, build_pipia
+from report.pipia import BASIS, TRANSFER_BASIS, build_pipia
 from scoring.assessment import Assessment, Threshold, TransferRoute
 from scoring.engine import assess
 from scoring.loader import default_law
@@ -144,8 +144,11 @@ def test_only_provisions_the_law_holds_are_cited(healthtech):
     assessment, answers, company = healthtech
     content = build_pipia(assessment, AnswerSet(answers, company, "en"), law=LAW)
     basis = next(s for s in content.sections if s.key == "scope").blocks[0].items
-    held = [c for c in BASIS if LAW.resolve(c, assessment.law_as_of) is not None]
+    held = [c for c in BASIS + TRANSFER_BASIS if LAW.resolve(c, assessment.law_as_of) is not None]
     assert "pipl.55-56" in held and len(basis) == len(held)  # a missing id (xb.scc.2023.pipia before it lands) is left out
+    staying = dataclasses.replace(assessment, transfer_route=route("no_transfer", met=None))
+    content = build_pipia(staying, AnswerSet(answers, company, "en"), law=LAW)
+    assert len(next(s for s in content.sections if s.key == "scope").blocks[0].items) == 1  # no transfer: PIPL alone
 
 
 # -- the transfer route ---------------------------------------------------------------------------------------
