@@ -155,6 +155,7 @@ class Block:
     table: TableView | None = None
     items: tuple[str, ...] = ()
     key: str = ""  # what it holds, for writers that take parts of an appendix (the workbook)
+    blanks: tuple[str, ...] = ()  # what the reader must still write in, each already marked as a blank
 
 
 @dataclass(frozen=True)
@@ -279,6 +280,14 @@ class ReportContent:
     made_with: str = ""  # the line naming the tool and its versions ("" in a white-label report)
     drift: DriftView | None = None  # scored under other rules than today's: what moved
     counts: str = ""  # the summary's line of counts (findings, unknowns, measures or plan steps)
+    doc_title: str = ""  # the document's title: "" for the report's own (see `document_title`)
+    # A template other than the report (the PIPIA, report/pipia.py) gives its body here: the writers print the
+    # cover, then these sections, instead of the report's summary, findings, plan, answers and sources.
+    sections: tuple[AppendixView, ...] = ()
+
+    def document_title(self) -> str:
+        """The title on the cover, in the running header and in the file's properties."""
+        return self.doc_title or self.t("doc_title")
 
     def t(self, key: str, **values: object) -> str:
         """A report string in this report's language (without the tool's name in a white-label report)."""

@@ -337,9 +337,10 @@ def _compare(assessment: Assessment, then: Assessment, law: Law, lang: str) -> N
 
 
 def _downloads(assessment: Assessment, answer_set: AnswerSet, law: Law) -> None:
-    from report.formats import FORMATS, file_name  # the writers load only when a file is asked for
+    """The answers file, then each report template's downloads (the report, then the PIPIA) a row each."""
+    from report.formats import downloads, file_name  # the writers load only when a file is asked for
 
-    offered = [fmt for fmt in FORMATS if fmt.results_label]  # the workbook is a consultant's
+    (report, offered), *others = downloads(workspace=False)  # the workbook is a consultant's
 
     branding = link.current().branding()  # e.g. the consultancy's cover while a workspace assessment is open
     columns = st.columns(1 + len(offered))
@@ -353,18 +354,20 @@ def _downloads(assessment: Assessment, answer_set: AnswerSet, law: Law) -> None:
         icon=":material/download:",
         width="stretch",
     )
-    for column, fmt in zip(columns[1:], offered, strict=True):
-        assert fmt.results_label is not None  # `offered` has only those
-        column.download_button(
-            t(fmt.results_label),
-            data=partial(fmt.build, assessment, answer_set, branding, law=law),  # built only when clicked
-            file_name=file_name(fmt, assessment.law_as_of, answer_set.lang),
-            mime=fmt.mime,
-            key=fmt.results_label,
-            on_click="ignore",
-            icon=fmt.icon,
-            width="stretch",
-        )
+    rows = [(report, offered, columns[1:])] + [(tpl, more, st.columns(1 + len(more))[1:]) for tpl, more in others]
+    for template, buttons, cells in rows:
+        for column, (fmt, label) in zip(cells, buttons, strict=True):
+            parts = () if template.is_default else (template.key,)
+            column.download_button(
+                t(label),
+                data=partial(fmt.build, assessment, answer_set, branding, law=law, template=template.key),  # built when clicked
+                file_name=file_name(fmt, assessment.law_as_of, answer_set.lang, *parts),
+                mime=fmt.mime,
+                key=label,
+                on_click="ignore",
+                icon=fmt.icon,
+                width="stretch",
+            )
 
 
 def _not_ready(law: Law, lacking: Incomplete, lang: str) -> None:
