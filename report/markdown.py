@@ -110,6 +110,8 @@ def _contents(c: ReportContent) -> list[str]:
         names = [c.t("sec_summary")]
         if c.plan is not None:
             names.append(c.t("sec_first"))
+        if c.transfer is not None:
+            names.append(c.transfer.heading)
         names.append(c.t("sec_findings"))
         if c.plan is None or c.actions_table is not None:
             names.append(c.t("sec_plan"))
@@ -214,6 +216,10 @@ def render_markdown(c: ReportContent) -> str:
         out += [md_escape(c.first_measure), ""]
 
     out += _first(c)
+    if c.transfer is not None:  # the cross-border route, as the Results card says it
+        out += [f"## {md_escape(c.transfer.heading)}", ""]
+        out += [f"{md_escape(line)}\n" for line in c.transfer.lines]
+        out += [f"- {md_escape(label)}" for label in c.transfer.cited] + [""]
     out += [f"## {md_escape(t('sec_findings'))}", ""]
     for a in c.axes:
         out += [f"### {md_escape(t('axis_heading', axis=a.label, level=a.level_label, score=a.score))}", ""]

@@ -477,6 +477,18 @@ def _drift(pdf: ReportPDF, c: ReportContent) -> None:
     pdf.ln(2)
 
 
+def _transfer(pdf: ReportPDF, c: ReportContent) -> None:
+    """The cross-border route as of the date, as the Results card says it, with its sources."""
+    if c.transfer is None:
+        return
+    pdf.ln(4)
+    pdf.heading(c.transfer.heading)
+    for line in c.transfer.lines:
+        pdf.para(line, size=9.5, gap=1.5)
+    for label in c.transfer.cited:
+        pdf.para(label, size=8.5, color=MUTED, gap=0.5)
+
+
 def _first(pdf: ReportPDF, c: ReportContent) -> None:
     """What to do first: the plan's steps in order, each with its measures and the scores after it; then the
     measures in no step, each reason said once."""
@@ -817,6 +829,7 @@ def write_pdf(content: ReportContent) -> bytes:
     else:
         _summary(pdf, content)
         _first(pdf, content)
+        _transfer(pdf, content)
         _findings(pdf, content)
         _unknowns_and_notes(pdf, content)
         _plan(pdf, content)

@@ -347,6 +347,17 @@ def _measure_runs(c: ReportContent, m: MeasureView) -> list[tuple[str, Color, bo
     return runs
 
 
+def _transfer(w: Writer, c: ReportContent) -> None:
+    """The cross-border route as of the date, as the Results card says it, with its sources."""
+    if c.transfer is None:
+        return
+    w.heading(c.transfer.heading)
+    for line in c.transfer.lines:
+        w.para(line)
+    for label in c.transfer.cited:
+        w.para(label, color=MUTED)
+
+
 def _first(w: Writer, c: ReportContent) -> None:
     """What to do first: the plan's steps, then the measures in none of them with each reason once."""
     plan = c.plan
@@ -620,6 +631,7 @@ def write_docx(c: ReportContent) -> bytes:
     else:
         _summary(w, c)
         _first(w, c)
+        _transfer(w, c)
         _findings(w, c)
         _plan(w, c)
         _answers(w, c)
