@@ -3,7 +3,7 @@ subcommands. The `python -m scoring|report|store` forms keep working; this only 
 
     pirisk app [streamlit options]        the browser app on http://127.0.0.1:8501
     pirisk score FILE [--as-of --lang --format]
-    pirisk report FILE -o OUT.pdf [--lang --as-of --format --white-label]
+    pirisk report FILE -o OUT.pdf [--lang --as-of --format --template --white-label]
     pirisk batch IN.csv -o OUT.csv [--as-of --remedies]
     pirisk sources [--as-of --lang --format]
     pirisk check

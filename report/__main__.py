@@ -1,5 +1,5 @@
-"""The report CLI: `python -m report FILE -o OUT.pdf [--lang] [--as-of] [--format]`, in any format of the export
-registry (report/formats.py). User mistakes exit 2 with one line."""
+"""The report CLI: `python -m report FILE -o OUT.pdf [--lang] [--as-of] [--format] [--template]`, in any format of
+the export registry (report/formats.py), of the consultant's report or the PIPIA. User mistakes exit 2 with one line."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from cli import fail as _fail
 from cli import parse_date, run_main, same_file, write_atomic
 from cli import today_or as _today_or
 from questions.locales import LOCALES
-from report.formats import FORMAT_KEYS, FORMATS, ExportFormat, export_format, format_for_suffix
+from report.formats import FORMAT_KEYS, FORMATS, TEMPLATE_KEYS, ExportFormat, export_format, format_for_suffix, report_template
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,6 +23,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=LOCALES, help="report language (default: the file's)")
     parser.add_argument("--as-of", type=parse_date, help="law as of this date (default: the file's law_as_of, else today)")
     parser.add_argument("--format", choices=FORMAT_KEYS, help="default: from the output's suffix (.md is Markdown), else pdf")
+    parser.add_argument(
+        "--template",
+        choices=TEMPLATE_KEYS,
+        default=TEMPLATE_KEYS[0],
+        help="report (default): the exposure assessment; pipia: the personal information protection impact assessment",
+    )
     parser.add_argument(
         "--white-label", action="store_true", help="a report to send as it is: no tool name and no internal notes"
     )
@@ -47,6 +53,9 @@ def run(args: argparse.Namespace) -> int:
     from scoring.engine import assess
 
     fmt = _format(args)
+    template = report_template(args.template)
+    if fmt.key not in template.formats:
+        return _fail(f"the {template.key} template has no {fmt.key} format; use one of {', '.join(template.formats)}")
     to_stdout = args.output in (None, "-")
     if not fmt.is_text and to_stdout:
         return _fail(f"a {fmt.key.upper()} needs an output file: add -o OUT{fmt.suffix} (or use --format {TO_STDOUT.key})")
@@ -55,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     file = read_answers(args.file)
     answer_set = file.replace(lang=args.lang or file.lang)
     assessment = assess(file.answers, args.as_of or file.law_as_of or _today_or(None))
-    data = fmt.build(assessment, answer_set, Branding(white_label=True) if args.white_label else None)
+    data = fmt.build(assessment, answer_set, Branding(white_label=True) if args.white_label else None, template=template.key)
     if to_stdout:
         sys.stdout.write(data.decode("utf-8"))
         return 0

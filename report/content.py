@@ -26,6 +26,7 @@ from scoring.axes import AXES, LIKELIHOOD_LABELS, SEVERITY_LABELS, level
 from scoring.engine import visibility
 from scoring.loader import Law, default_law
 from scoring.model import Method
+from scoring.transfer import route_words
 
 __all__ = ["ANSWERED", "HIDDEN", "UNANSWERED", "UNKNOWN_ANSWER", "ReportContent", "build_content"]
 
@@ -155,6 +156,7 @@ class Block:
     table: TableView | None = None
     items: tuple[str, ...] = ()
     key: str = ""  # what it holds, for writers that take parts of an appendix (the workbook)
+    blanks: tuple[str, ...] = ()  # what the reader must still write in, each already marked as a blank
 
 
 @dataclass(frozen=True)
@@ -217,6 +219,16 @@ class PlanView:
 
 
 @dataclass(frozen=True)
+class TransferView:
+    """The cross-border route as of the date (issue 23), worded as the Results card words it
+    (`scoring.transfer.route_words`), with the labels of the provisions it rests on."""
+
+    heading: str
+    lines: tuple[str, ...]
+    cited: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class AxisDrift:
     """An axis whose score moved between the rules a saved assessment was scored under and today's."""
 
@@ -272,6 +284,7 @@ class ReportContent:
     appendices: tuple[AppendixView, ...] = ()
     logo: bytes | None = None  # the consultancy's logo for the cover, when its bytes are a PNG or a JPEG
     plan: PlanView | None = None  # "What to do first", when the assessment carries a plan
+    transfer: TransferView | None = None  # the cross-border route, when information leaves China
     white_label: bool = False  # no tool name, no internal notes: a report to send as it is
     summary_text: str = ""  # the consultant's executive summary (user text)
     scope_text: str = ""  # the consultant's scope of the assessment (user text)
@@ -279,6 +292,14 @@ class ReportContent:
     made_with: str = ""  # the line naming the tool and its versions ("" in a white-label report)
     drift: DriftView | None = None  # scored under other rules than today's: what moved
     counts: str = ""  # the summary's line of counts (findings, unknowns, measures or plan steps)
+    doc_title: str = ""  # the document's title: "" for the report's own (see `document_title`)
+    # A template other than the report (the PIPIA, report/pipia.py) gives its body here: the writers print the
+    # cover, then these sections, instead of the report's summary, findings, plan, answers and sources.
+    sections: tuple[AppendixView, ...] = ()
+
+    def document_title(self) -> str:
+        """The title on the cover, in the running header and in the file's properties."""
+        return self.doc_title or self.t("doc_title")
 
     def t(self, key: str, **values: object) -> str:
         """A report string in this report's language (without the tool's name in a white-label report)."""
@@ -605,6 +626,7 @@ def build_content(
         appendices=appendices,
         logo=branding.logo if branding and branding.logo_kind() else None,
         plan=plan,
+        transfer=_transfer_view(assessment, law, lang),
         white_label=white,
         summary_text=extras.summary.strip(),
         scope_text=extras.scope.strip(),
@@ -616,6 +638,15 @@ def build_content(
         counts=counts,
     )
     return _unbranded_view(content, lang) if white else content
+
+
+def _transfer_view(assessment: Assessment, law: Law, lang: str) -> TransferView | None:
+    route = assessment.transfer_route
+    if route is None or not route.applies:
+        return None
+    words = route_words(route, law, lang)
+    lines = (f"{words.status}. {words.because}", words.in_place, *(w for w in (words.thresholds, words.unknowns) if w))
+    return TransferView(words.title, lines, tuple(c.marked(lang) for c in route.citations))
 
 
 def _plan_view(plan: ActionPlan, views: tuple[MeasureView, ...], labels: Mapping[str, str], lang: str) -> PlanView:

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:  # the content (and the engine behind it) loads only when a file is made
     from deliverable.branding import Branding
@@ -58,15 +58,52 @@ class ExportFormat:
         assessed_on: dt.date | None = None,
         law: Law | None = None,
         extras: ReportExtras | None = None,
+        template: str = "report",
     ) -> bytes:
         """The report of `assessment`, scored from `answer_set`, in the set's language, as this format's bytes:
-        its content built once (report.content.build_content), then written. `branding` is the consultancy's
-        name and logo for the cover, `extras` what a consultant's report adds (deliverable/extras.py) and
-        `assessed_on` (default today) the day the report says it was made."""
-        from report.content import build_content
-
-        content = build_content(assessment, answer_set, assessed_on=assessed_on, law=law, branding=branding, extras=extras)
+        its content built once by the template (`TEMPLATES`: the consultant's report by default, or the PIPIA),
+        then written. `branding` is the consultancy's name and logo for the cover, `extras` what a consultant's
+        report adds (deliverable/extras.py) and `assessed_on` (default today) the day the report says it was made."""
+        chosen = report_template(template)
+        if self.key not in chosen.formats:
+            raise ValueError(f"the {chosen.key} template has no {self.key} format; use one of {', '.join(chosen.formats)}")
+        content = chosen.build(assessment, answer_set, assessed_on=assessed_on, law=law, branding=branding, extras=extras)
         return self.write(content)
+
+
+class ContentBuilder(Protocol):
+    """A template's content: `report.content.build_content`'s signature."""
+
+    def __call__(
+        self,
+        assessment: Assessment,
+        answer_set: AnswerSet,
+        *,
+        assessed_on: dt.date | None = None,
+        law: Law | None = None,
+        branding: Branding | None = None,
+        extras: ReportExtras | None = None,
+    ) -> ReportContent: ...
+
+
+@dataclass(frozen=True)
+class ReportTemplate:
+    """What a report says: its content builder (`"module:function"`, loaded on the first file) and the formats
+    whose writers print it. The writers render any template: a template other than the report gives its body
+    as `ReportContent.sections`."""
+
+    key: str  # the --template value
+    builder: str
+    formats: tuple[str, ...]  # the export formats (keys) it is offered in, in FORMATS' order
+
+    def build(self, assessment: Assessment, answer_set: AnswerSet, **kwargs: Any) -> ReportContent:
+        module, name = self.builder.split(":")
+        build: ContentBuilder = getattr(importlib.import_module(module), name)
+        return build(assessment, answer_set, **kwargs)
+
+    @property
+    def is_default(self) -> bool:
+        return self is TEMPLATES[0]
 
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -91,6 +128,40 @@ FORMATS: tuple[ExportFormat, ...] = (
     ExportFormat("xlsx", ".xlsx", XLSX_MIME, "report.workbook:write_workbook", ":material/table_view:", "ws_download_workbook"),
 )
 FORMAT_KEYS: tuple[str, ...] = tuple(f.key for f in FORMATS)
+# The first is the default: the consultant's report. The PIPIA (report/pipia.py) is the personal-information
+# protection impact assessment, filled from the answers, in the formats a company files (not the workbook).
+TEMPLATES: tuple[ReportTemplate, ...] = (
+    ReportTemplate("report", "report.content:build_content", FORMAT_KEYS),
+    ReportTemplate("pipia", "report.pipia:build_pipia", ("pdf", "docx", "md")),
+)
+TEMPLATE_KEYS: tuple[str, ...] = tuple(t.key for t in TEMPLATES)
+
+
+def report_template(key: str) -> ReportTemplate:
+    for t in TEMPLATES:
+        if t.key == key:
+            return t
+    raise KeyError(key)
+
+
+def download_label(fmt: ExportFormat, template: ReportTemplate, *, workspace: bool) -> str | None:
+    """The label key (and widget key) of the download button for `template` in `fmt`: on the workspace's
+    Assessment page, or on the Results page; None when that page does not offer it. Another template's keys are
+    the report's with `_<template>` after them (`download_pdf_pipia`)."""
+    base = fmt.workspace_label if workspace else fmt.results_label
+    if base is None or fmt.key not in template.formats:
+        return None
+    return base if template.is_default else f"{base}_{template.key}"
+
+
+def downloads(*, workspace: bool) -> tuple[tuple[ReportTemplate, tuple[tuple[ExportFormat, str], ...]], ...]:
+    """Each template with its formats a page offers and their buttons' label keys, templates in order."""
+    rows = []
+    for template in TEMPLATES:
+        offered = tuple((f, label) for f in FORMATS if (label := download_label(f, template, workspace=workspace)))
+        if offered:
+            rows.append((template, offered))
+    return tuple(rows)
 
 
 def export_format(key: str) -> ExportFormat:

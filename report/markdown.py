@@ -64,6 +64,9 @@ def _appendix(a: AppendixView) -> list[str]:
             out.append("")
         if block.table is not None:
             out += _plain_table(block.table)
+        if block.blanks:  # to write in by hand: in bold, so that none is missed
+            out += [f"- **{md_escape(blank)}**" for blank in block.blanks]
+            out.append("")
     return out
 
 
@@ -101,13 +104,20 @@ def _paragraphs(text: str) -> list[str]:
 
 def _contents(c: ReportContent) -> list[str]:
     """The sections in order (a Markdown reader has no pages; GitHub builds its own outline too)."""
-    names = [c.t("sec_summary")]
-    if c.plan is not None:
-        names.append(c.t("sec_first"))
-    names.append(c.t("sec_findings"))
-    if c.plan is None or c.actions_table is not None:
-        names.append(c.t("sec_plan"))
-    names += [c.t("sec_answers"), c.t("sec_sources"), *(a.title for a in c.appendices), c.t("sec_about")]
+    if c.sections:  # a document template
+        names = [*(s.title for s in c.sections), c.t("sec_about")]
+    else:
+        names = [c.t("sec_summary")]
+        if c.plan is not None:
+            names.append(c.t("sec_first"))
+        if c.transfer is not None:
+            names.append(c.transfer.heading)
+        names.append(c.t("sec_findings"))
+        if c.plan is None or c.actions_table is not None:
+            names.append(c.t("sec_plan"))
+        names += [c.t("sec_answers"), c.t("sec_sources"), *(a.title for a in c.appendices), c.t("sec_about")]
+    if c.sections:  # numbered in their titles already
+        return [f"**{md_escape(c.t('sec_contents'))}**", "", *(f"- {md_escape(n)}" for n in names), ""]
     return [f"**{md_escape(c.t('sec_contents'))}**", "", *(f"{i}. {md_escape(n)}" for i, n in enumerate(names, 1)), ""]
 
 
@@ -166,7 +176,7 @@ def render_markdown(c: ReportContent) -> str:
     """The report content as GitHub-flavoured Markdown: the same findings, measures, actions, notes, answers,
     sources and appendices as the PDF, without the charts. User-typed text is escaped so that it shows literally."""
     t = c.t
-    out = [f"# {md_escape(t('doc_title'))}", "", f"*{md_escape(c.kicker)}*", ""]
+    out = [f"# {md_escape(c.document_title())}", "", f"*{md_escape(c.kicker)}*", ""]
     out += [f"**{md_escape(c.display_name)}**", ""]
     if c.title.strip():
         out += [md_escape(c.title), ""]
@@ -174,6 +184,10 @@ def render_markdown(c: ReportContent) -> str:
     out += [f"> {md_escape(t('about_disclaimer', as_of=c.law_as_of.isoformat()))}", ""]
 
     out += _contents(c)
+    if c.sections:  # a document template: its sections, then what every report ends with
+        for section in c.sections:
+            out += _appendix(section)
+        return "\n".join(out + _about(c))
     out += [f"## {md_escape(t('sec_summary'))}", ""]
     if c.summary_text:
         out += _paragraphs(c.summary_text)
@@ -202,6 +216,10 @@ def render_markdown(c: ReportContent) -> str:
         out += [md_escape(c.first_measure), ""]
 
     out += _first(c)
+    if c.transfer is not None:  # the cross-border route, as the Results card says it
+        out += [f"## {md_escape(c.transfer.heading)}", ""]
+        out += [f"{md_escape(line)}\n" for line in c.transfer.lines]
+        out += [f"- {md_escape(label)}" for label in c.transfer.cited] + [""]
     out += [f"## {md_escape(t('sec_findings'))}", ""]
     for a in c.axes:
         out += [f"### {md_escape(t('axis_heading', axis=a.label, level=a.level_label, score=a.score))}", ""]
@@ -305,15 +323,17 @@ def render_markdown(c: ReportContent) -> str:
     for appendix in c.appendices:
         out += _appendix(appendix)
 
-    out += [f"## {md_escape(t('sec_about'))}", "", md_escape(t("about_disclaimer", as_of=c.law_as_of.isoformat())), ""]
-    out += [
-        md_escape(t("about_method")),
-        "",
-    ]
+    return "\n".join(out + _about(c))
+
+
+def _about(c: ReportContent) -> list[str]:
+    """About this report (the disclaimer, the method, the versions), then the foot's disclaimer."""
+    as_of = c.law_as_of.isoformat()
+    out = [f"## {md_escape(c.t('sec_about'))}", "", md_escape(c.t("about_disclaimer", as_of=as_of)), ""]
+    out += [md_escape(c.t("about_method")), ""]
     if c.made_with:
         out += [md_escape(c.made_with), ""]
-    out += ["---", "", f"*{md_escape(t('footer_disclaimer', as_of=c.law_as_of.isoformat()))}*", ""]
-    return "\n".join(out)
+    return [*out, "---", "", f"*{md_escape(c.t('footer_disclaimer', as_of=as_of))}*", ""]
 
 
 def write_markdown(c: ReportContent) -> bytes:

@@ -214,7 +214,7 @@ class ReportPDF(FPDF):
         self.set_font(size=7.5)
         self.set_text_color(*MUTED)
         self.set_xy(self.l_margin, 9)
-        title = self.content.t("doc_title")
+        title = self.content.document_title()
         right_w = self.get_string_width(title) + 2
         self.cell(self.epw - right_w, 4, self.fit(self.header_text, self.epw - right_w - 4))
         self.cell(right_w, 4, self.one_line(title), align="R")
@@ -337,7 +337,7 @@ def _cover(pdf: ReportPDF, c: ReportContent) -> None:
     pdf.set_font(size=22)
     pdf.set_text_color(*INK)
     with pdf.bold(INK):
-        pdf.text_lines(pdf.safe(c.t("doc_title")), pdf.epw, 10)
+        pdf.text_lines(pdf.safe(c.document_title()), pdf.epw, 10)
     pdf.ln(6)
     pdf.set_font(size=16)
     pdf.set_text_color(*ACCENT)
@@ -360,7 +360,24 @@ def _cover(pdf: ReportPDF, c: ReportContent) -> None:
         pdf.text_lines(pdf.safe(value), pdf.epw - 42, 5.5, pdf.l_margin + 42)
         pdf.ln(0.8)
 
-    # One card per axis: the result at a glance.
+    if not c.sections:  # a report's cover: one card per axis, the result at a glance
+        _axis_cards(pdf, c)
+
+    # The disclaimer, boxed, at the foot of the cover.
+    pdf.set_font(size=8.5)
+    lines = pdf.wrap(pdf.safe(c.t("about_disclaimer", as_of=c.law_as_of.isoformat())), pdf.epw - 6)
+    box_h = len(lines) * 4.3 + 6
+    y = max(pdf.get_y(), pdf.h - BOTTOM - 40)
+    pdf.set_fill_color(*TABLE_HEAD)
+    pdf.rect(pdf.l_margin, y, pdf.epw, box_h, style="F")
+    pdf.set_text_color(*INK)
+    pdf.set_y(y + 3)
+    for line in lines:
+        pdf.set_x(pdf.l_margin + 3)
+        pdf.cell(pdf.epw - 6, 4.3, line, new_x="LMARGIN", new_y="NEXT")
+
+
+def _axis_cards(pdf: ReportPDF, c: ReportContent) -> None:
     pdf.ln(8)
     gap = 4.0
     card_w = (pdf.epw - 3 * gap) / 4
@@ -385,19 +402,6 @@ def _cover(pdf: ReportPDF, c: ReportContent) -> None:
         pdf.set_text_color(*MUTED)
         pdf.cell(card_w - 6, 4.5, c.t("score_value", score=ax.score))
     pdf.set_y(y + 34)
-
-    # The disclaimer, boxed, at the foot of the cover.
-    pdf.set_font(size=8.5)
-    lines = pdf.wrap(pdf.safe(c.t("about_disclaimer", as_of=c.law_as_of.isoformat())), pdf.epw - 6)
-    box_h = len(lines) * 4.3 + 6
-    y = max(pdf.get_y(), pdf.h - BOTTOM - 40)
-    pdf.set_fill_color(*TABLE_HEAD)
-    pdf.rect(pdf.l_margin, y, pdf.epw, box_h, style="F")
-    pdf.set_text_color(*INK)
-    pdf.set_y(y + 3)
-    for line in lines:
-        pdf.set_x(pdf.l_margin + 3)
-        pdf.cell(pdf.epw - 6, 4.3, line, new_x="LMARGIN", new_y="NEXT")
 
 
 def _summary(pdf: ReportPDF, c: ReportContent) -> None:
@@ -471,6 +475,18 @@ def _drift(pdf: ReportPDF, c: ReportContent) -> None:
             pdf.label(c.t(key))
             pdf.bullets(titles, size=9)
     pdf.ln(2)
+
+
+def _transfer(pdf: ReportPDF, c: ReportContent) -> None:
+    """The cross-border route as of the date, as the Results card says it, with its sources."""
+    if c.transfer is None:
+        return
+    pdf.ln(4)
+    pdf.heading(c.transfer.heading)
+    for line in c.transfer.lines:
+        pdf.para(line, size=9.5, gap=1.5)
+    for label in c.transfer.cited:
+        pdf.para(label, size=8.5, color=MUTED, gap=0.5)
 
 
 def _first(pdf: ReportPDF, c: ReportContent) -> None:
@@ -733,8 +749,10 @@ def _sources(pdf: ReportPDF, c: ReportContent) -> None:
             pdf.ln(1.8)
 
 
-def _appendix(pdf: ReportPDF, a: AppendixView) -> None:
-    pdf.add_page()
+def _appendix(pdf: ReportPDF, a: AppendixView, new_page: bool = True) -> None:
+    """An appendix, or a section of a document template, on a page of its own unless `new_page` is False."""
+    if new_page:
+        pdf.add_page()
     pdf.heading(a.title)
     pdf.para(a.intro, size=9, color=MUTED, gap=2)
     for block in a.blocks:
@@ -746,6 +764,8 @@ def _appendix(pdf: ReportPDF, a: AppendixView) -> None:
             pdf.bullets(block.items, size=9)
         if block.table is not None:
             _table(pdf, block.table)
+        if block.blanks:  # to write in by hand: amber, so that none is missed
+            pdf.bullets(block.blanks, size=9, color=AMBER_TEXT)
         pdf.ln(3)
 
 
@@ -760,7 +780,7 @@ def _about(pdf: ReportPDF, c: ReportContent) -> None:
 
 
 def _metadata(pdf: ReportPDF, c: ReportContent) -> None:
-    title = c.t("doc_title")
+    title = c.document_title()
     pdf.set_title(" — ".join(plain(part) for part in (title, c.display_name, c.title) if part.strip()))
     pdf.set_subject(c.t("doc_subject"))
     pdf.set_keywords(c.t("doc_keywords"))
@@ -803,15 +823,20 @@ def write_pdf(content: ReportContent) -> bytes:
     pdf.header_text = f"{c.display_name} — {c.title}" if c.title.strip() else c.display_name
     pdf.add_page()
     pdf.insert_toc_placeholder(_contents, pages=1)  # the summary starts on the page after the contents
-    _summary(pdf, content)
-    _first(pdf, content)
-    _findings(pdf, content)
-    _unknowns_and_notes(pdf, content)
-    _plan(pdf, content)
-    _answers(pdf, content)
-    _sources(pdf, content)
-    for appendix in content.appendices:
-        _appendix(pdf, appendix)
+    if content.sections:  # a document template: its sections, one after another
+        for section in content.sections:
+            _appendix(pdf, section, new_page=False)
+    else:
+        _summary(pdf, content)
+        _first(pdf, content)
+        _transfer(pdf, content)
+        _findings(pdf, content)
+        _unknowns_and_notes(pdf, content)
+        _plan(pdf, content)
+        _answers(pdf, content)
+        _sources(pdf, content)
+        for appendix in content.appendices:
+            _appendix(pdf, appendix)
     _about(pdf, content)
     font = pdf.embedded_font()
     font.missing_glyphs[:] = [g for g in font.missing_glyphs if g != ord(BREAK)]  # drawn as nothing, on purpose

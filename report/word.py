@@ -45,6 +45,7 @@ EAST_ASIAN_FONT = "Microsoft YaHei"
 LATIN_FONT = "Calibri"
 TABLE_TEXT = "Table Text"  # the paragraph style of table cells; its id is "TableText"
 MAX_LOGO_PIXELS = 4096 * 4096
+MAX_PROPERTY = 255  # characters in a core property such as the title (python-docx refuses more)
 # Characters a Word document cannot hold (XML 1.0), and the controls that reorder text on screen.
 _UNFIT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
 
@@ -276,17 +277,18 @@ def _logo(w: Writer, logo: bytes | None) -> None:
 def _cover(w: Writer, c: ReportContent) -> None:
     _logo(w, c.logo)
     w.para(c.kicker, color=ACCENT, size=11)
-    w.run(w.styled("Title"), c.t("doc_title"))
+    w.run(w.styled("Title"), c.document_title())
     w.para(c.display_name, color=ACCENT, size=16)
     if c.title.strip():
         w.para(c.title, size=12)
     w.table((30, 70), None, [([(k, MUTED, False)], v) for k, v in c.cover])
-    w.table(
-        (25, 25, 20),
-        [c.t("col_axis"), c.t("col_level"), c.t("col_score")],
-        ((ax.label, [(ax.level_label, LEVEL_TEXT[ax.level], True)], c.t("score_value", score=ax.score)) for ax in c.axes),
-        fills={(i, 1): LEVEL_PALE[ax.level] for i, ax in enumerate(c.axes)},
-    )
+    if not c.sections:  # a report's cover: each axis's result at a glance
+        w.table(
+            (25, 25, 20),
+            [c.t("col_axis"), c.t("col_level"), c.t("col_score")],
+            ((ax.label, [(ax.level_label, LEVEL_TEXT[ax.level], True)], c.t("score_value", score=ax.score)) for ax in c.axes),
+            fills={(i, 1): LEVEL_PALE[ax.level] for i, ax in enumerate(c.axes)},
+        )
     w.para(c.t("about_disclaimer", as_of=c.law_as_of.isoformat()), size=9)
     w.page_break()
 
@@ -343,6 +345,17 @@ def _measure_runs(c: ReportContent, m: MeasureView) -> list[tuple[str, Color, bo
     if m.past_note:
         runs.append((m.past_note, AMBER_TEXT, False))
     return runs
+
+
+def _transfer(w: Writer, c: ReportContent) -> None:
+    """The cross-border route as of the date, as the Results card says it, with its sources."""
+    if c.transfer is None:
+        return
+    w.heading(c.transfer.heading)
+    for line in c.transfer.lines:
+        w.para(line)
+    for label in c.transfer.cited:
+        w.para(label, color=MUTED)
 
 
 def _first(w: Writer, c: ReportContent) -> None:
@@ -549,8 +562,10 @@ def _sources(w: Writer, c: ReportContent) -> None:
                 w.bullets([s.not_modelled], color=MUTED, level=2)
 
 
-def _appendix(w: Writer, a: AppendixView) -> None:
-    w.page_break()
+def _appendix(w: Writer, a: AppendixView, new_page: bool = True) -> None:
+    """An appendix, or a section of a document template, on a page of its own unless `new_page` is False."""
+    if new_page:
+        w.page_break()
     w.heading(a.title)
     w.para(a.intro, color=MUTED)
     for block in a.blocks:
@@ -562,6 +577,8 @@ def _appendix(w: Writer, a: AppendixView) -> None:
             w.bullets(block.items)
         if block.table is not None:
             w.plain_table(block.table)
+        if block.blanks:  # to write in by hand: amber, so that none is missed
+            w.bullets(block.blanks, color=AMBER_TEXT)
 
 
 def _about(w: Writer, c: ReportContent) -> None:
@@ -589,7 +606,8 @@ def _furniture(w: Writer, c: ReportContent) -> None:
         elif part:
             w.run(pages, part, color=MUTED, size=8)
     props = w.doc.core_properties
-    props.title = word_text(" — ".join(part for part in (c.t("doc_title"), c.display_name, c.title) if part.strip()))
+    title = word_text(" — ".join(part for part in (c.document_title(), c.display_name, c.title) if part.strip()))
+    props.title = title if len(title) <= MAX_PROPERTY else title[: MAX_PROPERTY - 1] + "…"
     props.subject = c.t("doc_subject")
     props.keywords = c.t("doc_keywords")
     props.language = c.t("lang_tag")
@@ -607,14 +625,19 @@ def write_docx(c: ReportContent) -> bytes:
     _furniture(w, c)
     _cover(w, c)
     contents = w.para()
-    _summary(w, c)
-    _first(w, c)
-    _findings(w, c)
-    _plan(w, c)
-    _answers(w, c)
-    _sources(w, c)
-    for appendix in c.appendices:
-        _appendix(w, appendix)
+    if c.sections:  # a document template: its sections, one after another
+        for section in c.sections:
+            _appendix(w, section, new_page=False)
+    else:
+        _summary(w, c)
+        _first(w, c)
+        _transfer(w, c)
+        _findings(w, c)
+        _plan(w, c)
+        _answers(w, c)
+        _sources(w, c)
+        for appendix in c.appendices:
+            _appendix(w, appendix)
     w.page_break()
     _about(w, c)
     _contents(w, c, contents)

@@ -14,7 +14,7 @@ The result has the input's index and, for each axis in `scoring.axes.AXIS_KEYS`,
 ``<axis>_likelihood``, ``<axis>_severity``, ``<axis>_level`` and ``<axis>_score`` (the numbers as
 nullable Int64, the level as an ordered categorical of `scoring.axes.LEVEL_KEYS`); then
 ``fired_rules``, the ids of the fired rules in `Assessment.fired_rules` order joined by ";" (empty
-text when none fires); with ``remedies=True``, ``remedies``, the ids of `Assessment.remedies` in
+text when none fires); ``transfer_route``, the route id `Assessment.transfer_route` names (issue 23); with ``remedies=True``, ``remedies``, the ids of `Assessment.remedies` in
 their ranked order joined by ";"; and ``error``. Text columns are object columns of str.
 
 A row whose answers do not fit the bank (an unknown choice, a wrong type, "unknown" where it is not
@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from questions.conditions import FALSE, MAYBE, TRUE, AllOf, AnyOf, Atom, Node, Not, holds
+from questions.conditions import FALSE, MAYBE, TRUE, AllOf, AnyOf, Atom, Node, Not, holds, parse
 from questions.model import Question
 from scoring.axes import AXIS_KEYS, LEVEL_KEYS
 from scoring.columns import (
@@ -60,11 +60,17 @@ from scoring.columns import (
 )
 from scoring.loader import Law, default_law
 from scoring.plan import LEVEL, LIKELIHOOD, SCORE, SEVERITY, Plan, check_date, plan
+from scoring.transfer import period_on
 
 __all__ = ["RESULT_COLUMNS", "SEPARATOR", "assess_frame", "result_columns"]
 
 _PARTS = ("likelihood", "severity", "level", "score")
-RESULT_COLUMNS: tuple[str, ...] = (*(f"{axis}_{part}" for axis in AXIS_KEYS for part in _PARTS), "fired_rules", "error")
+RESULT_COLUMNS: tuple[str, ...] = (
+    *(f"{axis}_{part}" for axis in AXIS_KEYS for part in _PARTS),
+    "fired_rules",
+    "transfer_route",
+    "error",
+)
 
 
 def result_columns(*, remedies: bool = False) -> tuple[str, ...]:
@@ -113,6 +119,9 @@ def assess_frame(df: pd.DataFrame, as_of: dt.date, *, remedies: bool = False, la
     # Text columns stay object arrays of str: converting 100,000 long texts to pandas' "str"
     # dtype costs more than all of the scoring.
     out["fired_rules"] = pd.Series(fired_text, dtype=object)
+    route = _routes(program, slots, n)
+    route[~ok] = None
+    out["transfer_route"] = pd.Series(route, dtype=object)
     if remedies:
         ranked = join_ranked(_rank_remedies(program, cells, inputs, fired, scores, ok), p.remedy_ids)
         ranked[~ok] = None
@@ -160,6 +169,12 @@ class _Program:
     rule_slots: tuple[int, ...]  # per rule of the plan (law order), the slot holding its condition
     remedy_sets: tuple[tuple[tuple[int, Any], ...], ...]  # per remedy of the plan, (question index, value)
     remedy_future_sets: tuple[tuple[tuple[int, Any], ...], ...]  # the same without answers about past events
+    # The cross-border route decision of the day (scoring/transfer.yaml): the routes from the least
+    # to the most demanding, the slot of "personal information leaves China", and per case of the
+    # period, in order, its route's place in that list and the slot of its test (None: always holds).
+    routes: tuple[str, ...] = ()
+    transfers_slot: int | None = None
+    route_cases: tuple[tuple[int, int | None], ...] = ()
 
 
 class _Compiler:
@@ -263,7 +278,25 @@ def _program(law: Law, day: dt.date) -> _Program:
         compiler.vis_slots.append(1 if node is None else compiler.node(node, limit=i))
     scoring_plan = plan(law, day)
     index = compiler.index
+    routes: tuple[str, ...] = ()
+    transfers_slot: int | None = None
+    route_cases: tuple[tuple[int, int | None], ...] = ()
+    if law.transfer is not None:
+        routes = tuple(law.transfer.routes)
+        transfers_slot = compiler.node(parse({law.transfer.transfers: True}, law.bank.questions))
+        period = period_on(law, day)
+        if period is not None:
+            route_cases = tuple(
+                (
+                    routes.index(c.route),
+                    None if c.when is None else compiler.node(parse(c.when, law.bank.questions, "", law.definitions)),
+                )
+                for c in period.cases
+            )
     return _Program(
+        routes=routes,
+        transfers_slot=transfers_slot,
+        route_cases=route_cases,
         plan=scoring_plan,
         questions=questions,
         index=index,
@@ -301,6 +334,28 @@ def _results(program: _Program, slots: list[Any], n: int) -> np.ndarray:
     if not program.rule_slots:
         return np.zeros((n, 0), dtype=np.int8)
     return np.stack([np.broadcast_to(slots[s], (n,)) for s in program.rule_slots], axis=1)
+
+
+def _routes(program: _Program, slots: list[Any], n: int) -> np.ndarray:
+    """Per row, the transfer route id as `scoring.transfer.decide` names it: of the cases that could
+    decide (not FALSE, and no case holding before them), the most demanding route; `no_transfer` where
+    nothing leaves China. Object array of str (None where the law has no route decision)."""
+    out = np.full(n, None, dtype=object)
+    if program.transfers_slot is None:
+        return out
+    routes = np.array(program.routes, dtype=object)
+    leaves = np.broadcast_to(slots[program.transfers_slot], (n,)) != FALSE
+    if not program.route_cases:
+        out[:] = np.where(leaves, "not_required", "no_transfer")
+        return out
+    best = np.full(n, routes.tolist().index("no_transfer"))
+    open_ = leaves.copy()  # no case has held yet
+    for demand, slot in program.route_cases:
+        result = np.full(n, TRUE, dtype=np.int8) if slot is None else np.broadcast_to(slots[slot], (n,))
+        best = np.where(open_ & (result != FALSE), np.maximum(best, demand), best)
+        open_ &= result != TRUE
+    out[:] = routes[best]
+    return out
 
 
 def _fired(program: _Program, slots: list[Any], n: int) -> np.ndarray:

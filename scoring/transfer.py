@@ -1,7 +1,8 @@
 """The cross-border route the law requires on a date, decided from the answers (`scoring/transfer.yaml`).
 
-The decision is the table's: in the period covering the date, the first case whose test is not false
-decides, an unknown test deciding as the cautious reading. The rules that score a missing route use
+The decision is the table's: in the period covering the date, the first case whose test holds
+decides; where "I don't know" leaves several cases able to decide, the most demanding route of them
+does (the cautious reading). The rules that score a missing route use
 the conditions the loader generated from the same table, so `decide` only names the route, its reason
 and figures, and whether the route in place meets it; `gap_rules` are the fired findings of the case.
 """
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from questions.conditions import FALSE, MAYBE, Compiled, compile_node, parse
+from questions.conditions import FALSE, MAYBE, TRUE, Compiled, compile_node, parse
 from questions.model import UNKNOWN
 from scoring.assessment import Threshold, TransferRoute, base_rule_id
 from scoring.loader import Law
@@ -108,15 +109,19 @@ def decide(
     if period is None:
         return route("not_required", table.no_period, uncertain=leaves == MAYBE)
     asked: set[str] = {table.transfers} if leaves == MAYBE else set()
+    candidates: list[tuple[_Case, int]] = []  # the cases that could decide: not false, none holding before
     for c in periods[period.name]:
-        result = c.test(state) if c.test is not None else None
+        result = c.test(state) if c.test is not None else TRUE
         asked |= c.asks
-        if result == FALSE:
-            continue
-        uncertain = leaves == MAYBE or result == MAYBE
-        unknowns = tuple(q for q in _in_bank_order(law, asked) if _unknown(state, q)) if uncertain else ()
-        return route(c.case.route, c.case.reason, case=c.case, uncertain=uncertain, unknowns=unknowns)
-    raise AssertionError("the loader makes every period end with a case that takes every transfer left")
+        if result != FALSE:
+            candidates.append((c, result))
+        if result == TRUE:
+            break
+    demand = list(table.routes)
+    chosen, result = max(candidates, key=lambda pair: demand.index(pair[0].case.route))  # first of the most demanding
+    uncertain = leaves == MAYBE or result == MAYBE or len(candidates) > 1
+    unknowns = tuple(q for q in _in_bank_order(law, asked) if _unknown(state, q)) if uncertain else ()
+    return route(chosen.case.route, chosen.case.reason, case=chosen.case, uncertain=uncertain, unknowns=unknowns)
 
 
 def _unknown(state: State, qid: str) -> bool:

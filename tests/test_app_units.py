@@ -238,9 +238,9 @@ DYNAMIC = re.compile(r"^(nav_|confidence_|kind_|about_limit_|welcome_gives_|ws_a
 
 
 def _used_keys() -> set[str]:
-    from report.formats import FORMATS  # the download buttons' labels come from the export registry
+    from report.formats import downloads  # the download buttons' labels come from the export registry
 
-    used = {f.results_label for f in FORMATS if f.results_label} | {f.workspace_label for f in FORMATS}
+    used = {label for page in (False, True) for _, offered in downloads(workspace=page) for _, label in offered}
     for path in [ROOT / "app.py", *sorted((ROOT / "ui").rglob("*.py"))]:
         src = path.read_text(encoding="utf-8")
         used |= set(re.findall(r"""\bt\(\s*["']([a-z0-9_]+)["']\s*[,)]""", src))

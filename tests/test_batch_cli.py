@@ -47,7 +47,8 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 def expected_scores(answers: dict, day: dt.date) -> list[str]:
     a = assess(answers, day, rank_remedies=False)
     values = [x for k in AXIS_KEYS for x in (a.axes[k].likelihood, a.axes[k].severity, a.axes[k].level, a.axes[k].score)]
-    return [str(v) for v in values] + [";".join(a.fired_rules)]
+    route = a.transfer_route.route if a.transfer_route is not None else ""
+    return [str(v) for v in values] + [";".join(a.fired_rules), route]
 
 
 def test_csv_round_trip(tmp_path, capsys, rows):

@@ -20,6 +20,7 @@ from scoring.answers_file import parse_answers
 from scoring.assessment import base_rule_id
 from scoring.engine import assess
 from scoring.loader import default_law
+from scoring.transfer import route_words
 from tests.test_app_flow import goto_page, start
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -175,3 +176,34 @@ def test_a_retired_question_may_not_be_asked_again(tmp_path: Path) -> None:
     index.write_text(index.read_text(encoding="utf-8").replace("  cross_border_mechanism:", "  cross_border:"), encoding="utf-8")
     with pytest.raises(DataError, match="is retired but still asked"):
         load_bank(tmp_path / "bank")
+
+
+def test_the_batch_names_the_same_route_as_the_engine_row_by_row() -> None:
+    import pandas as pd
+
+    from scoring.frame import assess_frame
+
+    rng = random.Random(2024)
+    for day in DATES:
+        rows = [_random_answers(rng) for _ in range(120)]
+        got = assess_frame(pd.DataFrame(rows), day)["transfer_route"].tolist()
+        assert got == [assess(r, day, rank_remedies=False).transfer_route.route for r in rows], day
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("key", ["pdf", "docx", "md"])
+def test_the_report_states_the_route_the_json_and_the_card_state(key: str, lang: str) -> None:
+    from dataclasses import replace
+
+    from report.formats import export_format
+    from tests.exports import docx_text, markdown_text, pdf_text
+    from tests.test_report import squash
+
+    file = replace(parse_answers(SAAS.read_bytes()), lang=lang)
+    a = assess(file.answers, dt.date(2026, 12, 4))
+    data = export_format(key).build(a, file)
+    text = {"pdf": pdf_text, "docx": docx_text, "md": markdown_text}[key](data)
+    words = route_words(a.transfer_route, LAW, lang)
+    for line in (words.title, words.status, words.in_place):
+        assert squash(line) in squash(text), line
+    assert squash(a.transfer_route.to_dict(lang)["reason"]) in squash(text)

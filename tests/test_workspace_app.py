@@ -1015,3 +1015,25 @@ def test_the_assessment_page_says_what_moved_since_the_rules_it_was_saved_under(
     assert "Scored under rules" not in texts(at)
     kept = repo.saved_result(db, saved.id, saved.version)
     assert kept is not None and kept.rules_version == current
+
+
+def test_a_cross_border_assessment_shows_its_route_and_an_old_retired_answer_is_set_aside(db: Any) -> None:
+    """Issue 23: the workspace shows the transfer route as the Results page does; an assessment saved
+    before the route questions, holding an answer to the retired `cross_border_mechanism`, still opens."""
+    from sqlalchemy import update
+
+    from scoring.answers_file import read_answers
+    from store.db import writing
+    from store.models import AssessmentRow
+
+    answers = read_answers(ROOT / "examples" / "saas-parent-abroad-2026.json").answers
+    saved = seeded(db, answers, day=dt.date(2026, 12, 4))
+    with writing(db) as s:  # as a version saved before bank 2026.12.3 holds it
+        s.execute(
+            update(AssessmentRow).where(AssessmentRow.id == saved.id).values(answers={**answers, "cross_border_mechanism": True})
+        )
+    at = open_on(unlocked(), saved.id, "assessment")
+    assert not at.exception, at.exception
+    shown = texts(at) + " ".join(s.value for s in at.subheader)
+    assert "Your transfer route as of 2026-12-04" in shown.replace("&#58;", ":").replace("\\", "")
+    assert "Not in place" in shown

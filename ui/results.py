@@ -13,12 +13,13 @@ import streamlit as st
 from questions.answers import AnswerSet, answer_words
 from questions.model import Bank
 from questions.strings import tr
-from scoring.assessment import Assessment, AxisScore, Citation, Finding, PlanStep, RemedyEffect
+from scoring.assessment import Assessment, AxisScore, Finding, PlanStep, RemedyEffect
 from scoring.axes import AXES, LIKELIHOOD_LABELS, SEVERITY_LABELS, level
 from scoring.engine import Incomplete, assess, assess_answers
 from scoring.errors import AnswersError
 from scoring.loader import Law
 from ui import charts, link, nav, state, widgets
+from ui.citations import sources as _sources
 from ui.present import LEVEL_BADGES, colon, md
 from ui.state import t
 from ui.transfer_card import transfer_card
@@ -146,26 +147,6 @@ def _find_out(assessment: Assessment, law: Law, lang: str) -> None:
                 for q, after in assessment.find_out.items()
             )
         )
-
-
-def _citation(c: Citation, lang: str) -> str:
-    """One cited provision as Markdown: its label, confidence mark, summary and what is not modelled."""
-    color = "gray" if c.confidence == "V" else "orange"  # every citation shows its mark, V included
-    mark = f" :{color}-badge[{md(t('confidence_' + c.confidence))}]"
-    text = f"**{md(c.label(lang))}**{mark}\n\n{md(c.summary.get(lang))}"
-    if c.not_modelled is not None:
-        text += f"\n\n_{md(t('not_modelled', text=c.not_modelled.get(lang)))}_"
-    return text
-
-
-def _sources(citations: tuple[Citation, ...], key: str, lang: str) -> None:
-    """The citations behind a finding or a measure, in an expander drawn only once it is opened: the
-    results page holds dozens of them, and drawing them all made it slow to show."""
-    if not citations:
-        return
-    box = st.expander(t("sources_n", n=len(citations)), icon=":material/gavel:", key=key, on_change="rerun")
-    if box.open:
-        box.markdown("\n\n".join(_citation(c, lang) for c in citations))
 
 
 def _fired_by(f: Finding, bank: Bank, lang: str) -> str:
@@ -356,9 +337,10 @@ def _compare(assessment: Assessment, then: Assessment, law: Law, lang: str) -> N
 
 
 def _downloads(assessment: Assessment, answer_set: AnswerSet, law: Law) -> None:
-    from report.formats import FORMATS, file_name  # the writers load only when a file is asked for
+    """The answers file, then each report template's downloads (the report, then the PIPIA) a row each."""
+    from report.formats import downloads, file_name  # the writers load only when a file is asked for
 
-    offered = [fmt for fmt in FORMATS if fmt.results_label]  # the workbook is a consultant's
+    (report, offered), *others = downloads(workspace=False)  # the workbook is a consultant's
 
     branding = link.current().branding()  # e.g. the consultancy's cover while a workspace assessment is open
     columns = st.columns(1 + len(offered))
@@ -372,18 +354,20 @@ def _downloads(assessment: Assessment, answer_set: AnswerSet, law: Law) -> None:
         icon=":material/download:",
         width="stretch",
     )
-    for column, fmt in zip(columns[1:], offered, strict=True):
-        assert fmt.results_label is not None  # `offered` has only those
-        column.download_button(
-            t(fmt.results_label),
-            data=partial(fmt.build, assessment, answer_set, branding, law=law),  # built only when clicked
-            file_name=file_name(fmt, assessment.law_as_of, answer_set.lang),
-            mime=fmt.mime,
-            key=fmt.results_label,
-            on_click="ignore",
-            icon=fmt.icon,
-            width="stretch",
-        )
+    rows = [(report, offered, columns[1:])] + [(tpl, more, st.columns(1 + len(more))[1:]) for tpl, more in others]
+    for template, buttons, cells in rows:
+        for column, (fmt, label) in zip(cells, buttons, strict=True):
+            parts = () if template.is_default else (template.key,)
+            column.download_button(
+                t(label),
+                data=partial(fmt.build, assessment, answer_set, branding, law=law, template=template.key),  # built when clicked
+                file_name=file_name(fmt, assessment.law_as_of, answer_set.lang, *parts),
+                mime=fmt.mime,
+                key=label,
+                on_click="ignore",
+                icon=fmt.icon,
+                width="stretch",
+            )
 
 
 def _not_ready(law: Law, lacking: Incomplete, lang: str) -> None:
@@ -428,7 +412,7 @@ def results_page() -> None:
 
     _axis_cards(assessment, law, lang)
     _plan(assessment, lang)
-    transfer_card(assessment.transfer_route, law, lang, _sources)
+    transfer_card(assessment.transfer_route, law, lang)
     _downloads(assessment, answer_set, law)  # after the plan: on a phone its buttons stack four deep
     _find_out(assessment, law, lang)
     for note in assessment.notes:

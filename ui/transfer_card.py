@@ -4,7 +4,6 @@ by `scoring.transfer.route_words`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Literal
 
 import streamlit as st
@@ -12,6 +11,7 @@ import streamlit as st
 from scoring.assessment import TransferRoute
 from scoring.loader import Law
 from scoring.transfer import route_words
+from ui.citations import sources
 from ui.present import md
 
 _BADGE: dict[str, Literal["green", "red"]] = {
@@ -21,13 +21,13 @@ _BADGE: dict[str, Literal["green", "red"]] = {
 }
 
 
-def transfer_card(route: TransferRoute | None, law: Law, lang: str, sources: Callable[..., None]) -> None:
-    """Draw the card; nothing when no personal information leaves China. `sources` draws citations
-    the way the rest of the page does (opened on demand)."""
+def transfer_card(route: TransferRoute | None, law: Law, lang: str, key: str = "transfer_route") -> None:
+    """Draw the card; nothing when no personal information leaves China. `key` names the card on a
+    page that may show more than one assessment."""
     if route is None or not route.applies:
         return
     words = route_words(route, law, lang)
-    with st.container(border=True, key="transfer_route"):
+    with st.container(border=True, key=key):
         st.subheader(md(words.title), anchor=False)
         st.badge(md(words.status), color=_BADGE[words.status_key])
         lines = [md(words.because), md(words.in_place)]
@@ -36,4 +36,4 @@ def transfer_card(route: TransferRoute | None, law: Law, lang: str, sources: Cal
         if words.unknowns:
             lines.append(f":orange[{md(words.unknowns)}]")
         st.markdown("\n\n".join(lines))
-        sources(route.citations, "transfer_sources", lang)
+        sources(route.citations, f"{key}__sources", lang)

@@ -15,7 +15,7 @@ from deliverable.branding import Branding
 from questions.locales import LOCALE_NAMES, LOCALES
 from questions.strings import tr
 from report.content import drift_view
-from report.formats import FORMATS, ExportFormat, export_format, file_name
+from report.formats import ExportFormat, downloads, export_format, file_name
 from scoring.assessment import Assessment, RemedyEffect
 from scoring.axes import AXES
 from scoring.engine import Incomplete, assess_answers
@@ -24,6 +24,7 @@ from store.access import allowed as access_allowed
 from store.actions import FIELDS as ACTION_FIELDS
 from ui import nav, state
 from ui.present import LEVEL_BADGES, level_label, md
+from ui.transfer_card import transfer_card
 from ui.workspace import access, compare, evidence, forms, history
 from ui.workspace import link as wl
 from ui.workspace import messages as msg
@@ -174,13 +175,15 @@ def report_file(
     projected: bool = False,
     trace: bool = False,
     history: bool = False,
+    template: str = "report",
 ) -> bytes:
     """A report (or the workbook) of a stored assessment, in its own language, with its notes, workshop and
-    actions and evidence files, the consultancy's branding, and the appendices chosen (see `repo.report_inputs`)."""
+    actions and evidence files, the consultancy's branding, and the appendices chosen (see `repo.report_inputs`);
+    `template` "pipia" makes its impact assessment instead (report/formats.py TEMPLATES), branded alike."""
     got = repo.report_inputs(
         ws.engine(), saved.id, compare_with=compare_with, projected=projected, trace=trace, history=history, law=state.law()
     )
-    return fmt.build(got.assessment, got.answer_set, branding, law=state.law(), extras=got.extras)
+    return fmt.build(got.assessment, got.answer_set, branding, law=state.law(), extras=got.extras, template=template)
 
 
 def report_pdf(saved: repo.SavedAssessment, branding: Branding | None) -> bytes:
@@ -355,18 +358,20 @@ def _downloads(db: Engine, saved: repo.SavedAssessment) -> None:
         }
         branding = repo.get_branding(db)
         parts = (saved.client_name, saved.title)
-        columns = st.columns(len(FORMATS))
-        for column, fmt in zip(columns, FORMATS, strict=True):
-            column.download_button(
-                t(fmt.workspace_label),
-                data=partial(report_file, saved, branding, fmt, **options),  # built only when clicked
-                file_name=file_name(fmt, saved.law_as_of, saved.lang, *parts),
-                mime=fmt.mime,
-                key=fmt.workspace_label,
-                on_click="ignore",
-                icon=fmt.icon,
-                width="stretch",
-            )
+        width = max(len(offered) for _, offered in downloads(workspace=True))
+        for template, offered in downloads(workspace=True):  # the report (and the workbook), then the PIPIA
+            named = parts if template.is_default else (*parts, template.key)
+            for column, (fmt, label) in zip(st.columns(width), offered, strict=False):
+                column.download_button(
+                    t(label),
+                    data=partial(report_file, saved, branding, fmt, **options, template=template.key),  # built when clicked
+                    file_name=file_name(fmt, saved.law_as_of, saved.lang, *named),
+                    mime=fmt.mime,
+                    key=label,
+                    on_click="ignore",
+                    icon=fmt.icon,
+                    width="stretch",
+                )
         if branding and branding.name:
             st.caption(md(t("ws_pdf_branded", name=branding.name)))
 
@@ -665,6 +670,7 @@ def assessment_page() -> None:
             st.info(md(t("ws_incomplete", n=result.count)), icon=":material/pending_actions:")
         else:
             _scores(result, actions)
+            transfer_card(result.transfer_route, state.law(), state.lang(), key="ws_transfer_route")
             _rules_changed(db, saved, result)
             _downloads(db, saved)
         evidence.signoff_section(db, saved)
