@@ -113,7 +113,7 @@ def test_the_results_page_marks_every_citation_and_says_what_each_score_is(answe
     from scoring.loader import default_law
     from scoring.plan import citation
     from tests.test_app_flow import goto_page
-    from ui.results import _citation
+    from ui.citations import citation_markdown as _citation
 
     verified = citation(default_law(), "pipl.66", TODAY)
     assert verified.confidence == "V" and ":gray-badge[verified \\(V\\)]" in _citation(verified, "en")
