@@ -1027,3 +1027,43 @@ def test_fourth_review_published_case_rules_say_what_is_pirisks_reading(law):
     assert "no valid basis" not in children.explain["en"]
     refusal = rules["incidents.refusal_to_correct@2017"].explain
     assert "does not name refusal" in refusal["en"] and "未将拒不改正规定为处罚条件" in refusal["zh"]
+
+
+# --- Review of issue 23's cross-border texts (tests/cases/review.yaml, last block) -----------------
+
+
+def test_cross_border_review_texts_state_the_law_and_mark_pirisks_readings(law):
+    """Cross-border review, X1-X9: PIPL Art 66 in the brief's terms (no 'ordered stopped'); the Art 13
+    reading on consent, the uncounted exempt transfers and the sender's liability marked as pirisk's;
+    the exemptions cover CIIOs but not important data; Chinese counts read 以上 / 不满 and 免予."""
+    import yaml
+
+    for rule in law.rules:
+        if not rule.id.startswith("transfer."):
+            continue
+        assert "ordered stopped" not in rule.explain["en"] and "责令停止" not in rule.explain["zh"], rule.id
+        if "pipl.66" in rule.cites:
+            assert "RMB 50,000,000 or 5% of the previous year's turnover" in rule.explain["en"], rule.id
+            assert "5000万元以下或者上一年度营业额5%以下" in rule.explain["zh"], rule.id
+            assert "refuses to correct" in rule.explain["en"] and "拒不改正的" in rule.explain["zh"], rule.id
+    questions = law.bank.questions
+    consent = questions["xb_separate_consent"].help
+    assert "pirisk's reading" in consent["en"] and "本工具的理解" in consent["zh"]
+    assert "notice is still due" in consent["en"] and "仍须告知" in consent["zh"]
+    for qid in ("xb_people_this_year", "xb_sensitive_this_year"):
+        assert "pirisk's reading" in questions[qid].help["en"] and "本工具的理解" in questions[qid].help["zh"], qid
+        for choice in questions[qid].choices:
+            assert "及以上" not in choice.label["zh"] and not re.search(r"\d至\d", choice.label["zh"]), choice.label["zh"]
+    purposes = questions["xb_purposes"].help
+    assert "important data" in purposes["en"] and "critical information infrastructure too" in purposes["en"]
+    assert "重要数据" in purposes["zh"] and "关键信息基础设施运营者同样适用" in purposes["zh"]
+    assert "pirisk's reading" in questions["xb_recipient_incident"].help["en"]
+    assert "免予" in law.transfer.routes["exempt"].label["zh"] and "免于" not in law.transfer.routes["exempt"].label["zh"]
+    incident = next(r for r in law.rules if r.id == "transfer.recipient_incident@2021").explain
+    assert "pirisk reads" in incident["en"] and "本工具理解" in incident["zh"]
+    definitions = yaml.safe_load((SCORING_DIR / "definitions.yaml").read_text(encoding="utf-8"))
+    based = definitions["xb_consent_based"]["description"]
+    assert "pirisk treats" in based["en"] and "本工具将" in based["zh"]
+    notice = law.remedies["xb_notice_and_consent"].description
+    assert "Before every transfer" in notice["en"] and "每一项出境前" in notice["zh"]
+    assert "(unconfirmed, U)" in law.remedies["xb_put_on_a_route"].description["en"]
