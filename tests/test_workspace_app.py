@@ -1028,7 +1028,7 @@ def test_a_cross_border_assessment_shows_its_route_and_an_old_retired_answer_is_
 
     answers = read_answers(ROOT / "examples" / "saas-parent-abroad-2026.json").answers
     saved = seeded(db, answers, day=dt.date(2026, 12, 4))
-    with writing(db) as s:  # as a version saved before bank 2026.12.3 holds it
+    with writing(db) as s:  # as a version saved before bank 2026.12.4 holds it
         s.execute(
             update(AssessmentRow).where(AssessmentRow.id == saved.id).values(answers={**answers, "cross_border_mechanism": True})
         )
