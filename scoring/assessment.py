@@ -279,6 +279,9 @@ class TransferRoute:
     thresholds: tuple[Threshold, ...]
     citations: tuple[Citation, ...]
     gap_rules: tuple[str, ...]
+    # The answers the decision read, in bank order: those of every case tried up to the one that
+    # decided (what made the earlier cases fail, and the deciding one hold).
+    answers: tuple[FiredAnswer, ...] = ()
 
     @property
     def applies(self) -> bool:
@@ -298,6 +301,7 @@ class TransferRoute:
             "thresholds": [t.to_dict(lang) for t in self.thresholds],
             "citations": [c.to_dict(lang) for c in self.citations],
             "gap_rules": list(self.gap_rules),
+            "answers": [{"question": a.question, "value": a.value, "assumed": a.assumed} for a in self.answers],
         }
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from questions.conditions import FALSE, MAYBE, TRUE, Compiled, compile_node, parse
 from questions.model import UNKNOWN
-from scoring.assessment import Threshold, TransferRoute, base_rule_id
+from scoring.assessment import FiredAnswer, Threshold, TransferRoute, base_rule_id
 from scoring.loader import Law
 from scoring.model import TransferCase, TransferPeriod
 from scoring.plan import resolvable
@@ -78,6 +78,7 @@ def decide(
         case: TransferCase | None = None,
         uncertain: bool = False,
         unknowns: tuple[str, ...] = (),
+        read: frozenset[str] = frozenset(),
     ) -> TransferRoute:
         kind = table.routes[route_id]
         if not kind.satisfied_by:
@@ -101,6 +102,11 @@ def decide(
             thresholds=_thresholds(law, case),
             citations=citations,
             gap_rules=tuple(r for r in fired if base_rule_id(r) in gap),
+            answers=tuple(
+                FiredAnswer(q, state[q][1], assumed=state[q][1] == UNKNOWN)
+                for q in _in_bank_order(law, set(read))
+                if state.get(q, (FALSE, None))[0] != FALSE and state[q][1] is not None
+            ),
         )
 
     if leaves == FALSE:
@@ -121,7 +127,9 @@ def decide(
     chosen, result = max(candidates, key=lambda pair: demand.index(pair[0].case.route))  # first of the most demanding
     uncertain = leaves == MAYBE or result == MAYBE or len(candidates) > 1
     unknowns = tuple(q for q in _in_bank_order(law, asked) if _unknown(state, q)) if uncertain else ()
-    return route(chosen.case.route, chosen.case.reason, case=chosen.case, uncertain=uncertain, unknowns=unknowns)
+    return route(
+        chosen.case.route, chosen.case.reason, case=chosen.case, uncertain=uncertain, unknowns=unknowns, read=frozenset(asked)
+    )
 
 
 def _unknown(state: State, qid: str) -> bool:

@@ -8,11 +8,13 @@ from typing import Literal
 
 import streamlit as st
 
+from questions.answers import answer_words
 from scoring.assessment import TransferRoute
 from scoring.loader import Law
 from scoring.transfer import route_words
 from ui.citations import sources
 from ui.present import md
+from ui.state import t
 
 _BADGE: dict[str, Literal["green", "red"]] = {
     "transfer_met": "green",
@@ -36,4 +38,14 @@ def transfer_card(route: TransferRoute | None, law: Law, lang: str, key: str = "
         if words.unknowns:
             lines.append(f":orange[{md(words.unknowns)}]")
         st.markdown("\n\n".join(lines))
+        if route.answers:  # which answers decided it, drawn once opened
+            box = st.expander(t("transfer_answers", n=len(route.answers)), key=f"{key}__answers", on_change="rerun")
+            if box.open:
+                box.markdown("\n".join(_answer_line(law, a.question, a.value, a.assumed, lang) for a in route.answers))
         sources(route.citations, f"{key}__sources", lang)
+
+
+def _answer_line(law: Law, qid: str, value: object, assumed: bool, lang: str) -> str:
+    q = law.bank.questions[qid]
+    said = t("assumed_cautious") if assumed else answer_words(q, value, lang)
+    return f"- {md(q.text.get(lang))} — **{md(said)}**"
