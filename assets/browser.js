@@ -58,7 +58,9 @@ function land(selector) {
     element.scrollIntoView({ block: "start" });
     element.focus({ preventScroll: true });
   };
-  requestAnimationFrame(attempt);
+  // Streamlit mounts this code after the run's elements are drawn: the heading is usually there
+  // already, and focusing it now saves a frame; if not, it is looked for frame by frame.
+  attempt();
 }
 
 // Streamlit draws a navigation with sections as <ul><div><header/><li/>...</div>...</ul>: a list whose
