@@ -236,7 +236,7 @@ def _measure(args: argparse.Namespace, parts: set[str], app_root: Path) -> dict[
                     got.setdefault("welcome", []).append(w)
                     got.setdefault("question", []).append(q)
             if "next" in parts:
-                for _ in range(max(1, n // 3)):
+                for _ in range(max(2, n // 2)):  # about ten clicks a session: two sessions at least
                     nexts = next_clicks(browser, app_url)
                     got.setdefault("nexts", []).extend(nexts)
                     got.setdefault("reruns", []).extend(hello_reruns(browser, hello_url, len(nexts)))
