@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import browser, nav, serving, state, widgets
+from ui import browser, nav, serving, state, welcome, widgets
 
 serving.harden()  # no public-address look-up, downloads served once, no session id in the log (ui/serving.py)
 # No page_icon: a Material icon as favicon is fetched from fonts.gstatic.com; the default is served locally.
@@ -34,7 +34,9 @@ door = workspace and (unlocked or workspace_session.configured())
 page = st.navigation(
     nav.pages(unlocked=unlocked, workspace=workspace, door=door), expanded=unlocked
 )  # expanded: every page listed
-widgets.sidebar(self_assessment=nav.name_of(page) in nav.PAGES)  # the workspace's pages have their own dates
+widgets.sidebar(  # the workspace's pages have their own dates
+    self_assessment=nav.name_of(page) in nav.PAGES, date_field=not (nav.name_of(page) == "assess" and welcome.shown())
+)
 if workspace:
     workspace_access.sidebar()
 page.run()

@@ -7,7 +7,7 @@
 // - offers the kept answers back once per page load;
 // - warns before the page is left while answers are kept nowhere;
 // - gives the sidebar's sectioned page list a structure assistive technology can follow;
-// - once the questionnaire is open, loads the chart code while the browser is idle;
+// - loads the code of elements the next screens draw (the date picker, the charts) while the browser is idle;
 // - while the workspace is unlocked, keeps its binding secret as a cookie (a session resumed elsewhere locks).
 const KEY = "pirisk.answers";
 const DOWNLOAD = '[class*="st-key-download_answers"] button';
@@ -17,17 +17,19 @@ const page = (window.__pirisk = window.__pirisk || {
   downloaded: null,
   data: {},
   listening: false,
-  preloaded: false,
+  preloaded: new Set(),
   bind: null,
 });
 
-// Load (and run) the chart code while the browser is idle: the same module Streamlit imports when the
-// results draw their first chart, which then needs no loading.
-function preload(url) {
-  if (page.preloaded || !url) return;
-  page.preloaded = true;
+// Load (and run) an element's code while the browser is idle (the chart code, the date picker's): the
+// same module Streamlit imports when it first draws such an element, which then needs no loading.
+function preload(urls) {
   const idle = window.requestIdleCallback || ((callback) => setTimeout(callback, 200));
-  setTimeout(() => idle(() => import(new URL(url, document.baseURI).href).catch(() => {})), 1000);
+  for (const url of urls || []) {
+    if (page.preloaded.has(url)) continue;
+    page.preloaded.add(url);
+    setTimeout(() => idle(() => import(new URL(url, document.baseURI).href).catch(() => {})), 1000);
+  }
 }
 
 // The element a move lands on: the first match of `selector` drawn by this run (not a stale one).
@@ -58,7 +60,9 @@ function land(selector) {
     element.scrollIntoView({ block: "start" });
     element.focus({ preventScroll: true });
   };
-  requestAnimationFrame(attempt);
+  // Streamlit mounts this code after the run's elements are drawn: the heading is usually there
+  // already, and focusing it now saves a frame; if not, it is looked for frame by frame.
+  attempt();
 }
 
 // Streamlit draws a navigation with sections as <ul><div><header/><li/>...</div>...</ul>: a list whose

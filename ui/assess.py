@@ -16,6 +16,7 @@ from ui.present import SectionStatus, colon, md, progress, section_status
 from ui.state import t
 
 COMPANY_WIDGET = "company_input"
+TO_RESULTS = "to_results"  # "See results" was clicked: the next run switches page before drawing this one
 
 
 def _goto(step: int) -> None:
@@ -30,6 +31,10 @@ def _next(step: int) -> None:
         state.move_to(".st-key-blocked_notice")  # the list of what is missing takes the focus
         return
     _goto(step + 1)
+
+
+def _see_results() -> None:
+    st.session_state[TO_RESULTS] = True
 
 
 def _store_company() -> None:
@@ -168,12 +173,16 @@ def _review(bank: Bank, statuses: list[SectionStatus], visible: Mapping[str, Vis
     if incomplete:
         listed = "\n".join(f"- {md(s.title.get(lang))}" for _, s in incomplete)
         st.warning(f"{md(t('review_missing'))}\n\n{listed}", icon=":material/warning:")
-    elif forward.button(t("see_results"), key="see_results", type="primary", icon=":material/monitoring:"):
-        nav.go("results")
+    else:
+        forward.button(t("see_results"), key="see_results", on_click=_see_results, type="primary", icon=":material/monitoring:")
 
 
 def assess_page() -> None:
     """The questionnaire: progress bar, the list of sections, the current step and its buttons."""
+    if st.session_state.pop(TO_RESULTS, False):
+        # Before anything is drawn: the review drawn again only to be left (240 elements) cost the browser
+        # more than the results it then drew.
+        nav.go("results")
     if welcome.shown():
         welcome.welcome()
         return

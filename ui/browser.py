@@ -34,11 +34,20 @@ _component = st.components.v2.component(
 
 
 @cache
-def _chart_code() -> str | None:
-    """Where Streamlit serves its Plotly chart code (a 4.7 MB bundle loaded on first use), relative to
-    the app's address; None if this Streamlit names it otherwise."""
-    found = sorted((Path(st.__file__).parent / "static" / "static" / "js").glob("PlotlyChart.*.js"))
+def _element_code(element: str) -> str | None:
+    """Where Streamlit serves the browser code of one kind of element, loaded on its first use (e.g.
+    "PlotlyChart", a 4.7 MB bundle, or "DateInput"), relative to the app's address; None if this
+    Streamlit names it otherwise."""
+    found = sorted((Path(st.__file__).parent / "static" / "static" / "js").glob(f"{element}.*.js"))
     return f"./static/js/{found[0].name}" if found else None
+
+
+def _preload(ss: Any) -> list[str]:
+    """The element code the browser loads while idle, so that the next screens need not wait for it: the
+    date picker's from the welcome on (the welcome writes the date, the questionnaire's sidebar has the
+    field), the charts' once the questionnaire is open (the welcome, the first view, stays light)."""
+    wanted = ["DateInput", "PlotlyChart"] if ss[state.STARTED] or ss[state.ANSWERS] else ["DateInput"]
+    return [url for url in map(_element_code, wanted) if url]
 
 
 def _offered() -> None:
@@ -98,9 +107,7 @@ def sync(page: str) -> None:
         "forget": bool(ss[state.FORGET]) and not keep and own,
         "restored": bool(ss[state.RESTORED]) or not own,
         "unsaved": state.unsaved(ss),
-        # Once the questionnaire is open, the browser loads the chart code while idle, so that the
-        # results draw their charts without waiting for it (the welcome, the first view, stays light).
-        "preload": _chart_code() if ss[state.STARTED] or ss[state.ANSWERS] else None,
+        "preload": _preload(ss),
         "fingerprint": state.fingerprint(ss),
         "bind": f"{BIND_COOKIE}={ss[BIND]}" if ss.get(BIND) else None,
     }

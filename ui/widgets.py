@@ -212,9 +212,11 @@ def law_date_error(day: dt.date) -> str | None:
     return None
 
 
-def sidebar(self_assessment: bool = True) -> None:
+def sidebar(self_assessment: bool = True, *, date_field: bool = True) -> None:
     """The language on every page; on the self-assessment's pages also the law date and saving or resuming
-    answers (the workspace's pages have their own dates and no answers file)."""
+    answers (the workspace's pages have their own dates and no answers file). Without `date_field` (the
+    welcome, which offers the law's two dates itself) the date is written, not a field: the date picker's
+    browser code was a tenth of the welcome's work in the browser; it loads while the welcome is read."""
     ss = st.session_state
     law = state.law()
     with st.sidebar:
@@ -224,16 +226,19 @@ def sidebar(self_assessment: bool = True) -> None:
 
         st.markdown(f"**{md(t('law_as_of'))}**")
         day = ss[state.LAW_AS_OF]
-        ss["law_date"] = day
-        st.date_input(
-            t("law_as_of"),
-            min_value=min(MIN_PICKABLE, day),
-            max_value=max(state.today(), day),
-            key="law_date",
-            on_change=_set_law_date,
-            format="YYYY-MM-DD",
-            label_visibility="collapsed",
-        )
+        if date_field:
+            ss["law_date"] = day
+            st.date_input(
+                t("law_as_of"),
+                min_value=min(MIN_PICKABLE, day),
+                max_value=max(state.today(), day),
+                key="law_date",
+                on_change=_set_law_date,
+                format="YYYY-MM-DD",
+                label_visibility="collapsed",
+            )
+        else:
+            st.markdown(day.isoformat())
         left, right = st.columns(2)
         left.button(
             t("preset_today"), key="law_today", on_click=_set_law_preset, args=(state.today(),), width="stretch", wrap=True
