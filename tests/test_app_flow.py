@@ -109,14 +109,18 @@ def answer_section(at: AppTest, choose: Callable[[Question], Any]) -> None:
 
 
 def walk(at: AppTest, choose: Callable[[Question], Any]) -> None:
-    """From the first step, answer every section and click Next through to the review."""
+    """From the first step, answer every section and click Next through to the review; Next passes
+    over a section the answers so far leave without a question, and only such a one."""
     assert at.session_state["step"] == 0
-    for i in range(len(BANK.sections)):
+    while (i := at.session_state["step"]) < len(BANK.sections):
         answer_section(at, choose)
         at.button(key="nav_next").click().run()
         assert not at.exception
         assert not at.error, [e.value for e in at.error]
-        assert at.session_state["step"] == i + 1
+        vis = visibility(answers(at), LAW)
+        passed = BANK.sections[i + 1 : at.session_state["step"]]
+        assert at.session_state["step"] > i
+        assert all(vis[q.id] == 0 for s in passed for q in s.questions), [s.id for s in passed]
 
 
 def same(a: Any, b: Any) -> bool:
@@ -525,3 +529,19 @@ def test_the_plan_sits_under_the_score_cards_with_its_first_three_steps(lang: st
         assert squash(titles[measure]) in shown
     said = " ".join(as_read(c.value) for c in at.caption)
     assert said.count(as_read(tr("common", "also_required_intro", lang))) == 1
+
+
+def test_next_and_back_pass_over_the_transfer_section_when_nothing_leaves_china() -> None:
+    """Issue 23: the transfer section asks nothing when no personal information leaves China; Next and
+    Back pass over it, and opened from the section list it says why it is empty."""
+    transfer = next(i for i, s in enumerate(BANK.sections) if s.id == "transfer")
+    answers_ = json.loads(EXAMPLE.read_text(encoding="utf-8"))["answers"]
+    assert answers_["cross_border"] is False
+    at = start(answers=answers_, step=transfer - 1)
+    at.button(key="nav_next").click().run()
+    assert at.session_state["step"] == transfer + 1
+    at.button(key="nav_back").click().run()
+    assert at.session_state["step"] == transfer - 1
+    at.button(key=f"goto__{transfer}").click().run()
+    assert at.session_state["step"] == transfer and not at.exception
+    assert any(tr("ui", "section_not_asked", "en") in i.value.replace("\\", "") for i in at.info)

@@ -23,14 +23,28 @@ def _goto(step: int) -> None:
     state.go_to_step(step)
 
 
+def _neighbour(statuses: list[SectionStatus], step: int, direction: int) -> int:
+    """The next (1) or previous (-1) step that asks something: a section the earlier answers leave
+    without a question (nothing leaves China: no transfer section) is passed over; the review and the
+    first step always count."""
+    i = step + direction
+    while 0 < i < len(statuses) and not statuses[i].shown:
+        i += direction
+    return max(i, 0)
+
+
 def _next(step: int) -> None:
     """Advance, unless a required question of this section is unanswered: then say which."""
-    status = section_status(state.law(), state.answers())[step]
-    if status.missing:
-        st.session_state[state.BLOCKED] = [step, *status.missing]
+    statuses = section_status(state.law(), state.answers())
+    if statuses[step].missing:
+        st.session_state[state.BLOCKED] = [step, *statuses[step].missing]
         state.move_to(".st-key-blocked_notice")  # the list of what is missing takes the focus
         return
-    _goto(step + 1)
+    _goto(_neighbour(statuses, step, 1))
+
+
+def _back(step: int) -> None:
+    _goto(_neighbour(section_status(state.law(), state.answers()), step, -1))
 
 
 def _see_results() -> None:
@@ -101,6 +115,8 @@ def _section(
         _company_field()
     blocked = st.session_state[state.BLOCKED]
     flagged = set(blocked[1:]) & set(status.missing) if blocked and blocked[0] == step else set()
+    if not status.shown:  # reached from the section list: say why it is empty
+        st.info(md(t("section_not_asked")), icon=":material/do_not_disturb_on:")
     for q in section.questions:
         if visible[q.id] == Visibility.HIDDEN:
             continue
@@ -114,8 +130,8 @@ def _section(
     back.button(
         t("back"),
         key="nav_back",
-        on_click=_goto,
-        args=(step - 1,),
+        on_click=_back,
+        args=(step,),
         disabled=step == 0,
         icon=":material/arrow_back:",
         width="stretch",
@@ -147,6 +163,8 @@ def _review(bank: Bank, statuses: list[SectionStatus], visible: Mapping[str, Vis
             head, edit = st.columns([4, 1], vertical_alignment="center")
             mark = "" if status.done else f" — :orange[{md(t('review_incomplete', n=len(status.shown) - len(status.answered)))}]"
             head.markdown(f"**{i + 1}. {md(section.title.get(lang))}**{mark}")
+            if not status.shown:
+                st.caption(md(t("section_not_asked")))
             edit.button(
                 t("change_section"), key=f"edit__{section.id}", on_click=_goto, args=(i,), type="tertiary", icon=":material/edit:"
             )
@@ -169,7 +187,7 @@ def _review(bank: Bank, statuses: list[SectionStatus], visible: Mapping[str, Vis
                 )
     incomplete = [(i, bank.sections[i]) for i, s in enumerate(statuses) if s.missing]
     back, forward = st.columns([1, 3])
-    back.button(t("back"), key="nav_back", on_click=_goto, args=(len(bank.sections) - 1,), icon=":material/arrow_back:")
+    back.button(t("back"), key="nav_back", on_click=_back, args=(len(bank.sections),), icon=":material/arrow_back:")
     if incomplete:
         listed = "\n".join(f"- {md(s.title.get(lang))}" for _, s in incomplete)
         st.warning(f"{md(t('review_missing'))}\n\n{listed}", icon=":material/warning:")
