@@ -161,23 +161,25 @@ def next_clicks(browser: Browser, url: str) -> list[float]:
     times = []
     step = 0
     while page.locator(".st-key-nav_next button").count():
-        step += 1
-        target = f"#step-{step}"
         before = runs.finished
         start = time.perf_counter()
         page.locator(".st-key-nav_next button").click()
+        # The next step that asks something (Next passes over a section the answers leave empty): its
+        # heading focused, and its first question (or See results) enabled.
         runs.until(
             before,
-            lambda target=target: bool(
+            lambda step=step: bool(
                 page.evaluate(
-                    """t => { const h = document.querySelector(t); if (!h || document.activeElement !== h) return false;
+                    """s => { const h = document.activeElement; const m = h && /^step-(\\d+)$/.exec(h.id || "");
+                        if (!m || Number(m[1]) <= s) return false;
                         const q = document.querySelector("[class*='st-key-question__'] input, .st-key-see_results button");
                         return !!q && !q.disabled; }""",
-                    target,
+                    step,
                 )
             ),
         )
         times.append(time.perf_counter() - start)
+        step = int(page.evaluate("() => document.activeElement.id.split('-')[1]"))
     _close(page)
     return times
 
