@@ -126,7 +126,7 @@ export default function (component) {
     page.listening = true;
     listen();
   }
-  preload(data.preload);
+  preload((data.preload || "").split(" ").filter(Boolean)); // addresses joined by spaces
   if (page.move === null) page.move = data.move;
   else if (data.move !== page.move) {
     page.move = data.move;

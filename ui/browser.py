@@ -107,7 +107,9 @@ def sync(page: str) -> None:
         "forget": bool(ss[state.FORGET]) and not keep and own,
         "restored": bool(ss[state.RESTORED]) or not own,
         "unsaved": state.unsaved(ss),
-        "preload": _preload(ss),
+        # Joined into one text: a list among the bridge's data makes Streamlit import pandas to check
+        # whether it is a table, which a first visit must not pay for (tests/test_architecture.py).
+        "preload": " ".join(_preload(ss)),
         "fingerprint": state.fingerprint(ss),
         "bind": f"{BIND_COOKIE}={ss[BIND]}" if ss.get(BIND) else None,
     }
