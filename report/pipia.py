@@ -14,8 +14,10 @@ from typing import Any
 from deliverable.branding import Branding
 from deliverable.extras import ReportExtras
 from questions.answers import AnswerSet
+from questions.content import content_path
 from questions.model import UNKNOWN
 from questions.strings import tr
+from questions.yamlfile import read_yaml
 from report.content import (
     AnswerView,
     AppendixView,
@@ -30,74 +32,12 @@ from scoring.assessment import Assessment, TransferRoute
 from scoring.loader import Law, default_law
 from scoring.plan import resolvable
 
-# The provisions that require the assessment and say what it looks at, the second for a transfer abroad only; an
-# id the loaded law lacks (or that is not in force on the date) is left out.
-BASIS = ("pipl.55-56",)
-TRANSFER_BASIS = ("xb.scc.2023.pipia",)
-# The questions each section shows, in this order; one the bank lacks is left out (and said, for the
-# cross-border ones, which other work adds: see `questions_missing`).
-PURPOSE_QUESTIONS = (
-    "company_sector",
-    "institution_type",
-    "consumer_facing",
-    "network_service_provider",
-    "collects_directly",
-    "buys_data",
-    "scrapes_data",
-    "automated_decisions",
-    "xb_purposes",
-)
-DATA_QUESTIONS = (
-    "data_categories",
-    "biometrics",
-    "children_data",
-    "minors_data",
-    "records_tier1",
-    "records_tier2",
-    "records_other",
-    "people_count",
-    "user_count",
-    "important_data",
-    "xb_people_this_year",
-    "xb_sensitive_this_year",
-    "xb_people_since_last_year",
-    "xb_sensitive_since_last_year",
-)
-RECIPIENT_QUESTIONS = (
-    "shares_with_third_parties",
-    "sells_data",
-    "uses_processors",
-    "public_disclosure",
-    "cross_border",
-    "xb_recipients",
-)
-MEASURE_QUESTIONS = (
-    "privacy_notice",
-    "consent_collection",
-    "separate_consent_sensitive",
-    "separate_consent_for_sharing",
-    "parental_consent",
-    "withdrawal_and_deletion",
-    "rights_requests",
-    "processor_contracts",
-    "processor_supervision",
-    "tiered_access",
-    "query_approval",
-    "access_log_retention",
-    "encryption",
-    "deidentification",
-    "confidentiality_agreements",
-    "staff_training",
-    "security_management_system",
-    "pi_officer",
-    "impact_assessments",
-    "automated_impact_assessment",
-    "automated_opt_out",
-    "automated_major_impact",
-    "compliance_audits",
-    "incident_plan",
-    "xb_separate_consent",
-    "xb_route_in_place",
+# The provisions it rests on and the questions each section shows are data: assets/pipia_template.yaml.
+_TEMPLATE = read_yaml(content_path("assets", "pipia_template.yaml"))
+BASIS: tuple[str, ...] = tuple(_TEMPLATE["basis"])
+TRANSFER_BASIS: tuple[str, ...] = tuple(_TEMPLATE["transfer_basis"])
+PURPOSE_QUESTIONS, DATA_QUESTIONS, RECIPIENT_QUESTIONS, MEASURE_QUESTIONS = (
+    tuple(_TEMPLATE["questions"][part]) for part in ("purposes", "data", "recipients", "measures")
 )
 # Each section's question the cross-border work adds, and the pipia string naming what it asks about.
 CROSS_BORDER_ASKED = {

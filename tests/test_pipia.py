@@ -313,3 +313,13 @@ def test_the_workspace_makes_the_pipia_of_any_assessment_white_labelled(db: Any)
     assert "Harbour Advisory" in md and "Acme" in md  # the consultancy's kicker and the client on the cover
     assert "pirisk" not in md.lower()
     assert p("blank", "en", what=p("blank_conclusion", "en")).replace("[", "\\[").replace("]", "\\]") in md
+
+
+def test_the_template_names_only_provisions_and_questions_the_data_holds() -> None:
+    """assets/pipia_template.yaml: a misspelt or removed id would drop a row or a citation unnoticed."""
+    from report.pipia import DATA_QUESTIONS, MEASURE_QUESTIONS, PURPOSE_QUESTIONS, RECIPIENT_QUESTIONS
+
+    for cite in BASIS + TRANSFER_BASIS:
+        assert LAW.versions(cite), cite
+    for qid in PURPOSE_QUESTIONS + DATA_QUESTIONS + RECIPIENT_QUESTIONS + MEASURE_QUESTIONS:
+        assert qid in LAW.bank.questions, qid
