@@ -60,7 +60,7 @@ from scoring.columns import (
 )
 from scoring.loader import Law, default_law
 from scoring.plan import LEVEL, LIKELIHOOD, SCORE, SEVERITY, Plan, check_date, plan
-from scoring.transfer import period_on
+from scoring.transfer import deciding_case, period_on
 
 __all__ = ["RESULT_COLUMNS", "SEPARATOR", "assess_frame", "result_columns"]
 
@@ -337,24 +337,27 @@ def _results(program: _Program, slots: list[Any], n: int) -> np.ndarray:
 
 
 def _routes(program: _Program, slots: list[Any], n: int) -> np.ndarray:
-    """Per row, the transfer route id as `scoring.transfer.decide` names it: of the cases that could
-    decide (not FALSE, and no case holding before them), the most demanding route; `no_transfer` where
-    nothing leaves China. Object array of str (None where the law has no route decision)."""
+    """Per row, the transfer route id `scoring.transfer.decide` names, chosen by the same
+    `deciding_case`; `no_transfer` where nothing leaves China. Object array of str (None where the law
+    has no route decision)."""
     out = np.full(n, None, dtype=object)
     if program.transfers_slot is None:
         return out
-    routes = np.array(program.routes, dtype=object)
-    leaves = np.broadcast_to(slots[program.transfers_slot], (n,)) != FALSE
+    leaves = np.broadcast_to(slots[program.transfers_slot], (n,))
     if not program.route_cases:
-        out[:] = np.where(leaves, "not_required", "no_transfer")
+        out[:] = np.where(leaves != FALSE, "not_required", "no_transfer")
         return out
-    best = np.full(n, routes.tolist().index("no_transfer"))
-    open_ = leaves.copy()  # no case has held yet
-    for demand, slot in program.route_cases:
-        result = np.full(n, TRUE, dtype=np.int8) if slot is None else np.broadcast_to(slots[slot], (n,))
-        best = np.where(open_ & (result != FALSE), np.maximum(best, demand), best)
-        open_ &= result != TRUE
-    out[:] = routes[best]
+    results = np.stack(
+        [
+            np.full(n, TRUE, dtype=np.int8) if slot is None else np.broadcast_to(slots[slot], (n,))
+            for _, slot in program.route_cases
+        ],
+        axis=1,
+    )
+    demand = np.array([d for d, _ in program.route_cases], dtype=np.int64)
+    index, _ = deciding_case(leaves, results, demand)
+    routes = np.array([program.routes[d] for d, _ in program.route_cases] + ["no_transfer"], dtype=object)
+    out[:] = routes[index]  # -1: the last entry, no_transfer
     return out
 
 

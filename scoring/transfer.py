@@ -2,7 +2,8 @@
 
 The decision is the table's: in the period covering the date, the first case whose test holds
 decides; where "I don't know" leaves several cases able to decide, the most demanding route of them
-does (the cautious reading). The rules that score a missing route use
+does (the cautious reading). `deciding_case` makes that choice over arrays, for one answer set here and
+for many in `scoring.frame`. The rules that score a missing route use
 the conditions the loader generated from the same table, so `decide` only names the route, its reason
 and figures, and whether the route in place meets it; `gap_rules` are the fired findings of the case.
 """
@@ -14,6 +15,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+
+import numpy as np
 
 from questions.conditions import FALSE, MAYBE, TRUE, Compiled, compile_node, parse
 from questions.model import UNKNOWN
@@ -115,21 +118,40 @@ def decide(
     if period is None:
         return route("not_required", table.no_period, uncertain=leaves == MAYBE)
     asked: set[str] = {table.transfers} if leaves == MAYBE else set()
-    candidates: list[tuple[_Case, int]] = []  # the cases that could decide: not false, none holding before
-    for c in periods[period.name]:
-        result = c.test(state) if c.test is not None else TRUE
+    cases = periods[period.name]
+    results = np.array([[c.test(state) if c.test is not None else TRUE for c in cases]], dtype=np.int8)
+    index, several = deciding_case(np.array([leaves]), results, demand_of(law, period))
+    chosen, result = cases[int(index[0])], int(results[0, index[0]])
+    read = results[0] == TRUE
+    for c in cases[: int(read.argmax()) + 1 if read.any() else len(cases)]:  # the cases tried: to the first that holds
         asked |= c.asks
-        if result != FALSE:
-            candidates.append((c, result))
-        if result == TRUE:
-            break
-    demand = list(table.routes)
-    chosen, result = max(candidates, key=lambda pair: demand.index(pair[0].case.route))  # first of the most demanding
-    uncertain = leaves == MAYBE or result == MAYBE or len(candidates) > 1
+    uncertain = leaves == MAYBE or result == MAYBE or bool(several[0])
     unknowns = tuple(q for q in _in_bank_order(law, asked) if _unknown(state, q)) if uncertain else ()
     return route(
         chosen.case.route, chosen.case.reason, case=chosen.case, uncertain=uncertain, unknowns=unknowns, read=frozenset(asked)
     )
+
+
+def demand_of(law: Law, period: TransferPeriod) -> np.ndarray:
+    """Per case of `period`, how demanding its route is: its place in the table's `routes`."""
+    assert law.transfer is not None
+    order = list(law.transfer.routes)
+    return np.array([order.index(c.route) for c in period.cases], dtype=np.int64)
+
+
+def deciding_case(leaves: np.ndarray, results: np.ndarray, demand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The route decision over many answer sets at once, for both evaluators: `results` holds, per row,
+    each case's test in order (FALSE, MAYBE or TRUE) and `leaves` whether information leaves China. A case
+    could decide when its test is not FALSE and no earlier case holds; of those the most demanding decides,
+    the first on a tie. Returns per row the deciding case's index (-1 where nothing leaves China) and
+    whether more than one case could decide (the route then rests on unknowns)."""
+    n, k = results.shape
+    holds = results == TRUE
+    held_before = np.zeros((n, k), dtype=bool)
+    held_before[:, 1:] = np.cumsum(holds, axis=1)[:, :-1] > 0
+    candidate = (leaves != FALSE)[:, None] & ~held_before & (results != FALSE)
+    rank = np.where(candidate, demand[None, :] * k + (k - 1 - np.arange(k))[None, :], -1)
+    return np.where(candidate.any(axis=1), rank.argmax(axis=1), -1), candidate.sum(axis=1) > 1
 
 
 def _unknown(state: State, qid: str) -> bool:
