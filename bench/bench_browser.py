@@ -70,11 +70,15 @@ PAUSE_S = 3  # seconds on the review before clicking Results
 class Runs(ScriptRuns):
     """Streamlit's finished script runs, counted from its websocket messages (tests/e2e/browsing.py)."""
 
+    @property
+    def done(self) -> int:
+        """Runs finished so far, the page's and its fragments' (a step of the questionnaire reruns alone)."""
+        return self.finished + self.fragments
+
     def until(self, after: int, ready: Callable[[], bool]) -> None:
-        """Wait until a run has finished since `after` and `ready()` holds."""
-        self.wait(after)
+        """Wait until a run (the page's or a fragment's) has finished since `after` and `ready()` holds."""
         deadline = time.monotonic() + TIMEOUT_MS / 1000
-        while not ready():
+        while self.done <= after or not ready():
             if time.monotonic() > deadline:
                 raise SystemExit("the page did not become interactive in time")
             self.page.wait_for_timeout(5)
@@ -119,7 +123,7 @@ def first_view_app(browser: Browser, url: str) -> tuple[float, float]:
     page.goto(url + "/?lang=en")
     runs.until(0, _enabled(page, START))
     welcome = time.perf_counter() - start
-    before = runs.finished
+    before = runs.done
     page.locator(START).click()
     runs.until(before, _enabled(page, FIRST_QUESTION))
     question = time.perf_counter() - start
@@ -130,7 +134,7 @@ def first_view_app(browser: Browser, url: str) -> tuple[float, float]:
 def _load_example(page: Page, runs: Runs, url: str) -> None:
     page.goto(url + "/?lang=en")
     runs.until(0, _enabled(page, START))
-    before = runs.finished
+    before = runs.done
     page.locator(".st-key-resume_file_0 input[type=file]").set_input_files(str(EXAMPLE))
     runs.until(before, _enabled(page, ".st-key-see_results button"))
 
@@ -142,7 +146,7 @@ def hello_reruns(browser: Browser, url: str, clicks: int) -> list[float]:
     runs.until(0, lambda: page.get_by_text("Hello, step 0").is_visible())
     times = []
     for step in range(1, clicks + 1):
-        before = runs.finished
+        before = runs.done
         start = time.perf_counter()
         page.locator(".st-key-next button").click()
         runs.until(before, lambda step=step: page.get_by_text(f"Hello, step {step}", exact=True).is_visible())
@@ -155,13 +159,13 @@ def next_clicks(browser: Browser, url: str) -> list[float]:
     """Every Next of a questionnaire whose answers are all given (the article's), from step 1 to the review."""
     page, runs = _fresh(browser)
     _load_example(page, runs, url)
-    before = runs.finished
+    before = runs.done
     page.locator(".st-key-goto__0 button:visible").first.click()
     runs.until(before, _enabled(page, ".st-key-nav_next button"))
     times = []
     step = 0
     while page.locator(".st-key-nav_next button").count():
-        before = runs.finished
+        before = runs.done
         start = time.perf_counter()
         page.locator(".st-key-nav_next button").click()
         # The next step that asks something (Next passes over a section the answers leave empty): its
@@ -194,12 +198,12 @@ def results_click(browser: Browser, url: str, pause_s: float) -> tuple[float, fl
     page, runs = _fresh(browser)
     _load_example(page, runs, url)
     page.wait_for_timeout(pause_s * 1000)
-    before = runs.finished
+    before = runs.done
     start = time.perf_counter()
     page.locator(".st-key-see_results button").click()
     scores = None
     while True:
-        if scores is None and runs.finished > before and page.evaluate(CARDS, list(AXES)):
+        if scores is None and runs.done > before and page.evaluate(CARDS, list(AXES)):
             scores = time.perf_counter() - start
         if scores is not None and page.evaluate(CHARTS):
             charts = time.perf_counter() - start
