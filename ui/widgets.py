@@ -117,12 +117,15 @@ def question(q: Question, shown: int, lang: str, *, missing: bool = False) -> No
         st.caption(f":red[{md(t('needs_answer'))}]")
     elif shown == Visibility.MAYBE or not q.required:
         st.caption(md(_optional_note(q, shown)))
-    with st.expander(t("why_we_ask"), icon=":material/help_outline:"):
-        st.markdown(md(q.help.get(lang)))
+    # Drawn once opened (a rerun of the step alone, which is a fragment): few are ever opened, and drawing
+    # every box's text was about a tenth of the browser's work on each Next.
+    why = st.expander(t("why_we_ask"), icon=":material/help_outline:", key=f"why__{q.id}", on_change="rerun")
+    if why.open:
+        why.markdown(md(q.help.get(lang)))
         for aid in q.article:
             provision = state.law().provisions.get(aid)
             if provision is not None:
-                st.caption(md(t("article_context", section=provision.article.get(lang))))
+                why.caption(md(t("article_context", section=provision.article.get(lang))))
     link.current().below_question(q.id)
 
 
