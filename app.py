@@ -12,6 +12,7 @@ serving.harden()  # no public-address look-up, downloads served once, no session
 st.set_page_config(page_title="pirisk", layout="wide")
 st.html(Path(str(resources.files("assets").joinpath("style.css"))))
 state.init_state()
+browser.begin_run()
 # The workspace is an optional extra (`pip install pirisk[workspace]`): a founder's install has no database stack.
 workspace = nav.workspace_available()
 if workspace and nav.invited():
@@ -40,4 +41,4 @@ widgets.sidebar(  # the workspace's pages have their own dates
 if workspace:
     workspace_access.sidebar()
 page.run()
-browser.sync(nav.name_of(page))
+browser.sync_after(nav.name_of(page))  # unless the page drew it (the questionnaire's step)

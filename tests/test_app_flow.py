@@ -545,3 +545,22 @@ def test_next_and_back_pass_over_the_transfer_section_when_nothing_leaves_china(
     at.button(key=f"goto__{transfer}").click().run()
     assert at.session_state["step"] == transfer and not at.exception
     assert any(tr("ui", "section_not_asked", "en") in i.value.replace("\\", "") for i in at.info)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_why_we_ask_is_drawn_once_opened_with_the_help_and_its_articles(lang: str) -> None:
+    """Each question's "why we ask" box is drawn empty until opened (most never are, and drawing them
+    all was about a tenth of the browser's work on each Next); opened, it holds the question's help
+    and the provisions it rests on, in the page's language."""
+    q = next(q for q in BANK.sections[0].questions if q.article and LAW.provisions.get(q.article[0]))
+    at = start(lang=lang)
+    boxes = [e for e in at.expander if e.label == tr("ui", "why_we_ask", lang)]
+    assert len(boxes) >= 3 and all(not box.children for box in boxes)
+    at.session_state[f"why__{q.id}"] = True
+    at.run()
+    opened = [e for e in at.expander if e.label == tr("ui", "why_we_ask", lang) and e.children]
+    assert len(opened) == 1
+    texts = [as_read(m.value) for m in opened[0].markdown] + [as_read(c.value) for c in opened[0].caption]
+    assert as_read(md(q.help[lang])) in texts
+    article = LAW.provisions[q.article[0]].article[lang]
+    assert tr("ui", "article_context", lang, section=article) in texts

@@ -11,7 +11,7 @@ from questions.conditions import Visibility
 from questions.model import Bank, Section
 from scoring.answers_file import MAX_COMPANY
 from scoring.engine import visibility
-from ui import link, nav, state, welcome, widgets
+from ui import browser, link, nav, state, welcome, widgets
 from ui.present import SectionStatus, colon, md, progress, section_status
 from ui.state import t
 
@@ -196,14 +196,28 @@ def _review(bank: Bank, statuses: list[SectionStatus], visible: Mapping[str, Vis
 
 
 def assess_page() -> None:
-    """The questionnaire: progress bar, the list of sections, the current step and its buttons."""
-    if st.session_state.pop(TO_RESULTS, False):
-        # Before anything is drawn: the review drawn again only to be left (240 elements) cost the browser
-        # more than the results it then drew.
-        nav.go("results")
+    """The questionnaire: its title, then the step (a fragment: `_step_view`) and the disclaimer."""
     if welcome.shown():
         welcome.welcome()
         return
+    st.title(t("assess_title"), anchor=state.page_anchor("assess"))
+    link.current().banner()
+    if state.KEPT_LOADED in st.session_state:  # said once, after the browser gave back what it kept
+        st.success(md(t("kept_restored", n=st.session_state.pop(state.KEPT_LOADED))), icon=":material/history:")
+    _step_view()
+    widgets.disclaimer()
+
+
+@st.fragment
+def _step_view() -> None:
+    """The progress bar, the current step (or the review) with its buttons, the list of sections, and the
+    browser code that lands the focus on the new heading. A Next, a Back, a jump or an answer reruns only
+    this (a Streamlit fragment): the page's title, sidebar and navigation, which none of them changes, are
+    neither run nor drawn again, which was a fifth of the elements the browser drew on each Next."""
+    if st.session_state.pop(TO_RESULTS, False):
+        # Before anything is drawn (a whole run of the results page): the review drawn again only to be
+        # left (240 elements) cost the browser more than the results it then drew.
+        nav.go("results")
     law = state.law()
     bank = law.bank
     lang = state.lang()
@@ -212,11 +226,6 @@ def assess_page() -> None:
     statuses = section_status(law, answers)
     step = min(max(int(st.session_state[state.STEP]), 0), len(bank.sections))
     st.session_state[state.STEP] = step
-
-    st.title(t("assess_title"), anchor=state.page_anchor("assess"))
-    link.current().banner()
-    if state.KEPT_LOADED in st.session_state:  # said once, after the browser gave back what it kept
-        st.success(md(t("kept_restored", n=st.session_state.pop(state.KEPT_LOADED))), icon=":material/history:")
     answered, shown = progress(statuses)
     pct = round(100 * answered / shown) if shown else 0
     st.progress(pct / 100, text=t("progress", pct=pct, answered=answered, total=shown))
@@ -232,4 +241,4 @@ def assess_page() -> None:
             _section(bank, bank.sections[step], step, visible, statuses[step], complete, lang)
     with side.container(key="section_list"):
         _section_list(bank, statuses, step, lang)
-    widgets.disclaimer()
+    browser.sync("assess")  # in the fragment: a move within it lands the focus without a whole run

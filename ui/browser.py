@@ -1,4 +1,5 @@
-"""pirisk's one piece of browser code (assets/browser.js), mounted hidden at the end of every run.
+"""pirisk's one piece of browser code (assets/browser.js), mounted hidden at the end of every run (or of
+the questionnaire's step, a fragment that reruns alone and draws it itself).
 
 It sets the page's `lang` attribute from the locale registry; after each move (Next, Back, a jump in
 the section list, a page change) it scrolls to the new heading and gives it the keyboard focus; while
@@ -26,6 +27,7 @@ from ui import link, nav, state
 MAIN_TITLE = '[data-testid="stMain"] h1'
 BRIDGE = "pirisk_browser"  # the hidden container's key (assets/style.css hides it)
 _KEY = "pirisk_browser_bridge"
+_DRAWN = "pirisk_browser_drawn"  # session state: this page run has drawn the bridge already (in a fragment)
 BIND = "ws_bind"  # session state: the unlocked workspace's binding secret, for the browser to keep
 BIND_COOKIE = "pirisk_workspace"  # the cookie the browser keeps it in (path /, SameSite=Strict)
 _component = st.components.v2.component(
@@ -115,3 +117,16 @@ def sync(page: str) -> None:
     }
     with st.container(key=BRIDGE):
         _component(key=_KEY, data=data, on_kept_change=_offered)
+    ss[_DRAWN] = True
+
+
+def begin_run() -> None:
+    """At the start of a whole run of the app: nothing has drawn the bridge yet."""
+    st.session_state.pop(_DRAWN, None)
+
+
+def sync_after(page: str) -> None:
+    """After the page ran: the bridge, unless the page drew it itself (inside a fragment, which then
+    reruns with it: the questionnaire's step)."""
+    if not st.session_state.get(_DRAWN):
+        sync(page)

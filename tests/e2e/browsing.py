@@ -101,11 +101,11 @@ def choose(page: Page, runs: ScriptRuns, qid: str) -> str:
     box = key(page, f"question__{qid}")
     if q.type == "multi":
         label = q.choices[-1].label["en"]
-        runs.click(box.locator("[data-testid=stCheckbox]").filter(has_text=label).locator("label"))
+        runs.click(box.locator("[data-testid=stCheckbox]").filter(has_text=label).locator("label"), fragment=True)
         expect(box.get_by_role("checkbox", name=label, exact=True)).to_be_checked(timeout=TIMEOUT)
     else:
         label = "No" if q.type == "yes_no" else q.choices[0].label["en"]
-        runs.click(box.get_by_text(label, exact=True))
+        runs.click(box.get_by_text(label, exact=True), fragment=True)  # the step reruns alone
         expect(box.get_by_role("radio", name=label, exact=True)).to_be_checked(timeout=TIMEOUT)
     return label
 

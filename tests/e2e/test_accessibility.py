@@ -57,7 +57,7 @@ def test_the_welcome(page: Page, runs: ScriptRuns, app_url: str) -> None:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_questionnaire_step_in_each_language(page: Page, runs: ScriptRuns, app_url: str, lang: str) -> None:
     open_app(page, runs, app_url + f"/?lang={lang}")
-    runs.click(key(page, "goto__1").locator("button:visible").first)  # a step with tick boxes, choices and notes
+    runs.click(key(page, "goto__1").locator("button:visible").first, fragment=True)  # a step with tick boxes, choices and notes
     expect(page.locator("#step-1")).to_be_visible(timeout=TIMEOUT)
     found = assert_accessible(page)
     assert not [v for v in found if v["rule"] == "heading-order"], found

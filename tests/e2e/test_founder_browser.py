@@ -81,11 +81,11 @@ def test_every_move_lands_on_the_new_steps_heading(page: Page, runs: ScriptRuns,
         assert key(page, f"question__{first}").bounding_box()["y"] < SIZES["phone"]["height"]
 
     answer_step(page, runs)
-    runs.click(key(page, "nav_next").locator("button"))
+    runs.click(key(page, "nav_next").locator("button"), fragment=True)
     landed(page, "step-1")
-    runs.click(key(page, "nav_back").locator("button"))
+    runs.click(key(page, "nav_back").locator("button"), fragment=True)
     landed(page, "step-0")
-    runs.click(key(page, "goto__4").locator("button:visible").first)
+    runs.click(key(page, "goto__4").locator("button:visible").first, fragment=True)
     landed(page, "step-4")
 
     nav_link(page, size, "Results")
@@ -106,7 +106,7 @@ def test_answers_kept_in_the_browser_survive_a_reload_and_only_when_asked(page: 
     runs.click(key(page, "keep_welcome").locator("label"))
     runs.click(key(page, "welcome_start").locator("button"))
     answer_step(page, runs)
-    runs.click(key(page, "nav_next").locator("button"))
+    runs.click(key(page, "nav_next").locator("button"), fragment=True)
     landed(page, "step-1")
     answered = {q.id for q in BANK.sections[0].questions}
     stored = kept(page)

@@ -30,7 +30,7 @@ def test_the_first_three_steps_of_the_plan_are_on_the_first_screens(page: Page, 
     key(page, "resume_file_0").locator("input[type=file]").set_input_files(str(EXAMPLE))
     runs.wait(before)
     review = len(BANK.sections)  # the example leaves optional questions open: the file opens on a section
-    runs.click(key(page, f"goto__{review}").locator("button:visible").first)
+    runs.click(key(page, f"goto__{review}").locator("button:visible").first, fragment=True)
     runs.click(key(page, "see_results").locator("button"))
     expect(page.get_by_role("heading", name=tr("ui", "plan_title", lang))).to_be_visible(timeout=TIMEOUT)
     for n in (1, 2, 3):
