@@ -115,6 +115,7 @@ def _legend(names: list[str], colors: list[str], x: float, y: float, size: float
     out = []
     for i, (name, color) in enumerate(zip(names, colors, strict=True)):
         row = y + i * size * 1.5
+        out.append(f'<g data-legend="{i}">')
         if lines:
             dash = "" if i == 0 else f' stroke-dasharray="{_DASH}"'
             out.append(
@@ -122,7 +123,7 @@ def _legend(names: list[str], colors: list[str], x: float, y: float, size: float
             )
         else:
             out.append(f'<rect x="{_num(x + 6)}" y="{_num(row - 6)}" width="12" height="12" fill="{color}"/>')
-        out.append(_text(x + 30, row + size * 0.35, name, size, anchor="start"))
+        out.append(_text(x + 30, row + size * 0.35, name, size, anchor="start") + "</g>")
     return out
 
 
@@ -196,9 +197,12 @@ def radar_svg(series: list[tuple[str, Assessment]], lang: str, *, compact: bool 
             dx = 8 if cos > 0 else -8
             spots = [(x + dx, y - 2), (x + dx, y - 2 + line)], "start" if cos > 0 else "end"
         (lx, ly), (sx, sy) = spots[0]
-        body.append(_text(lx, ly, labels[i], size, anchor=spots[1]))
-        level = series[0][1].axes[AXES[i].key].level
-        body.append(_text(sx, sy, beside[i], size - 1, anchor=spots[1], fill=_MUTED, extra=f' data-level="{level}"'))
+        body.append(
+            f'<g data-axis="{AXES[i].key}">'
+            + _text(lx, ly, labels[i], size, anchor=spots[1])
+            + _text(sx, sy, beside[i], size - 1, anchor=spots[1], fill=_MUTED)
+            + "</g>"
+        )
     if legend:
         lw = _legend_width(names, size)
         body += _legend(names, colors, (width - lw) / 2, top + 2 * radius + bottom + size * 0.5, size)
@@ -286,7 +290,9 @@ def bars_svg(first: Assessment, second: Assessment, names: tuple[str, str], lang
     body = []
     for value in (0, 25, 50, 75, 100):
         y = top + plot * (1 - value / 100)
-        body.append(f'<line x1="{left}" y1="{_num(y)}" x2="{_num(left + group * len(AXES))}" y2="{_num(y)}" stroke="{_RULE}"/>')
+        body.append(
+            f'<line x1="{left}" y1="{_num(y)}" x2="{_num(left + group * len(AXES))}" y2="{_num(y)}" stroke="{_RULE}" data-value="{value}"/>'
+        )
         body.append(_text(left - 5, y + 3.5, str(value), 10, anchor="end", fill=_MUTED))
     bar = min(28.0, (group - 24) / 2)
     for k, (axis, label) in enumerate(zip(AXES, labels, strict=True)):
