@@ -4,8 +4,8 @@ required-answer gate (checked against the engine), answer labels, escaping and s
 from __future__ import annotations
 
 import copy
-import html
 import datetime as dt
+import html
 import json
 import re
 import string
