@@ -27,9 +27,10 @@ from ui.present import LEVEL_COLORS, LEVEL_TINTS, colon, level_label, svg_text
 Svg = NewType("Svg", str)
 
 _INK, _MUTED, _RULE = "#111", "#666", "#d0d0d0"
-# Each axis's line inside a grid cell (offset from the cell's centre, in cell heights, upwards), so axes
-# sharing a cell never overlap, nor does a label running on into the next cell meet that cell's labels.
-_CELL_ROWS = (0.3, 0.12, -0.06, -0.24)
+# Each axis's line inside a grid cell (its marker's centre below the cell's top), so that axes sharing a
+# cell never overlap, nor does a name running on into the next cell meet that cell's names; the cell's
+# level is named below the last line.
+_CELL_LINES = (10, 23, 36, 49)
 _MARKERS = ("circle", "diamond", "square", "triangle")
 _PALETTE = ("#1f5f8b", "#2e7d32", "#8e6c8a")
 _BAR_COLORS = ("#8e9aaf", "#1f5f8b")  # the earlier assessment grey, the later one blue
@@ -83,12 +84,12 @@ def _points(points: Sequence[tuple[float, float]]) -> str:
     return " ".join(f"{_num(x)},{_num(y)}" for x, y in points)
 
 
-def _svg(width: float, height: float, title: str, desc: str, body: list[str]) -> Svg:
-    """The chart's outer element: scales to its column, never drawn taller than its own size, named by its
-    title and described by its data in words."""
+def _svg(width: float, height: float, title: str, desc: str, body: list[str], *, grow: float = 1.3) -> Svg:
+    """The chart's outer element: scales to its column, up to `grow` times its own size (a wide column
+    centres it), named by its title and described by its data in words."""
     return Svg(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_num(width)} {_num(height)}" width="100%" '
-        f'style="display:block;max-height:{_num(height * 1.15)}px" role="img" font-family="sans-serif">'
+        f'style="display:block;max-height:{_num(height * grow)}px" role="img" font-family="sans-serif">'
         f"<title>{svg_text(title)}</title><desc>{svg_text(desc)}</desc>{''.join(body)}</svg>"
     )
 
@@ -138,7 +139,7 @@ def radar_svg(series: list[tuple[str, Assessment]], lang: str, *, compact: bool 
     column."""
     labels = [a.label.get(lang) for a in AXES]
     size = 12 if compact else 13
-    radius = 80 if compact else 100
+    radius = 70 if compact else 100
     line = size * 1.25
     scores = [[assessment.axes[a.key].score for a in AXES] for _, assessment in series]
     beside = [" / ".join(str(s[i]) for s in scores) for i in range(len(AXES))]  # each axis's scores, in series order
@@ -207,7 +208,7 @@ def radar_svg(series: list[tuple[str, Assessment]], lang: str, *, compact: bool 
         lw = _legend_width(names, size)
         body += _legend(names, colors, (width - lw) / 2, top + 2 * radius + bottom + size * 0.5, size)
     desc = tr("common", "list_sep", lang).join(_scores_in_words(name, a, lang) for name, a in series)
-    return _svg(width, height, tr("ui", "radar_title", lang), desc, body)
+    return _svg(width, height, tr("ui", "radar_title", lang), desc, body, grow=1.0 if compact else 1.3)
 
 
 def grid_svg(assessment: Assessment, method: Method, lang: str) -> Svg:
@@ -255,8 +256,8 @@ def grid_svg(assessment: Assessment, method: Method, lang: str) -> Svg:
         result = assessment.axes[axis.key]
         label = axis.label.get(lang)
         col, row = place(result.likelihood, result.severity)
-        left, centre = gx + (col - 1) * cw, gy + (4 - row) * ch + ch / 2
-        y = centre - _CELL_ROWS[i % len(_CELL_ROWS)] * ch
+        left = gx + (col - 1) * cw
+        y = gy + (4 - row) * ch + _CELL_LINES[i % len(_CELL_LINES)]
         rightmost = col == STEPS[-1]  # the name to the marker's left, so that it stays inside the chart
         x = left + cw - 12 if rightmost else left + 12
         tip = f"{label}{colon(lang)}{level_label(result.level, lang)} ({result.score}/100)"
