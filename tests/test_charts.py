@@ -47,7 +47,7 @@ def _all(then: Assessment, now: Assessment, lang: str) -> dict[str, str]:
         "radar": charts.radar_svg([("Now", then)], lang),
         "what_if": charts.radar_svg([("Now", then), ("With", now)], lang, compact=True),
         "grid": charts.grid_svg(then, LAW.method, lang),
-        "bars": charts.bars_svg(then, now, ("A · 2012-09-04", "B · 2026-01-01"), lang),
+        "bars": charts.bars_svg(then, now, ("A · 2012-09-04", "B · 2026-01-01"), lang, "A and B"),
     }
 
 
@@ -115,7 +115,7 @@ def test_the_grid_places_each_axis_in_the_cell_of_its_likelihood_and_severity(th
 
 
 def test_the_compare_bars_show_both_assessments_scores_per_axis(then: Assessment, now: Assessment) -> None:
-    svg = sv.parse(charts.bars_svg(then, now, ("A · 2012-09-04", "B · 2026-01-01"), "zh"))
+    svg = sv.parse(charts.bars_svg(then, now, ("A · 2012-09-04", "B · 2026-01-01"), "zh", "A 与 B"))
     heights = sv.bar_scores(svg)
     assert heights[0] == pytest.approx({k: then.axes[k].score for k in KEYS}, abs=0.2)
     assert heights[1] == pytest.approx({k: now.axes[k].score for k in KEYS}, abs=0.2)
@@ -149,5 +149,6 @@ def test_user_typed_series_names_are_escaped(then: Assessment, now: Assessment) 
     assert "<b>" not in markup and "& " not in markup and ":red[" not in markup and "*em*" not in markup
     svg = sv.parse(markup)
     assert [n.replace("\u2060", "") for n in sv.legend_names(svg)] == ["Now", typed]  # reads as typed
-    bars = charts.bars_svg(then, now, (typed, "B"), "en")
+    bars = charts.bars_svg(then, now, (typed, "B"), "en", typed)
     assert "<b>" not in bars and sv.legend_names(sv.parse(bars))[0].replace("\u2060", "") == typed
+    assert sv.title(sv.parse(bars)).replace("\u2060", "") == typed

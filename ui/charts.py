@@ -274,9 +274,9 @@ def grid_svg(assessment: Assessment, method: Method, lang: str) -> Svg:
     return _svg(width, height, tr("ui", "grid_title", lang), tr("common", "list_sep", lang).join(parts), body)
 
 
-def bars_svg(first: Assessment, second: Assessment, names: tuple[str, str], lang: str) -> Svg:
+def bars_svg(first: Assessment, second: Assessment, names: tuple[str, str], lang: str, title: str) -> Svg:
     """Each axis's score in two assessments as grouped bars (the earlier grey, the later blue), each bar
-    with its score above it, and a legend naming the two."""
+    with its score above it, and a legend naming the two; `title` names the chart."""
     size = 12
     labels = [a.label.get(lang) for a in AXES]
     # Each axis's group is as wide as its name and its neighbour's need, centred under it (a long name may
@@ -314,7 +314,7 @@ def bars_svg(first: Assessment, second: Assessment, names: tuple[str, str], lang
     desc = tr("common", "list_sep", lang).join(
         _scores_in_words(name, result, lang) for name, result in zip(names, (first, second), strict=True)
     )
-    return _svg(width, height, tr("workspace", "ws_compare_chart", lang), desc, body)
+    return _svg(width, height, title, desc, body)
 
 
 def draw(svg: Svg, key: str, where: Any = st) -> None:

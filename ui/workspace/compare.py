@@ -120,7 +120,7 @@ def compare_page() -> None:
         table, chart = st.columns([3, 2], gap="large")
         table.markdown(score_table(result_a, result_b, lang))
         names = (f"A · {first.law_as_of.isoformat()}", f"B · {second.law_as_of.isoformat()}")
-        charts.draw(charts.bars_svg(result_a, result_b, names, lang), "ws_compare_chart", chart)
+        charts.draw(charts.bars_svg(result_a, result_b, names, lang, t("ws_compare_chart")), "ws_compare_chart", chart)
         st.subheader(t("ws_compare_findings"), anchor=False)
         _findings(result_a, result_b, lang)
 
