@@ -189,7 +189,7 @@ def next_clicks(browser: Browser, url: str) -> list[float]:
 
 
 CARDS = """axes => axes.every(a => (document.querySelector('.st-key-axis__' + a) || {}).innerText?.includes('/100'))"""
-CHARTS = "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2"
+CHARTS = "() => !!document.querySelector('.st-key-radar svg') && !!document.querySelector('.st-key-grid svg')"
 
 
 def results_click(browser: Browser, url: str, pause_s: float) -> tuple[float, float]:

@@ -120,7 +120,7 @@ async def one_session(browser: Any, url: str, index: int, seed: int, folder: Pat
         await page.locator(".st-key-see_results button").click()
         for axis in AXIS_KEYS:
             await expect(page.locator(f".st-key-axis__{axis}")).to_contain_text("/100", timeout=STEP_TIMEOUT_MS)
-        await expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=STEP_TIMEOUT_MS)
+        await expect(page.locator(".st-key-radar svg")).to_be_visible(timeout=STEP_TIMEOUT_MS)
         result.timings["results"] = time.perf_counter() - start
 
         for axis in AXIS_KEYS:

@@ -154,31 +154,20 @@ def deliverable() -> dict[str, list[str]]:
     return found
 
 
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, list | tuple):
-        for v in value:
-            yield from _strings(v)
+def _chart_texts(markup: str) -> list[str]:
+    """What a chart (inline SVG) says: its title, its description and every text drawn."""
+    from tests import svg_charts
 
-
-def _figure_texts(spec: Any) -> Iterator[str]:
-    if isinstance(spec, dict):
-        for key, value in spec.items():
-            if key in ("text", "ticktext", "name", "theta", "title") or (key == "x" and isinstance(value, list)):
-                yield from _strings(value)
-            if key != "hovertemplate":
-                yield from _figure_texts(value)
-    elif isinstance(spec, list):
-        for v in spec:
-            yield from _figure_texts(v)
+    svg = svg_charts.parse(markup)
+    return [svg_charts.title(svg), svg_charts.desc(svg), *svg_charts.words(svg)]
 
 
 def page_texts(at: Any) -> list[str]:
     """Everything an AppTest page shows as text: its writing, widget labels, options and help, charts."""
     out: list[str] = []
     for kind in ("markdown", "caption", "title", "header", "subheader", "text", "error", "warning", "info", "success"):
-        out += [e.value for e in at.get(kind)]
+        for e in at.get(kind):
+            out += _chart_texts(e.value) if kind == "markdown" and e.value.startswith("<svg") else [e.value]
     for kind in ("button", "checkbox", "radio", "selectbox", "multiselect", "text_input", "text_area", "date_input", "toggle"):
         for e in at.get(kind):
             out += [e.label, getattr(e, "help", None) or "", getattr(e, "placeholder", None) or ""]
@@ -190,8 +179,6 @@ def page_texts(at: Any) -> list[str]:
             out += [e.proto.label, e.proto.help]
     for e in at.get("progress"):
         out.append(e.proto.text)
-    for e in at.get("plotly_chart"):
-        out += list(_figure_texts(json.loads(e.proto.spec)))
     return [t for t in out if t]
 
 

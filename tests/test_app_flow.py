@@ -19,6 +19,7 @@ from questions.strings import tr
 from report.formats import FORMATS
 from scoring.engine import assess, visibility
 from scoring.loader import default_law
+from tests import svg_charts as sv
 from tests.ui_text import as_read
 from ui.present import md
 
@@ -156,6 +157,11 @@ def article_answers() -> dict[str, Any]:
     return json.loads(EXAMPLE.read_text(encoding="utf-8"))["answers"]
 
 
+def _charts(at: AppTest) -> list[str]:
+    """The charts a page draws (inline SVG)."""
+    return [m.value for m in at.markdown if m.value.startswith("<svg")]
+
+
 def card_scores(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
@@ -197,9 +203,11 @@ def test_a_whole_questionnaire_walks_through_to_results(
     day = as_of or dt.date.today()
     expected = assess(given, day)
     assert card_scores(at) == expected_cards(expected)
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    assert spec["data"][0]["type"] == "scatterpolar"
-    assert spec["data"][0]["r"][:4] == [expected.axes[a].score for a in ("civil", "criminal", "administrative", "reputational")]
+    radar = sv.shown(at, "radar")
+    assert sv.radar_scores(radar) == {
+        a: [expected.axes[a].score] for a in ("civil", "criminal", "administrative", "reputational")
+    }
+    assert sv.grid_places(sv.shown(at, "grid")) == {k: (r.severity, r.likelihood) for k, r in expected.axes.items()}
     text = " ".join(m.value for m in at.markdown)
     assert "not legal advice" in " ".join(i.value for i in at.info)
     assert day.isoformat().replace("-", "\\-") in text
@@ -326,7 +334,7 @@ def test_results_wait_for_required_answers_and_lead_back() -> None:
     at = goto_page(start(answers={"company_sector": "finance"}), "results")
     assert not at.exception
     assert "Results appear once every required question is answered" in at.warning[0].value
-    assert not at.get("plotly_chart")
+    assert not _charts(at)
     at.button(key="continue_questionnaire").click().run()
     assert not at.exception
     assert at.title[0].value == "Assess your exposure"
@@ -349,7 +357,7 @@ def test_law_date_presets_and_a_date_before_coverage() -> None:
     at = goto_page(start(answers=article_answers(), law_as_of=dt.date(2005, 1, 1)), "results")
     assert not at.exception
     assert any("2009-02-28" in e.value for e in at.error)
-    assert not at.get("plotly_chart")
+    assert not _charts(at)
 
 
 def test_compare_with_2012_sets_the_same_answers_beside_the_chosen_date() -> None:
@@ -382,12 +390,11 @@ def test_what_if_remedies_project_scores_beside_the_current_ones() -> None:
     # Sharing already done stays prosecutable (issue 20, error 6): the measure lowers the other axes only.
     assert projected.axes["criminal"].score == current.axes["criminal"].score
     assert sum(projected.axes[a].score for a in projected.axes) < sum(current.axes[a].score for a in current.axes)
-    radars = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    both = [s for s in radars if [d.get("name") for d in s["data"]] == ["Now", "With the measures"]]
-    assert both, "the what-if panel's radar shows current and projected"
-    assert both[0]["data"][1]["r"][:4] == [
-        projected.axes[a].score for a in ("civil", "criminal", "administrative", "reputational")
-    ]
+    both = sv.shown(at, "what_if_radar")
+    assert sv.legend_names(both) == ["Now", "With the measures"], "the what-if panel's radar shows current and projected"
+    assert sv.radar_scores(both) == {
+        a: [current.axes[a].score, projected.axes[a].score] for a in ("civil", "criminal", "administrative", "reputational")
+    }
     at.checkbox(key=f"remedy__{top.remedy}").uncheck().run()
     assert at.session_state["what_if"] == []
 
@@ -408,10 +415,11 @@ def test_chinese_from_the_address_changes_questions_results_and_charts() -> None
     assert not at.exception
     assert at.title[0].value == "评估结果"
     assert {m.label for m in at.metric} == {"民事", "刑事", "行政", "声誉"}
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    assert spec["data"][0]["theta"][:4] == ["民事", "刑事", "行政", "声誉"]
-    grid = json.loads(at.get("plotly_chart")[1].proto.spec)
-    assert grid["layout"]["xaxis"]["title"]["text"] == "影响程度"
+    radar = sv.shown(at, "radar")
+    assert [texts[0] for texts in sv.axis_texts(radar).values()] == ["民事", "刑事", "行政", "声誉"]
+    assert sv.title(radar) == "各维度得分（0–100）" and "刑事" in sv.desc(radar)
+    grid = sv.shown(at, "grid")
+    assert "影响程度" in sv.words(grid) and "可能性" in sv.words(grid)
     assert any("不构成法律意见" in i.value for i in at.info)
 
 

@@ -1,17 +1,17 @@
 """The app's pure parts: resuming from a file (good and bad), the answers file, progress and the
-required-answer gate (checked against the engine), answer labels, escaping, charts and screen strings."""
+required-answer gate (checked against the engine), answer labels, escaping and screen strings (the charts: tests/test_charts.py)."""
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
+import html
 import json
 import re
 import string
 from pathlib import Path
 from typing import Any
 
-import plotly.graph_objects as go
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,11 +21,10 @@ from questions.locales import LOCALES
 from questions.model import UNKNOWN, Question
 from questions.strings import load_strings
 from scoring.answers_file import parse_answers
-from scoring.axes import AXES
 from scoring.engine import assess, check_answers, scored_answers
 from scoring.errors import AnswersError
 from scoring.loader import default_law
-from ui import charts, present, state
+from ui import present, state
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "article-2012-internet-company.json"
@@ -203,18 +202,13 @@ def test_markdown_escaping_leaves_no_markup_character_bare(text: str) -> None:
     assert plain == text  # nothing lost
 
 
-def test_charts_follow_the_language_and_place_each_axis_in_its_cell() -> None:
-    a = assess(example_answers(), dt.date(2012, 9, 4), law=LAW)
-    radar = go.Figure(charts.radar_figure([("now", a)], "zh")).to_dict()  # a valid figure
-    assert radar["data"][0]["theta"] == ["民事", "刑事", "行政", "声誉", "民事"]
-    assert radar["data"][0]["r"][:4] == [a.axes[k].score for k in ("civil", "criminal", "administrative", "reputational")]
-    grid = go.Figure(charts.grid_figure(a, LAW.method, "en")).to_dict()
-    assert grid["layout"]["yaxis"]["ticktext"] == ["Unlikely", "Possible", "Likely", "Very likely"]
-    # Impact labels break at their spaces, so that "Very large" fits under its column on a phone
-    # (the words are the lawyer's, chosen so that none reads as a statutory tier).
-    assert grid["layout"]["xaxis"]["ticktext"] == ["Small", "Moderate", "Large", "Very<br>large"]
-    placed = {tr["name"]: (round(tr["x"][0]), round(tr["y"][0])) for tr in grid["data"] if tr.get("mode") == "markers+text"}
-    assert placed == {ax.label["en"]: (a.axes[ax.key].severity, a.axes[ax.key].likelihood) for ax in AXES}
+@given(st.text(alphabet=string.printable + "中文￥$", max_size=60))
+def test_svg_escaping_leaves_no_markup_character_bare(text: str) -> None:
+    """A chart's text (ui/charts.py) is HTML inside Markdown: no tag, entity, Markdown or directive may start."""
+    escaped = present.svg_text(text)
+    bare = re.sub(r"&(?:[a-z]+|#x?[0-9a-f]+);", "", escaped)
+    assert not re.search(r"[!-/:-@\[-`{-~]", bare)  # every ASCII punctuation character is an entity
+    assert html.unescape(escaped).replace(present.WORD_JOINER, "") == text  # nothing lost
 
 
 def test_data_shown_as_widget_labels_has_no_markdown_that_would_change_it() -> None:

@@ -31,14 +31,14 @@ ALLOWED: dict[str, frozenset[str]] = {
 ENTRY_MODULES = ("app", "pirisk")  # app.py and pirisk.py, beside the packages
 PACKAGES = tuple(name for name in ALLOWED if name not in ENTRY_MODULES)
 PROJECT = (*ALLOWED, "assets")
-_CORE = {"streamlit", "sqlalchemy", "alembic", "psycopg", "pandas", "plotly", "fpdf"}
+_CORE = {"streamlit", "sqlalchemy", "alembic", "psycopg", "pandas", "fpdf"}
 STACKS = {
     "questions": _CORE,
     "cli": _CORE,
     "deliverable": _CORE,
     "scoring": _CORE - {"pandas"},
-    "report": {"streamlit", "sqlalchemy", "alembic", "psycopg", "plotly"},
-    "store": {"streamlit", "plotly"},
+    "report": {"streamlit", "sqlalchemy", "alembic", "psycopg"},
+    "store": {"streamlit"},
 }
 
 

@@ -73,7 +73,7 @@ def test_answers_to_hidden_questions_are_kept_but_ignored(article_answers):
 
 
 def test_the_engine_is_pure():
-    """No clock, no streamlit, pandas or plotly in the engine and the modules it imports."""
+    """No clock, no streamlit or pandas in the engine and the modules it imports."""
     paths = [
         ROOT / "scoring" / n for n in ("engine.py", "plan.py", "loader.py", "assessment.py", "model.py", "exposure.py", "axes.py")
     ]
@@ -82,7 +82,7 @@ def test_the_engine_is_pure():
         tree = ast.parse(path.read_text(encoding="utf-8"))
         imported = {n.names[0].name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import)}
         imported |= {(n.module or "").split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
-        assert not imported & {"streamlit", "pandas", "plotly", "time"}, name
+        assert not imported & {"streamlit", "pandas", "time"}, name
         source = path.read_text(encoding="utf-8")
         assert "today()" not in source and "now()" not in source, name
 

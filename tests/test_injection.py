@@ -34,15 +34,18 @@ COMPANY = " ".join(PAYLOADS)
 
 
 def _ui_sources() -> list[Path]:
-    return [ROOT / "app.py", *sorted((ROOT / "ui").glob("*.py"))]
+    return [ROOT / "app.py", *sorted((ROOT / "ui").rglob("*.py"))]
 
 
 def test_no_page_renders_html_from_data():
-    """unsafe_allow_html is never used, and st.html only ever receives the local stylesheet."""
+    """unsafe_allow_html is used once, by ui.charts.draw, which takes only the charts' SVG (typed `Svg`, built
+    from `svg_text`-escaped words and numbers); st.html only ever receives the local stylesheet."""
     for path in _ui_sources():
         tree = ast.parse(path.read_text(encoding="utf-8"))
+        drawing = [f for f in ast.walk(tree) if isinstance(f, ast.FunctionDef) and f.name == "draw"]
+        allowed = {id(n) for f in drawing for n in ast.walk(f)} if path.name == "charts.py" else set()
         for node in ast.walk(tree):
-            if isinstance(node, ast.keyword) and node.arg == "unsafe_allow_html":
+            if isinstance(node, ast.keyword) and node.arg == "unsafe_allow_html" and id(node) not in allowed:
                 pytest.fail(f"{path.name}:{node.lineno} uses unsafe_allow_html")
             if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "html":
                 assert path.name == "app.py" and "style.css" in ast.unparse(node), f"{path.name}:{node.lineno}: st.html with data"

@@ -21,6 +21,7 @@ from store import repo
 from store.access import hash_password
 from store.db import make_engine, upgrade
 from store.spreadsheet import template_xlsx
+from tests import svg_charts as sv
 from tests.ui_text import as_read
 from ui import nav
 from ui.present import md
@@ -512,10 +513,10 @@ def test_duplicate_last_years_assessment_change_it_and_compare_the_two(db: Any) 
     score_table = next(m.value for m in at.markdown if m.value.startswith("| Axis |"))
     for line, axis in zip(score_table.splitlines()[2:], ("civil", "criminal", "administrative", "reputational"), strict=True):
         assert f" {a_scores.axes[axis].score} |" in line and f" {b_scores.axes[axis].score} |" in line
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    assert [d["type"] for d in spec["data"]] == ["bar", "bar"]
-    assert spec["data"][0]["y"] == [a_scores.axes[k].score for k in ("civil", "criminal", "administrative", "reputational")]
-    assert spec["data"][1]["y"] == [b_scores.axes[k].score for k in ("civil", "criminal", "administrative", "reputational")]
+    bars = sv.bar_scores(sv.shown(at, "ws_compare_chart"))
+    keys = ("civil", "criminal", "administrative", "reputational")
+    assert bars[0] == pytest.approx({k: a_scores.axes[k].score for k in keys}, abs=0.2)
+    assert bars[1] == pytest.approx({k: b_scores.axes[k].score for k in keys}, abs=0.2)
     _, gone = b_scores.changes_since(a_scores)
     assert gone, "not buying data resolves a finding"
     assert "No longer in B" in texts(at) and "New in B" in texts(at)
@@ -620,8 +621,8 @@ def test_the_workshops_live_results_follow_the_agreed_answers(db: Any) -> None:
     assert {m.label: m.value for m in at.metric} == {
         a: f"{expected.axes[a.lower()].score}/100" for a in ("Civil", "Criminal", "Administrative", "Reputational")
     }
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    assert spec["data"][0]["type"] == "scatterpolar"
+    radar = sv.shown(at, "ws_live_radar")
+    assert sv.radar_scores(radar) == {k: [r.score] for k, r in expected.axes.items()}
     # Clearing a required agreed answer turns the panel back to a partial status.
     repo.set_answer(db, saved, "company_sector", None, expected_version=1, author="Ann")
     at.run()

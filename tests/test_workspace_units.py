@@ -1,4 +1,4 @@
-"""The workspace screens' pure parts: session length, logo check, spreadsheet import and export, names, the chart."""
+"""The workspace screens' pure parts: session length, logo check, spreadsheet import and export, names (the chart: tests/test_charts.py)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from store.access import RateLimiter
 from store.db import make_engine, upgrade
 from store.spreadsheet import template_xlsx, to_csv
 from ui.workspace import session as ws
-from ui.workspace.compare import bars_figure
 from ui.workspace.settings import LOGO_MAX_BYTES, logo_problem
 from ui.workspace.sheets import export_file_name, export_table, import_file
 
@@ -126,16 +125,6 @@ def test_the_export_table_scores_each_assessment_and_escapes_formulas_in_csv(db:
 def test_download_names_are_safe(scope: str, name: str) -> None:
     got = export_file_name(scope, "csv")
     assert got.startswith(name) and got.endswith(".csv") and "/" not in got
-
-
-def test_the_compare_chart_has_both_assessments_scores_per_axis() -> None:
-    a = assess(article_answers(), dt.date(2012, 9, 4))
-    b = assess(article_answers(), dt.date(2026, 1, 1))
-    spec = bars_figure(a, b, ("A · 2012-09-04", "B · 2026-01-01"), "zh")
-    assert spec["layout"]["barmode"] == "group"
-    assert spec["data"][0]["x"] == ["民事", "刑事", "行政", "声誉"]
-    assert spec["data"][0]["y"] == [a.axes[k].score for k in AXIS_KEYS]
-    assert spec["data"][1]["y"] == [b.axes[k].score for k in AXIS_KEYS]
 
 
 def test_the_workspace_door_is_listed_only_once_an_operator_has_set_it_up(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -38,18 +38,16 @@ _component = st.components.v2.component(
 @cache
 def _element_code(element: str) -> str | None:
     """Where Streamlit serves the browser code of one kind of element, loaded on its first use (e.g.
-    "PlotlyChart", a 4.7 MB bundle, or "DateInput"), relative to the app's address; None if this
-    Streamlit names it otherwise."""
+    "DateInput"), relative to the app's address; None if this Streamlit names it otherwise."""
     found = sorted((Path(st.__file__).parent / "static" / "static" / "js").glob(f"{element}.*.js"))
     return f"./static/js/{found[0].name}" if found else None
 
 
-def _preload(ss: Any) -> list[str]:
+def _preload() -> list[str]:
     """The element code the browser loads while idle, so that the next screens need not wait for it: the
     date picker's from the welcome on (the welcome writes the date, the questionnaire's sidebar has the
-    field), the charts' once the questionnaire is open (the welcome, the first view, stays light)."""
-    wanted = ["DateInput", "PlotlyChart"] if ss[state.STARTED] or ss[state.ANSWERS] else ["DateInput"]
-    return [url for url in map(_element_code, wanted) if url]
+    field). The charts need none: they are inline SVG (ui/charts.py)."""
+    return [url for url in map(_element_code, ["DateInput"]) if url]
 
 
 def _offered() -> None:
@@ -111,7 +109,7 @@ def sync(page: str) -> None:
         "unsaved": state.unsaved(ss),
         # Joined into one text: a list among the bridge's data makes Streamlit import pandas to check
         # whether it is a table, which a first visit must not pay for (tests/test_architecture.py).
-        "preload": " ".join(_preload(ss)),
+        "preload": " ".join(_preload()),
         "fingerprint": state.fingerprint(ss),
         "bind": f"{BIND_COOKIE}={ss[BIND]}" if ss.get(BIND) else None,
     }

@@ -1,7 +1,8 @@
-"""Pure presentation helpers (no Streamlit): section progress, markdown escaping, colours, level words."""
+"""Pure presentation helpers (no Streamlit): section progress, markdown and SVG escaping, colours, level words."""
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ LEVEL_BADGES: dict[str, BadgeColor] = {"low": "green", "medium": "yellow", "high
 
 # Every ASCII punctuation character: CommonMark lets a backslash make any of them literal.
 _MD_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
+# An entity html.escape wrote (kept), or an ASCII punctuation character (made an entity).
+_ENTITY_OR_PUNCTUATION = re.compile(r"&(?:[a-z]+|#x?[0-9a-f]+);|[!-/:-@\[-`{-~]")
 # U+2060 WORD JOINER: invisible, and it breaks a pattern Streamlit matches in text after escapes are undone.
 WORD_JOINER = "\u2060"
 _WWW = re.compile(r"(?i)(?<![0-9a-z])(www)(?=\\\.)")
@@ -44,6 +47,20 @@ def md(text: object) -> str:
     out = out.replace("&#58;\\/\\/", "&#58;" + WORD_JOINER + "\\/\\/")  # scheme://
     out = _WWW.sub(r"\1" + WORD_JOINER, out)
     return _EMAIL_AT.sub(WORD_JOINER + r"\1", out)
+
+
+def svg_text(text: object) -> str:
+    """`text` as literal content of inline SVG drawn through st.markdown (ui/charts.py): the one escaping
+    function for a chart's text nodes and attribute values. HTML-escaped (`html.escape`), and every other
+    ASCII punctuation character becomes a numeric entity too, because Markdown still reads the text between
+    the SVG's tags: no emphasis, math, colour directive or `:shortcode:` can start (the entities are decoded
+    only after Markdown has read the line). Bare addresses are broken by a word joiner, as in `md`, since
+    Streamlit links those in text after entities are decoded. The text reads the same on screen."""
+    escaped = html.escape(str(text), quote=True)
+    out = _ENTITY_OR_PUNCTUATION.sub(lambda m: m.group() if len(m.group()) > 1 else f"&#{ord(m.group())};", escaped)
+    out = out.replace("&#58;&#47;&#47;", "&#58;" + WORD_JOINER + "&#47;&#47;")  # scheme://
+    out = re.sub(r"(?i)(?<![0-9a-z])(www)(?=&#46;)", r"\1" + WORD_JOINER, out)
+    return re.sub(r"(?<=[0-9A-Za-z_])(&#64;)", WORD_JOINER + r"\1", out)
 
 
 def colon(lang: str) -> str:

@@ -258,9 +258,7 @@ def _remedies(assessment: Assessment, law: Law, lang: str) -> None:
                         )
                     )
             series = [(t("now"), assessment), (t("with_measures"), projected)]
-            st.plotly_chart(
-                charts.radar_figure(series, lang, compact=True), key="what_if_radar", config={"displayModeBar": False}
-            )
+            charts.draw(charts.radar_svg(series, lang, compact=True), "what_if_radar")
         else:
             st.caption(md(t("what_if_hint")))
     plan = assessment.plan
@@ -421,9 +419,9 @@ def results_page() -> None:
     radar, grid = st.columns(2)
     series = [(t("now"), assessment)]
     radar.markdown(f"**{md(t('radar_title'))}**")
-    radar.plotly_chart(charts.radar_figure(series, lang), key="radar", config={"displayModeBar": False})
+    charts.draw(charts.radar_svg(series, lang), "radar", radar)
     grid.markdown(f"**{md(t('grid_title'))}**")
-    grid.plotly_chart(charts.grid_figure(assessment, law.method, lang), key="grid", config={"displayModeBar": False})
+    charts.draw(charts.grid_svg(assessment, law.method, lang), "grid", grid)
     _unknowns(assessment, lang)
     _remedies(assessment, law, lang)
     then = assess(assessment.answers, law.method.article_date, rank_remedies=False, law=law)

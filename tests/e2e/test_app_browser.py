@@ -57,8 +57,12 @@ def test_a_whole_questionnaire_clicked_through_to_results_in_english_and_chinese
 
     key(page, "see_results").locator("button").click()
     expect(page.get_by_role("heading", name="Results")).to_be_visible(timeout=TIMEOUT)
-    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=TIMEOUT)
-    assert page.locator(".js-plotly-plot").count() == 2  # the radar and the risk grid
+    # The radar and the risk grid, inline SVG that keeps its role and title through Streamlit's Markdown.
+    expect(page.get_by_role("img", name="Score by axis (0–100)")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_role("img", name="Likelihood × impact (GB/T 39335)")).to_be_visible()
+    for axis in ("Civil", "Criminal", "Administrative", "Reputational"):
+        expect(key(page, "radar").locator("svg")).to_contain_text(axis)
+        expect(key(page, "grid").locator("svg")).to_contain_text(axis)
     expect(page.get_by_text("not legal advice").first).to_be_visible()
     for axis in ("Civil", "Criminal", "Administrative", "Reputational"):
         expect(key(page, f"axis__{axis.lower()}")).to_contain_text("/100")
@@ -79,7 +83,8 @@ def test_a_whole_questionnaire_clicked_through_to_results_in_english_and_chinese
     expect(page.get_by_role("heading", name="评估结果")).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_text("不构成法律意见").first).to_be_visible()
     expect(key(page, "axis__civil")).to_contain_text("民事")
-    expect(page.locator(".js-plotly-plot").first).to_contain_text("刑事", timeout=TIMEOUT)
+    expect(key(page, "radar").locator("svg")).to_contain_text("刑事", timeout=TIMEOUT)
+    expect(page.get_by_role("img", name="各维度得分（0–100）")).to_be_visible()
     with page.expect_download() as info:
         key(page, "download_answers_sidebar").locator("button").click()
     in_chinese = downloaded_json(info.value)
@@ -112,10 +117,11 @@ def test_resume_from_the_example_file_then_results_and_a_bad_file(page: Page, ru
     expect(page.get_by_text("100% —")).to_be_visible()  # the answers on screen are still all there
 
     key(page, "see_results").locator("button").click()
-    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=TIMEOUT)
+    expect(key(page, "radar").locator("svg")).to_be_visible(timeout=TIMEOUT)
     expected = assess(json.loads(EXAMPLE.read_text(encoding="utf-8"))["answers"], dt.date(2012, 9, 4))
     for axis, result in expected.axes.items():
         expect(key(page, f"axis__{axis}")).to_contain_text(f"{result.score}/100")
+        expect(key(page, "radar").locator(f"g[data-axis={axis}]")).to_contain_text(str(result.score))
 
     with page.expect_download() as info:
         key(page, "download_pdf").locator("button").click()  # built on click by the export registry

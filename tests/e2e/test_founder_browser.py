@@ -227,19 +227,42 @@ def cut_off_buttons(page: Page) -> list[str]:
     )
 
 
-def chart_labels_outside(page: Page) -> list[tuple[str, float, float]]:
-    """(label, room on the left, room on the right) of chart labels that stick out of their chart."""
+def chart_label_problems(page: Page, keys: tuple[str, ...] = ("radar", "grid")) -> list[str]:
+    """What is wrong with the words of the charts in the containers keyed `keys`, as drawn: a text not
+    drawn (no width), sticking out of its chart, or overlapping another text of the same chart."""
     found = page.evaluate(
-        """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(plot => {
-              const box = plot.getBoundingClientRect();
-              return [...plot.querySelectorAll('.angularaxistick text, .xtick text, .ytick text')].map(t => {
+        """(keys) => keys.map(k => document.querySelector(`.st-key-${k} svg`)).filter(Boolean).map(svg => {
+              const box = svg.getBoundingClientRect();
+              const texts = [...svg.querySelectorAll('text')].map(t => {
                   const r = t.getBoundingClientRect();
-                  return [t.textContent, r.left - box.left, box.right - r.right, r.width];
+                  return {text: t.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width};
               });
-          })"""
+              return {box: {left: box.left, right: box.right, top: box.top, bottom: box.bottom}, texts};
+          })""",
+        list(keys),
     )
-    assert found, "the charts are drawn"
-    return [(label, left, right) for label, left, right, width in found if width == 0 or left < 0 or right < 0]
+    assert len(found) == len(keys), "the charts are drawn"
+    problems = []
+    for n, chart in enumerate(found):
+        box, texts = chart["box"], chart["texts"]
+        assert texts, keys[n]
+        for t in texts:
+            if t["width"] == 0:
+                problems.append(f"{keys[n]}: {t['text']!r} not drawn")
+            elif (
+                t["left"] < box["left"] - 0.5
+                or t["right"] > box["right"] + 0.5
+                or t["top"] < box["top"] - 0.5
+                or t["bottom"] > box["bottom"] + 0.5
+            ):
+                problems.append(f"{keys[n]}: {t['text']!r} sticks out of the chart")
+        for i, a in enumerate(texts):
+            for b in texts[i + 1 :]:
+                across = min(a["right"], b["right"]) - max(a["left"], b["left"])
+                down = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+                if across > 0.5 and down > 0.5:
+                    problems.append(f"{keys[n]}: {a['text']!r} overlaps {b['text']!r}")
+    return problems
 
 
 def test_the_review_and_results_show_whole(page: Page, runs: ScriptRuns, app_url: str, size: str) -> None:
@@ -253,13 +276,13 @@ def test_the_review_and_results_show_whole(page: Page, runs: ScriptRuns, app_url
     if size == "desktop":  # today's law: fifteen measures, a long list beside the what-if panel
         runs.click(key(page, "law_today").locator("button"))
     runs.click(key(page, "see_results").locator("button"))
-    expect(page.locator(".js-plotly-plot .angularaxistick text").first).to_be_visible(timeout=TIMEOUT)
-    expect(page.locator(".js-plotly-plot .xtick text").first).to_be_visible(timeout=TIMEOUT)
+    expect(key(page, "radar").locator("svg text").first).to_be_visible(timeout=TIMEOUT)
+    expect(key(page, "grid").locator("svg text").first).to_be_visible(timeout=TIMEOUT)
     landed(page, "page-results")
-    assert chart_labels_outside(page) == []
-    grid = page.locator(".js-plotly-plot").nth(1)
-    severities = [(t.text_content() or "").replace(" ", "") for t in grid.locator(".xtick text").all()]
-    assert severities == ["Small", "Moderate", "Large", "Verylarge"]  # all four drawn, inside the chart (above)
+    assert chart_label_problems(page) == []
+    drawn = " ".join(t.text_content() or "" for t in key(page, "grid").locator("svg text").all())
+    for severity in ("Small", "Moderate", "Large", "Very large"):  # all four drawn, inside the chart (above)
+        assert all(word in drawn.split() for word in severity.split()), severity
     assert cut_off_buttons(page) == []
 
     # Only the open findings tab, opened findings and opened source lists are drawn (the page was slow
@@ -286,6 +309,8 @@ def test_the_review_and_results_show_whole(page: Page, runs: ScriptRuns, app_url
         first = page.locator("[class*='st-key-remedy_card__']").first
         first.locator("[data-testid=stCheckbox] label").click()  # a fragment rerun
         expect(key(page, "what_if")).to_contain_text("With the 1 ticked measures", timeout=TIMEOUT)
+        expect(key(page, "what_if_radar").locator("svg")).to_contain_text("With the measures", timeout=TIMEOUT)
+        assert chart_label_problems(page, ("what_if_radar",)) == []
         # The ranked cards, then the measures that lower no score here ("also required by law"): a long list.
         cards = page.locator("[class*='st-key-remedy_card__'], [class*='st-key-also_required__']")
         assert cards.count() >= 10

@@ -61,7 +61,7 @@ def test_html_in_the_company_name_is_shown_literally_and_never_runs(page: Page, 
     expect(page.get_by_text("<script>window.__pwned=1</script>", exact=False).first).to_be_visible(timeout=TIMEOUT)
 
     page.locator(".st-key-see_results button").click()
-    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator(".st-key-radar svg")).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_text("[go](javascript:window.__pwned=3)", exact=False).first).to_be_visible(timeout=TIMEOUT)
 
     assert page.evaluate("() => window.__pwned") is None
@@ -219,7 +219,7 @@ def test_the_app_works_under_the_documented_headers(header_page: Page, app_url: 
     )
     expect(page.get_by_text(re.compile(r"Loaded \d+ answers"))).to_be_visible(timeout=TIMEOUT)
     page.locator(".st-key-see_results button").click()
-    expect(page.locator(".js-plotly-plot svg").first).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator(".st-key-radar svg")).to_be_visible(timeout=TIMEOUT)  # inline SVG, with its style attribute
     page.wait_for_timeout(500)
     assert page.evaluate("() => window.__blocked") == []
     # nosniff refuses a script or style whose type is wrong: every one comes with its true type.

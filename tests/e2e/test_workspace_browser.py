@@ -143,8 +143,10 @@ def test_unlock_import_duplicate_change_and_compare(page: Page, runs: ScriptRuns
     _nav(page, runs, "Compare")
     expect(page.get_by_text("Answers that differ: 1")).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_text("No longer in B")).to_be_visible(timeout=TIMEOUT)
-    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=TIMEOUT)
-    expect(page.locator(".js-plotly-plot").first).to_contain_text(f"B · {dt.date.today().isoformat()}")
+    chart = page.locator(".st-key-ws_compare_chart svg")
+    expect(chart).to_be_visible(timeout=TIMEOUT)
+    expect(chart).to_contain_text(f"B · {dt.date.today().isoformat()}")
+    expect(chart).to_contain_text("A · ")
     differences = repo.answer_differences(engine, original.id, duplicate.id)
     assert differences == {"buys_data": (True, False)}
 

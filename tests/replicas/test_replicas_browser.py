@@ -154,7 +154,7 @@ def test_consultants_on_two_replicas_see_each_others_saves_and_a_stale_save_is_r
 
     # Ann's scores and radar chart, drawn under the Content Security Policy.
     ann.nav("Results")
-    expect(ann.page.locator(".js-plotly-plot").first).to_be_visible(timeout=TIMEOUT)
+    expect(ann.page.locator(".st-key-radar svg")).to_be_visible(timeout=TIMEOUT)
     assert replicas.replica_of(ann.context) == replicas.a and replicas.replica_of(bob.context) == replicas.b
 
 

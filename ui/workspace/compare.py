@@ -14,7 +14,7 @@ from scoring.assessment import Assessment
 from scoring.axes import AXES
 from scoring.engine import Incomplete, assess_answers
 from store import repo
-from ui import state
+from ui import charts, state
 from ui.present import level_label, md
 from ui.workspace import access
 from ui.workspace import messages as msg
@@ -22,42 +22,10 @@ from ui.workspace import session as ws
 from ui.workspace.history import value_label, when
 from ui.workspace.session import t
 
-_COLORS = ("#8e9aaf", "#1f5f8b")
-
 
 def option_label(a: repo.SavedAssessment) -> str:
     """How an assessment reads in the pickers (plain text: the select box shows it literally)."""
     return f"{a.client_name} — {a.title} ({a.law_as_of.isoformat()}, {ws.status_label(a.status)}, v{a.version})"
-
-
-def bars_figure(first: Assessment, second: Assessment, names: tuple[str, str], lang: str) -> dict[str, Any]:
-    """Each axis's score in both assessments as grouped bars (a plain figure spec, as in ui/charts.py)."""
-    labels = [a.label.get(lang) for a in AXES]
-    data = []
-    for name, result, color in zip(names, (first, second), _COLORS, strict=True):
-        scores = [result.axes[a.key].score for a in AXES]
-        data.append(
-            {
-                "type": "bar",
-                "name": name,
-                "x": labels,
-                "y": scores,
-                "text": [str(s) for s in scores],
-                "textposition": "outside",
-                "marker": {"color": color},
-                "hovertemplate": "%{x}: %{y}<extra>" + name + "</extra>",
-            }
-        )
-    layout = {
-        "barmode": "group",
-        "yaxis": {"range": [0, 110], "tickvals": [0, 25, 50, 75, 100], "fixedrange": True},
-        "xaxis": {"fixedrange": True},
-        "legend": {"orientation": "h", "y": -0.15, "x": 0.5, "xanchor": "center"},
-        "margin": {"l": 40, "r": 10, "t": 20, "b": 40},
-        "height": 340,
-        "font": {"family": "sans-serif", "size": 13},
-    }
-    return {"data": data, "layout": layout}
 
 
 def answers_table(differences: dict[str, tuple[Any, Any]], lang: str) -> str:
@@ -152,7 +120,7 @@ def compare_page() -> None:
         table, chart = st.columns([3, 2], gap="large")
         table.markdown(score_table(result_a, result_b, lang))
         names = (f"A · {first.law_as_of.isoformat()}", f"B · {second.law_as_of.isoformat()}")
-        chart.plotly_chart(bars_figure(result_a, result_b, names, lang), key="ws_compare_chart", config={"displayModeBar": False})
+        charts.draw(charts.bars_svg(result_a, result_b, names, lang, t("ws_compare_chart")), "ws_compare_chart", chart)
         st.subheader(t("ws_compare_findings"), anchor=False)
         _findings(result_a, result_b, lang)
 

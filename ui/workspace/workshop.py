@@ -320,11 +320,7 @@ def _live_results(saved: repo.SavedAssessment, lang: str) -> None:
             with cells[i % 2]:
                 st.metric(axis.label.get(lang), f"{r.score}/100")
                 st.badge(level_label(r.level, lang), color=LEVEL_BADGES[r.level])
-        st.plotly_chart(
-            charts.radar_figure([(t("ws_agreed"), result)], lang, compact=True),
-            key="ws_live_radar",
-            config={"displayModeBar": False},
-        )
+        charts.draw(charts.radar_svg([(t("ws_agreed"), result)], lang, compact=True), "ws_live_radar")
 
 
 def _add_respondent_form(saved: repo.SavedAssessment, lang: str) -> None:
