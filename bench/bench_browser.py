@@ -136,7 +136,7 @@ def _load_example(page: Page, runs: Runs, url: str) -> None:
     runs.until(0, _enabled(page, START))
     before = runs.done
     page.locator(".st-key-resume_file_0 input[type=file]").set_input_files(str(EXAMPLE))
-    runs.until(before, _enabled(page, ".st-key-see_results button"))
+    runs.until(before, _enabled(page, ".st-key-see_results a"))
 
 
 def hello_reruns(browser: Browser, url: str, clicks: int) -> list[float]:
@@ -176,7 +176,7 @@ def next_clicks(browser: Browser, url: str) -> list[float]:
                 page.evaluate(
                     """s => { const h = document.activeElement; const m = h && /^step-(\\d+)$/.exec(h.id || "");
                         if (!m || Number(m[1]) <= s) return false;
-                        const q = document.querySelector("[class*='st-key-question__'] input, .st-key-see_results button");
+                        const q = document.querySelector("[class*='st-key-question__'] input, .st-key-see_results a");
                         return !!q && !q.disabled; }""",
                     step,
                 )
@@ -200,7 +200,7 @@ def results_click(browser: Browser, url: str, pause_s: float) -> tuple[float, fl
     page.wait_for_timeout(pause_s * 1000)
     before = runs.done
     start = time.perf_counter()
-    page.locator(".st-key-see_results button").click()
+    page.locator(".st-key-see_results a").click()
     scores = None
     while True:
         if scores is None and runs.done > before and page.evaluate(CARDS, list(AXES)):

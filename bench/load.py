@@ -117,7 +117,7 @@ async def one_session(browser: Any, url: str, index: int, seed: int, folder: Pat
         result.timings["resume"] = time.perf_counter() - start
 
         start = time.perf_counter()
-        await page.locator(".st-key-see_results button").click()
+        await page.locator(".st-key-see_results a").click()
         for axis in AXIS_KEYS:
             await expect(page.locator(f".st-key-axis__{axis}")).to_contain_text("/100", timeout=STEP_TIMEOUT_MS)
         await expect(page.locator(".st-key-radar svg")).to_be_visible(timeout=STEP_TIMEOUT_MS)

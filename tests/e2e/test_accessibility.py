@@ -69,7 +69,7 @@ def test_the_results_and_the_sources(page: Page, runs: ScriptRuns, app_url: str)
     before = runs.finished
     key(page, "resume_file_0").locator("input[type=file]").set_input_files(str(EXAMPLE))
     runs.wait(before)
-    runs.click(key(page, "see_results").locator("button"))
+    runs.click(key(page, "see_results").locator("a"))
     expect(key(page, "radar").locator("svg")).to_be_visible(timeout=TIMEOUT)  # the charts are checked too
     expect(key(page, "grid").locator("svg")).to_be_visible(timeout=TIMEOUT)
     found = assert_accessible(page)

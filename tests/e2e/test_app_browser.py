@@ -55,7 +55,7 @@ def test_a_whole_questionnaire_clicked_through_to_results_in_english_and_chinese
     expect(page.get_by_text("Review your answers").first).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_text("100% —")).to_be_visible()
 
-    key(page, "see_results").locator("button").click()
+    key(page, "see_results").locator("a").click()
     expect(page.get_by_role("heading", name="Results")).to_be_visible(timeout=TIMEOUT)
     # The radar and the risk grid, inline SVG that keeps its role and title through Streamlit's Markdown.
     expect(page.get_by_role("img", name="Score by axis (0–100)")).to_be_visible(timeout=TIMEOUT)
@@ -116,7 +116,7 @@ def test_resume_from_the_example_file_then_results_and_a_bad_file(page: Page, ru
     expect(page.get_by_text("Your current answers are unchanged")).to_be_visible()
     expect(page.get_by_text("100% —")).to_be_visible()  # the answers on screen are still all there
 
-    key(page, "see_results").locator("button").click()
+    key(page, "see_results").locator("a").click()
     expect(key(page, "radar").locator("svg")).to_be_visible(timeout=TIMEOUT)
     expected = assess(json.loads(EXAMPLE.read_text(encoding="utf-8"))["answers"], dt.date(2012, 9, 4))
     for axis, result in expected.axes.items():

@@ -275,7 +275,7 @@ def test_the_review_and_results_show_whole(page: Page, runs: ScriptRuns, app_url
     assert cut_off_buttons(page) == []
     if size == "desktop":  # today's law: fifteen measures, a long list beside the what-if panel
         runs.click(key(page, "law_today").locator("button"))
-    runs.click(key(page, "see_results").locator("button"))
+    runs.click(key(page, "see_results").locator("a"))
     expect(key(page, "radar").locator("svg text").first).to_be_visible(timeout=TIMEOUT)
     expect(key(page, "grid").locator("svg text").first).to_be_visible(timeout=TIMEOUT)
     landed(page, "page-results")

@@ -31,7 +31,7 @@ def test_the_first_three_steps_of_the_plan_are_on_the_first_screens(page: Page, 
     runs.wait(before)
     review = len(BANK.sections)  # the example leaves optional questions open: the file opens on a section
     runs.click(key(page, f"goto__{review}").locator("button:visible").first, fragment=True)
-    runs.click(key(page, "see_results").locator("button"))
+    runs.click(key(page, "see_results").locator("a"))
     expect(page.get_by_role("heading", name=tr("ui", "plan_title", lang))).to_be_visible(timeout=TIMEOUT)
     for n in (1, 2, 3):
         expect(key(page, f"plan_step__{n}")).to_be_visible(timeout=TIMEOUT)

@@ -60,7 +60,7 @@ def test_html_in_the_company_name_is_shown_literally_and_never_runs(page: Page, 
     # The review step shows the name as text.
     expect(page.get_by_text("<script>window.__pwned=1</script>", exact=False).first).to_be_visible(timeout=TIMEOUT)
 
-    page.locator(".st-key-see_results button").click()
+    page.locator(".st-key-see_results a").click()
     expect(page.locator(".st-key-radar svg")).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_text("[go](javascript:window.__pwned=3)", exact=False).first).to_be_visible(timeout=TIMEOUT)
 
@@ -218,7 +218,7 @@ def test_the_app_works_under_the_documented_headers(header_page: Page, app_url: 
         str(ROOT / "examples" / "article-2012-internet-company.json")
     )
     expect(page.get_by_text(re.compile(r"Loaded \d+ answers"))).to_be_visible(timeout=TIMEOUT)
-    page.locator(".st-key-see_results button").click()
+    page.locator(".st-key-see_results a").click()
     expect(page.locator(".st-key-radar svg")).to_be_visible(timeout=TIMEOUT)  # inline SVG, with its style attribute
     page.wait_for_timeout(500)
     assert page.evaluate("() => window.__blocked") == []
