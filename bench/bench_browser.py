@@ -113,6 +113,7 @@ def first_view_hello(browser: Browser, url: str) -> float:
 
 
 START = ".st-key-welcome_start button"
+SEE_RESULTS = ".st-key-see_results a, .st-key-see_results button"  # a link; a button before 2026-12-05
 FIRST_QUESTION = ".st-key-question__company_sector input[type=radio]"
 
 
@@ -136,7 +137,7 @@ def _load_example(page: Page, runs: Runs, url: str) -> None:
     runs.until(0, _enabled(page, START))
     before = runs.done
     page.locator(".st-key-resume_file_0 input[type=file]").set_input_files(str(EXAMPLE))
-    runs.until(before, _enabled(page, ".st-key-see_results a"))
+    runs.until(before, _enabled(page, SEE_RESULTS))
 
 
 def hello_reruns(browser: Browser, url: str, clicks: int) -> list[float]:
@@ -176,7 +177,7 @@ def next_clicks(browser: Browser, url: str) -> list[float]:
                 page.evaluate(
                     """s => { const h = document.activeElement; const m = h && /^step-(\\d+)$/.exec(h.id || "");
                         if (!m || Number(m[1]) <= s) return false;
-                        const q = document.querySelector("[class*='st-key-question__'] input, .st-key-see_results a");
+                        const q = document.querySelector("[class*='st-key-question__'] input, .st-key-see_results a, .st-key-see_results button");
                         return !!q && !q.disabled; }""",
                     step,
                 )
@@ -189,7 +190,9 @@ def next_clicks(browser: Browser, url: str) -> list[float]:
 
 
 CARDS = """axes => axes.every(a => (document.querySelector('.st-key-axis__' + a) || {}).innerText?.includes('/100'))"""
-CHARTS = "() => !!document.querySelector('.st-key-radar svg') && !!document.querySelector('.st-key-grid svg')"
+# The charts as SVG (this checkout), or as Plotly's (an --app-root from before 2026-12-05).
+CHARTS = """() => (!!document.querySelector('.st-key-radar svg') && !!document.querySelector('.st-key-grid svg'))
+    || document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2"""
 
 
 def results_click(browser: Browser, url: str, pause_s: float) -> tuple[float, float]:
@@ -200,7 +203,7 @@ def results_click(browser: Browser, url: str, pause_s: float) -> tuple[float, fl
     page.wait_for_timeout(pause_s * 1000)
     before = runs.done
     start = time.perf_counter()
-    page.locator(".st-key-see_results a").click()
+    page.locator(SEE_RESULTS).click()
     scores = None
     while True:
         if scores is None and runs.done > before and page.evaluate(CARDS, list(AXES)):
