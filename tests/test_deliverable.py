@@ -437,20 +437,24 @@ def test_a_bad_logo_is_left_off_the_word_cover(case) -> None:
 
 
 def test_the_grid_has_the_same_orientation_on_screen_and_in_print(case) -> None:
+    from itertools import pairwise
+
     from report.charts import draw_grid
     from report.pdf import ReportPDF
     from scoring.axes import LIKELIHOOD_LABELS, SEVERITY_LABELS
     from scoring.loader import default_law
-    from ui.charts import grid_figure
+    from tests import svg_charts as sv
+    from ui.charts import grid_svg
 
     method = default_law().method
-    figure = grid_figure(case["assessment"], method, "en")
-    assert figure["layout"]["yaxis"]["ticktext"] == [x["en"] for x in LIKELIHOOD_LABELS]
-    # on screen the horizontal words break at their spaces, to fit under their columns on a phone
-    assert [w.replace("<br>", " ") for w in figure["layout"]["xaxis"]["ticktext"]] == [x["en"] for x in SEVERITY_LABELS]
-    for trace in figure["data"][2:]:  # each axis sits at (severity, likelihood)
-        result = next(case["assessment"].axes[a.key] for a in AXES if a.label["en"] == trace["name"])
-        assert round(trace["x"][0]) == result.severity and round(trace["y"][0]) == result.likelihood
+    svg = sv.parse(grid_svg(case["assessment"], method, "en"))
+    at = {"".join(t.itertext()): (float(t.get("x", 0)), float(t.get("y", 0))) for t in svg.iter(f"{sv.NS}text")}
+    on_screen_up = [at[x["en"]] for x in LIKELIHOOD_LABELS if x["en"] in at]  # one-word labels, bottom to top
+    assert len(on_screen_up) >= 3 and all(a[1] > b[1] for a, b in pairwise(on_screen_up))
+    on_screen_across = [at[x["en"]] for x in SEVERITY_LABELS if x["en"] in at]  # left to right
+    assert len(on_screen_across) >= 3 and all(a[0] < b[0] for a, b in pairwise(on_screen_across))
+    # each axis sits in the cell of its (severity, likelihood)
+    assert sv.grid_places(svg) == {a.key: (r.severity, r.likelihood) for a in AXES for r in [case["assessment"].axes[a.key]]}
 
     content = build_content(case["assessment"], AnswerSet(case["answers"]))
     pdf = ReportPDF(content)
