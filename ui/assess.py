@@ -16,6 +16,7 @@ from ui.present import SectionStatus, colon, md, progress, section_status
 from ui.state import t
 
 COMPANY_WIDGET = "company_input"
+_PAGE_DATE = "assess_page_date"  # the law date the page (its sidebar) was last drawn with
 
 
 def _goto(step: int) -> None:
@@ -199,9 +200,7 @@ def assess_page() -> None:
         welcome.welcome()
         return
     st.title(t("assess_title"), anchor=state.page_anchor("assess"))
-    link.current().banner()
-    if state.KEPT_LOADED in st.session_state:  # said once, after the browser gave back what it kept
-        st.success(md(t("kept_restored", n=st.session_state.pop(state.KEPT_LOADED))), icon=":material/history:")
+    st.session_state[_PAGE_DATE] = st.session_state[state.LAW_AS_OF]
     _step_view()
     widgets.disclaimer()
 
@@ -211,7 +210,14 @@ def _step_view() -> None:
     """The progress bar, the current step (or the review) with its buttons, the list of sections, and the
     browser code that lands the focus on the new heading. A Next, a Back, a jump or an answer reruns only
     this (a Streamlit fragment): the page's title, sidebar and navigation, which none of them changes, are
-    neither run nor drawn again, which was a fifth of the elements the browser drew on each Next."""
+    neither run nor drawn again, which was a fifth of the elements the browser drew on each Next. The
+    workspace's banner is in it (an answer saved or refused says so at once), and a change the sidebar
+    shows (a stored assessment reloaded with another law date) runs the whole page instead."""
+    if st.session_state[state.LAW_AS_OF] != st.session_state.get(_PAGE_DATE):
+        st.rerun(scope="app")
+    link.current().banner()
+    if state.KEPT_LOADED in st.session_state:  # said once, after the browser gave back what it kept
+        st.success(md(t("kept_restored", n=st.session_state.pop(state.KEPT_LOADED))), icon=":material/history:")
     law = state.law()
     bank = law.bank
     lang = state.lang()

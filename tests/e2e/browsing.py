@@ -56,19 +56,23 @@ class ScriptRuns:
         elif msg.script_finished == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
             self.fragments += 1
 
-    def _count(self, fragment: bool) -> int:
+    def _count(self, fragment: bool | None) -> int:
+        if fragment is None:  # either: a fragment's run that may hand over to a whole run
+            return self.finished + self.fragments
         return self.fragments if fragment else self.finished
 
-    def wait(self, after: int, *, fragment: bool = False) -> None:
-        """Wait until a whole-page run (a fragment's run, with `fragment`) has finished since the count was `after`."""
+    def wait(self, after: int, *, fragment: bool | None = False) -> None:
+        """Wait until a whole-page run (a fragment's run, with `fragment`; either, with None) has finished
+        since the count was `after`."""
         deadline = time.monotonic() + TIMEOUT / 1000
         while self._count(fragment) <= after:
             if time.monotonic() > deadline:
                 raise AssertionError("the app did not finish a run in time")
             self.page.wait_for_timeout(20)  # lets Playwright deliver websocket events
 
-    def click(self, locator: Locator, *, fragment: bool = False) -> None:
-        """Click, then wait for the rerun the click causes: the whole page's, or with `fragment`, a fragment's."""
+    def click(self, locator: Locator, *, fragment: bool | None = False) -> None:
+        """Click, then wait for the rerun the click causes: the whole page's, or with `fragment`, a
+        fragment's (the questionnaire's step), or with None either."""
         before = self._count(fragment)
         locator.click()
         self.wait(before, fragment=fragment)
