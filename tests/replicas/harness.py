@@ -159,6 +159,17 @@ def running_nginx(upstreams: list[str]) -> Iterator[Nginx]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def read_access_log(path: Path) -> list[dict[str, Any]]:
+    """The JSON lines nginx has finished writing to an access log, one dict per request. nginx writes a
+    line after it answers, so a read right after a response can catch the last line half written: only
+    lines that end in a newline are read, and the rest is read next time."""
+    if not path.exists():
+        return []
+    text = path.read_text(encoding="utf-8")
+    complete = text[: text.rfind("\n") + 1]
+    return [json.loads(line) for line in complete.splitlines() if line.strip()]
+
+
 @dataclass(frozen=True)
 class Replica:
     name: str  # "A" or "B"
@@ -199,9 +210,7 @@ class Replicas:
 
     def log(self) -> list[dict[str, Any]]:
         """nginx's access log so far, one dict per request."""
-        if not self.access_log.exists():
-            return []
-        return [json.loads(line) for line in self.access_log.read_text(encoding="utf-8").splitlines() if line.strip()]
+        return read_access_log(self.access_log)
 
     @staticmethod
     def route(context: BrowserContext) -> str:

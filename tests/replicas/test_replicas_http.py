@@ -4,7 +4,6 @@ headers on every kind of response, and Streamlit's metrics and agent API closed 
 from __future__ import annotations
 
 import http.client
-import json
 import re
 import socket
 import time
@@ -14,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.replicas.harness import ROUTE_COOKIE, Replicas, route_of_cookie, running_nginx
+from tests.replicas.harness import ROUTE_COOKIE, Replicas, read_access_log, route_of_cookie, running_nginx
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -101,7 +100,7 @@ def test_browsers_of_a_replica_that_is_down_are_served_by_another(replicas: Repl
         for _ in range(16):
             status, _, body = request(nginx.url, "/_stcore/health")
             assert (status, body) == (200, b"ok")
-        log = [json.loads(line) for line in nginx.access_log.read_text(encoding="utf-8").splitlines()]
+        log = read_access_log(nginx.access_log)
     assert all(entry["upstream"].endswith(replicas.b.address) for entry in log)
     assert any(entry["upstream"].startswith(dead) for entry in log), "no request was hashed to the missing replica"
 
