@@ -62,14 +62,16 @@ def _icon(i: int, step: int, status: SectionStatus | None) -> str:
     return ":material/timelapse:" if status.started else ":material/radio_button_unchecked:"
 
 
-def _status_text(i: int, step: int, status: SectionStatus | None) -> str:
+def _status_text(i: int, step: int, status: SectionStatus | None) -> str | None:
+    """A section's status in words (the review, when not open, has none): part of its entry's label, so a
+    screen reader says it too (a tooltip is not tied to its button)."""
     if i == step:
-        return t("status_current")
+        return t("entry_current")
     if status is None:
-        return t("status_review")
+        return None
     if status.done:
-        return t("status_done")
-    return t("status_started") if status.started else t("status_next")
+        return t("entry_done")
+    return t("entry_started") if status.started else t("entry_to_do")
 
 
 def _section_list(bank: Bank, statuses: list[SectionStatus], step: int, lang: str) -> None:
@@ -77,14 +79,15 @@ def _section_list(bank: Bank, statuses: list[SectionStatus], step: int, lang: st
     entries: list[tuple[str, SectionStatus | None]] = [(s.title.get(lang), statuses[i]) for i, s in enumerate(bank.sections)]
     entries.append((t("review_title"), None))
     for i, (title, status) in enumerate(entries):
+        name = f"{i + 1}. {title}" if status is not None else title
+        said = _status_text(i, step, status)
         st.button(
-            f"{i + 1}. {title}" if status is not None else title,
+            t("section_entry", name=name, status=said) if said else name,
             key=f"goto__{i}",
             on_click=_goto,
             args=(i,),
             icon=_icon(i, step, status),
             type="primary" if i == step else "tertiary",
-            help=_status_text(i, step, status),
             width="stretch",
             wrap=True,
         )
