@@ -176,7 +176,7 @@ def test_next_back_jumps_and_changes_each_record_a_move_to_the_new_steps_heading
     moved_to(6)
     at.button(key=f"goto__{STEPS}").click().run()
     moved_to(STEPS)
-    at.button(key="change__buys_data").click().run()
+    at.button(key=f"edit__{BANK.section_of['buys_data']}").click().run()
     moved_to(2)
 
 

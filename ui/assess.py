@@ -167,23 +167,17 @@ def _review(bank: Bank, statuses: list[SectionStatus], visible: Mapping[str, Vis
             edit.button(
                 t("change_section"), key=f"edit__{section.id}", on_click=_goto, args=(i,), type="tertiary", icon=":material/edit:"
             )
+            # Each answer under its question, in one list: the section's one button changes any of them
+            # (a button per answer went to the same place, and drew the review six times as heavy).
+            lines = []
             for q in section.questions:
                 if visible[q.id] == Visibility.HIDDEN:
                     continue
                 value = answers.get(q.id)
-                text, answer, change = st.columns([5, 4, 2], vertical_alignment="center")
-                text.markdown(md(q.text.get(lang)))
                 shown = md(answer_words(q, value, lang))
-                answer.markdown(f"**{shown}**" if q.is_answered(value) else f":red[{shown}]")
-                change.button(
-                    t("change"),
-                    key=f"change__{q.id}",
-                    on_click=_goto,
-                    args=(i,),
-                    type="tertiary",
-                    help=t("change_help"),
-                    icon=":material/edit:",
-                )
+                lines.append(f"- {md(q.text.get(lang))}  \n  " + (f"**{shown}**" if q.is_answered(value) else f":red[{shown}]"))
+            if lines:
+                st.markdown("\n".join(lines))
     incomplete = [(i, bank.sections[i]) for i, s in enumerate(statuses) if s.missing]
     back, forward = st.columns([1, 3])
     back.button(t("back"), key="nav_back", on_click=_back, args=(len(bank.sections),), icon=":material/arrow_back:")

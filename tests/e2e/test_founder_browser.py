@@ -271,7 +271,7 @@ def test_the_review_and_results_show_whole(page: Page, runs: ScriptRuns, app_url
     key(page, "resume_file_0").locator("input[type=file]").set_input_files(str(EXAMPLE))
     runs.wait(before)
     expect(page.get_by_role("heading", name="Review your answers")).to_be_visible(timeout=TIMEOUT)
-    expect(key(page, "change__buys_data")).to_be_visible()
+    expect(key(page, f"edit__{default_law().bank.section_of['buys_data']}")).to_be_visible()
     assert cut_off_buttons(page) == []
     if size == "desktop":  # today's law: fifteen measures, a long list beside the what-if panel
         runs.click(key(page, "law_today").locator("button"))

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from conftest import running_app
 from playwright.sync_api import Page, expect
-from test_app_browser import TIMEOUT, ScriptRuns, key  # the same helpers as the self-assessment's browser tests
+from test_app_browser import BANK, TIMEOUT, ScriptRuns, key  # the same helpers as the self-assessment's browser tests
 
 from store import repo
 from store.access import hash_password
@@ -130,7 +130,7 @@ def test_unlock_import_duplicate_change_and_compare(page: Page, runs: ScriptRuns
     runs.click(key(page, "ws_open_here").get_by_role("button"))  # by role: a button with help is also drawn hidden
     expect(page.get_by_text("Workspace assessment:")).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_text("Review your answers").first).to_be_visible(timeout=TIMEOUT)
-    runs.click(key(page, "change__buys_data").get_by_role("button"), fragment=True)  # the step reruns alone
+    runs.click(key(page, f"edit__{BANK.section_of['buys_data']}").get_by_role("button"), fragment=True)  # the step reruns alone
     box = key(page, "question__buys_data")
     runs.click(box.get_by_text("No", exact=True), fragment=True)
     expect(box.get_by_role("radio", name="No", exact=True)).to_be_checked(timeout=TIMEOUT)

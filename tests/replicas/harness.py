@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.e2e.test_app_browser import TIMEOUT, ScriptRuns, key
+from tests.e2e.test_app_browser import BANK, TIMEOUT, ScriptRuns, key
 
 ROOT = Path(__file__).resolve().parents[2]
 NGINX_CONF = ROOT / "deploy" / "nginx" / "pirisk.conf"  # the recommended configuration, used as it is
@@ -377,8 +377,9 @@ class Visit:
         expect(self.page.get_by_text("Review your answers").first).to_be_visible(timeout=TIMEOUT)
 
     def answer(self, qid: str, label: str) -> None:
-        """Change one answer from the questionnaire's review step (its Change button, then the choice), by clicking."""
-        self.runs.click(key(self.page, f"change__{qid}").get_by_role("button"), fragment=True)  # the step reruns alone
+        """Change one answer from the questionnaire's review step (its section's Edit button, then the choice), by clicking."""
+        section = BANK.section_of[qid]
+        self.runs.click(key(self.page, f"edit__{section}").get_by_role("button"), fragment=True)  # the step reruns alone
         self.runs.click(key(self.page, f"question__{qid}").get_by_text(label, exact=True), fragment=True)
 
     def checked(self, qid: str, label: str) -> Any:
