@@ -70,6 +70,11 @@ class ScriptRuns:
                 raise AssertionError("the app did not finish a run in time")
             self.page.wait_for_timeout(20)  # lets Playwright deliver websocket events
 
+    def settle(self) -> None:
+        """Wait until no animation runs in the page: an expander opens with one (about half a second), and
+        a click on an expander drawn inside it before then is lost (no toggle, no rerun; seen in chromium)."""
+        self.page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')", timeout=TIMEOUT)
+
     def click(self, locator: Locator, *, fragment: bool | None = False) -> None:
         """Click, then wait for the rerun the click causes: the whole page's, or with `fragment`, a
         fragment's (the questionnaire's step), or with None either."""

@@ -298,6 +298,7 @@ def test_the_review_and_results_show_whole(page: Page, runs: ScriptRuns, app_url
     sources = page.locator(f"[class*='st-key-sources__{top}__']").first
     expect(sources).to_be_visible(timeout=TIMEOUT)
     expect(sources.locator("[data-testid=stMarkdown]")).to_have_count(0)
+    runs.settle()  # the finding is still opening: a click on its sources list then is lost
     runs.click(sources.locator("summary"))
     expect(sources.locator("[data-testid=stMarkdown]")).to_have_count(1, timeout=TIMEOUT)
     other = next(axis for axis in scores if axis != top)
