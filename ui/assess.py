@@ -165,7 +165,12 @@ def _review(bank: Bank, statuses: list[SectionStatus], visible: Mapping[str, Vis
             if not status.shown:
                 st.caption(md(t("section_not_asked")))
             edit.button(
-                t("change_section"), key=f"edit__{section.id}", on_click=_goto, args=(i,), type="tertiary", icon=":material/edit:"
+                t("change_section", n=i + 1),
+                key=f"edit__{section.id}",
+                on_click=_goto,
+                args=(i,),
+                type="tertiary",
+                icon=":material/edit:",
             )
             # Each answer under its question, in one list: the section's one button changes any of them
             # (a button per answer went to the same place, and drew the review six times as heavy).
