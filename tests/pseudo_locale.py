@@ -167,7 +167,11 @@ def page_texts(at: Any) -> list[str]:
     out: list[str] = []
     for kind in ("markdown", "caption", "title", "header", "subheader", "text", "error", "warning", "info", "success"):
         for e in at.get(kind):
-            out += _chart_texts(e.value) if kind == "markdown" and e.value.startswith("<svg") else [e.value]
+            out.append(e.value)
+    from tests import svg_charts
+
+    for markup in svg_charts.markups(at):
+        out += _chart_texts(markup)
     for kind in ("button", "checkbox", "radio", "selectbox", "multiselect", "text_input", "text_area", "date_input", "toggle"):
         for e in at.get(kind):
             out += [e.label, getattr(e, "help", None) or "", getattr(e, "placeholder", None) or ""]

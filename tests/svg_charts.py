@@ -3,6 +3,7 @@ words, each axis's texts, and where their shapes are."""
 
 from __future__ import annotations
 
+import json
 import math
 import xml.etree.ElementTree as ET
 from typing import Any
@@ -18,10 +19,19 @@ def parse(markup: str) -> ET.Element:
     return root
 
 
+def markups(node: Any) -> list[str]:
+    """The SVG of every chart an AppTest page (or a block of it) draws: the data of each pirisk_chart
+    component (ui/charts.py `draw`), which assets/chart.js puts on the page as it is."""
+    found = []
+    for element in node.get("bidi_component"):
+        if element.proto.component_name.endswith("pirisk_chart"):
+            found.append(json.loads(element.proto.json))
+    return found
+
+
 def shown(at: Any, key: str) -> ET.Element:
     """The chart an AppTest page draws in the container keyed `key`."""
-    block = at.get_by_key(key)
-    drawn = [m.value for m in block.markdown if m.value.startswith("<svg")]
+    drawn = markups(at.get_by_key(key))
     assert len(drawn) == 1, (key, len(drawn))
     return parse(drawn[0])
 

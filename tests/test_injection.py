@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import inspect
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -20,6 +22,7 @@ from report.formats import FORMATS
 from scoring.engine import assess
 from tests.exports import FORMAT_IDS, PDF, markdown, seen_text
 from tests.test_report import squash
+from ui import charts
 
 ROOT = Path(__file__).resolve().parents[1]
 PAYLOADS = [
@@ -38,17 +41,26 @@ def _ui_sources() -> list[Path]:
 
 
 def test_no_page_renders_html_from_data():
-    """unsafe_allow_html is used once, by ui.charts.draw, which takes only the charts' SVG (typed `Svg`, built
-    from `svg_text`-escaped words and numbers); st.html only ever receives the local stylesheet."""
+    """No page passes HTML through Markdown (unsafe_allow_html is used nowhere); st.html only ever receives the
+    local stylesheet; the charts' SVG (typed `Svg`, built from `svg_text`-escaped words and numbers) reaches
+    the page only through ui.charts.draw, whose component (assets/chart.js) is the one piece of pirisk's
+    browser code that writes markup."""
     for path in _ui_sources():
         tree = ast.parse(path.read_text(encoding="utf-8"))
         drawing = [f for f in ast.walk(tree) if isinstance(f, ast.FunctionDef) and f.name == "draw"]
-        allowed = {id(n) for f in drawing for n in ast.walk(f)} if path.name == "charts.py" else set()
+        in_draw = {id(n) for f in drawing for n in ast.walk(f)} if path.name == "charts.py" else set()
         for node in ast.walk(tree):
-            if isinstance(node, ast.keyword) and node.arg == "unsafe_allow_html" and id(node) not in allowed:
+            if isinstance(node, ast.keyword) and node.arg == "unsafe_allow_html":
                 pytest.fail(f"{path.name}:{node.lineno} uses unsafe_allow_html")
             if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "html":
                 assert path.name == "app.py" and "style.css" in ast.unparse(node), f"{path.name}:{node.lineno}: st.html with data"
+            if isinstance(node, ast.Name) and node.id == "_CHART" and isinstance(node.ctx, ast.Load):
+                assert id(node) in in_draw, f"{path.name}:{node.lineno}: the chart component is used outside ui.charts.draw"
+    sinks = re.compile(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|createContextualFragment")
+    writers = sorted(p.name for p in (ROOT / "assets").glob("*.js") if sinks.search(p.read_text(encoding="utf-8")))
+    assert writers == ["chart.js"], writers
+    draw_signature = inspect.signature(charts.draw)
+    assert draw_signature.parameters["svg"].annotation in (charts.Svg, "Svg"), draw_signature
 
 
 def _rendered_is_inert(markdown_text: str) -> None:

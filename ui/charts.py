@@ -1,10 +1,12 @@
 """The screen's charts as inline SVG, drawn in Python: the four-axis radar, the likelihood x severity grid
 and the compare page's bars.
 
-Plain geometry and text: the browser draws them at no cost (no JavaScript bundle, no layout pass of a
+Plain geometry and text: the browser draws them at little cost (no JavaScript bundle, no layout pass of a
 charting library) and a screen reader reads the data, which each chart's <desc> says in words. Each SVG
-scales to its column (a viewBox, width 100%) and stays one line, as st.markdown needs inline HTML to be.
-Every text node and attribute value that carries words goes through `ui.present.svg_text`.
+scales to its column (a viewBox, width 100%). Every text node and attribute value that carries words goes
+through `ui.present.svg_text`. `draw` puts one on the page through a few lines of browser code
+(assets/chart.js), not through Markdown: parsing the SVG as Markdown's HTML cost the results page about
+60 ms of the browser's time before the score cards showed.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
+from importlib import resources
 from typing import Any, NewType
 
 import streamlit as st
@@ -317,8 +320,14 @@ def bars_svg(first: Assessment, second: Assessment, names: tuple[str, str], lang
     return _svg(width, height, title, desc, body)
 
 
+_CHART = st.components.v2.component(
+    "pirisk_chart", js=resources.files("assets").joinpath("chart.js").read_text(encoding="utf-8"), isolate_styles=False
+)
+
+
 def draw(svg: Svg, key: str, where: Any = st) -> None:
     """Put a chart on the page in a container keyed `key` (tests and the bench find it by that key). The
-    one place the app shows HTML: the SVG is built above from escaped text (`svg_text`) and numbers."""
+    one place the app shows markup: the SVG is built above from escaped text (`svg_text`) and numbers, and
+    assets/chart.js puts it on the page as it is."""
     with where.container(key=key):
-        st.markdown(svg, unsafe_allow_html=True)
+        _CHART(key=f"{key}-svg", data=svg)
