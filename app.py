@@ -36,7 +36,7 @@ page = st.navigation(
     nav.pages(unlocked=unlocked, workspace=workspace, door=door), expanded=unlocked
 )  # expanded: every page listed
 widgets.sidebar(  # the workspace's pages have their own dates
-    self_assessment=nav.name_of(page) in nav.PAGES, date_field=not (nav.name_of(page) == "assess" and welcome.shown())
+    self_assessment=nav.name_of(page) in nav.PAGES, welcome=nav.name_of(page) == "assess" and welcome.shown()
 )
 if workspace:
     workspace_access.sidebar()

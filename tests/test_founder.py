@@ -101,6 +101,21 @@ def test_the_welcome_presets_set_the_law_date_and_start_opens_step_one_on_its_he
     assert at.session_state["move"] == moves + 1 and at.session_state["focus"] == "#step-0"
 
 
+def test_the_welcome_sidebar_offers_only_the_language_and_a_file_to_resume_from() -> None:
+    """Each choice once on the first screen: the welcome has its own law dates and keep box, and there is
+    nothing yet to download. Once started, the sidebar has them all again."""
+    at = fresh()
+    kinds = {type(e).__name__ for e in at.sidebar}
+    assert [r.key for r in at.sidebar.radio] == ["lang_switch"]
+    assert [u.proto.label for u in at.sidebar.get("file_uploader")] == ["Resume from file"]
+    assert not at.sidebar.button and not at.sidebar.checkbox and not at.sidebar.get("download_button"), kinds
+    at.button(key="welcome_start").click().run()
+    assert {b.key for b in at.sidebar.button} == {"law_today", "law_article"}
+    assert [c.key for c in at.sidebar.checkbox] == ["keep_sidebar"]
+    assert [d.proto.label for d in at.sidebar.get("download_button")] == ["Download answers"]
+    assert at.sidebar.get("date_input") and at.sidebar.get("file_uploader")
+
+
 def test_a_session_with_answers_goes_straight_to_the_questionnaire() -> None:
     at = fresh(answers={"company_sector": "finance"}, step=2)
     assert at.title[0].value == "Assess your exposure"

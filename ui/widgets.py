@@ -215,52 +215,20 @@ def law_date_error(day: dt.date) -> str | None:
     return None
 
 
-def sidebar(self_assessment: bool = True, *, date_field: bool = True) -> None:
+def sidebar(self_assessment: bool = True, *, welcome: bool = False) -> None:
     """The language on every page; on the self-assessment's pages also the law date and saving or resuming
-    answers (the workspace's pages have their own dates and no answers file). Without `date_field` (the
-    welcome, which offers the law's two dates itself) the date is written, not a field: the date picker's
-    browser code was a tenth of the welcome's work in the browser; it loads while the welcome is read."""
-    ss = st.session_state
-    law = state.law()
+    answers (the workspace's pages have their own dates and no answers file). On the `welcome` only the
+    language and resuming from a file: the welcome offers the law's two dates and the keep box itself, and
+    there are no answers yet to download. Each choice is then on the first screen once, and the browser has
+    less to draw before the welcome can be used (docs/performance.md)."""
     with st.sidebar:
         language_switch("lang_switch")
         if not self_assessment:
             return
-
-        st.markdown(f"**{md(t('law_as_of'))}**")
-        day = ss[state.LAW_AS_OF]
-        if date_field:
-            ss["law_date"] = day
-            st.date_input(
-                t("law_as_of"),
-                min_value=min(MIN_PICKABLE, day),
-                max_value=max(state.today(), day),
-                key="law_date",
-                on_change=_set_law_date,
-                format="YYYY-MM-DD",
-                label_visibility="collapsed",
-            )
-        else:
-            st.markdown(day.isoformat())
-        left, right = st.columns(2)
-        left.button(
-            t("preset_today"), key="law_today", on_click=_set_law_preset, args=(state.today(),), width="stretch", wrap=True
-        )
-        right.button(
-            t("preset_article"),
-            key="law_article",
-            on_click=_set_law_preset,
-            args=(law.method.article_date,),
-            width="stretch",
-            help=t("preset_article_help"),
-            wrap=True,
-        )
-        problem = law_date_error(day)
-        if problem:
-            st.error(problem, icon=":material/event_busy:")
-        else:
-            st.caption(md(t("law_as_of_note", start=law.method.coverage_from.isoformat())))
-
+        if welcome:
+            _resume_field()
+            return
+        _law_date_fields()
         st.divider()
         st.markdown(f"**{md(t('save_resume'))}**")
         st.download_button(
@@ -273,27 +241,67 @@ def sidebar(self_assessment: bool = True, *, date_field: bool = True) -> None:
             icon=":material/download:",
             width="stretch",
         )
-        blocked = link.current().resume_block()
-        if blocked:  # e.g. a file would replace a stored assessment's answers without saving them
-            st.caption(md(blocked))
-        else:
-            st.file_uploader(
-                t("resume_from_file"),
-                type=["json"],
-                key=f"resume_file_{ss[state.UPLOADER_ROUND]}",
-                on_change=_load_file,
-                max_upload_size=MAX_UPLOAD_MB,
-                help=t("resume_help"),
-            )
-            st.caption(md(t("uploader_note")))  # pirisk's own words beside Streamlit's (untranslated) drop zone
-        if state.UPLOAD_ERROR in ss:
-            name, error = ss[state.UPLOAD_ERROR]  # said in the language on screen now, in plain words
-            st.error(t("upload_refused", name=md(name), reason=md(error_text(error, state.lang()))), icon=":material/error:")
-        elif state.UPLOAD_OK in ss:
-            name, count = ss.pop(state.UPLOAD_OK)  # said once; the next click clears it
-            st.success(t("upload_loaded", name=md(name), count=count), icon=":material/check_circle:")
+        _resume_field()
         keep_box("keep_sidebar")
         st.caption(md(t("privacy_note")))
+
+
+def _law_date_fields() -> None:
+    """The law date's field, its two presets and what the date means (or why it cannot be used)."""
+    ss = st.session_state
+    law = state.law()
+    st.markdown(f"**{md(t('law_as_of'))}**")
+    day = ss[state.LAW_AS_OF]
+    ss["law_date"] = day
+    st.date_input(
+        t("law_as_of"),
+        min_value=min(MIN_PICKABLE, day),
+        max_value=max(state.today(), day),
+        key="law_date",
+        on_change=_set_law_date,
+        format="YYYY-MM-DD",
+        label_visibility="collapsed",
+    )
+    left, right = st.columns(2)
+    left.button(t("preset_today"), key="law_today", on_click=_set_law_preset, args=(state.today(),), width="stretch", wrap=True)
+    right.button(
+        t("preset_article"),
+        key="law_article",
+        on_click=_set_law_preset,
+        args=(law.method.article_date,),
+        width="stretch",
+        help=t("preset_article_help"),
+        wrap=True,
+    )
+    problem = law_date_error(day)
+    if problem:
+        st.error(problem, icon=":material/event_busy:")
+    else:
+        st.caption(md(t("law_as_of_note", start=law.method.coverage_from.isoformat())))
+
+
+def _resume_field() -> None:
+    """Resuming from an answers file (unless the record open now refuses it), and what the last file did."""
+    ss = st.session_state
+    blocked = link.current().resume_block()
+    if blocked:  # e.g. a file would replace a stored assessment's answers without saving them
+        st.caption(md(blocked))
+    else:
+        st.file_uploader(
+            t("resume_from_file"),
+            type=["json"],
+            key=f"resume_file_{ss[state.UPLOADER_ROUND]}",
+            on_change=_load_file,
+            max_upload_size=MAX_UPLOAD_MB,
+            help=t("resume_help"),
+        )
+        st.caption(md(t("uploader_note")))  # pirisk's own words beside Streamlit's (untranslated) drop zone
+    if state.UPLOAD_ERROR in ss:
+        name, error = ss[state.UPLOAD_ERROR]  # said in the language on screen now, in plain words
+        st.error(t("upload_refused", name=md(name), reason=md(error_text(error, state.lang()))), icon=":material/error:")
+    elif state.UPLOAD_OK in ss:
+        name, count = ss.pop(state.UPLOAD_OK)  # said once; the next click clears it
+        st.success(t("upload_loaded", name=md(name), count=count), icon=":material/check_circle:")
 
 
 def disclaimer(as_of: dt.date | None = None, *, prominent: bool = False) -> None:
