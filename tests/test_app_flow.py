@@ -350,6 +350,34 @@ def test_results_wait_for_required_answers_and_lead_back() -> None:
     assert at.session_state["step"] == 0
 
 
+def test_the_results_page_scores_once_per_answers_and_date_not_at_every_opening(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opening a finding, a tab or a "why" box runs the page again; the ranked assessment is made again only
+    when the answers or the law date changed."""
+    from ui import results
+
+    made: list[dt.date] = []
+    real = results.assess_answers
+
+    def counted(answer_set: Any, day: dt.date, **kwargs: Any) -> Any:
+        made.append(day)
+        return real(answer_set, day, **kwargs)
+
+    monkeypatch.setattr(results, "assess_answers", counted)
+    example = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    at = goto_page(start(answers=example["answers"]), "results")
+    assert not at.exception and len(made) == 1
+    cards = [m.value for m in at.metric]
+    at.run()  # what opening a finding, a tab or a "why" box does
+    assert len(made) == 1 and [m.value for m in at.metric] == cards, "the same answers and date: scored once"
+    flipped = next(qid for qid, value in example["answers"].items() if isinstance(value, bool))
+    at.session_state["answers"] = {**example["answers"], flipped: not example["answers"][flipped]}
+    at.run()
+    assert len(made) == 2, "new answers: scored again"
+    at.session_state["law_as_of"] = LAW.method.article_date
+    at.run()
+    assert made[-1] == LAW.method.article_date and len(made) == 3, "another law date: scored again"
+
+
 # -- law date ---------------------------------------------------------------------------------------
 
 

@@ -4,6 +4,7 @@ the comparison with 2012, and downloads. It only presents: every score and legal
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
 from functools import partial
 from typing import Any
@@ -381,6 +382,28 @@ def _not_ready(law: Law, lacking: Incomplete, lang: str) -> None:
         nav.go("assess")
 
 
+_ASSESSED = "results_assessed"  # session state: the last assessment this page made, and what it was made from
+
+
+def _assessed(answer_set: AnswerSet, day: dt.date, law: Law) -> Assessment | Incomplete:
+    """`assess_answers` for the page, made once per answers, law date and law: the page runs again each time
+    a finding, a tab or a "why" box opens, and at today's law the ranked plan's search is most of its run
+    (25-48 ms for the examples, docs/performance.md). The session keeps only its latest result."""
+    made_from = (
+        id(law),
+        law.method.rules_version,
+        law.bank.version,
+        day,
+        json.dumps(answer_set.answers, sort_keys=True, default=str),
+    )
+    kept = st.session_state.get(_ASSESSED)
+    if kept is not None and kept[0] == made_from:
+        return kept[1]
+    assessment = assess_answers(answer_set, day, law=law)
+    st.session_state[_ASSESSED] = (made_from, assessment)
+    return assessment
+
+
 def results_page() -> None:
     """Scores, findings, remedies and comparisons for the session's answers, as of the chosen date."""
     law = state.law()
@@ -400,7 +423,7 @@ def results_page() -> None:
         return
     answer_set = state.answer_set()
     try:
-        assessment = assess_answers(answer_set, day, law=law)
+        assessment = _assessed(answer_set, day, law)
     except AnswersError as err:  # a value the bank does not take (should not happen from the screens); say so plainly
         st.error(md(t("answers_problem", problems="; ".join(err.problems))))
         return
