@@ -3,7 +3,7 @@
 A step is the smallest set of measures that, done after the steps before it, lowers some axis by a
 risk level; when no set lowers a level any more, the smallest set that still lowers a score. Every
 candidate set is scored as a counterfactual answer set, many at once, by the batch evaluator
-(`scoring.frame.counterfactual_fired`) and the plan's method (`Plan.keep_past`, `Plan.scores`,
+(`scoring.frame.Counterfactuals`) and the plan's method (`Plan.keep_past`, `Plan.scores`,
 `Plan.effects`): the findings that rest on past events stay whatever is done. Measures that lower no
 score even together with the others stay "still called for", with the reason.
 """
@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 import numpy as np
 
 from scoring.assessment import ActionPlan, Assessment, AxisScore, PlanStep
 from scoring.axes import AXIS_KEYS
-from scoring.frame import counterfactual_fired
+from scoring.frame import Counterfactuals
 from scoring.loader import Law, default_law
 from scoring.plan import LEVEL, SCORE, Plan, plan
 
@@ -29,21 +28,17 @@ class _Search:
     """Scores sets of measures on top of an assessment's answers, many sets at a time."""
 
     def __init__(self, p: Plan, law: Law, assessment: Assessment) -> None:
-        self.p, self.law, self.day = p, law, assessment.law_as_of
-        self.answers = assessment.answers
-        self.base = self._sets(assessment.applied_remedies)
-        self.original = counterfactual_fired(law, self.day, self.answers, [{}])
-
-    def _sets(self, measures: Iterable[str]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for m in measures:
-            out.update(self.p.remedies[m].future_sets)
-        return out
+        self.p = p
+        self.counterfactuals = Counterfactuals(law, assessment.law_as_of, assessment.answers)
+        # What each measure changes from now on, encoded once; the measures already applied come first.
+        self.changes = {m: self.counterfactuals.encode(r.future_sets) for m, r in p.remedies.items()}
+        self.base = tuple(c for m in assessment.applied_remedies for c in self.changes[m])
+        self.original = self.counterfactuals.fired([()])
 
     def scores(self, sets: Sequence[Iterable[str]]) -> np.ndarray:
         """(len(sets), axes, 4): the scores with each set of measures done (and those already applied)."""
-        changes = [{**self.base, **self._sets(s)} for s in sets]
-        fired = counterfactual_fired(self.law, self.day, self.answers, changes)
+        rows = [self.base + tuple(c for m in s for c in self.changes[m]) for s in sets]
+        fired = self.counterfactuals.fired(rows)
         return self.p.scores(self.p.keep_past(self.original, fired))
 
 

@@ -331,9 +331,10 @@ def _run(program: _Program, inputs: _Inputs) -> list[Any]:
 
 def _results(program: _Program, slots: list[Any], n: int) -> np.ndarray:
     """(rows, rules of the plan) int8: each rule's condition, FALSE, MAYBE or TRUE."""
-    if not program.rule_slots:
-        return np.zeros((n, 0), dtype=np.int8)
-    return np.stack([np.broadcast_to(slots[s], (n,)) for s in program.rule_slots], axis=1)
+    out = np.empty((n, len(program.rule_slots)), dtype=np.int8)
+    for j, s in enumerate(program.rule_slots):
+        out[:, j] = slots[s]  # a constant or a column: assigning broadcasts it
+    return out
 
 
 def _routes(program: _Program, slots: list[Any], n: int) -> np.ndarray:
@@ -398,20 +399,44 @@ def _rank_remedies(
     return p.rank(reduction, levels, addressed)
 
 
+class Counterfactuals:
+    """One answer set (clean, as `assess` takes it) under the law in force on one day, and many sets of
+    changes to it evaluated as one batch: the counterfactual answer sets a search for an action plan
+    scores many of at once. The answers and each change are encoded once (`encode`), not per batch."""
+
+    def __init__(self, law: Law, day: dt.date, answers: Mapping[str, Any]) -> None:
+        self.program = _program(law, day)
+        codes, known = [], []
+        for q in self.program.questions:
+            value = answers.get(q.id)
+            c, k = code_of(q, value) if value is not None else (0 if q.type == "multi" else size(q), False)
+            codes.append(c)
+            known.append(k)
+        # Multiple-choice codes are bit sets (int64), the others small (int16): one matrix of each.
+        self._multi = np.array([q.type == "multi" for q in self.program.questions], dtype=bool)
+        self._codes, self._known = np.array(codes, dtype=np.int64), np.array(known, dtype=bool)
+
+    def encode(self, change: Mapping[str, Any]) -> tuple[tuple[int, int, bool], ...]:
+        """A change as (question's index, code, known) triples, for `fired`."""
+        index, questions = self.program.index, self.program.questions
+        return tuple((index[qid], *code_of(questions[index[qid]], value)) for qid, value in change.items())
+
+    def fired(self, rows: Sequence[Sequence[tuple[int, int, bool]]]) -> np.ndarray:
+        """(len(rows), rules of the plan) bool: which rules fire with each row's encoded changes applied
+        in order (a later change to the same question wins)."""
+        n = len(rows)
+        wide = np.repeat(self._codes[:, None], n, axis=1)
+        known = np.repeat(self._known[:, None], n, axis=1)
+        for row, change in enumerate(rows):
+            for qi, c, k in change:
+                wide[qi, row], known[qi, row] = c, k
+        narrow = wide.astype(np.int16)
+        code = tuple(wide[i] if multi else narrow[i] for i, multi in enumerate(self._multi))
+        return _fired(self.program, _run(self.program, _Inputs(code, tuple(known))), n)
+
+
 def counterfactual_fired(law: Law, day: dt.date, answers: Mapping[str, Any], changes: Sequence[Mapping[str, Any]]) -> np.ndarray:
     """(len(changes), rules of the plan) bool: which rules fire for `answers` (clean, as `assess` takes
-    them) with each row's changes applied, evaluated as one batch: the counterfactual answer sets a
-    search for an action plan scores many of at once."""
-    program = _program(law, day)
-    n = len(changes)
-    code, known = [], []
-    for q in program.questions:
-        value = answers.get(q.id)
-        c, k = code_of(q, value) if value is not None else (0 if q.type == "multi" else size(q), False)
-        code.append(np.full(n, c, dtype=np.int64 if q.type == "multi" else np.int16))
-        known.append(np.full(n, k, dtype=bool))
-    for row, change in enumerate(changes):
-        for qid, value in change.items():
-            qi = program.index[qid]
-            code[qi][row], known[qi][row] = code_of(program.questions[qi], value)
-    return _fired(program, _run(program, _Inputs(tuple(code), tuple(known))), n)
+    them) with each row's changes applied, evaluated as one batch (`Counterfactuals`)."""
+    counterfactuals = Counterfactuals(law, day, answers)
+    return counterfactuals.fired([counterfactuals.encode(change) for change in changes])
