@@ -1,5 +1,6 @@
-// pirisk's only code in the browser (ui/browser.py mounts it once per run, hidden). It runs on this
-// machine's page and talks to nothing but the page: no network, and one cookie, for this site only.
+// pirisk's code in the browser (ui/browser.py mounts it once per run, hidden; the charts have their own
+// few lines, assets/chart.js). It runs on this machine's page and talks to nothing but the page: no
+// network, and one cookie, for this site only.
 //
 // - sets the page's lang attribute;
 // - after each move (Next, Back, a jump, a page change) scrolls to the new heading and focuses it;

@@ -1,5 +1,6 @@
-"""pirisk's one piece of browser code (assets/browser.js), mounted hidden at the end of every run (or of
-the questionnaire's step, a fragment that reruns alone and draws it itself).
+"""pirisk's browser code (assets/browser.js; the charts have their own few lines, ui/charts.py), mounted
+hidden at the end of every run (or of the questionnaire's step, a fragment that reruns alone and draws it
+itself).
 
 It sets the page's `lang` attribute from the locale registry; after each move (Next, Back, a jump in
 the section list, a page change) it scrolls to the new heading and gives it the keyboard focus; while
