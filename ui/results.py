@@ -15,13 +15,13 @@ from questions.answers import AnswerSet, answer_words
 from questions.model import Bank
 from questions.strings import tr
 from scoring.assessment import Assessment, AxisScore, Finding, PlanStep, RemedyEffect
-from scoring.axes import AXES, LIKELIHOOD_LABELS, SEVERITY_LABELS, level
+from scoring.axes import AXES, LIKELIHOOD_LABELS, SEVERITY_LABELS
 from scoring.engine import Incomplete, assess, assess_answers
 from scoring.errors import AnswersError
 from scoring.loader import Law
 from ui import charts, link, nav, state, widgets
 from ui.citations import sources as _sources
-from ui.present import LEVEL_BADGES, colon, md
+from ui.present import LEVEL_BADGES, colon, level_label, md
 from ui.state import t
 from ui.transfer_card import transfer_card
 
@@ -31,10 +31,6 @@ def _toggle_remedy(remedy_id: str) -> None:
     if st.session_state.get(f"remedy__{remedy_id}"):
         ticked.append(remedy_id)
     st.session_state[state.WHAT_IF] = ticked
-
-
-def _level_text(key: str, lang: str) -> str:
-    return level(key).label.get(lang)
 
 
 def card_headlines(assessment: Assessment, lang: str) -> dict[str, str]:
@@ -62,16 +58,16 @@ def _axis_cards(assessment: Assessment, law: Law, lang: str) -> None:
         low, high = law.method.band(r.level)
         with column.container(border=True, key=f"axis__{axis.key}", height="stretch"):
             st.metric(axis.label.get(lang), f"{r.score}/100", help=axis.description.get(lang))
-            st.badge(_level_text(r.level, lang), color=LEVEL_BADGES[r.level])
+            st.badge(level_label(r.level, lang), color=LEVEL_BADGES[r.level])
             scale = t(
                 "scale_line",
                 likelihood=LIKELIHOOD_LABELS[r.likelihood - 1].get(lang),
                 severity=SEVERITY_LABELS[r.severity - 1].get(lang),
             )
-            st.caption(md(t("card_band", level=_level_text(r.level, lang), low=low, high=high)) + "  \n" + md(scale))
+            st.caption(md(t("card_band", level=level_label(r.level, lang), low=low, high=high)) + "  \n" + md(scale))
             st.markdown(md(headlines[axis.key]))
             if r.rests_on_unknowns and r.known_level is not None:
-                st.caption(f":orange[{md(t('card_rests_on_unknowns', level=_level_text(r.known_level, lang)))}]")
+                st.caption(f":orange[{md(t('card_rests_on_unknowns', level=level_label(r.known_level, lang)))}]")
             if r.caveat is not None:  # whose exposure the criminal score is; that the reputational one is a judgement
                 why = st.expander(t("card_why"), key=f"why__{axis.key}", on_change="rerun")
                 if why.open:
@@ -81,7 +77,7 @@ def _axis_cards(assessment: Assessment, law: Law, lang: str) -> None:
 def _changes(before: Mapping[str, AxisScore], after: Mapping[str, AxisScore], lang: str) -> str:
     """The axes whose score moves (those `after` names, or all of them), as "Civil 49 → Low 16", joined."""
     return " · ".join(
-        f"{a.label.get(lang)} {before[a.key].score} → {_level_text(after[a.key].level, lang)} {after[a.key].score}"
+        f"{a.label.get(lang)} {before[a.key].score} → {level_label(after[a.key].level, lang)} {after[a.key].score}"
         for a in AXES
         if a.key in after and after[a.key].score != before[a.key].score
     )
@@ -167,7 +163,7 @@ def _finding(f: Finding, axis: str, law: Law, lang: str) -> None:
     it rests on and its sources."""
     imp = f.impacts[axis]
     lv = imp.level
-    label = f":{LEVEL_BADGES[lv]}-badge[{md(_level_text(lv, lang))}] {md(f.title.get(lang))}"
+    label = f":{LEVEL_BADGES[lv]}-badge[{md(level_label(lv, lang))}] {md(f.title.get(lang))}"
     if f.uncertain:
         label += " :orange[?]"
     box = st.expander(label, key=f"finding__{axis}__{f.rule}", on_change="rerun")
@@ -227,7 +223,7 @@ def _score_table(rows: list[tuple[str, Any, Any]], head: tuple[str, str, str], l
     for label, (lv_a, sc_a), (lv_b, sc_b) in rows:
         delta = sc_b - sc_a
         change = "±0" if delta == 0 else (f":green[{delta}]" if delta < 0 else f":red[+{delta}]")
-        out.append(f"| {md(label)} | {md(_level_text(lv_a, lang))} {sc_a} | {md(_level_text(lv_b, lang))} {sc_b} | {change} |")
+        out.append(f"| {md(label)} | {md(level_label(lv_a, lang))} {sc_a} | {md(level_label(lv_b, lang))} {sc_b} | {change} |")
     return "\n".join(out)
 
 
@@ -255,7 +251,7 @@ def _remedies(assessment: Assessment, law: Law, lang: str) -> None:
                     st.metric(a.label.get(lang), f"{then.score}/100", delta=then.score - now.score, delta_color="inverse")
                     st.caption(
                         md(
-                            f"{t('now')}{colon(lang)}{_level_text(now.level, lang)} {now.score} → {_level_text(then.level, lang)} {then.score}"
+                            f"{t('now')}{colon(lang)}{level_label(now.level, lang)} {now.score} → {level_label(then.level, lang)} {then.score}"
                         )
                     )
             series = [(t("now"), assessment), (t("with_measures"), projected)]
