@@ -10,7 +10,8 @@ export default function ({ data, parentElement }) {
     holder.className = "pirisk-chart";
     parentElement.appendChild(holder);
   }
-  if (holder.pirisk === data) return; // the same chart again (a rerun that changed something else)
-  holder.pirisk = data;
-  holder.innerHTML = typeof data === "string" && data.startsWith("<svg") ? data : "";
+  const svg = data && data.svg;
+  if (holder.pirisk === svg) return; // the same chart again (a rerun that changed something else)
+  holder.pirisk = svg;
+  holder.innerHTML = typeof svg === "string" && svg.startsWith("<svg") ? svg : "";
 }

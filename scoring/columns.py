@@ -11,15 +11,17 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from questions.answers import parse_cell
 from questions.model import UNKNOWN, Question
 from scoring.errors import AnswersError
 from scoring.plan import Plan, missing_text
+
+if TYPE_CHECKING:  # pandas loads when a table is read, not when a plan is searched (the results page)
+    import pandas as pd
 
 SEPARATOR = ";"  # joins rule ids in `fired_rules` and remedy ids in `remedies`
 MAX_CHOICES = 62  # a multi answer is held as a bitmask in an int64
@@ -114,6 +116,8 @@ def _clean(q: Question, raw: Any) -> tuple[Any, str | None]:
 
 def read_column(q: Question, series: pd.Series | None, n: int) -> Column:
     """A question's column (or None: no column, every cell blank) read and validated, each distinct cell once."""
+    import pandas as pd
+
     blank = 0 if q.type == "multi" else size(q)
     dtype = np.int64 if q.type == "multi" else np.int16
     if series is None:

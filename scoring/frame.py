@@ -37,10 +37,9 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from questions.conditions import FALSE, MAYBE, TRUE, AllOf, AnyOf, Atom, Node, Not, holds, parse
 from questions.model import Question
@@ -61,6 +60,9 @@ from scoring.columns import (
 from scoring.loader import Law, default_law
 from scoring.plan import LEVEL, LIKELIHOOD, SCORE, SEVERITY, Plan, check_date, plan
 from scoring.transfer import deciding_case, period_on
+
+if TYPE_CHECKING:  # pandas loads when a table is scored, not when a plan is searched (the results page)
+    import pandas as pd
 
 __all__ = ["RESULT_COLUMNS", "SEPARATOR", "assess_frame", "result_columns"]
 
@@ -85,6 +87,8 @@ def assess_frame(df: pd.DataFrame, as_of: dt.date, *, remedies: bool = False, la
 
     Raises DateError for a date outside coverage and AnswersError when the table itself is unusable
     (two columns for one question). Problems in single rows never raise: they go in `error`."""
+    import pandas as pd
+
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"assess_frame takes a pandas DataFrame, got {type(df).__name__}")
     law = law or default_law()

@@ -25,7 +25,7 @@ def markups(node: Any) -> list[str]:
     found = []
     for element in node.get("bidi_component"):
         if element.proto.component_name.endswith("pirisk_chart"):
-            found.append(json.loads(element.proto.json))
+            found.append(json.loads(element.proto.json)["svg"])
     return found
 
 

@@ -182,3 +182,28 @@ def test_a_first_visit_loads_no_database_stack() -> None:
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_founders_first_results_load_no_pandas() -> None:
+    """The results page's ranked assessment and plan search use the batch evaluator but not its tables:
+    pandas (about a fifth of a second to import) waits for a table to score, not for a server's first
+    results page, which is every founder's own pirisk app. Run in a fresh interpreter, as a new server."""
+    import subprocess
+    import sys
+
+    example = ROOT / "examples" / "article-2012-internet-company.json"
+    code = (
+        "import json, sys; from streamlit.testing.v1 import AppTest\n"
+        f"at = AppTest.from_file({str(ROOT / 'app.py')!r}, default_timeout=120)\n"
+        "at.session_state['started'] = True\n"
+        f"at.session_state['answers'] = json.load(open({str(example)!r}, encoding='utf-8'))['answers']\n"
+        "at.run()\n"
+        "at._page_hash = next(h for h, p in at._registered_pages.items() if p.get('url_pathname') == 'results')\n"
+        "at.run()\n"
+        "assert not at.exception, at.exception\n"
+        "assert at.get_by_key('plan_step__1'), 'the results page and its plan were drawn'\n"
+        "print('pandas' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "False"

@@ -278,7 +278,13 @@ def test_the_program_is_compiled_once_per_law_and_date(law):
 
 
 def test_import_scoring_does_not_import_pandas():
-    code = "import sys, scoring; assert 'pandas' not in sys.modules and 'numpy' not in sys.modules; scoring.assess_frame; assert 'pandas' in sys.modules"
+    """Nor does loading the batch evaluator: the results page's plan search uses it without tables
+    (tests/test_architecture.py); pandas loads when a table is scored."""
+    code = (
+        "import sys, scoring; assert 'pandas' not in sys.modules and 'numpy' not in sys.modules; scoring.assess_frame;"
+        " assert 'numpy' in sys.modules and 'pandas' not in sys.modules;"
+        " import pandas as pd, datetime as dt; scoring.assess_frame(pd.DataFrame({'x': [1]}), dt.date(2026, 1, 5))"
+    )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
 
 

@@ -330,4 +330,5 @@ def draw(svg: Svg, key: str, where: Any = st) -> None:
     one place the app shows markup: the SVG is built above from escaped text (`svg_text`) and numbers, and
     assets/chart.js puts it on the page as it is."""
     with where.container(key=key):
-        _CHART(key=f"{key}-svg", data=svg)
+        # In a dict: Streamlit checks any other kind of data for being a table, which imports pandas.
+        _CHART(key=f"{key}-svg", data={"svg": svg})
