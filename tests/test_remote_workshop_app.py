@@ -500,3 +500,28 @@ def test_a_respondent_not_asked_a_section_gets_no_answer_buttons_for_it(db: Any)
     assert workshop.respondent_widget_key(asked.id, qid) in keys
     assert workshop.respondent_widget_key(elsewhere.id, qid) not in keys
     assert "Not asked this section: Bob Wu" in texts(at)
+
+
+def test_next_and_back_pass_over_a_section_the_respondents_answers_leave_empty(db: Any) -> None:
+    """Nothing leaves China: the transfer section asks nothing, so Next and Back pass over it, as they do in
+    the founder's questionnaire; opened from the list of sections, and on the review, it says why."""
+    saved = seeded(db)
+    ann = repo.invite(db, saved, "Ann", sections=["sharing", "transfer", "consent"], author="Consultant")
+    at = respondent_at(ann.token)
+    titles = {s.id: s.title["en"] for s in LAW.bank.sections}
+    assert [as_read(h.value) for h in at.header] == [f"Section 1 of 3: {titles['sharing']}"]
+    at.radio(key="cross_border").set_value(False).run()
+    at.button(key="rs_next").click().run()
+    assert not at.exception
+    assert [as_read(h.value) for h in at.header] == [f"Section 3 of 3: {titles['consent']}"]
+    at.button(key="rs_back").click().run()
+    assert [as_read(h.value) for h in at.header] == [f"Section 1 of 3: {titles['sharing']}"]
+    at.selectbox(key=rs.PICK).set_value(1).run()
+    assert [as_read(h.value) for h in at.header] == [f"Section 2 of 3: {titles['transfer']}"]
+    assert "leave this section out" in texts(at) and not questions(at)
+    at.selectbox(key=rs.PICK).set_value(3).run()
+    assert "leave this section out" in texts(at), "the review says why the section has no answers"
+    at = respondent_at(ann.token)
+    at.radio(key="cross_border").set_value(True).run()
+    at.button(key="rs_next").click().run()
+    assert [as_read(h.value) for h in at.header] == [f"Section 2 of 3: {titles['transfer']}"], "asked once data leaves"

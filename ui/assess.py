@@ -12,7 +12,7 @@ from questions.model import Bank, Section
 from scoring.answers_file import MAX_COMPANY
 from scoring.engine import visibility
 from ui import browser, link, nav, state, welcome, widgets
-from ui.present import SectionStatus, colon, md, progress, section_status
+from ui.present import SectionStatus, colon, md, neighbour, progress, section_status
 from ui.state import t
 
 COMPANY_WIDGET = "company_input"
@@ -24,13 +24,8 @@ def _goto(step: int) -> None:
 
 
 def _neighbour(statuses: list[SectionStatus], step: int, direction: int) -> int:
-    """The next (1) or previous (-1) step that asks something: a section the earlier answers leave
-    without a question (nothing leaves China: no transfer section) is passed over; the review and the
-    first step always count."""
-    i = step + direction
-    while 0 < i < len(statuses) and not statuses[i].shown:
-        i += direction
-    return max(i, 0)
+    """The next (1) or previous (-1) step that asks something (`ui.present.neighbour`)."""
+    return neighbour([bool(s.shown) for s in statuses], step, direction)
 
 
 def _next(step: int) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -71,6 +71,16 @@ def colon(lang: str) -> str:
 def level_label(key: str, lang: str) -> str:
     """A risk level's name in `lang`."""
     return level(key).label.get(lang)
+
+
+def neighbour(asks: Sequence[bool], step: int, direction: int) -> int:
+    """The next (1) or previous (-1) step that asks something, given whether each section does: a section
+    the earlier answers leave without a question (nothing leaves China: no transfer section) is passed
+    over; the first step and the review (the step after the last section) always count."""
+    i = step + direction
+    while 0 < i < len(asks) and not asks[i]:
+        i += direction
+    return max(i, 0)
 
 
 @dataclass(frozen=True)

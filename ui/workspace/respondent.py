@@ -33,7 +33,7 @@ from store.access import Limits, RateLimiter, as_role
 from store.errors import StoreError
 from ui import link, nav, state, widgets
 from ui.local_time import local_date
-from ui.present import md
+from ui.present import md, neighbour
 from ui.workspace import session as ws
 from ui.workspace.messages import reason
 
@@ -239,9 +239,11 @@ def _review(sections: list[Section], visible: Mapping[str, Visibility], lang: st
     """Every question asked with the answer given (or "not answered"); returns the ids of those not answered."""
     answers = state.answers()
     open_ = []
-    for section in sections:
+    for section, asks in zip(sections, _asks(sections, visible), strict=True):
         with st.container(border=True, key=f"rs_review__{section.id}"):
             st.markdown(f"**{md(section.title.get(lang))}**")
+            if not asks:
+                st.caption(md(t("section_not_asked")))
             for q in section.questions:
                 if visible[q.id] == Visibility.HIDDEN:
                     continue
@@ -257,10 +259,18 @@ def _review(sections: list[Section], visible: Mapping[str, Visibility], lang: st
     return open_
 
 
+def _asks(sections: list[Section], visible: Mapping[str, Visibility]) -> list[bool]:
+    """Whether each section asks anything: the earlier answers can leave one without a question."""
+    return [any(visible[q.id] != Visibility.HIDDEN for q in s.questions) for s in sections]
+
+
 def _step(sections: list[Section], step: int, visible: Mapping[str, Visibility], lang: str) -> None:
     section = sections[step]
+    asks = _asks(sections, visible)
     st.header(t("rs_step_of", n=step + 1, total=len(sections), title=section.title.get(lang)), anchor=_anchor(step))
     st.caption(md(section.description.get(lang)))
+    if not asks[step]:  # reached from the list of sections: say why it is empty
+        st.info(md(t("section_not_asked")), icon=":material/do_not_disturb_on:")
     for q in section.questions:
         if visible[q.id] == Visibility.HIDDEN:
             continue
@@ -271,7 +281,7 @@ def _step(sections: list[Section], step: int, visible: Mapping[str, Visibility],
         t("back"),
         key="rs_back",
         on_click=_go,
-        args=(step - 1,),
+        args=(neighbour(asks, step, -1),),
         disabled=step == 0,
         icon=":material/arrow_back:",
         width="stretch",
@@ -281,7 +291,7 @@ def _step(sections: list[Section], step: int, visible: Mapping[str, Visibility],
         t("rs_to_review") if last else t("next"),
         key="rs_next",
         on_click=_go,
-        args=(step + 1,),
+        args=(neighbour(asks, step, 1),),
         type="primary",
         icon=":material/arrow_forward:",
         icon_position="right",
@@ -358,6 +368,12 @@ def _answering(sections: list[Section], expires_on: str) -> None:
     open_ = _review(sections, visible, lang)
     if open_:
         st.warning(md(t("rs_open_left", n=len(open_))), icon=":material/help:")
-    st.button(t("back"), key="rs_back", on_click=_go, args=(step - 1,), icon=":material/arrow_back:")
+    st.button(
+        t("back"),
+        key="rs_back",
+        on_click=_go,
+        args=(neighbour(_asks(sections, visible), step, -1),),
+        icon=":material/arrow_back:",
+    )
     st.button(t("rs_submit"), key="rs_submit", on_click=_submit, args=(False,), type="primary", icon=":material/send:")
     st.caption(md(t("rs_submit_note")))
