@@ -33,7 +33,7 @@ from store.access import Limits, RateLimiter, as_role
 from store.errors import StoreError
 from ui import link, nav, state, widgets
 from ui.local_time import local_date
-from ui.present import md, neighbour
+from ui.present import md, neighbour, section_status
 from ui.workspace import session as ws
 from ui.workspace.messages import reason
 
@@ -239,7 +239,7 @@ def _review(sections: list[Section], visible: Mapping[str, Visibility], lang: st
     """Every question asked with the answer given (or "not answered"); returns the ids of those not answered."""
     answers = state.answers()
     open_ = []
-    for section, asks in zip(sections, _asks(sections, visible), strict=True):
+    for section, asks in zip(sections, _asks(sections), strict=True):
         with st.container(border=True, key=f"rs_review__{section.id}"):
             st.markdown(f"**{md(section.title.get(lang))}**")
             if not asks:
@@ -259,14 +259,16 @@ def _review(sections: list[Section], visible: Mapping[str, Visibility], lang: st
     return open_
 
 
-def _asks(sections: list[Section], visible: Mapping[str, Visibility]) -> list[bool]:
-    """Whether each section asks anything: the earlier answers can leave one without a question."""
-    return [any(visible[q.id] != Visibility.HIDDEN for q in s.questions) for s in sections]
+def _asks(sections: list[Section]) -> list[bool]:
+    """Whether each section asks anything (the questions `section_status` says it shows): the earlier
+    answers can leave one without a question."""
+    shown = {s.id: bool(s.shown) for s in section_status(state.law(), state.answers())}
+    return [shown[s.id] for s in sections]
 
 
 def _step(sections: list[Section], step: int, visible: Mapping[str, Visibility], lang: str) -> None:
     section = sections[step]
-    asks = _asks(sections, visible)
+    asks = _asks(sections)
     st.header(t("rs_step_of", n=step + 1, total=len(sections), title=section.title.get(lang)), anchor=_anchor(step))
     st.caption(md(section.description.get(lang)))
     if not asks[step]:  # reached from the list of sections: say why it is empty
@@ -372,7 +374,7 @@ def _answering(sections: list[Section], expires_on: str) -> None:
         t("back"),
         key="rs_back",
         on_click=_go,
-        args=(neighbour(_asks(sections, visible), step, -1),),
+        args=(neighbour(_asks(sections), step, -1),),
         icon=":material/arrow_back:",
     )
     st.button(t("rs_submit"), key="rs_submit", on_click=_submit, args=(False,), type="primary", icon=":material/send:")
